@@ -1,0 +1,158 @@
+//! The command line, as PRODUCT.md fixes it. Each subcommand's arguments are a struct that
+//! its module in `cmd/` runs.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "onair", version, about = "A static-site podcast publisher", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scaffold a new site (site.yaml, one sample episode, folders) that builds as is
+    Init(InitArgs),
+    /// Build the site into DIR/public (or --output)
+    Build(BuildArgs),
+    /// Build in memory, watch and serve with live reload; never touches public/
+    Serve(ServeArgs),
+    /// Create things: `onair new episode --audio FILE --title TITLE`
+    #[command(subcommand)]
+    New(NewCommand),
+    /// Validate a site's feed (built in memory) or any feed file; every problem with a rule id
+    Check(CheckArgs),
+    /// Print each audio file's duration, byte size, MIME type, codec and bitrate
+    Probe(ProbeArgs),
+    /// Import an existing podcast feed (file or URL) into a site
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct InitArgs {
+    /// The folder to create the site in
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BuildArgs {
+    /// The site folder
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Where to publish (default DIR/public)
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Include drafts and future-dated episodes
+    #[arg(long)]
+    pub drafts: bool,
+    /// Override site.yaml's `url` (e.g. for a staging host)
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Fail instead of re-probing audio that changed since onair.lock recorded it (for CI)
+    #[arg(long)]
+    pub locked: bool,
+    /// Publish even if episodes vanish or change GUID compared with the feed being replaced
+    #[arg(long)]
+    pub allow_feed_changes: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// The site folder
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[arg(long, default_value_t = 4000)]
+    pub port: u16,
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Include drafts and future-dated episodes
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// Write a new episode file from an audio file and print its path
+    Episode(NewEpisodeArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct NewEpisodeArgs {
+    /// The site folder
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The episode's audio file (inside the site's audio/ folder, or an https URL)
+    #[arg(long)]
+    pub audio: String,
+    #[arg(long)]
+    pub title: String,
+    /// Publication date (YYYY-MM-DD, optionally with time and offset); default now
+    #[arg(long)]
+    pub date: Option<String>,
+    #[arg(long)]
+    pub summary: Option<String>,
+    /// A tag (repeat for several)
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    #[arg(long)]
+    pub season: Option<u32>,
+    /// Episode number (default: the next one)
+    #[arg(long)]
+    pub number: Option<u32>,
+    #[arg(long)]
+    pub draft: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CheckArgs {
+    /// A site folder (built in memory) or a feed file
+    #[arg(default_value = ".")]
+    pub target: PathBuf,
+    /// Compare with a previously published feed: changed GUIDs, enclosure URLs, lost episodes
+    #[arg(long, value_name = "OLD_FEED.xml")]
+    pub against: Option<PathBuf>,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+    /// Include drafts and future-dated episodes when building a site
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ProbeArgs {
+    /// Audio files or https URLs
+    #[arg(required = true)]
+    pub files: Vec<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ImportArgs {
+    /// A feed file or an http(s) URL
+    pub feed: String,
+    /// The site folder to write (created if missing; existing files are never overwritten)
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Download chapters and transcripts into the site
+    #[arg(long)]
+    pub download: bool,
+    /// Copy the audio into audio/ instead of leaving it on its current host
+    #[arg(long)]
+    pub download_audio: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,30 @@
+//! One module per subcommand. Each prints its own results and problems and returns the exit
+//! status of PRODUCT.md: 0 success, 1 the site or feed has errors, 2 a usage error.
+
+use std::process::ExitCode;
+
+use crate::diag::Diagnostic;
+
+pub mod build;
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_ERRORS: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+/// Print problems to stderr, one per line, then a summary line.
+pub fn report<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> (usize, usize) {
+    let (mut errors, mut warnings) = (0, 0);
+    for d in diags {
+        eprintln!("{d}");
+        if d.is_error() {
+            errors += 1;
+        } else {
+            warnings += 1;
+        }
+    }
+    (errors, warnings)
+}
+
+pub fn exit(code: u8) -> ExitCode {
+    ExitCode::from(code)
+}

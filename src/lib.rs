@@ -1,0 +1,12 @@
+//! onair: a static-site podcast publisher.
+//!
+//! Data flows one way: `config` -> `content` (read-only model) -> `markdown` -> `render`
+//! (tera pages, quick-xml feed) -> `output` (disk or memory) -> `serve`.
+
+pub mod audio;
+pub mod diag;
+pub mod cli;
+pub mod cmd;
+pub mod fsutil;
+pub mod lock;
+pub mod output;

@@ -1,0 +1,23 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use onair::cli::{Cli, Command};
+use onair::cmd;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { cmd::EXIT_USAGE } else { cmd::EXIT_OK };
+            let _ = e.print();
+            return cmd::exit(code);
+        }
+    };
+    match &cli.command {
+        Command::Build(args) => cmd::build::run(args),
+        other => {
+            eprintln!("error: not available yet: {other:?}");
+            cmd::exit(cmd::EXIT_USAGE)
+        }
+    }
+}
