@@ -10,3 +10,4 @@ pub mod cmd;
 pub mod fsutil;
 pub mod lock;
 pub mod output;
+pub mod slug;
