@@ -4,10 +4,11 @@
 //! (tera pages, quick-xml feed) -> `output` (disk or memory) -> `serve`.
 
 pub mod audio;
-pub mod diag;
 pub mod cli;
 pub mod cmd;
+pub mod diag;
 pub mod fsutil;
+pub mod liquid;
 pub mod lock;
 pub mod output;
 pub mod slug;
