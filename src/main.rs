@@ -15,6 +15,7 @@ fn main() -> ExitCode {
     };
     match &cli.command {
         Command::Build(args) => cmd::build::run(args),
+        Command::Init(args) => cmd::init::run(args),
         other => {
             eprintln!("error: not available yet: {other:?}");
             cmd::exit(cmd::EXIT_USAGE)

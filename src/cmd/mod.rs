@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use crate::diag::Diagnostic;
 
 pub mod build;
+pub mod init;
+pub mod new_episode;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_ERRORS: u8 = 1;
