@@ -1,0 +1,168 @@
+//! scripts/episode-add.sh, run under both dash and bash in temporary sites.
+
+mod new_episode_support;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use new_episode_support::*;
+
+const SHELLS: [&str; 2] = ["dash", "bash"];
+
+fn script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/episode-add.sh")
+}
+
+/// Runs the hook with `shell` from `cwd`, onair given by $ONAIR, and no $ONAIR_SITE unless
+/// `site_env` is set.
+fn run_hook(shell: &str, cwd: &Path, site_env: Option<&Path>, args: &[&str]) -> Output {
+    run_hook_with(shell, cwd, site_env, &onair_bin(), args)
+}
+
+fn run_hook_with(
+    shell: &str,
+    cwd: &Path,
+    site_env: Option<&Path>,
+    onair: &Path,
+    args: &[&str],
+) -> Output {
+    let mut cmd = Command::new(shell);
+    cmd.arg(script()).args(args).current_dir(cwd);
+    cmd.env("ONAIR", onair).env_remove("ONAIR_SITE");
+    if let Some(site) = site_env {
+        cmd.env("ONAIR_SITE", site);
+    }
+    cmd.output().unwrap_or_else(|e| {
+        panic!("cannot run {shell} (install it: apt-get install -y {shell}): {e}")
+    })
+}
+
+/// A new site (`onair init`) and, beside it, a folder of recordings.
+fn setup(tmp: &Path) -> (PathBuf, PathBuf) {
+    let site = tmp.join("my show");
+    init_site(&site);
+    let drop = tmp.join("drop box");
+    fs::create_dir_all(&drop).unwrap();
+    (site, drop)
+}
+
+#[test]
+fn a_different_file_with_the_same_name_is_refused() {
+    for shell in SHELLS {
+        let tmp = tempfile::tempdir().unwrap();
+        let (site, drop) = setup(tmp.path());
+        let other = drop.join("welcome.mp3");
+        fs::write(&other, &SPEECH_MP3[..SPEECH_MP3.len() / 2]).unwrap();
+        let before = tree(&site);
+        let out = run_hook(shell, &site, None, &[other.to_str().unwrap(), "Clash"]);
+        assert_eq!(out.status.code(), Some(1), "{shell}");
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "episode-add.sh: error: {}/audio/welcome.mp3 already exists and is a different \
+                 file: rename one of them (nothing was changed)\n",
+                site.canonicalize().unwrap().display()
+            )
+        );
+        assert_eq!(tree(&site), before, "{shell}");
+        assert_eq!(
+            fs::read(site.join("audio/welcome.mp3")).unwrap(),
+            SPEECH_MP3
+        );
+    }
+}
+
+#[test]
+fn no_site_found() {
+    for shell in SHELLS {
+        let tmp = tempfile::tempdir().unwrap();
+        let recording = tmp.path().join("ep.mp3");
+        fs::write(&recording, SPEECH_MP3).unwrap();
+        let out = run_hook(shell, tmp.path(), None, &["ep.mp3", "Lost"]);
+        assert_eq!(out.status.code(), Some(1), "{shell}");
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "episode-add.sh: error: no site found: no site.yaml in {} or any folder above it \
+                 (cd into the site, or set ONAIR_SITE)\n",
+                tmp.path().canonicalize().unwrap().display()
+            )
+        );
+        let out = run_hook(shell, tmp.path(), Some(tmp.path()), &["ep.mp3", "Lost"]);
+        assert_eq!(out.status.code(), Some(1), "{shell}");
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "episode-add.sh: error: ONAIR_SITE={} is not an onair site (it has no site.yaml)\n",
+                tmp.path().display()
+            )
+        );
+        assert_eq!(tree(tmp.path()), ["ep.mp3"]);
+    }
+}
+
+#[test]
+fn usage_and_help() {
+    for shell in SHELLS {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = run_hook(shell, tmp.path(), None, &["--help"]);
+        assert!(out.status.success());
+        let help = stdout(&out);
+        assert!(
+            help.starts_with("Usage: episode-add.sh AUDIO \"TITLE\" [OPTIONS]\n"),
+            "{help}"
+        );
+        for word in ["ONAIR_SITE", "ONAIR ", "onair check", "Exit status"] {
+            assert!(help.contains(word), "{shell}: help lacks {word}");
+        }
+        let out = run_hook(shell, tmp.path(), None, &["only-one-arg"]);
+        assert_eq!(out.status.code(), Some(2), "{shell}");
+        assert!(stderr(&out).starts_with("Usage: "));
+        assert!(stdout(&out).is_empty());
+        let (site, _) = setup(tmp.path());
+        let out = run_hook(shell, &site, None, &["missing.mp3", "T"]);
+        assert_eq!(out.status.code(), Some(1), "{shell}");
+        assert_eq!(
+            stderr(&out),
+            "episode-add.sh: error: missing.mp3: no such file\n",
+            "{shell}"
+        );
+    }
+}
+
+#[test]
+fn onair_must_be_found() {
+    for shell in SHELLS {
+        let tmp = tempfile::tempdir().unwrap();
+        let (site, _) = setup(tmp.path());
+        let out = run_hook_with(
+            shell,
+            &site,
+            None,
+            &tmp.path().join("no-such-onair"),
+            &["audio/welcome.mp3", "T"],
+        );
+        assert_eq!(out.status.code(), Some(1), "{shell}");
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "episode-add.sh: error: ONAIR={} is not a program that can be run\n",
+                tmp.path().join("no-such-onair").display()
+            )
+        );
+        let out = Command::new(shell)
+            .arg(script())
+            .args(["audio/welcome.mp3", "T"])
+            .current_dir(&site)
+            .env_remove("ONAIR")
+            .env("PATH", "/usr/bin:/bin")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{shell}");
+        assert_eq!(
+            stderr(&out),
+            "episode-add.sh: error: onair is not on PATH: install it, or set ONAIR to the onair program\n"
+        );
+    }
+}
