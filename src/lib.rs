@@ -11,4 +11,5 @@ pub mod fsutil;
 pub mod liquid;
 pub mod lock;
 pub mod output;
+pub mod serve;
 pub mod slug;
