@@ -129,6 +129,12 @@ pub struct ProbeArgs {
     pub files: Vec<String>,
     #[arg(long)]
     pub json: bool,
+    /// Record the facts in the site's onair.lock (so builds need neither the file nor the network)
+    #[arg(long)]
+    pub lock: bool,
+    /// The site whose onair.lock --lock writes
+    #[arg(long, value_name = "DIR", default_value = ".", requires = "lock")]
+    pub site: PathBuf,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -8,7 +8,11 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { cmd::EXIT_USAGE } else { cmd::EXIT_OK };
+            let code = if e.use_stderr() {
+                cmd::EXIT_USAGE
+            } else {
+                cmd::EXIT_OK
+            };
             let _ = e.print();
             return cmd::exit(code);
         }
@@ -16,6 +20,7 @@ fn main() -> ExitCode {
     match &cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::Init(args) => cmd::init::run(args),
+        Command::Probe(args) => cmd::probe::run(args),
         other => {
             eprintln!("error: not available yet: {other:?}");
             cmd::exit(cmd::EXIT_USAGE)

@@ -1,7 +1,22 @@
 //! Audio facts: exact duration, byte size and format of an episode's audio, from the file alone.
 
+//!
+//! Probing reads headers and frame headers only, never decodes: each format's method is
+//! documented in its module. Local files and remote URLs share the parsers through
+//! [`source::ByteSource`].
+
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+pub mod mp3;
+pub mod mp4;
+pub mod remote;
+pub mod resolve;
+pub mod source;
+pub mod tags;
+
+pub use resolve::{Resolved, resolve_local, resolve_remote};
+use source::{ByteSource, FileSource, Reader};
 
 /// The container/codec families onair publishes. The enclosure MIME type comes from here,
 /// never from the file extension.
@@ -38,6 +53,18 @@ impl AudioFormat {
             AudioFormat::Opus => &["opus", "ogg", "oga"],
             AudioFormat::Flac => &["flac"],
             AudioFormat::Wav => &["wav"],
+        }
+    }
+
+    /// A human name for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            AudioFormat::Mp3 => "MP3",
+            AudioFormat::M4a => "MP4/M4A",
+            AudioFormat::Vorbis => "Ogg Vorbis",
+            AudioFormat::Opus => "Ogg Opus",
+            AudioFormat::Flac => "FLAC",
+            AudioFormat::Wav => "WAV",
         }
     }
 
@@ -95,10 +122,124 @@ impl fmt::Display for ProbeError {
 
 impl std::error::Error for ProbeError {}
 
+/// What one format parser found, before it becomes [`AudioFacts`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    pub format: AudioFormat,
+    pub codec: String,
+    pub sample_rate: u32,
+    pub channels: u16,
+    /// Playable length in `timescale` units (samples, for all formats but some MP4s).
+    pub length: u64,
+    pub timescale: u64,
+    /// Bytes of encoded audio, for the average bitrate.
+    pub audio_bytes: Option<u64>,
+    /// The bitrate of a constant-bitrate stream.
+    pub nominal_bitrate: Option<u32>,
+    pub method: String,
+    pub warnings: Vec<String>,
+}
+
+/// Facts plus what `onair probe` shows beyond them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe {
+    pub facts: AudioFacts,
+    /// Exact playable sample count, when the length is counted in samples.
+    pub samples: Option<u64>,
+    /// Problems that did not stop probing (e.g. the extension names another format).
+    pub warnings: Vec<String>,
+}
+
 /// Probe a local audio file by its content.
 pub fn probe_file(path: &Path) -> Result<AudioFacts, ProbeError> {
-    Err(ProbeError {
+    probe_file_detailed(path).map(|p| p.facts)
+}
+
+/// Probe a local audio file by its content, with the sample count and warnings.
+pub fn probe_file_detailed(path: &Path) -> Result<Probe, ProbeError> {
+    let error = |message: String| ProbeError {
         path: path.to_path_buf(),
-        message: "audio probing is being written (issue 11)".into(),
-    })
+        message,
+    };
+    let mut src = FileSource::open(path).map_err(|e| error(format!("cannot read: {e}")))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    probe_source(&mut src, &name).map_err(error)
+}
+
+/// Probe any byte source; `name` (a file name or URL) is only used to compare its extension
+/// with the format found in the content.
+pub fn probe_source(src: &mut dyn ByteSource, name: &str) -> Result<Probe, String> {
+    let mut r = Reader::new(src);
+    let parsed = sniff_and_parse(&mut r)?;
+    let size = r.size();
+    Ok(finish(parsed, size, name))
+}
+
+fn sniff_and_parse(r: &mut Reader) -> Result<Parsed, String> {
+    let head = r.bytes(0, 12)?;
+    if head.is_empty() {
+        return Err("the file is empty".into());
+    }
+    if mp4::sniff(&head) {
+        return mp4::probe(r);
+    }
+    let other = |what: &str| {
+        Err(format!(
+            "{what} files are not probed yet by this version of onair"
+        ))
+    };
+    if head.starts_with(b"OggS") {
+        return other("Ogg");
+    }
+    if head.starts_with(b"RIFF") || head.starts_with(b"RF64") {
+        return other("WAV");
+    }
+    let start = tags::skip_id3v2(r, 0)?;
+    if r.bytes(start, 4)? == b"fLaC" {
+        return other("FLAC");
+    }
+    mp3::probe(r, start)
+}
+
+fn finish(p: Parsed, size: u64, name: &str) -> Probe {
+    let duration = p.length as f64 / p.timescale as f64;
+    let bitrate = match (p.nominal_bitrate, p.audio_bytes) {
+        (Some(b), _) => b,
+        (None, bytes) => (bytes.unwrap_or(size) as f64 * 8.0 / duration).round() as u32,
+    };
+    let mut warnings = p.warnings;
+    let ext = name
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .filter(|e| !e.contains('/'));
+    if let Some(ext) = ext
+        && !p.format.extensions().contains(&ext.as_str())
+    {
+        warnings.push(format!(
+            "the extension says .{ext} but the content is {} ({}); published as {}",
+            p.format.label(),
+            p.codec,
+            p.format.mime()
+        ));
+    }
+    Probe {
+        samples: (p.timescale == u64::from(p.sample_rate)).then_some(p.length),
+        facts: AudioFacts {
+            format: p.format,
+            size,
+            duration,
+            codec: p.codec,
+            sample_rate: p.sample_rate,
+            channels: p.channels,
+            bitrate,
+            method: p.method,
+        },
+        warnings,
+    }
 }

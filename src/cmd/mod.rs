@@ -8,6 +8,7 @@ use crate::diag::Diagnostic;
 pub mod build;
 pub mod init;
 pub mod new_episode;
+pub mod probe;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_ERRORS: u8 = 1;

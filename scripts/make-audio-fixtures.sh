@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Makes the small audio fixtures of tests/fixtures/audio/ (a few KB each) and records what
+# each one must probe as in tests/fixtures/audio/expected.tsv. Every audio fixture is a sine
+# cut to an exact number of samples, so its true duration is known independently of onair.
+# Needs ffmpeg (libmp3lame, aac, libvorbis, libopus, flac) and python3. Tests do not run it:
+# its output is committed. Re-running it rewrites the fixtures.
+set -euo pipefail
+cd "$(dirname "$0")/../tests/fixtures/audio"
+rm -f ./*.mp3 ./*.m4a ./*.m4b ./*.mp4 ./*.ogg ./*.opus ./*.oga ./*.flac ./*.wav expected.tsv
+
+ff() { ffmpeg -hide_banner -loglevel error -y "$@"; }
+# sine RATE SAMPLES: an exact-length mono tone as ffmpeg input arguments.
+sine() { echo "-f lavfi -i sine=frequency=440:sample_rate=$1 -af atrim=end_sample=$2"; }
+
+{
+  printf '# file\tformat\tsample_rate\tchannels\tsamples\ttolerance_ms (0: sample-exact)\tmethod\n'
+  printf '# file\terror\tmessage prefix\n'
+} > expected.tsv
+ok() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> expected.tsv; }
+bad() { printf '%s\terror\t%s\n' "$1" "$2" >> expected.tsv; }
+
+# --- MP3 ----------------------------------------------------------------------------------
+# CBR with ffmpeg's Info + LAME tag (encoder delay and padding): exact.
+ff $(sine 44100 52000) -c:a libmp3lame -b:a 32k mp3-cbr-info.mp3
+ok mp3-cbr-info.mp3 mp3 44100 1 52000 0 "info header + lame tag"
+# The same with an ID3v2 tag in front (title, comment): the tag is skipped by its size.
+ff $(sine 44100 52000) -c:a libmp3lame -b:a 32k -metadata title="Pilot episode" \
+  -metadata comment="$(printf 'x%.0s' $(seq 1 3000))" mp3-id3v2.mp3
+ok mp3-id3v2.mp3 mp3 44100 1 52000 0 "info header + lame tag"
+# CBR without any Xing/Info header: every frame header is walked; within 0.1 s (the
+# encoder's delay and padding are part of the stream and nothing records them).
+ff $(sine 44100 52000) -c:a libmp3lame -b:a 32k -write_xing 0 -id3v2_version 0 mp3-cbr-noheader.mp3
+ok mp3-cbr-noheader.mp3 mp3 44100 1 52000 100 "frame scan"
+# VBR with a Xing header.
+ff $(sine 44100 60000) -c:a libmp3lame -q:a 8 mp3-vbr-xing.mp3
+ok mp3-vbr-xing.mp3 mp3 44100 1 60000 0 "xing header + lame tag"
+# VBR with no header at all: frame count, never bitrate x size.
+ff $(sine 44100 60000) -c:a libmp3lame -q:a 8 -write_xing 0 mp3-vbr-noheader.mp3
+ok mp3-vbr-noheader.mp3 mp3 44100 1 60000 100 "frame scan"
+# MPEG-2 (22.05 kHz) and MPEG-2.5 (8 kHz) Layer III, stereo.
+ff -f lavfi -i "sine=frequency=440:sample_rate=22050" -af "atrim=end_sample=30000" -ac 2 -c:a libmp3lame -b:a 24k mp3-mpeg2.mp3
+ok mp3-mpeg2.mp3 mp3 22050 2 30000 0 "info header + lame tag"
+ff -f lavfi -i "sine=frequency=440:sample_rate=8000" -af "atrim=end_sample=12000" -c:a libmp3lame -b:a 8k mp3-mpeg25.mp3
+ok mp3-mpeg25.mp3 mp3 8000 1 12000 0 "info header + lame tag"
+# ID3v1 and APEv2 tags at the end, junk between the ID3v2 tag and the first frame.
+python3 - <<'PY'
+import struct
+audio = open("mp3-cbr-noheader.mp3", "rb").read()
+ape_items = b"\x05\x00\x00\x00\x00\x00\x00\x00Title\x00Pilot"
+footer = lambda flags: b"APETAGEX" + struct.pack("<IIII", 2000, len(ape_items) + 32, 1, flags) + b"\0" * 8
+ape = footer(0xA0000000) + ape_items + footer(0x80000000)
+id3v1 = (b"TAG" + b"Pilot".ljust(30, b"\0")).ljust(128, b"\0")
+open("mp3-tags-at-end.mp3", "wb").write(audio + ape + id3v1)
+id3v2 = b"ID3\x03\x00\x00\x00\x00\x00\x0a" + b"\0" * 10
+junk = bytes((i * 7) % 200 for i in range(1500))
+open("mp3-junk-before-frames.mp3", "wb").write(id3v2 + junk + audio)
+PY
+ok mp3-tags-at-end.mp3 mp3 44100 1 52000 100 "frame scan"
+ok mp3-junk-before-frames.mp3 mp3 44100 1 52000 100 "frame scan"
+
+# --- MP4 / M4A ----------------------------------------------------------------------------
+# ffmpeg's AAC encoder primes 1024 samples and writes an edit list that skips them. The edit
+# list counts in the movie timescale (1/1000 s here), so the length is exact to 1 ms.
+ff $(sine 44100 50000) -c:a aac -b:a 24k -movflags +faststart m4a-moov-first.m4a
+ok m4a-moov-first.m4a m4a 44100 1 50000 1 "edit list"
+ff $(sine 44100 50000) -c:a aac -b:a 24k m4a-moov-last.m4a
+ok m4a-moov-last.m4a m4a 44100 1 50000 1 "edit list"
+ff $(sine 48000 40000) -c:a aac -b:a 24k audiobook.m4b
+ok audiobook.m4b m4a 48000 1 40000 1 "edit list"
+
+# --- Bad audio ----------------------------------------------------------------------------
+: > empty.mp3
+bad empty.mp3 "the file is empty"
+printf '# Episode notes\n\nThis is a text file that was named like an MP3 file.\n' > text.mp3
+bad text.mp3 "this is a text file, not audio"
+python3 -c "import random; random.seed(7); open('random.mp3','wb').write(bytes(random.randrange(256) for _ in range(6000)))"
+bad random.mp3 "not MP3 audio"
+head -c 2500 mp3-cbr-info.mp3 > truncated.mp3
+bad truncated.mp3 "truncated: the Info header promises"
+head -c 3000 m4a-moov-first.m4a > truncated.m4a
+bad truncated.m4a "truncated: box 'mdat'"
+# Cut at the end of the audio, where the index (moov) would begin: an interrupted recording.
+head -c 3000 m4a-moov-last.m4a > truncated-moov-last.m4a
+bad truncated-moov-last.m4a "truncated: box 'mdat'"
+python3 - <<'PY'
+data = open("m4a-moov-last.m4a", "rb").read()
+open("moov-missing.m4a", "wb").write(data[: data.rindex(b"moov") - 4])
+PY
+bad moov-missing.m4a "no 'moov' box: the file has audio data but no index"
+printf 'ID3\x03\x00\x00\x00\x00\x00\x0a%010d' 0 > zero-frames.mp3
+bad zero-frames.mp3 "no audio: the file holds only tags"
+
+# --- Extension lies about the format (probed by content, with a warning) -------------------
+cp mp3-cbr-info.mp3 really-an-mp3.m4a
+ok really-an-mp3.m4a mp3 44100 1 52000 0 "info header + lame tag"
+
+ls -l

@@ -1,0 +1,242 @@
+//! Audio facts for the build: from `onair.lock` when the file is unchanged (or absent, as on CI
+//! or when the audio lives outside git), else probed, with the lock entry to record.
+
+use std::path::{Component, Path};
+use std::time::UNIX_EPOCH;
+
+use super::AudioFacts;
+use crate::diag::Diagnostic;
+use crate::lock::{Lock, LockedAudio};
+
+/// What the build needs to know about one episode's audio.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    pub facts: AudioFacts,
+    /// Some when the audio was (re)probed or its lock entry changed: merge it into the lock
+    /// under [`lock_key`] / the URL.
+    pub lock_entry: Option<LockedAudio>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The lock key of a site-relative audio path: `./audio//ep1.mp3` -> `audio/ep1.mp3`.
+/// None for paths that leave the site folder (`..`, absolute paths).
+pub fn lock_key(rel_path: &str) -> Option<String> {
+    let path = Path::new(rel_path);
+    let mut parts = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::Normal(p) => parts.push(p.to_str()?),
+            Component::CurDir => {}
+            Component::ParentDir | Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    Some(parts.join("/"))
+}
+
+fn mtime_ns(meta: &std::fs::Metadata) -> Option<i128> {
+    let t = meta.modified().ok()?;
+    Some(match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_nanos() as i128,
+        Err(e) => -(e.duration().as_nanos() as i128),
+    })
+}
+
+/// blake3 of a file, streamed (bounded memory).
+pub fn hash_file(path: &Path) -> std::io::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_reader(std::fs::File::open(path)?)?;
+    Ok(hasher.finalize().to_hex().to_string())
+}
+
+/// Facts for local audio `rel_path` (relative to the site, e.g. "audio/ep1.mp3"): from the
+/// lock when size+mtime (then blake3) match, else probed; `lock_entry` is Some when (re)probed
+/// so the build merges it into the lock under `lock_key(rel_path)`.
+/// A file absent on disk but present in the lock resolves from the lock (CI without audio).
+/// `locked` = fail instead of re-probing.
+/// Refuses paths that leave the site folder (`../../etc/passwd`, absolute paths, symlinks
+/// pointing outside), without reading them.
+pub fn resolve_local(
+    site_root: &Path,
+    rel_path: &str,
+    lock: &Lock,
+    locked: bool,
+) -> Result<Resolved, Diagnostic> {
+    let Some(key) = lock_key(rel_path) else {
+        return Err(Diagnostic::error(format!(
+            "the audio path `{rel_path}` leaves the site folder; put the file inside the site \
+             (e.g. audio/) and give its path relative to the site, or give an https URL"
+        ))
+        .at(rel_path));
+    };
+    let path = site_root.join(&key);
+    let locked_entry = lock.audio.get(&key);
+    let meta = match std::fs::metadata(&path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(entry) = locked_entry
+                && std::fs::symlink_metadata(&path).is_err()
+            {
+                // Audio kept out of git / on a CDN: the lock knows its facts.
+                return Ok(Resolved {
+                    facts: entry.facts.clone(),
+                    lock_entry: None,
+                    warnings: Vec::new(),
+                });
+            }
+            return Err(Diagnostic::error(format!(
+                "audio file not found (looked for {}), and onair.lock has no record of it; check \
+                 the path (relative to the site folder) or add the file",
+                path.display()
+            ))
+            .at(&key));
+        }
+        Err(e) => {
+            return Err(Diagnostic::error(format!("cannot read the audio file: {e}")).at(&key));
+        }
+    };
+    // Symlinks are fine inside the site; one that resolves outside it is refused unread.
+    let (real, real_root) = (path.canonicalize(), site_root.canonicalize());
+    match (&real, &real_root) {
+        (Ok(real), Ok(root)) if real.starts_with(root) => {}
+        (Ok(real), Ok(_)) => {
+            return Err(Diagnostic::error(format!(
+                "the audio path leads outside the site folder (to {}); copy the file into the \
+                 site instead of linking to it",
+                real.display()
+            ))
+            .at(&key));
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            return Err(Diagnostic::error(format!("cannot resolve the audio path: {e}")).at(&key));
+        }
+    }
+    if !meta.is_file() {
+        return Err(Diagnostic::error("the audio path is not a regular file").at(&key));
+    }
+    let size = meta.len();
+    let mtime = mtime_ns(&meta);
+
+    if let Some(entry) = locked_entry.filter(|e| e.facts.size == size) {
+        if entry.mtime_ns.is_some() && entry.mtime_ns == mtime {
+            return Ok(Resolved {
+                facts: entry.facts.clone(),
+                lock_entry: None,
+                warnings: Vec::new(),
+            });
+        }
+        // Touched (a fresh git checkout, a copy): the content hash decides.
+        if let Some(recorded) = &entry.blake3 {
+            let hash = hash_file(&path).map_err(|e| {
+                Diagnostic::error(format!("cannot read the audio file: {e}")).at(&key)
+            })?;
+            if &hash == recorded {
+                let refreshed = LockedAudio {
+                    mtime_ns: mtime,
+                    ..entry.clone()
+                };
+                return Ok(Resolved {
+                    facts: entry.facts.clone(),
+                    // Under --locked the lock is not rewritten: the hash confirmed the facts.
+                    lock_entry: (!locked).then_some(refreshed),
+                    warnings: Vec::new(),
+                });
+            }
+        }
+    }
+
+    if locked {
+        let message = match locked_entry {
+            Some(entry) if entry.facts.size != size => format!(
+                "the audio changed since onair.lock recorded it ({size} bytes now, {} then); \
+                 run `onair build` without --locked to re-probe it, then commit onair.lock",
+                entry.facts.size
+            ),
+            Some(_) => {
+                "the audio changed since onair.lock recorded it (its content hash differs); \
+                 run `onair build` without --locked to re-probe it, then commit onair.lock"
+                    .to_string()
+            }
+            None => "the audio is not recorded in onair.lock; run `onair build` without --locked \
+                 to probe it, then commit onair.lock"
+                .to_string(),
+        };
+        return Err(Diagnostic::error(message).at(&key));
+    }
+
+    let probe = super::probe_file_detailed(&path)
+        .map_err(|e| Diagnostic::error(format!("cannot use this audio: {}", e.message)).at(&key))?;
+    let hash = hash_file(&path)
+        .map_err(|e| Diagnostic::error(format!("cannot read the audio file: {e}")).at(&key))?;
+    let warnings = probe
+        .warnings
+        .iter()
+        .map(|w| Diagnostic::warning(w.clone()).at(&key))
+        .collect();
+    Ok(Resolved {
+        lock_entry: Some(LockedAudio {
+            mtime_ns: mtime,
+            blake3: Some(hash),
+            facts: probe.facts.clone(),
+        }),
+        facts: probe.facts,
+        warnings,
+    })
+}
+
+/// Remote audio: from the lock (key = URL); with `allow_network`, probed via HEAD + ranged
+/// GETs and returned with a lock entry.
+pub fn resolve_remote(url: &str, lock: &Lock, allow_network: bool) -> Result<Resolved, Diagnostic> {
+    if let Some(entry) = lock.audio.get(url) {
+        return Ok(Resolved {
+            facts: entry.facts.clone(),
+            lock_entry: None,
+            warnings: Vec::new(),
+        });
+    }
+    if !allow_network {
+        return Err(Diagnostic::error(format!(
+            "onair.lock does not know this remote audio's size and duration; run \
+             `onair probe --lock {url}` in the site folder to record them (this needs network \
+             access once), then commit onair.lock"
+        ))
+        .at(url));
+    }
+    let probe = super::remote::probe_url(url)
+        .map_err(|e| Diagnostic::error(format!("cannot probe the remote audio: {e}")).at(url))?;
+    let warnings = probe
+        .warnings
+        .iter()
+        .map(|w| Diagnostic::warning(w.clone()).at(url))
+        .collect();
+    Ok(Resolved {
+        lock_entry: Some(LockedAudio {
+            mtime_ns: None,
+            blake3: None,
+            facts: probe.facts.clone(),
+        }),
+        facts: probe.facts,
+        warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_keys_are_normalised_and_escapes_refused() {
+        assert_eq!(
+            lock_key("./audio//ep1.mp3").as_deref(),
+            Some("audio/ep1.mp3")
+        );
+        assert_eq!(lock_key("audio/ep1.mp3").as_deref(), Some("audio/ep1.mp3"));
+        assert_eq!(lock_key("../../etc/passwd"), None);
+        assert_eq!(lock_key("audio/../../x.mp3"), None);
+        assert_eq!(lock_key("/etc/passwd"), None);
+        assert_eq!(lock_key(""), None);
+        assert_eq!(lock_key("."), None);
+    }
+}

@@ -1,0 +1,190 @@
+//! `onair probe FILE|URL... [--json] [--lock [--site DIR]]`: each audio's exact facts, and
+//! optionally recorded in a site's onair.lock (how remote audio gets its length into builds).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::audio::{self, Probe};
+use crate::cli::ProbeArgs;
+use crate::diag::Diagnostic;
+use crate::lock::{Lock, LockedAudio};
+
+fn is_url(s: &str) -> bool {
+    s.starts_with("https://") || s.starts_with("http://")
+}
+
+/// `3723.456` -> `1:02:03` (rounded to whole seconds, as itunes:duration is).
+pub fn hms(seconds: f64) -> String {
+    let s = seconds.round() as u64;
+    format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+}
+
+fn probe_one(target: &str) -> Result<Probe, String> {
+    if is_url(target) {
+        audio::remote::probe_url(target)
+    } else {
+        audio::probe_file_detailed(Path::new(target)).map_err(|e| e.message)
+    }
+}
+
+fn to_json(target: &str, result: &Result<Probe, String>) -> serde_json::Value {
+    match result {
+        Ok(p) => {
+            let f = &p.facts;
+            serde_json::json!({
+                "file": target,
+                "format": f.format,
+                "mime": f.format.mime(),
+                "size": f.size,
+                "duration": (f.duration * 1000.0).round() / 1000.0,
+                "duration_hms": hms(f.duration),
+                "samples": p.samples,
+                "codec": f.codec,
+                "sample_rate": f.sample_rate,
+                "channels": f.channels,
+                "bitrate": f.bitrate,
+                "method": f.method,
+                "warnings": p.warnings,
+            })
+        }
+        Err(e) => serde_json::json!({ "file": target, "error": e }),
+    }
+}
+
+fn print_human(target: &str, p: &Probe) {
+    let f = &p.facts;
+    println!("{target}");
+    println!("  duration  {:.3} s ({})", f.duration, hms(f.duration));
+    println!("  size      {} bytes", f.size);
+    println!("  type      {} ({})", f.format.mime(), f.codec);
+    println!(
+        "  audio     {} Hz, {} channel{}, {} kb/s average",
+        f.sample_rate,
+        f.channels,
+        if f.channels == 1 { "" } else { "s" },
+        (f64::from(f.bitrate) / 1000.0).round()
+    );
+    println!("  method    {}", f.method);
+}
+
+/// The lock key of `target`: the URL, or the file's path relative to the site.
+fn lock_key(site: &Path, target: &str) -> Result<String, String> {
+    if is_url(target) {
+        return Ok(target.to_string());
+    }
+    let root = site
+        .canonicalize()
+        .map_err(|e| format!("cannot open the site folder {}: {e}", site.display()))?;
+    let file = Path::new(target)
+        .canonicalize()
+        .map_err(|e| format!("cannot resolve the path: {e}"))?;
+    let rel: PathBuf = file
+        .strip_prefix(&root)
+        .map_err(|_| {
+            format!(
+                "--lock records files inside the site folder {} only",
+                root.display()
+            )
+        })?
+        .to_path_buf();
+    audio::resolve::lock_key(&rel.to_string_lossy())
+        .ok_or_else(|| "cannot record this path in the lock".to_string())
+}
+
+fn lock_entry(target: &str, probe: &Probe) -> Result<LockedAudio, String> {
+    if is_url(target) {
+        return Ok(LockedAudio {
+            mtime_ns: None,
+            blake3: None,
+            facts: probe.facts.clone(),
+        });
+    }
+    let meta = std::fs::metadata(target).map_err(|e| format!("cannot read: {e}"))?;
+    let mtime_ns = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos() as i128);
+    let hash =
+        audio::resolve::hash_file(Path::new(target)).map_err(|e| format!("cannot read: {e}"))?;
+    Ok(LockedAudio {
+        mtime_ns,
+        blake3: Some(hash),
+        facts: probe.facts.clone(),
+    })
+}
+
+pub fn run(args: &ProbeArgs) -> ExitCode {
+    let mut lock = if args.lock {
+        match Lock::load(&args.site) {
+            Ok(l) => Some(l),
+            Err(d) => {
+                eprintln!("{d}");
+                return super::exit(super::EXIT_ERRORS);
+            }
+        }
+    } else {
+        None
+    };
+    let mut failed = false;
+    let mut json = Vec::new();
+    for target in &args.files {
+        let mut result = probe_one(target);
+        if let (Some(lock), Ok(probe)) = (lock.as_mut(), &result) {
+            match lock_key(&args.site, target).and_then(|k| Ok((k, lock_entry(target, probe)?))) {
+                Ok((key, entry)) => {
+                    lock.audio.insert(key, entry);
+                }
+                Err(e) => result = Err(e),
+            }
+        }
+        if args.json {
+            json.push(to_json(target, &result));
+        }
+        match &result {
+            Ok(probe) => {
+                if !args.json {
+                    print_human(target, probe);
+                }
+                for w in &probe.warnings {
+                    eprintln!("{}", Diagnostic::warning(w.clone()).at(target));
+                }
+            }
+            Err(e) => {
+                failed = true;
+                eprintln!("{}", Diagnostic::error(e.clone()).at(target));
+            }
+        }
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json).expect("JSON values serialize")
+        );
+    }
+    if let Some(lock) = &lock {
+        if let Err(d) = lock.save(&args.site) {
+            eprintln!("{d}");
+            failed = true;
+        } else if !args.json {
+            eprintln!("recorded in {}", Lock::path(&args.site).display());
+        }
+    }
+    super::exit(if failed {
+        super::EXIT_ERRORS
+    } else {
+        super::EXIT_OK
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hms_rounds_to_whole_seconds() {
+        assert_eq!(hms(3723.456), "1:02:03");
+        assert_eq!(hms(59.6), "0:01:00");
+        assert_eq!(hms(0.2), "0:00:00");
+    }
+}

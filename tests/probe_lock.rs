@@ -1,0 +1,200 @@
+//! The lock file's fast path and the build's audio resolution: unchanged audio is not re-read,
+//! absent-but-locked audio resolves, `--locked` fails naming the file, escapes are refused.
+
+use std::path::{Path, PathBuf};
+
+use onair::audio::{AudioFormat, resolve_local, resolve_remote};
+use onair::lock::{Lock, LockedAudio};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/audio")
+        .join(name)
+}
+
+/// A site folder with audio/ep1.mp3.
+fn site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("audio")).unwrap();
+    std::fs::copy(
+        fixture("mp3-cbr-info.mp3"),
+        dir.path().join("audio/ep1.mp3"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn first_resolution_probes_and_returns_a_lock_entry() {
+    let site = site();
+    let r = resolve_local(site.path(), "audio/ep1.mp3", &Lock::new(), false).unwrap();
+    assert_eq!(r.facts.format, AudioFormat::Mp3);
+    assert!((r.facts.duration - 52000.0 / 44100.0).abs() < 1e-9);
+    let entry = r.lock_entry.expect("probed audio comes with a lock entry");
+    assert_eq!(entry.facts, r.facts);
+    assert!(entry.mtime_ns.is_some());
+    let bytes = std::fs::read(site.path().join("audio/ep1.mp3")).unwrap();
+    assert_eq!(
+        entry.blake3.as_deref(),
+        Some(blake3::hash(&bytes).to_hex().as_str())
+    );
+    assert!(r.warnings.is_empty());
+}
+
+fn locked_site() -> (tempfile::TempDir, Lock) {
+    let site = site();
+    let r = resolve_local(site.path(), "audio/ep1.mp3", &Lock::new(), false).unwrap();
+    let mut lock = Lock::new();
+    lock.audio
+        .insert("audio/ep1.mp3".into(), r.lock_entry.unwrap());
+    lock.save(site.path()).unwrap();
+    let loaded = Lock::load(site.path()).unwrap();
+    (site, loaded)
+}
+
+#[test]
+fn unchanged_audio_is_not_read_again() {
+    let (site, mut lock) = locked_site();
+    // Facts no probe would produce: if they come back, the file was not probed.
+    let entry = lock.audio.get_mut("audio/ep1.mp3").unwrap();
+    entry.facts.duration = 999.0;
+    entry.facts.method = "from the lock".into();
+    entry.blake3 = Some("not even a hash".into());
+    let r = resolve_local(site.path(), "./audio/ep1.mp3", &lock, true).unwrap();
+    assert_eq!(r.facts.duration, 999.0);
+    assert!(r.lock_entry.is_none());
+}
+
+#[test]
+fn a_touched_but_identical_file_is_confirmed_by_its_hash() {
+    let (site, lock) = locked_site();
+    let path = site.path().join("audio/ep1.mp3");
+    let f = std::fs::File::options().write(true).open(&path).unwrap();
+    f.set_modified(std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000))
+        .unwrap();
+    let r = resolve_local(site.path(), "audio/ep1.mp3", &lock, false).unwrap();
+    assert_eq!(r.facts, lock.audio["audio/ep1.mp3"].facts);
+    let refreshed = r
+        .lock_entry
+        .expect("the new mtime is recorded for the fast path");
+    assert_eq!(refreshed.mtime_ns, Some(1_000_000_000_000_000));
+    // Under --locked the hash still confirms it, and the lock is left alone.
+    let r = resolve_local(site.path(), "audio/ep1.mp3", &lock, true).unwrap();
+    assert!(r.lock_entry.is_none());
+}
+
+#[test]
+fn changed_audio_is_reprobed_or_fails_under_locked() {
+    let (site, lock) = locked_site();
+    std::fs::copy(
+        fixture("mp3-vbr-xing.mp3"),
+        site.path().join("audio/ep1.mp3"),
+    )
+    .unwrap();
+    let r = resolve_local(site.path(), "audio/ep1.mp3", &lock, false).unwrap();
+    assert!((r.facts.duration - 60000.0 / 44100.0).abs() < 1e-9);
+    assert!(r.lock_entry.is_some());
+
+    let d = resolve_local(site.path(), "audio/ep1.mp3", &lock, true).unwrap_err();
+    assert_eq!(d.path.as_deref(), Some(Path::new("audio/ep1.mp3")));
+    assert_eq!(
+        d.to_string(),
+        "audio/ep1.mp3: error: the audio changed since onair.lock recorded it (6339 bytes now, \
+         5138 then); run `onair build` without --locked to re-probe it, then commit onair.lock"
+    );
+
+    let d = resolve_local(site.path(), "audio/ep1.mp3", &Lock::new(), true).unwrap_err();
+    assert!(
+        d.message
+            .starts_with("the audio is not recorded in onair.lock"),
+        "{d}"
+    );
+}
+
+#[test]
+fn absent_but_locked_audio_resolves_from_the_lock() {
+    let (site, lock) = locked_site();
+    std::fs::remove_file(site.path().join("audio/ep1.mp3")).unwrap();
+    for locked in [false, true] {
+        let r = resolve_local(site.path(), "audio/ep1.mp3", &lock, locked).unwrap();
+        assert_eq!(r.facts, lock.audio["audio/ep1.mp3"].facts);
+        assert!(r.lock_entry.is_none());
+    }
+    let d = resolve_local(site.path(), "audio/ep2.mp3", &lock, false).unwrap_err();
+    assert_eq!(d.path.as_deref(), Some(Path::new("audio/ep2.mp3")));
+    assert!(d.message.starts_with("audio file not found"), "{d}");
+}
+
+#[test]
+fn bad_audio_is_an_error_naming_the_file() {
+    let site = site();
+    std::fs::copy(fixture("truncated.mp3"), site.path().join("audio/cut.mp3")).unwrap();
+    let d = resolve_local(site.path(), "audio/cut.mp3", &Lock::new(), false).unwrap_err();
+    assert_eq!(d.path.as_deref(), Some(Path::new("audio/cut.mp3")));
+    assert!(
+        d.message.contains("truncated: the Info header promises"),
+        "{d}"
+    );
+}
+
+#[test]
+fn paths_leaving_the_site_are_refused_unread() {
+    let site = site();
+    for bad in ["../../etc/passwd", "/etc/passwd", "audio/../../secret.mp3"] {
+        let d = resolve_local(site.path(), bad, &Lock::new(), false).unwrap_err();
+        assert!(d.message.contains("leaves the site folder"), "{bad}: {d}");
+        assert_eq!(d.path.as_deref(), Some(Path::new(bad)));
+    }
+    #[cfg(unix)]
+    {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::copy(fixture("mp3-cbr-info.mp3"), outside.path().join("x.mp3")).unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("x.mp3"),
+            site.path().join("audio/link.mp3"),
+        )
+        .unwrap();
+        let d = resolve_local(site.path(), "audio/link.mp3", &Lock::new(), false).unwrap_err();
+        assert!(d.message.contains("leads outside the site folder"), "{d}");
+        // A symlink that stays inside the site is fine.
+        std::os::unix::fs::symlink("ep1.mp3", site.path().join("audio/alias.mp3")).unwrap();
+        resolve_local(site.path(), "audio/alias.mp3", &Lock::new(), false).unwrap();
+    }
+}
+
+#[test]
+fn remote_audio_comes_from_the_lock_or_says_how_to_record_it() {
+    let url = "https://cdn.example.com/ep1.mp3";
+    let d = resolve_remote(url, &Lock::new(), false).unwrap_err();
+    assert_eq!(
+        d.to_string(),
+        "https://cdn.example.com/ep1.mp3: error: onair.lock does not know this remote audio's \
+         size and duration; run `onair probe --lock https://cdn.example.com/ep1.mp3` in the site \
+         folder to record them (this needs network access once), then commit onair.lock"
+    );
+    let mut lock = Lock::new();
+    let facts = onair::audio::probe_file(&fixture("m4a-moov-last.m4a")).unwrap();
+    lock.audio.insert(
+        url.into(),
+        LockedAudio {
+            mtime_ns: None,
+            blake3: None,
+            facts: facts.clone(),
+        },
+    );
+    let r = resolve_remote(url, &lock, false).unwrap();
+    assert_eq!(r.facts, facts);
+    assert!(r.lock_entry.is_none());
+}
+
+#[test]
+fn the_lock_round_trips_audio_facts_exactly() {
+    let (site, lock) = locked_site();
+    let text = std::fs::read_to_string(site.path().join("onair.lock")).unwrap();
+    assert!(text.contains("\"audio/ep1.mp3\""), "{text}");
+    assert!(
+        text.contains("\"method\": \"info header + lame tag\""),
+        "{text}"
+    );
+    assert_eq!(Lock::load(site.path()).unwrap(), lock);
+}
