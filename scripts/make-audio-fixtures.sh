@@ -68,6 +68,53 @@ ok m4a-moov-last.m4a m4a 44100 1 50000 1 "edit list"
 ff $(sine 48000 40000) -c:a aac -b:a 24k audiobook.m4b
 ok audiobook.m4b m4a 48000 1 40000 1 "edit list"
 
+# --- Ogg Vorbis, Opus ---------------------------------------------------------------------
+# The last page's granule position is the sample count (less Opus's pre-skip, at 48 kHz).
+ff $(sine 22050 30000) -c:a libvorbis -q:a 0 vorbis.ogg
+ok vorbis.ogg vorbis 22050 1 30000 0 "granule position"
+ff $(sine 48000 50000) -c:a libopus -b:a 16k opus.opus
+ok opus.opus opus 48000 1 50000 0 "granule position - pre-skip"
+cp opus.opus opus-in-ogg.ogg
+ok opus-in-ogg.ogg opus 48000 1 50000 0 "granule position - pre-skip"
+
+# --- FLAC, WAV ----------------------------------------------------------------------------
+ff $(sine 8000 9000) -c:a flac flac-padded.flac
+# Drop ffmpeg's 8 KiB PADDING block to keep the fixture small (the blocks are walked the same).
+python3 - <<'PY'
+data = open("flac-padded.flac", "rb").read()
+out, at = bytearray(b"fLaC"), 4
+while True:
+    kind, size = data[at] & 0x7F, int.from_bytes(data[at + 1 : at + 4], "big")
+    last = data[at] & 0x80
+    if kind != 1:
+        out += data[at : at + 4 + size]
+    at += 4 + size
+    if last:
+        break
+# Mark the (now) last kept block as last.
+pos, last_pos = 4, 4
+while pos < len(out):
+    last_pos = pos
+    pos += 4 + int.from_bytes(out[pos + 1 : pos + 4], "big")
+out[last_pos] |= 0x80
+open("flac.flac", "wb").write(out + data[at:])
+PY
+rm flac-padded.flac
+ok flac.flac flac 8000 1 9000 0 "streaminfo"
+# STREAMINFO with the total left at 0 (unknown): the last frame header tells.
+python3 - <<'PY'
+data = bytearray(open("flac.flac", "rb").read())
+si = 8  # after "fLaC" and the block header
+data[si + 13] &= 0xF0
+data[si + 14 : si + 18] = b"\0\0\0\0"
+open("flac-no-total.flac", "wb").write(data)
+PY
+ok flac-no-total.flac flac 8000 1 9000 0 "last frame header"
+ff $(sine 8000 3000) -c:a pcm_u8 wav-u8.wav
+ok wav-u8.wav wav 8000 1 3000 0 "data size"
+ff -f lavfi -i "sine=frequency=440:sample_rate=11025" -af "atrim=end_sample=1500" -ac 2 -c:a pcm_s16le wav-s16-stereo.wav
+ok wav-s16-stereo.wav wav 11025 2 1500 0 "data size"
+
 # --- Bad audio ----------------------------------------------------------------------------
 : > empty.mp3
 bad empty.mp3 "the file is empty"
@@ -89,6 +136,21 @@ PY
 bad moov-missing.m4a "no 'moov' box: the file has audio data but no index"
 printf 'ID3\x03\x00\x00\x00\x00\x00\x0a%010d' 0 > zero-frames.mp3
 bad zero-frames.mp3 "no audio: the file holds only tags"
+
+head -c 3000 flac.flac > truncated.flac
+bad truncated.flac "truncated: STREAMINFO promises 9000 samples"
+head -c 2000 vorbis.ogg > truncated.ogg
+bad truncated.ogg "truncated: the last Ogg page"
+head -c 2000 wav-u8.wav > truncated.wav
+bad truncated.wav "truncated: the data chunk claims 3000 bytes"
+python3 - <<'PY'
+data = open("opus.opus", "rb").read()
+# Keep the two header pages (OpusHead, OpusTags): a valid stream with no audio.
+second = data.index(b"OggS", 4)
+third = data.index(b"OggS", second + 4)
+open("opus-headers-only.opus", "wb").write(data[:third])
+PY
+bad opus-headers-only.opus "no audio"
 
 # --- Extension lies about the format (probed by content, with a warning) -------------------
 cp mp3-cbr-info.mp3 really-an-mp3.m4a

@@ -8,12 +8,15 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub mod flac;
 pub mod mp3;
 pub mod mp4;
+pub mod ogg;
 pub mod remote;
 pub mod resolve;
 pub mod source;
 pub mod tags;
+pub mod wav;
 
 pub use resolve::{Resolved, resolve_local, resolve_remote};
 use source::{ByteSource, FileSource, Reader};
@@ -186,20 +189,16 @@ fn sniff_and_parse(r: &mut Reader) -> Result<Parsed, String> {
     if mp4::sniff(&head) {
         return mp4::probe(r);
     }
-    let other = |what: &str| {
-        Err(format!(
-            "{what} files are not probed yet by this version of onair"
-        ))
-    };
     if head.starts_with(b"OggS") {
-        return other("Ogg");
+        return ogg::probe(r);
     }
-    if head.starts_with(b"RIFF") || head.starts_with(b"RF64") {
-        return other("WAV");
+    if (head.starts_with(b"RIFF") || head.starts_with(b"RF64")) && head.get(8..12) == Some(b"WAVE")
+    {
+        return wav::probe(r);
     }
     let start = tags::skip_id3v2(r, 0)?;
     if r.bytes(start, 4)? == b"fLaC" {
-        return other("FLAC");
+        return flac::probe(r, start);
     }
     mp3::probe(r, start)
 }
