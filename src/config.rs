@@ -1,0 +1,378 @@
+//! site.yaml: read as a raw serde struct (unknown keys are errors), then validated into
+//! `Config`, the form the rest of onair uses.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use jiff::tz::TimeZone;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::frontmatter;
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Option<String>,
+    description: Option<String>,
+    url: Option<String>,
+    language: Option<String>,
+    author: Option<String>,
+    owner: Option<Owner>,
+    image: Option<String>,
+    #[serde(default)]
+    categories: Vec<String>,
+    explicit: Option<bool>,
+    #[serde(rename = "type")]
+    show_type: Option<String>,
+    copyright: Option<String>,
+    timezone: Option<String>,
+    locked: Option<bool>,
+    #[serde(default)]
+    funding: Vec<Funding>,
+    theme: Option<String>,
+    feed_limit: Option<usize>,
+    /// podcast:medium
+    medium: Option<String>,
+    /// Links for the home page's subscribe buttons: `{ apple: https://..., spotify: ... }`.
+    #[serde(default)]
+    subscribe: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Owner {
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Funding {
+    pub url: String,
+    pub text: String,
+}
+
+/// An Apple category with an optional subcategory ("Business > Entrepreneurship").
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Category {
+    pub name: String,
+    pub sub: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShowType {
+    Episodic,
+    Serial,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub path: PathBuf,
+    pub title: String,
+    pub description: String,
+    /// Absolute base URL without a trailing slash: `https://example.com` or `https://example.com/show`.
+    pub base_url: String,
+    /// The path part of the base URL, always starting and ending with `/`.
+    pub base_path: String,
+    pub language: String,
+    pub author: String,
+    pub owner: Option<Owner>,
+    /// Site-relative path of the show artwork.
+    pub image: Option<String>,
+    pub categories: Vec<Category>,
+    pub explicit: bool,
+    pub show_type: ShowType,
+    pub copyright: Option<String>,
+    pub timezone: TimeZone,
+    pub timezone_name: String,
+    pub locked: bool,
+    pub funding: Vec<Funding>,
+    pub theme: String,
+    pub feed_limit: Option<usize>,
+    pub medium: String,
+    pub subscribe: BTreeMap<String, String>,
+}
+
+impl Config {
+    pub fn feed_url(&self) -> String {
+        format!("{}/feed.xml", self.base_url)
+    }
+
+    /// Absolute URL of a site path such as `episodes/pilot/` (no leading slash).
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}/{}", self.base_url, path.trim_start_matches('/'))
+    }
+
+    /// Root-relative URL of a site path, under the base path.
+    pub fn root_relative(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+
+    /// Loads `site.yaml` of `root`; `base_url` overrides its `url`. All problems are collected.
+    pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Diagnostics> {
+        let path = root.join(CONFIG_FILE);
+        let shown = PathBuf::from(CONFIG_FILE);
+        let mut diags = Diagnostics::new();
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "not valid UTF-8 (byte {}): save the file as UTF-8",
+                            e.utf8_error().valid_up_to()
+                        ))
+                        .at(&shown),
+                    );
+                    return Err(diags);
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "no site.yaml in `{}`: is this a site folder? (`onair init DIR` makes one)",
+                        root.display()
+                    ))
+                    .at(&shown),
+                );
+                return Err(diags);
+            }
+            Err(e) => {
+                diags.push(Diagnostic::error(format!("cannot read: {e}")).at(&shown));
+                return Err(diags);
+            }
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        if text.trim().is_empty() {
+            diags.push(
+                Diagnostic::error("site.yaml is empty: it needs at least title, description, url, language, author, image and categories")
+                    .at(&shown),
+            );
+            return Err(diags);
+        }
+        let raw: RawConfig = match frontmatter::parse(text, &shown, 1) {
+            Ok(r) => r,
+            Err(d) => {
+                diags.push(d);
+                return Err(diags);
+            }
+        };
+        let line_of = |key: &str| key_line(text, key);
+        let mut required = |value: Option<String>, key: &str, hint: &str| -> String {
+            match value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
+                Some(v) => v,
+                None => {
+                    diags.push(Diagnostic::error(format!("`{key}` is required: {hint}")).at(&shown));
+                    String::new()
+                }
+            }
+        };
+        let title = required(raw.title, "title", "the show's name");
+        let description = required(raw.description, "description", "what the show is about");
+        let author = required(raw.author, "author", "the show's author or network (Spotify requires it)");
+        let language = raw.language.unwrap_or_else(|| "en".to_string());
+        if !valid_language(&language) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "`language: {language}` is not an ISO 639 code such as `en` or `en-us`"
+                ))
+                .at(&shown)
+                .line(line_of("language")),
+            );
+        }
+        let url = match base_url.map(str::to_string).or(raw.url) {
+            Some(u) => u,
+            None => {
+                diags.push(
+                    Diagnostic::error("`url` is required: the public base URL, e.g. https://podcast.example.com (every feed link is absolute)")
+                        .at(&shown),
+                );
+                String::new()
+            }
+        };
+        let (base_url, base_path) = match parse_base_url(&url) {
+            Ok(v) => v,
+            Err(msg) => {
+                if !url.is_empty() {
+                    let d = Diagnostic::error(msg).at(&shown);
+                    diags.push(if base_url.is_some() { d } else { d.line(line_of("url")) });
+                }
+                (String::new(), "/".to_string())
+            }
+        };
+        let show_type = match raw.show_type.as_deref() {
+            None | Some("episodic") => ShowType::Episodic,
+            Some("serial") => ShowType::Serial,
+            Some(other) => {
+                diags.push(
+                    Diagnostic::error(format!("`type: {other}` must be `episodic` or `serial`"))
+                        .at(&shown)
+                        .line(line_of("type")),
+                );
+                ShowType::Episodic
+            }
+        };
+        let timezone_name = raw.timezone.unwrap_or_else(|| "UTC".to_string());
+        let timezone = match TimeZone::get(&timezone_name) {
+            Ok(tz) => tz,
+            Err(_) => {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "`timezone: {timezone_name}` is not a time zone name such as `America/New_York` or `UTC`"
+                    ))
+                    .at(&shown)
+                    .line(line_of("timezone")),
+                );
+                TimeZone::UTC
+            }
+        };
+        let categories: Vec<Category> = raw
+            .categories
+            .iter()
+            .map(|c| match c.split_once('>') {
+                Some((a, b)) => Category {
+                    name: a.trim().to_string(),
+                    sub: Some(b.trim().to_string()),
+                },
+                None => Category {
+                    name: c.trim().to_string(),
+                    sub: None,
+                },
+            })
+            .collect();
+        if categories.is_empty() {
+            diags.push(
+                Diagnostic::error("`categories` is required: at least one of Apple's categories, e.g. [Technology]")
+                    .at(&shown),
+            );
+        }
+        if raw.image.is_none() {
+            diags.push(
+                Diagnostic::error("`image` is required: square JPEG or PNG artwork, 1400-3000 px (Apple rejects a feed without it)")
+                    .at(&shown),
+            );
+        }
+        let medium = raw.medium.unwrap_or_else(|| "podcast".to_string());
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(Config {
+            path,
+            title,
+            description,
+            base_url,
+            base_path,
+            language,
+            author,
+            owner: raw.owner,
+            image: raw.image,
+            categories,
+            explicit: raw.explicit.unwrap_or(false),
+            show_type,
+            copyright: raw.copyright,
+            timezone,
+            timezone_name,
+            locked: raw.locked.unwrap_or(false),
+            funding: raw.funding,
+            theme: raw.theme.unwrap_or_else(|| "default".to_string()),
+            feed_limit: raw.feed_limit,
+            medium,
+            subscribe: raw.subscribe,
+        })
+    }
+}
+
+/// 1-based line of a top-level `key:` in YAML text (best effort, for locating errors).
+pub fn key_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map_or(1, |i| i + 1)
+}
+
+fn valid_language(lang: &str) -> bool {
+    let mut parts = lang.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// Splits `https://host/path/` into (`https://host/path`, `/path/`).
+fn parse_base_url(url: &str) -> Result<(String, String), String> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or_else(|| format!("`url: {url}` must be an absolute http(s) URL such as https://podcast.example.com"))?;
+    if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
+        return Err(format!("`url: {url}` has no host name"));
+    }
+    let path = match rest.find('/') {
+        Some(i) => format!("{}/", &rest[i..]),
+        None => "/".to_string(),
+    };
+    Ok((trimmed.to_string(), path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(
+            parse_base_url("https://ex.com/").unwrap(),
+            ("https://ex.com".to_string(), "/".to_string())
+        );
+        assert_eq!(
+            parse_base_url("https://ex.com/show").unwrap(),
+            ("https://ex.com/show".to_string(), "/show/".to_string())
+        );
+        assert!(parse_base_url("ex.com").is_err());
+    }
+
+    #[test]
+    fn languages() {
+        assert!(valid_language("en"));
+        assert!(valid_language("en-us"));
+        assert!(valid_language("pt-BR"));
+        assert!(!valid_language("english"));
+        assert!(!valid_language("e"));
+    }
+
+    #[test]
+    fn unknown_key_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "title: T\ndescription: D\nurl: https://e.com\nauthor: A\nimage: c.png\ncategories: [Technology]\nlangauge: en\n",
+        )
+        .unwrap();
+        let err = Config::load(dir.path(), None).unwrap_err();
+        let msgs: Vec<String> = err.iter().map(|d| d.to_string()).collect();
+        assert_eq!(msgs.len(), 1);
+        assert!(
+            msgs[0].starts_with("site.yaml:7:1: error: unknown key `langauge` (did you mean `language`?)"),
+            "{}",
+            msgs[0]
+        );
+    }
+
+    #[test]
+    fn missing_keys_are_all_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("site.yaml"), "title: T\n").unwrap();
+        let err = Config::load(dir.path(), None).unwrap_err();
+        let text: Vec<String> = err.iter().map(|d| d.to_string()).collect();
+        assert!(text.iter().any(|m| m.contains("`description` is required")));
+        assert!(text.iter().any(|m| m.contains("`url` is required")));
+        assert!(text.iter().any(|m| m.contains("`image` is required")));
+        assert!(text.iter().any(|m| m.contains("`categories` is required")));
+    }
+}

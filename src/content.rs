@@ -1,0 +1,507 @@
+//! The content model: what a site folder says, parsed and checked. Built once per build by
+//! `load`, then only read (pages, feed and checks all borrow it).
+
+use std::path::{Path, PathBuf};
+
+use jiff::ZonedDateTime as Zoned;
+use rayon::prelude::*;
+
+use crate::audio::{AudioFacts, AudioFormat};
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::frontmatter;
+use crate::markdown::{self, Rendered};
+
+/// Episode front matter as written. Jekyll/Eleventy spellings are aliases of ours.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EpisodeFrontMatter {
+    pub title: Option<String>,
+    pub date: Option<String>,
+    #[serde(alias = "audio_url")]
+    pub audio: Option<String>,
+    /// Byte length, for remote audio that is not probed.
+    pub length: Option<u64>,
+    /// For remote audio that is not probed: "1:02:03", "58:45" or seconds.
+    pub duration: Option<NumberOrText>,
+    #[serde(alias = "episode_number")]
+    pub episode: Option<u32>,
+    pub season: Option<u32>,
+    #[serde(rename = "type")]
+    pub episode_type: Option<String>,
+    pub summary: Option<String>,
+    pub explicit: Option<bool>,
+    pub image: Option<String>,
+    pub tags: Option<Tags>,
+    pub people: Option<serde_json::Value>,
+    pub chapters: Option<serde_json::Value>,
+    pub transcript: Option<String>,
+    pub guid: Option<String>,
+    pub draft: Option<bool>,
+    pub slug: Option<String>,
+    /// Jekyll/Eleventy layout name: accepted and ignored (onair's theme decides).
+    #[serde(default)]
+    pub layout: Option<serde_json::Value>,
+    /// Eleventy's show id for multi-show sites: accepted and ignored.
+    #[serde(default)]
+    pub podcast: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(untagged)]
+pub enum NumberOrText {
+    Number(f64),
+    Text(String),
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(untagged)]
+pub enum Tags {
+    List(Vec<String>),
+    /// Jekyll allows `tags: a b c` (or comma-separated).
+    Text(String),
+}
+
+impl Tags {
+    fn into_vec(self) -> Vec<String> {
+        let list = match self {
+            Tags::List(v) => v,
+            Tags::Text(s) if s.contains(',') => s.split(',').map(str::to_string).collect(),
+            Tags::Text(s) => s.split_whitespace().map(str::to_string).collect(),
+        };
+        let mut out: Vec<String> = Vec::new();
+        for t in list {
+            let t = t.trim().to_string();
+            if !t.is_empty() && !out.contains(&t) {
+                out.push(t);
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub slug: Option<String>,
+    pub draft: Option<bool>,
+    #[serde(default)]
+    pub layout: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EpisodeType {
+    Full,
+    Trailer,
+    Bonus,
+}
+
+impl EpisodeType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EpisodeType::Full => "full",
+            EpisodeType::Trailer => "trailer",
+            EpisodeType::Bonus => "bonus",
+        }
+    }
+}
+
+/// Where an episode's audio lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AudioSource {
+    /// A file in the site folder, relative to it with `/` separators (`audio/ep1.mp3`).
+    Local(String),
+    Remote(String),
+}
+
+/// An episode file after parsing, before its audio is resolved.
+#[derive(Debug, Clone)]
+pub struct EpisodeSource {
+    /// Site-relative path with `/` separators (`episodes/2026-01-05-pilot.md`).
+    pub file: String,
+    pub path: PathBuf,
+    pub front: EpisodeFrontMatter,
+    pub title: String,
+    pub date: Zoned,
+    pub slug: String,
+    pub audio: AudioSource,
+    /// 1-based line of the `audio:` key, for errors about the audio.
+    pub audio_line: usize,
+    pub body: String,
+    pub body_line: usize,
+    pub notes: Rendered,
+    pub tags: Vec<String>,
+    pub episode_type: EpisodeType,
+    pub draft: bool,
+}
+
+/// A published episode, complete.
+#[derive(Debug, Clone)]
+pub struct Episode {
+    pub file: String,
+    pub path: PathBuf,
+    pub slug: String,
+    pub title: String,
+    pub date: Zoned,
+    pub guid: String,
+    pub audio: AudioSource,
+    pub audio_url: String,
+    pub facts: AudioFacts,
+    pub number: Option<u32>,
+    pub season: Option<u32>,
+    pub episode_type: EpisodeType,
+    pub summary: String,
+    pub explicit: Option<bool>,
+    pub image: Option<String>,
+    pub tags: Vec<String>,
+    pub notes: Rendered,
+    pub body: String,
+    pub body_line: usize,
+    pub draft: bool,
+    pub front: EpisodeFrontMatter,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub file: String,
+    pub slug: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub content: Rendered,
+}
+
+/// A tag and the episodes that carry it (indexes into `Site::episodes`, newest first).
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub name: String,
+    pub slug: String,
+    pub episodes: Vec<usize>,
+}
+
+/// The whole site, read-only once loaded.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    /// Published episodes, newest first.
+    pub episodes: Vec<Episode>,
+    pub pages: Vec<Page>,
+    pub tags: Vec<Tag>,
+}
+
+/// Markdown files directly in `dir` (sorted), or an empty list if the folder is missing.
+pub fn markdown_files(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let base = root.join(dir);
+    if !base.is_dir() {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&base).follow_links(false).sort_by_file_name() {
+        match entry {
+            Ok(e) => {
+                let p = e.path();
+                let name = e.file_name().to_string_lossy();
+                if e.file_type().is_file()
+                    && p.extension().is_some_and(|x| x == "md" || x == "markdown")
+                    && !name.starts_with('.')
+                {
+                    files.push(p.to_path_buf());
+                }
+            }
+            Err(err) => {
+                let at = err.path().map(|p| rel(root, p)).unwrap_or_else(|| dir.to_string());
+                diags.push(Diagnostic::error(format!("cannot read folder: {err}")).at(at));
+            }
+        }
+    }
+    files
+}
+
+/// `path` relative to `root`, with `/` separators.
+pub fn rel(root: &Path, path: &Path) -> String {
+    let r = path.strip_prefix(root).unwrap_or(path);
+    r.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads a text file: UTF-8 required, BOM stripped, CRLF accepted.
+pub fn read_text(path: &Path, shown: &str) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(format!("cannot read: {e}")).at(shown))?;
+    match String::from_utf8(bytes) {
+        Ok(mut s) => {
+            if s.starts_with('\u{feff}') {
+                s.drain(..3);
+            }
+            Ok(s)
+        }
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() + 1;
+            let col = valid - bytes[..valid].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
+            Err(Diagnostic::error("not valid UTF-8: save the file as UTF-8")
+                .at(shown)
+                .line_col(line, col))
+        }
+    }
+}
+
+/// Parses one episode file. Problems are collected, not stopped at.
+pub fn parse_episode(root: &Path, path: &Path, config: &Config) -> Result<EpisodeSource, Vec<Diagnostic>> {
+    let file = rel(root, path);
+    let text = read_text(path, &file).map_err(|d| vec![d])?;
+    let split = frontmatter::split(&text)
+        .map_err(|(line, msg)| vec![Diagnostic::error(msg).at(&file).line(line)])?;
+    let front: EpisodeFrontMatter =
+        frontmatter::parse(split.yaml, Path::new(&file), split.yaml_line).map_err(|d| vec![d])?;
+    let mut errors = Vec::new();
+    let key_line = |key: &str| split.yaml_line + crate::config::key_line(split.yaml, key) - 1;
+
+    let title = front
+        .title
+        .as_deref()
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .unwrap_or_default();
+    if title.is_empty() {
+        errors.push(Diagnostic::error("`title` is required (apps show it in every episode list)").at(&file).line(split.yaml_line));
+    }
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let (file_date, file_slug) = split_dated_name(&stem);
+    let date = match front.date.as_deref().or(file_date) {
+        Some(d) => match crate::dates::parse_date(d, &config.timezone) {
+            Ok(z) => Some(z),
+            Err(msg) => {
+                errors.push(Diagnostic::error(msg).at(&file).line(key_line("date")));
+                None
+            }
+        },
+        None => {
+            errors.push(
+                Diagnostic::error("`date` is required (e.g. `date: 2026-01-05 09:00`), or start the file name with it: 2026-01-05-slug.md")
+                    .at(&file)
+                    .line(split.yaml_line),
+            );
+            None
+        }
+    };
+    let slug = match &front.slug {
+        Some(s) => {
+            let clean = crate::slug::slugify(s);
+            if clean != *s {
+                errors.push(
+                    Diagnostic::error(format!("`slug: {s}` must be lowercase letters, digits and dashes, e.g. `{clean}`"))
+                        .at(&file)
+                        .line(key_line("slug")),
+                );
+            }
+            clean
+        }
+        None => crate::slug::slugify(file_slug),
+    };
+    if slug.is_empty() {
+        errors.push(Diagnostic::error("the file name gives no slug: name it like 2026-01-05-my-episode.md or set `slug:`").at(&file));
+    }
+    let audio_line = key_line(if front.audio.is_some() && !split.yaml.contains("\naudio:") && !split.yaml.starts_with("audio:") { "audio_url" } else { "audio" });
+    let audio = match front.audio.as_deref().map(str::trim) {
+        Some(a) if a.starts_with("https://") || a.starts_with("http://") => Some(AudioSource::Remote(a.to_string())),
+        Some(a) if !a.is_empty() => Some(AudioSource::Local(a.trim_start_matches("./").trim_start_matches('/').to_string())),
+        _ => {
+            errors.push(Diagnostic::error("`audio` is required: a file in the site such as audio/ep1.mp3, or an https URL").at(&file).line(split.yaml_line));
+            None
+        }
+    };
+    let episode_type = match front.episode_type.as_deref() {
+        None | Some("full") => EpisodeType::Full,
+        Some("trailer") => EpisodeType::Trailer,
+        Some("bonus") => EpisodeType::Bonus,
+        Some(other) => {
+            errors.push(
+                Diagnostic::error(format!("`type: {other}` must be `full`, `trailer` or `bonus`"))
+                    .at(&file)
+                    .line(key_line("type")),
+            );
+            EpisodeType::Full
+        }
+    };
+    for (key, value) in [("episode", front.episode), ("season", front.season)] {
+        if value == Some(0) {
+            errors.push(Diagnostic::error(format!("`{key}` must be a positive number")).at(&file).line(key_line(key)));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let slug_url = config.absolute(&format!("episodes/{slug}/"));
+    let body = crate::liquid_compat::strip_template_tags(split.body);
+    let notes = markdown::render(&body, &slug_url);
+    let tags = front.tags.clone().map(Tags::into_vec).unwrap_or_default();
+    Ok(EpisodeSource {
+        file,
+        path: path.to_path_buf(),
+        title,
+        date: date.expect("checked above"),
+        slug,
+        audio: audio.expect("checked above"),
+        audio_line,
+        body: body.into_owned(),
+        body_line: split.body_line,
+        notes,
+        tags,
+        episode_type,
+        draft: front.draft.unwrap_or(false),
+        front,
+    })
+}
+
+/// `2015-07-29-aws-deployments` -> (Some("2015-07-29"), "aws-deployments").
+fn split_dated_name(stem: &str) -> (Option<&str>, &str) {
+    let b = stem.as_bytes();
+    let dated = b.len() >= 10
+        && b[..10].iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    if dated {
+        let rest = stem[10..].trim_start_matches(['-', '_']);
+        (Some(&stem[..10]), if rest.is_empty() { stem } else { rest })
+    } else {
+        (None, stem)
+    }
+}
+
+pub fn parse_page(root: &Path, path: &Path, config: &Config) -> Result<Option<Page>, Vec<Diagnostic>> {
+    let file = rel(root, path);
+    let text = read_text(path, &file).map_err(|d| vec![d])?;
+    let split = frontmatter::split(&text)
+        .map_err(|(line, msg)| vec![Diagnostic::error(msg).at(&file).line(line)])?;
+    let front: PageFrontMatter =
+        frontmatter::parse(split.yaml, Path::new(&file), split.yaml_line).map_err(|d| vec![d])?;
+    if front.draft == Some(true) {
+        return Ok(None);
+    }
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let slug = crate::slug::slugify(front.slug.as_deref().unwrap_or(&stem));
+    const RESERVED: &[&str] = &["episodes", "tags", "assets", "audio", "people", "feed-xml", "404"];
+    if slug.is_empty() || RESERVED.contains(&slug.as_str()) {
+        return Err(vec![Diagnostic::error(format!(
+            "the page would be published at /{slug}/, which onair uses itself: rename the file or set `slug:`"
+        ))
+        .at(&file)]);
+    }
+    let body = crate::liquid_compat::strip_template_tags(split.body);
+    let content = markdown::render(&body, &config.absolute(&format!("{slug}/")));
+    let title = front
+        .title
+        .clone()
+        .unwrap_or_else(|| deslug(&stem));
+    Ok(Some(Page {
+        file,
+        slug,
+        title,
+        description: front.description,
+        content,
+    }))
+}
+
+fn deslug(stem: &str) -> String {
+    let s = stem.replace(['-', '_'], " ");
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Parses a duration written by hand: `1:02:03`, `58:45`, `3525`, `3525.5`.
+pub fn parse_duration(value: &NumberOrText) -> Result<f64, String> {
+    match value {
+        NumberOrText::Number(n) if *n > 0.0 && n.is_finite() => Ok(*n),
+        NumberOrText::Number(n) => Err(format!("`duration: {n}` must be positive")),
+        NumberOrText::Text(t) => {
+            let t = t.trim();
+            let parts: Vec<&str> = t.split(':').collect();
+            if parts.len() > 3 || parts.iter().any(|p| p.is_empty()) {
+                return Err(format!("`duration: {t}` is not H:MM:SS, MM:SS or seconds"));
+            }
+            let mut total = 0.0;
+            for p in &parts {
+                let v: f64 = p.parse().map_err(|_| format!("`duration: {t}` is not H:MM:SS, MM:SS or seconds"))?;
+                if v < 0.0 {
+                    return Err(format!("`duration: {t}` is negative"));
+                }
+                total = total * 60.0 + v;
+            }
+            if total <= 0.0 {
+                return Err(format!("`duration: {t}` must be more than zero"));
+            }
+            Ok(total)
+        }
+    }
+}
+
+/// Facts for remote audio given by hand in front matter (`length:` + `duration:`).
+pub fn facts_from_front_matter(url: &str, length: u64, duration: f64) -> AudioFacts {
+    let format = AudioFormat::from_extension(url).unwrap_or(AudioFormat::Mp3);
+    AudioFacts {
+        format,
+        size: length,
+        duration,
+        codec: String::new(),
+        sample_rate: 0,
+        channels: 0,
+        bitrate: if duration > 0.0 { (length as f64 * 8.0 / duration) as u32 } else { 0 },
+        method: "front matter".to_string(),
+    }
+}
+
+/// Parses every episode and page of the site in parallel, collecting every problem.
+pub fn parse_all(root: &Path, config: &Config, diags: &mut Diagnostics) -> (Vec<EpisodeSource>, Vec<Page>) {
+    let episode_files = markdown_files(root, "episodes", diags);
+    let page_files = markdown_files(root, "pages", diags);
+    let parsed: Vec<_> = episode_files.par_iter().map(|p| parse_episode(root, p, config)).collect();
+    let mut episodes = Vec::with_capacity(parsed.len());
+    for r in parsed {
+        match r {
+            Ok(e) => episodes.push(e),
+            Err(errs) => diags.extend(errs),
+        }
+    }
+    let mut pages = Vec::new();
+    for p in &page_files {
+        match parse_page(root, p, config) {
+            Ok(Some(page)) => pages.push(page),
+            Ok(None) => {}
+            Err(errs) => diags.extend(errs),
+        }
+    }
+    (episodes, pages)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dated_names() {
+        assert_eq!(split_dated_name("2015-07-29-aws-deployments"), (Some("2015-07-29"), "aws-deployments"));
+        assert_eq!(split_dated_name("aws-deployments"), (None, "aws-deployments"));
+        assert_eq!(split_dated_name("2015-07-29"), (Some("2015-07-29"), "2015-07-29"));
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration(&NumberOrText::Text("0:58:45".into())), Ok(3525.0));
+        assert_eq!(parse_duration(&NumberOrText::Text("58:45".into())), Ok(3525.0));
+        assert_eq!(parse_duration(&NumberOrText::Number(12.5)), Ok(12.5));
+        assert!(parse_duration(&NumberOrText::Text("1h".into())).is_err());
+        assert!(parse_duration(&NumberOrText::Text("0:00".into())).is_err());
+    }
+
+    #[test]
+    fn tags_from_text() {
+        assert_eq!(Tags::Text("a b  a".into()).into_vec(), vec!["a", "b"]);
+        assert_eq!(Tags::Text("x y, z".into()).into_vec(), vec!["x y", "z"]);
+    }
+}

@@ -1,0 +1,315 @@
+//! The podcast RSS feed, written with quick-xml (never a template) so it is always well-formed.
+//! Follows ../shared/research/feed-rules.md: exact namespace URIs and prefixes, RFC 2822 dates,
+//! absolute URLs, exact enclosure lengths, CDATA notes with `]]>` split, no control characters.
+
+use std::io::Write;
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesCData, BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+
+use crate::config::ShowType;
+use crate::content::{Episode, Site};
+use crate::dates;
+
+pub const NS_ITUNES: &str = "http://www.itunes.com/dtds/podcast-1.0.dtd";
+pub const NS_PODCAST: &str = "https://podcastindex.org/namespace/1.0";
+pub const NS_ATOM: &str = "http://www.w3.org/2005/Atom";
+pub const NS_CONTENT: &str = "http://purl.org/rss/1.0/modules/content/";
+
+/// The namespace the Podcast Index defines for podcast:guid (UUIDv5).
+const PODCAST_GUID_NAMESPACE: uuid::Uuid = uuid::uuid!("ead4c236-bf58-58c6-a2c6-a6b28d128cb6");
+
+/// Apple and rule 16/31: descriptions up to 4000 bytes.
+const DESCRIPTION_LIMIT: usize = 4000;
+
+/// podcast:guid for a feed URL: UUIDv5 of the URL without scheme and trailing slashes.
+pub fn podcast_guid(feed_url: &str) -> String {
+    let name = feed_url
+        .split_once("://")
+        .map_or(feed_url, |(_, rest)| rest)
+        .trim_end_matches('/');
+    uuid::Uuid::new_v5(&PODCAST_GUID_NAMESPACE, name.as_bytes()).to_string()
+}
+
+/// What the feed needs besides the site model: resolved URLs of artwork.
+pub struct FeedInputs<'a> {
+    pub site: &'a Site,
+    /// Absolute URL of the show artwork.
+    pub image_url: Option<String>,
+    /// Absolute URL of each episode's own artwork (same order as `site.episodes`).
+    pub episode_images: Vec<Option<String>>,
+    /// Per-episode extra elements (chapters, transcripts, people), written inside `<item>`.
+    pub item_extras: Vec<Vec<ExtraElement>>,
+    /// Extra elements written at the end of `<channel>` (people, ...).
+    pub channel_extras: Vec<ExtraElement>,
+}
+
+/// A simple extra element: `<name attr="v">text</name>` (or empty when `text` is None).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtraElement {
+    pub name: String,
+    pub attrs: Vec<(String, String)>,
+    pub text: Option<String>,
+}
+
+type W = Writer<Vec<u8>>;
+
+pub fn write_feed(inputs: &FeedInputs<'_>) -> Vec<u8> {
+    let mut w = Writer::new_with_indent(Vec::with_capacity(64 * 1024), b' ', 2);
+    write_all(&mut w, inputs).expect("writing to memory cannot fail");
+    let mut out = w.into_inner();
+    out.push(b'\n');
+    out
+}
+
+fn write_all(w: &mut W, inputs: &FeedInputs<'_>) -> std::io::Result<()> {
+    let site = inputs.site;
+    let c = &site.config;
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    let rss = BytesStart::new("rss").with_attributes([
+        ("version", "2.0"),
+        ("xmlns:itunes", NS_ITUNES),
+        ("xmlns:podcast", NS_PODCAST),
+        ("xmlns:atom", NS_ATOM),
+        ("xmlns:content", NS_CONTENT),
+    ]);
+    w.write_event(Event::Start(rss))?;
+    start(w, "channel", &[])?;
+    let feed_url = c.feed_url();
+    empty(w, "atom:link", &[("href", &feed_url), ("rel", "self"), ("type", "application/rss+xml")])?;
+    text(w, "title", &c.title)?;
+    text(w, "link", &format!("{}/", c.base_url))?;
+    cdata_or_text(w, "description", &truncate_bytes(&c.description, DESCRIPTION_LIMIT))?;
+    text(w, "language", &c.language)?;
+    if let Some(copy) = &c.copyright {
+        text(w, "copyright", copy)?;
+    }
+    if let Some(newest) = site.episodes.first() {
+        text(w, "pubDate", &dates::rfc2822(&newest.date))?;
+    }
+    text(w, "lastBuildDate", &dates::rfc2822(&jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC)))?;
+    text(w, "generator", concat!("onair ", env!("CARGO_PKG_VERSION")))?;
+    if let Some(img) = &inputs.image_url {
+        start(w, "image", &[])?;
+        text(w, "url", img)?;
+        text(w, "title", &c.title)?;
+        text(w, "link", &format!("{}/", c.base_url))?;
+        end(w, "image")?;
+        empty(w, "itunes:image", &[("href", img)])?;
+    }
+    for cat in &c.categories {
+        match &cat.sub {
+            Some(sub) => {
+                start(w, "itunes:category", &[("text", &cat.name)])?;
+                empty(w, "itunes:category", &[("text", sub)])?;
+                end(w, "itunes:category")?;
+            }
+            None => empty(w, "itunes:category", &[("text", &cat.name)])?,
+        }
+    }
+    text(w, "itunes:explicit", if c.explicit { "true" } else { "false" })?;
+    text(w, "itunes:author", &c.author)?;
+    if let Some(owner) = &c.owner {
+        start(w, "itunes:owner", &[])?;
+        text(w, "itunes:name", &owner.name)?;
+        text(w, "itunes:email", &owner.email)?;
+        end(w, "itunes:owner")?;
+    }
+    text(w, "itunes:type", match c.show_type {
+        ShowType::Episodic => "episodic",
+        ShowType::Serial => "serial",
+    })?;
+    text(w, "podcast:guid", &podcast_guid(&feed_url))?;
+    let locked = if c.locked { "yes" } else { "no" };
+    match &c.owner {
+        Some(owner) => text_attrs(w, "podcast:locked", &[("owner", &owner.email)], locked)?,
+        None => text(w, "podcast:locked", locked)?,
+    }
+    text(w, "podcast:medium", &c.medium)?;
+    for f in &c.funding {
+        text_attrs(w, "podcast:funding", &[("url", &f.url)], &f.text)?;
+    }
+    for extra in &inputs.channel_extras {
+        write_extra(w, extra)?;
+    }
+    let limit = c.feed_limit.unwrap_or(usize::MAX);
+    for (i, ep) in site.episodes.iter().enumerate().take(limit) {
+        let image = inputs.episode_images.get(i).cloned().flatten();
+        let extras = inputs.item_extras.get(i).map(Vec::as_slice).unwrap_or(&[]);
+        write_item(w, c, ep, image.as_deref(), extras)?;
+    }
+    end(w, "channel")?;
+    end(w, "rss")?;
+    Ok(())
+}
+
+fn write_item(w: &mut W, c: &crate::config::Config, ep: &Episode, image: Option<&str>, extras: &[ExtraElement]) -> std::io::Result<()> {
+    start(w, "item", &[])?;
+    text(w, "title", &ep.title)?;
+    let notes = ep.notes.feed_html.trim();
+    let description = if !notes.is_empty() && notes.len() <= DESCRIPTION_LIMIT {
+        notes.to_string()
+    } else {
+        truncate_bytes(&ep.summary, DESCRIPTION_LIMIT)
+    };
+    cdata_or_text(w, "description", &description)?;
+    if !notes.is_empty() {
+        start(w, "content:encoded", &[])?;
+        cdata(w, notes)?;
+        end(w, "content:encoded")?;
+    }
+    let link = c.absolute(&format!("episodes/{}/", ep.slug));
+    text(w, "link", &link)?;
+    let permalink = if ep.guid == link { "true" } else { "false" };
+    text_attrs(w, "guid", &[("isPermaLink", permalink)], &ep.guid)?;
+    text(w, "pubDate", &dates::rfc2822(&ep.date))?;
+    empty(w, "enclosure", &[
+        ("url", &ep.audio_url),
+        ("length", &ep.facts.size.to_string()),
+        ("type", ep.facts.format.mime()),
+    ])?;
+    text(w, "itunes:duration", &ep.facts.duration_secs_rounded().to_string())?;
+    if let Some(img) = image {
+        empty(w, "itunes:image", &[("href", img)])?;
+    }
+    if let Some(explicit) = ep.explicit {
+        text(w, "itunes:explicit", if explicit { "true" } else { "false" })?;
+    }
+    if let Some(n) = ep.number {
+        text(w, "itunes:episode", &n.to_string())?;
+    }
+    if let Some(s) = ep.season {
+        text(w, "itunes:season", &s.to_string())?;
+    }
+    text(w, "itunes:episodeType", ep.episode_type.as_str())?;
+    if !ep.summary.is_empty() {
+        text(w, "itunes:summary", &truncate_bytes(&ep.summary, DESCRIPTION_LIMIT))?;
+    }
+    if let Some(n) = ep.number {
+        text(w, "podcast:episode", &n.to_string())?;
+    }
+    if let Some(s) = ep.season {
+        text(w, "podcast:season", &s.to_string())?;
+    }
+    for extra in extras {
+        write_extra(w, extra)?;
+    }
+    end(w, "item")
+}
+
+fn write_extra(w: &mut W, e: &ExtraElement) -> std::io::Result<()> {
+    let attrs: Vec<(&str, &str)> = e.attrs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    match &e.text {
+        Some(t) => text_attrs(w, &e.name, &attrs, t),
+        None => empty(w, &e.name, &attrs),
+    }
+}
+
+/// Removes characters XML 1.0 forbids even when escaped (rule 4) and trims.
+pub fn xml_clean(s: &str) -> std::borrow::Cow<'_, str> {
+    let ok = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}');
+    let t = s.trim();
+    if t.chars().all(ok) {
+        std::borrow::Cow::Borrowed(t)
+    } else {
+        std::borrow::Cow::Owned(t.chars().filter(|c| ok(*c)).collect())
+    }
+}
+
+fn truncate_bytes(s: &str, limit: usize) -> String {
+    if s.len() <= limit {
+        return s.to_string();
+    }
+    let mut end = limit - 3;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &s[..end])
+}
+
+fn start(w: &mut W, name: &str, attrs: &[(&str, &str)]) -> std::io::Result<()> {
+    w.write_event(Event::Start(element(name, attrs)))
+}
+
+fn end(w: &mut W, name: &str) -> std::io::Result<()> {
+    w.write_event(Event::End(BytesEnd::new(name)))
+}
+
+fn empty(w: &mut W, name: &str, attrs: &[(&str, &str)]) -> std::io::Result<()> {
+    w.write_event(Event::Empty(element(name, attrs)))
+}
+
+fn element<'a>(name: &'a str, attrs: &[(&str, &str)]) -> BytesStart<'a> {
+    let mut e = BytesStart::new(name);
+    for (k, v) in attrs {
+        e.push_attribute((*k, xml_clean(v).as_ref()));
+    }
+    e
+}
+
+fn text(w: &mut W, name: &str, value: &str) -> std::io::Result<()> {
+    text_attrs(w, name, &[], value)
+}
+
+fn text_attrs(w: &mut W, name: &str, attrs: &[(&str, &str)], value: &str) -> std::io::Result<()> {
+    w.write_event(Event::Start(element(name, attrs)))?;
+    w.write_event(Event::Text(BytesText::new(&xml_clean(value))))?;
+    w.write_event(Event::End(BytesEnd::new(name)))
+}
+
+/// HTML goes in CDATA (apps expect it there); plain text is escaped.
+fn cdata_or_text(w: &mut W, name: &str, value: &str) -> std::io::Result<()> {
+    if value.contains('<') || value.contains('&') {
+        start(w, name, &[])?;
+        cdata(w, value)?;
+        end(w, name)
+    } else {
+        text(w, name, value)
+    }
+}
+
+/// Writes CDATA, splitting any `]]>` across two sections (rule 5).
+fn cdata(w: &mut W, value: &str) -> std::io::Result<()> {
+    let clean = xml_clean(value);
+    let mut rest: &str = &clean;
+    loop {
+        match rest.find("]]>") {
+            Some(i) => {
+                w.write_event(Event::CData(BytesCData::new(&rest[..i + 2])))?;
+                rest = &rest[i + 2..];
+            }
+            None => {
+                w.write_event(Event::CData(BytesCData::new(rest)))?;
+                break;
+            }
+        }
+    }
+    w.get_mut().flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn podcast_guid_matches_the_spec_vectors() {
+        assert_eq!(podcast_guid("https://mp3s.nashownotes.com/pc20rss.xml"), "917393e3-1b1e-5cef-ace4-edaa54e1f810");
+        assert_eq!(podcast_guid("https://podnews.net/rss/"), "9b024349-ccf0-5f69-a609-6b82873eab3c");
+        assert_eq!(podcast_guid("https://example.com/feed.xml"), "d84ced82-1926-54c0-88c2-bb01dd35d7e3");
+    }
+
+    #[test]
+    fn cdata_splits_terminators_and_control_characters_go() {
+        let mut w = Writer::new(Vec::new());
+        cdata(&mut w, "a]]>b\u{1}c").unwrap();
+        let s = String::from_utf8(w.into_inner()).unwrap();
+        assert_eq!(s, "<![CDATA[a]]]]><![CDATA[>bc]]>");
+    }
+
+    #[test]
+    fn truncation_respects_char_boundaries() {
+        let s = "é".repeat(3000);
+        let t = truncate_bytes(&s, 4000);
+        assert!(t.len() <= 4000 && t.ends_with("..."));
+    }
+}

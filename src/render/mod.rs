@@ -1,0 +1,373 @@
+//! Rendering: the read-only site model in, published files out. Pages go through Tera (the
+//! default theme, overridable per template by the site's templates/), the feed through
+//! quick-xml (`feed`).
+
+pub mod feed;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use crate::assets::Assets;
+use crate::content::{Episode, Site};
+use crate::dates;
+use crate::diag::{Diagnostic, Diagnostics};
+
+/// Loads the theme's templates, then the site's overrides of the same names (and any new ones).
+pub fn load_templates(site_root: &Path, diags: &mut Diagnostics) -> Option<Tera> {
+    let mut sources: Vec<(String, String, String)> = crate::theme::templates()
+        .iter()
+        .map(|(name, bytes)| {
+            (
+                (*name).to_string(),
+                String::from_utf8_lossy(bytes).into_owned(),
+                format!("themes/default/templates/{name}"),
+            )
+        })
+        .collect();
+    let dir = site_root.join("templates");
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir).follow_links(false).sort_by_file_name().into_iter().flatten() {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let name = crate::content::rel(&dir, entry.path());
+            let shown = format!("templates/{name}");
+            match crate::content::read_text(entry.path(), &shown) {
+                Ok(text) => {
+                    sources.retain(|(n, _, _)| *n != name);
+                    sources.push((name, text, shown));
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    // Add one by one first, to name the broken file; then all together for inheritance.
+    let mut ok = true;
+    for (name, text, shown) in &sources {
+        let mut probe = Tera::default();
+        if let Err(e) = probe.add_raw_template(name, text) {
+            ok = false;
+            diags.push(template_error(shown, &e));
+        }
+    }
+    if !ok {
+        return None;
+    }
+    if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str()))) {
+        diags.push(Diagnostic::error(format!("templates: {}", error_chain(&e))));
+        return None;
+    }
+    Some(tera)
+}
+
+fn template_error(shown: &str, e: &tera::Error) -> Diagnostic {
+    let chain = error_chain(e);
+    // Tera's parse errors carry " --> line:col" in their text.
+    let loc = chain.find("--> ").and_then(|i| {
+        let rest = &chain[i + 4..];
+        let end = rest.find(|c: char| !c.is_ascii_digit() && c != ':').unwrap_or(rest.len());
+        let mut parts = rest[..end].split(':');
+        Some((parts.next()?.parse::<usize>().ok()?, parts.next()?.parse::<usize>().ok()?))
+    });
+    let msg = chain.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join(" ");
+    let d = Diagnostic::error(format!("template error: {msg}")).at(shown);
+    match loc {
+        Some((l, c)) => d.line_col(l, c),
+        None => d,
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(src) = cur {
+        s.push_str(": ");
+        s.push_str(&src.to_string());
+        cur = src.source();
+    }
+    s
+}
+
+#[derive(Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub url: String,
+    pub base_path: String,
+    pub language: String,
+    pub author: String,
+    pub owner: Option<crate::config::Owner>,
+    pub image_url: Option<String>,
+    pub categories: Vec<String>,
+    pub explicit: bool,
+    #[serde(rename = "type")]
+    pub show_type: crate::config::ShowType,
+    pub copyright: Option<String>,
+    pub funding: Vec<crate::config::Funding>,
+    pub feed_url: String,
+    pub hosts: Vec<Value>,
+    pub subscribe: std::collections::BTreeMap<String, String>,
+    pub episode_count: usize,
+    pub build_time: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct TagRef {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct EpisodeView {
+    pub title: String,
+    pub slug: String,
+    pub url: String,
+    pub permalink: String,
+    pub guid: String,
+    pub date: String,
+    pub date_display: String,
+    pub summary: String,
+    pub content: String,
+    pub audio_url: String,
+    pub audio_mime: &'static str,
+    pub audio_size: u64,
+    pub audio_size_display: String,
+    pub duration: f64,
+    pub duration_display: String,
+    pub duration_hms: String,
+    pub number: Option<u32>,
+    pub season: Option<u32>,
+    pub episode_type: &'static str,
+    pub explicit: Option<bool>,
+    pub image_url: Option<String>,
+    pub tags: Vec<TagRef>,
+    pub chapters: Vec<Value>,
+    pub chapters_url: Option<String>,
+    pub transcript: Option<Value>,
+    pub people: Vec<Value>,
+}
+
+/// "1 hr 43 min", "12 min", "45 sec".
+pub fn human_duration(secs: f64) -> String {
+    let total = secs.round() as u64;
+    let (h, m, s) = (total / 3600, total % 3600 / 60, total % 60);
+    match (h, m) {
+        (0, 0) => format!("{s} sec"),
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} hr"),
+        (h, m) => format!("{h} hr {m} min"),
+    }
+}
+
+/// "1:43:05" or "58:45".
+pub fn hms(secs: f64) -> String {
+    let total = secs.round() as u64;
+    let (h, m, s) = (total / 3600, total % 3600 / 60, total % 60);
+    if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") }
+}
+
+/// "27.4 MB" (decimal units, as apps show them).
+pub fn human_size(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b >= 1e9 {
+        format!("{:.1} GB", b / 1e9)
+    } else if b >= 1e6 {
+        format!("{:.1} MB", b / 1e6)
+    } else if b >= 1e3 {
+        format!("{:.0} KB", b / 1e3)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// Everything the templates need, computed once per build and shared by reference.
+pub struct RenderData<'a> {
+    pub site: &'a Site,
+    pub site_value: Value,
+    pub episodes: Vec<EpisodeView>,
+    pub assets: Arc<Assets>,
+}
+
+impl<'a> RenderData<'a> {
+    pub fn new(site: &'a Site, assets: Arc<Assets>, image_url: Option<String>, episode_images: &[Option<String>]) -> Self {
+        let c = &site.config;
+        let site_view = SiteView {
+            title: c.title.clone(),
+            description: c.description.clone(),
+            url: c.base_url.clone(),
+            base_path: c.base_path.clone(),
+            language: c.language.clone(),
+            author: c.author.clone(),
+            owner: c.owner.clone(),
+            image_url,
+            categories: c
+                .categories
+                .iter()
+                .map(|cat| match &cat.sub {
+                    Some(s) => format!("{} > {s}", cat.name),
+                    None => cat.name.clone(),
+                })
+                .collect(),
+            explicit: c.explicit,
+            show_type: c.show_type,
+            copyright: c.copyright.clone(),
+            funding: c.funding.clone(),
+            feed_url: c.feed_url(),
+            hosts: Vec::new(),
+            subscribe: c.subscribe.clone(),
+            episode_count: site.episodes.len(),
+            build_time: dates::rfc3339(&jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC)),
+        };
+        let episodes = site
+            .episodes
+            .par_iter()
+            .enumerate()
+            .map(|(i, e)| episode_view(site, e, episode_images.get(i).cloned().flatten()))
+            .collect();
+        RenderData {
+            site,
+            site_value: serde_json::to_value(&site_view).expect("site view serializes"),
+            episodes,
+            assets,
+        }
+    }
+}
+
+pub fn episode_view(site: &Site, e: &Episode, image_url: Option<String>) -> EpisodeView {
+    let c = &site.config;
+    EpisodeView {
+        title: e.title.clone(),
+        slug: e.slug.clone(),
+        url: c.root_relative(&format!("episodes/{}/", e.slug)),
+        permalink: c.absolute(&format!("episodes/{}/", e.slug)),
+        guid: e.guid.clone(),
+        date: dates::rfc3339(&e.date),
+        date_display: dates::display(&e.date),
+        summary: e.summary.clone(),
+        content: e.notes.html.clone(),
+        audio_url: e.audio_url.clone(),
+        audio_mime: e.facts.format.mime(),
+        audio_size: e.facts.size,
+        audio_size_display: human_size(e.facts.size),
+        duration: e.facts.duration,
+        duration_display: human_duration(e.facts.duration),
+        duration_hms: hms(e.facts.duration),
+        number: e.number,
+        season: e.season,
+        episode_type: e.episode_type.as_str(),
+        explicit: e.explicit,
+        image_url,
+        tags: e
+            .tags
+            .iter()
+            .map(|t| {
+                let slug = crate::slug::slugify(t);
+                TagRef {
+                    name: t.clone(),
+                    url: c.root_relative(&format!("tags/{slug}/")),
+                    slug,
+                }
+            })
+            .collect(),
+        chapters: Vec::new(),
+        chapters_url: None,
+        transcript: None,
+        people: Vec::new(),
+    }
+}
+
+/// Registers `asset_url(name=...)` and `url_for(path=...)` for the templates.
+pub fn register_functions(tera: &mut Tera, assets: Arc<Assets>, base_path: String) {
+    let bp = base_path.clone();
+    tera.register_function("asset_url", move |args: &HashMap<String, Value>| {
+        let name = args
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("asset_url needs name=\"file\""))?;
+        match assets.key(name) {
+            Some(key) => Ok(Value::String(format!("{bp}{key}"))),
+            None => Err(tera::Error::msg(format!(
+                "asset_url: no asset named `{name}` in the theme's static/ or the site's assets/"
+            ))),
+        }
+    });
+    tera.register_function("url_for", move |args: &HashMap<String, Value>| {
+        let path = args
+            .get("path")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("url_for needs path=\"...\""))?;
+        Ok(Value::String(format!("{base_path}{}", path.trim_start_matches('/'))))
+    });
+}
+
+/// Renders one template with the common variables plus `extra`.
+pub fn render_page(tera: &Tera, data: &RenderData<'_>, template: &str, url_path: &str, extra: Context) -> Result<Vec<u8>, Diagnostic> {
+    let c = &data.site.config;
+    let mut ctx = Context::new();
+    ctx.insert("site", &data.site_value);
+    ctx.insert("page_url", &c.root_relative(url_path));
+    ctx.insert("canonical", &c.absolute(url_path));
+    ctx.extend(extra);
+    tera.render(template, &ctx)
+        .map(String::into_bytes)
+        .map_err(|e| Diagnostic::error(format!("template `{template}` failed for /{url_path}: {}", error_chain(&e))).at(format!("templates/{template}")))
+}
+
+pub fn sitemap(site: &Site, extra_paths: &[String]) -> Vec<u8> {
+    let c = &site.config;
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut push = |path: &str, lastmod: Option<String>| {
+        out.push_str("  <url><loc>");
+        out.push_str(&xml_escape(&c.absolute(path)));
+        out.push_str("</loc>");
+        if let Some(m) = lastmod {
+            out.push_str("<lastmod>");
+            out.push_str(&m);
+            out.push_str("</lastmod>");
+        }
+        out.push_str("</url>\n");
+    };
+    push("", site.episodes.first().map(|e| dates::rfc3339(&e.date)));
+    push("episodes/", None);
+    for e in &site.episodes {
+        push(&format!("episodes/{}/", e.slug), Some(dates::rfc3339(&e.date)));
+    }
+    for p in extra_paths {
+        push(p, None);
+    }
+    out.push_str("</urlset>\n");
+    out.into_bytes()
+}
+
+pub fn robots(site: &Site) -> Vec<u8> {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", site.config.absolute("sitemap.xml")).into_bytes()
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_units() {
+        assert_eq!(human_duration(6185.0), "1 hr 43 min");
+        assert_eq!(human_duration(720.4), "12 min");
+        assert_eq!(human_duration(45.0), "45 sec");
+        assert_eq!(human_duration(7200.0), "2 hr");
+        assert_eq!(hms(6185.0), "1:43:05");
+        assert_eq!(hms(3525.0), "58:45");
+        assert_eq!(human_size(27_400_000), "27.4 MB");
+        assert_eq!(human_size(999), "999 bytes");
+    }
+}
