@@ -18,7 +18,12 @@ fn main() {
         for rel in files {
             let full = base.join(&rel);
             println!("cargo:rerun-if-changed={}", full.display());
-            writeln!(code, "    ({rel:?}, include_bytes!({:?})),", full.display().to_string()).unwrap();
+            writeln!(
+                code,
+                "    ({rel:?}, include_bytes!({:?})),",
+                full.display().to_string()
+            )
+            .unwrap();
         }
         writeln!(code, "];").unwrap();
     }
@@ -27,7 +32,9 @@ fn main() {
 }
 
 fn collect(base: &Path, dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -38,7 +45,11 @@ fn collect(base: &Path, dir: &Path, out: &mut Vec<String>) {
             println!("cargo:rerun-if-changed={}", path.display());
             collect(base, &path, out);
         } else {
-            let rel = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             out.push(rel);
         }
     }

@@ -20,7 +20,9 @@ pub struct Assets {
 impl Assets {
     /// Output key (`assets/...`) of a source name, if it exists.
     pub fn key(&self, name: &str) -> Option<&str> {
-        self.urls.get(name.trim_start_matches('/')).map(String::as_str)
+        self.urls
+            .get(name.trim_start_matches('/'))
+            .map(String::as_str)
     }
 }
 
@@ -32,7 +34,10 @@ pub fn collect(site_root: &Path, theme: &[(&str, &[u8])], diags: &mut Diagnostic
         .collect();
     let dir = site_root.join("assets");
     if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
+        for entry in walkdir::WalkDir::new(&dir)
+            .follow_links(false)
+            .sort_by_file_name()
+        {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
                     let name = crate::content::rel(&dir, e.path());
@@ -64,7 +69,8 @@ pub fn collect(site_root: &Path, theme: &[(&str, &[u8])], diags: &mut Diagnostic
 /// Names every source by its content; CSS last, after its references are rewritten.
 pub fn fingerprint(sources: BTreeMap<String, Vec<u8>>) -> Assets {
     let mut assets = Assets::default();
-    let (css, other): (Vec<_>, Vec<_>) = sources.into_iter().partition(|(n, _)| n.ends_with(".css"));
+    let (css, other): (Vec<_>, Vec<_>) =
+        sources.into_iter().partition(|(n, _)| n.ends_with(".css"));
     for (name, bytes) in other {
         let key = fingerprinted_key(&name, &bytes);
         assets.urls.insert(name, key.clone());
@@ -110,7 +116,9 @@ fn rewrite_css_urls(css: &str, css_name: &str, urls: &BTreeMap<String, String>) 
         let Some(end) = rest.find(')') else { break };
         let raw = rest[..end].trim();
         let (quote, inner) = match raw.chars().next() {
-            Some(q @ ('"' | '\'')) if raw.len() >= 2 && raw.ends_with(q) => (Some(q), &raw[1..raw.len() - 1]),
+            Some(q @ ('"' | '\'')) if raw.len() >= 2 && raw.ends_with(q) => {
+                (Some(q), &raw[1..raw.len() - 1])
+            }
             _ => (None, raw),
         };
         let (path, suffix) = match inner.find(['?', '#']) {
@@ -137,7 +145,8 @@ fn rewrite_css_urls(css: &str, css_name: &str, urls: &BTreeMap<String, String>) 
 }
 
 fn resolve_relative(dir: &str, path: &str) -> Option<String> {
-    if path.is_empty() || path.starts_with("data:") || path.contains("://") || path.starts_with('#') {
+    if path.is_empty() || path.starts_with("data:") || path.contains("://") || path.starts_with('#')
+    {
         return None;
     }
     let joined = if let Some(abs) = path.strip_prefix("/assets/") {
@@ -165,16 +174,26 @@ mod tests {
     use super::*;
 
     fn sources(items: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
-        items.iter().map(|(n, c)| (n.to_string(), c.as_bytes().to_vec())).collect()
+        items
+            .iter()
+            .map(|(n, c)| (n.to_string(), c.as_bytes().to_vec()))
+            .collect()
     }
 
     #[test]
     fn names_carry_a_content_hash() {
         let a = fingerprint(sources(&[("style.css", "body{}"), ("img/logo.png", "PNG")]));
         let css = a.key("style.css").unwrap();
-        assert!(css.starts_with("assets/style.") && css.ends_with(".css"), "{css}");
+        assert!(
+            css.starts_with("assets/style.") && css.ends_with(".css"),
+            "{css}"
+        );
         assert_eq!(css.len(), "assets/style.".len() + 10 + ".css".len());
-        assert!(a.key("img/logo.png").unwrap().starts_with("assets/img/logo."));
+        assert!(
+            a.key("img/logo.png")
+                .unwrap()
+                .starts_with("assets/img/logo.")
+        );
     }
 
     #[test]
@@ -189,7 +208,10 @@ mod tests {
     #[test]
     fn css_urls_are_rewritten() {
         let a = fingerprint(sources(&[
-            ("css/site.css", "a{background:url('../img/bg.png?v=1')} b{background:url(https://x/y.png)} c{src:url(missing.woff)}"),
+            (
+                "css/site.css",
+                "a{background:url('../img/bg.png?v=1')} b{background:url(https://x/y.png)} c{src:url(missing.woff)}",
+            ),
             ("img/bg.png", "PNG"),
         ]));
         let css = String::from_utf8(a.files[a.key("css/site.css").unwrap()].clone()).unwrap();
@@ -201,8 +223,14 @@ mod tests {
 
     #[test]
     fn css_hash_follows_referenced_asset() {
-        let a = fingerprint(sources(&[("s.css", "a{background:url(bg.png)}"), ("bg.png", "1")]));
-        let b = fingerprint(sources(&[("s.css", "a{background:url(bg.png)}"), ("bg.png", "2")]));
+        let a = fingerprint(sources(&[
+            ("s.css", "a{background:url(bg.png)}"),
+            ("bg.png", "1"),
+        ]));
+        let b = fingerprint(sources(&[
+            ("s.css", "a{background:url(bg.png)}"),
+            ("bg.png", "2"),
+        ]));
         assert_ne!(a.key("s.css"), b.key("s.css"));
     }
 }

@@ -162,17 +162,25 @@ impl Config {
         };
         let line_of = |key: &str| key_line(text, key);
         let mut required = |value: Option<String>, key: &str, hint: &str| -> String {
-            match value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
+            match value
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+            {
                 Some(v) => v,
                 None => {
-                    diags.push(Diagnostic::error(format!("`{key}` is required: {hint}")).at(&shown));
+                    diags
+                        .push(Diagnostic::error(format!("`{key}` is required: {hint}")).at(&shown));
                     String::new()
                 }
             }
         };
         let title = required(raw.title, "title", "the show's name");
         let description = required(raw.description, "description", "what the show is about");
-        let author = required(raw.author, "author", "the show's author or network (Spotify requires it)");
+        let author = required(
+            raw.author,
+            "author",
+            "the show's author or network (Spotify requires it)",
+        );
         let language = raw.language.unwrap_or_else(|| "en".to_string());
         if !valid_language(&language) {
             diags.push(
@@ -198,7 +206,11 @@ impl Config {
             Err(msg) => {
                 if !url.is_empty() {
                     let d = Diagnostic::error(msg).at(&shown);
-                    diags.push(if base_url.is_some() { d } else { d.line(line_of("url")) });
+                    diags.push(if base_url.is_some() {
+                        d
+                    } else {
+                        d.line(line_of("url"))
+                    });
                 }
                 (String::new(), "/".to_string())
             }
@@ -309,7 +321,11 @@ fn parse_base_url(url: &str) -> Result<(String, String), String> {
     let rest = trimmed
         .strip_prefix("https://")
         .or_else(|| trimmed.strip_prefix("http://"))
-        .ok_or_else(|| format!("`url: {url}` must be an absolute http(s) URL such as https://podcast.example.com"))?;
+        .ok_or_else(|| {
+            format!(
+                "`url: {url}` must be an absolute http(s) URL such as https://podcast.example.com"
+            )
+        })?;
     if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
         return Err(format!("`url: {url}` has no host name"));
     }
@@ -358,7 +374,9 @@ mod tests {
         let msgs: Vec<String> = err.iter().map(|d| d.to_string()).collect();
         assert_eq!(msgs.len(), 1);
         assert!(
-            msgs[0].starts_with("site.yaml:7:1: error: unknown key `langauge` (did you mean `language`?)"),
+            msgs[0].starts_with(
+                "site.yaml:7:1: error: unknown key `langauge` (did you mean `language`?)"
+            ),
             "{}",
             msgs[0]
         );

@@ -199,7 +199,10 @@ pub fn markdown_files(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<Pa
         return Vec::new();
     }
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(&base).follow_links(false).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(&base)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
         match entry {
             Ok(e) => {
                 let p = e.path();
@@ -212,7 +215,10 @@ pub fn markdown_files(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<Pa
                 }
             }
             Err(err) => {
-                let at = err.path().map(|p| rel(root, p)).unwrap_or_else(|| dir.to_string());
+                let at = err
+                    .path()
+                    .map(|p| rel(root, p))
+                    .unwrap_or_else(|| dir.to_string());
                 diags.push(Diagnostic::error(format!("cannot read folder: {err}")).at(at));
             }
         }
@@ -231,7 +237,8 @@ pub fn rel(root: &Path, path: &Path) -> String {
 
 /// Reads a text file: UTF-8 required, BOM stripped, CRLF accepted.
 pub fn read_text(path: &Path, shown: &str) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(format!("cannot read: {e}")).at(shown))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(format!("cannot read: {e}")).at(shown))?;
     match String::from_utf8(bytes) {
         Ok(mut s) => {
             if s.starts_with('\u{feff}') {
@@ -243,7 +250,12 @@ pub fn read_text(path: &Path, shown: &str) -> Result<String, Diagnostic> {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() + 1;
-            let col = valid - bytes[..valid].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
+            let col = valid
+                - bytes[..valid]
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map_or(0, |i| i + 1)
+                + 1;
             Err(Diagnostic::error("not valid UTF-8: save the file as UTF-8")
                 .at(shown)
                 .line_col(line, col))
@@ -252,7 +264,11 @@ pub fn read_text(path: &Path, shown: &str) -> Result<String, Diagnostic> {
 }
 
 /// Parses one episode file. Problems are collected, not stopped at.
-pub fn parse_episode(root: &Path, path: &Path, config: &Config) -> Result<EpisodeSource, Vec<Diagnostic>> {
+pub fn parse_episode(
+    root: &Path,
+    path: &Path,
+    config: &Config,
+) -> Result<EpisodeSource, Vec<Diagnostic>> {
     let file = rel(root, path);
     let text = read_text(path, &file).map_err(|d| vec![d])?;
     let split = frontmatter::split(&text)
@@ -268,9 +284,16 @@ pub fn parse_episode(root: &Path, path: &Path, config: &Config) -> Result<Episod
         .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
         .unwrap_or_default();
     if title.is_empty() {
-        errors.push(Diagnostic::error("`title` is required (apps show it in every episode list)").at(&file).line(split.yaml_line));
+        errors.push(
+            Diagnostic::error("`title` is required (apps show it in every episode list)")
+                .at(&file)
+                .line(split.yaml_line),
+        );
     }
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let (file_date, file_slug) = split_dated_name(&stem);
     let date = match front.date.as_deref().or(file_date) {
         Some(d) => match crate::dates::parse_date(d, &config.timezone) {
@@ -294,9 +317,11 @@ pub fn parse_episode(root: &Path, path: &Path, config: &Config) -> Result<Episod
             let clean = crate::slug::slugify(s);
             if clean != *s {
                 errors.push(
-                    Diagnostic::error(format!("`slug: {s}` must be lowercase letters, digits and dashes, e.g. `{clean}`"))
-                        .at(&file)
-                        .line(key_line("slug")),
+                    Diagnostic::error(format!(
+                        "`slug: {s}` must be lowercase letters, digits and dashes, e.g. `{clean}`"
+                    ))
+                    .at(&file)
+                    .line(key_line("slug")),
                 );
             }
             clean
@@ -304,12 +329,32 @@ pub fn parse_episode(root: &Path, path: &Path, config: &Config) -> Result<Episod
         None => crate::slug::slugify(file_slug),
     };
     if slug.is_empty() {
-        errors.push(Diagnostic::error("the file name gives no slug: name it like 2026-01-05-my-episode.md or set `slug:`").at(&file));
+        errors.push(
+            Diagnostic::error(
+                "the file name gives no slug: name it like 2026-01-05-my-episode.md or set `slug:`",
+            )
+            .at(&file),
+        );
     }
-    let audio_line = key_line(if front.audio.is_some() && !split.yaml.contains("\naudio:") && !split.yaml.starts_with("audio:") { "audio_url" } else { "audio" });
+    let audio_line = key_line(
+        if front.audio.is_some()
+            && !split.yaml.contains("\naudio:")
+            && !split.yaml.starts_with("audio:")
+        {
+            "audio_url"
+        } else {
+            "audio"
+        },
+    );
     let audio = match front.audio.as_deref().map(str::trim) {
-        Some(a) if a.starts_with("https://") || a.starts_with("http://") => Some(AudioSource::Remote(a.to_string())),
-        Some(a) if !a.is_empty() => Some(AudioSource::Local(a.trim_start_matches("./").trim_start_matches('/').to_string())),
+        Some(a) if a.starts_with("https://") || a.starts_with("http://") => {
+            Some(AudioSource::Remote(a.to_string()))
+        }
+        Some(a) if !a.is_empty() => Some(AudioSource::Local(
+            a.trim_start_matches("./")
+                .trim_start_matches('/')
+                .to_string(),
+        )),
         _ => {
             errors.push(Diagnostic::error("`audio` is required: a file in the site such as audio/ep1.mp3, or an https URL").at(&file).line(split.yaml_line));
             None
@@ -321,23 +366,29 @@ pub fn parse_episode(root: &Path, path: &Path, config: &Config) -> Result<Episod
         Some("bonus") => EpisodeType::Bonus,
         Some(other) => {
             errors.push(
-                Diagnostic::error(format!("`type: {other}` must be `full`, `trailer` or `bonus`"))
-                    .at(&file)
-                    .line(key_line("type")),
+                Diagnostic::error(format!(
+                    "`type: {other}` must be `full`, `trailer` or `bonus`"
+                ))
+                .at(&file)
+                .line(key_line("type")),
             );
             EpisodeType::Full
         }
     };
     for (key, value) in [("episode", front.episode), ("season", front.season)] {
         if value == Some(0) {
-            errors.push(Diagnostic::error(format!("`{key}` must be a positive number")).at(&file).line(key_line(key)));
+            errors.push(
+                Diagnostic::error(format!("`{key}` must be a positive number"))
+                    .at(&file)
+                    .line(key_line(key)),
+            );
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
     let slug_url = config.absolute(&format!("episodes/{slug}/"));
-    let body = crate::liquid_compat::strip_template_tags(split.body);
+    let body = crate::liquid::strip_template_tags(split.body);
     let notes = markdown::render(&body, &slug_url);
     let tags = front.tags.clone().map(Tags::into_vec).unwrap_or_default();
     Ok(EpisodeSource {
@@ -362,7 +413,13 @@ pub fn parse_episode(root: &Path, path: &Path, config: &Config) -> Result<Episod
 fn split_dated_name(stem: &str) -> (Option<&str>, &str) {
     let b = stem.as_bytes();
     let dated = b.len() >= 10
-        && b[..10].iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+        && b[..10].iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
     if dated {
         let rest = stem[10..].trim_start_matches(['-', '_']);
         (Some(&stem[..10]), if rest.is_empty() { stem } else { rest })
@@ -371,7 +428,11 @@ fn split_dated_name(stem: &str) -> (Option<&str>, &str) {
     }
 }
 
-pub fn parse_page(root: &Path, path: &Path, config: &Config) -> Result<Option<Page>, Vec<Diagnostic>> {
+pub fn parse_page(
+    root: &Path,
+    path: &Path,
+    config: &Config,
+) -> Result<Option<Page>, Vec<Diagnostic>> {
     let file = rel(root, path);
     let text = read_text(path, &file).map_err(|d| vec![d])?;
     let split = frontmatter::split(&text)
@@ -381,21 +442,23 @@ pub fn parse_page(root: &Path, path: &Path, config: &Config) -> Result<Option<Pa
     if front.draft == Some(true) {
         return Ok(None);
     }
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let slug = crate::slug::slugify(front.slug.as_deref().unwrap_or(&stem));
-    const RESERVED: &[&str] = &["episodes", "tags", "assets", "audio", "people", "feed-xml", "404"];
+    const RESERVED: &[&str] = &[
+        "episodes", "tags", "assets", "audio", "people", "feed-xml", "404",
+    ];
     if slug.is_empty() || RESERVED.contains(&slug.as_str()) {
         return Err(vec![Diagnostic::error(format!(
             "the page would be published at /{slug}/, which onair uses itself: rename the file or set `slug:`"
         ))
         .at(&file)]);
     }
-    let body = crate::liquid_compat::strip_template_tags(split.body);
+    let body = crate::liquid::strip_template_tags(split.body);
     let content = markdown::render(&body, &config.absolute(&format!("{slug}/")));
-    let title = front
-        .title
-        .clone()
-        .unwrap_or_else(|| deslug(&stem));
+    let title = front.title.clone().unwrap_or_else(|| deslug(&stem));
     Ok(Some(Page {
         file,
         slug,
@@ -427,7 +490,9 @@ pub fn parse_duration(value: &NumberOrText) -> Result<f64, String> {
             }
             let mut total = 0.0;
             for p in &parts {
-                let v: f64 = p.parse().map_err(|_| format!("`duration: {t}` is not H:MM:SS, MM:SS or seconds"))?;
+                let v: f64 = p
+                    .parse()
+                    .map_err(|_| format!("`duration: {t}` is not H:MM:SS, MM:SS or seconds"))?;
                 if v < 0.0 {
                     return Err(format!("`duration: {t}` is negative"));
                 }
@@ -451,16 +516,27 @@ pub fn facts_from_front_matter(url: &str, length: u64, duration: f64) -> AudioFa
         codec: String::new(),
         sample_rate: 0,
         channels: 0,
-        bitrate: if duration > 0.0 { (length as f64 * 8.0 / duration) as u32 } else { 0 },
+        bitrate: if duration > 0.0 {
+            (length as f64 * 8.0 / duration) as u32
+        } else {
+            0
+        },
         method: "front matter".to_string(),
     }
 }
 
 /// Parses every episode and page of the site in parallel, collecting every problem.
-pub fn parse_all(root: &Path, config: &Config, diags: &mut Diagnostics) -> (Vec<EpisodeSource>, Vec<Page>) {
+pub fn parse_all(
+    root: &Path,
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> (Vec<EpisodeSource>, Vec<Page>) {
     let episode_files = markdown_files(root, "episodes", diags);
     let page_files = markdown_files(root, "pages", diags);
-    let parsed: Vec<_> = episode_files.par_iter().map(|p| parse_episode(root, p, config)).collect();
+    let parsed: Vec<_> = episode_files
+        .par_iter()
+        .map(|p| parse_episode(root, p, config))
+        .collect();
     let mut episodes = Vec::with_capacity(parsed.len());
     for r in parsed {
         match r {
@@ -485,15 +561,30 @@ mod tests {
 
     #[test]
     fn dated_names() {
-        assert_eq!(split_dated_name("2015-07-29-aws-deployments"), (Some("2015-07-29"), "aws-deployments"));
-        assert_eq!(split_dated_name("aws-deployments"), (None, "aws-deployments"));
-        assert_eq!(split_dated_name("2015-07-29"), (Some("2015-07-29"), "2015-07-29"));
+        assert_eq!(
+            split_dated_name("2015-07-29-aws-deployments"),
+            (Some("2015-07-29"), "aws-deployments")
+        );
+        assert_eq!(
+            split_dated_name("aws-deployments"),
+            (None, "aws-deployments")
+        );
+        assert_eq!(
+            split_dated_name("2015-07-29"),
+            (Some("2015-07-29"), "2015-07-29")
+        );
     }
 
     #[test]
     fn durations() {
-        assert_eq!(parse_duration(&NumberOrText::Text("0:58:45".into())), Ok(3525.0));
-        assert_eq!(parse_duration(&NumberOrText::Text("58:45".into())), Ok(3525.0));
+        assert_eq!(
+            parse_duration(&NumberOrText::Text("0:58:45".into())),
+            Ok(3525.0)
+        );
+        assert_eq!(
+            parse_duration(&NumberOrText::Text("58:45".into())),
+            Ok(3525.0)
+        );
         assert_eq!(parse_duration(&NumberOrText::Number(12.5)), Ok(12.5));
         assert!(parse_duration(&NumberOrText::Text("1h".into())).is_err());
         assert!(parse_duration(&NumberOrText::Text("0:00".into())).is_err());

@@ -51,8 +51,7 @@ pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
         });
     };
     let yaml_start = offset;
-    let mut cur_line = open_line + 1;
-    for line in lines {
+    for (cur_line, line) in (open_line + 1..).zip(lines) {
         let trimmed = line.trim_end_matches(['\n', '\r']).trim_end();
         if trimmed == "---" || trimmed == "..." {
             let yaml = &text[yaml_start..offset];
@@ -65,7 +64,6 @@ pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
             });
         }
         offset += line.len();
-        cur_line += 1;
     }
     Err((
         open_line,
@@ -75,7 +73,11 @@ pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
 }
 
 /// Parses YAML that starts at `first_line` of `path` into `T`, locating errors in the file.
-pub fn parse<T: DeserializeOwned>(yaml: &str, path: &Path, first_line: usize) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(
+    yaml: &str,
+    path: &Path,
+    first_line: usize,
+) -> Result<T, Diagnostic> {
     let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
     serde_yaml::from_str::<T>(yaml).map_err(|e| yaml_error(&e, path, first_line))
 }

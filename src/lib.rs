@@ -3,22 +3,22 @@
 //! Data flows one way: `config` -> `content` (read-only model) -> `markdown` -> `render`
 //! (tera pages, quick-xml feed) -> `output` (disk or memory) -> `serve`.
 
+pub mod assets;
 pub mod audio;
+pub mod build;
 pub mod cli;
 pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod dates;
 pub mod diag;
+pub mod frontmatter;
 pub mod fsutil;
 pub mod liquid;
 pub mod lock;
+pub mod markdown;
 pub mod output;
+pub mod render;
 pub mod serve;
 pub mod slug;
-pub mod config;
-pub mod dates;
-pub mod frontmatter;
-pub mod markdown;
-pub mod content;
-pub mod liquid_compat;
-pub mod assets;
 pub mod theme;
-pub mod render;

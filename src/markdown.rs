@@ -85,7 +85,11 @@ fn add_heading_ids(events: &mut [Event<'_>]) {
                 j += 1;
             }
             let base = crate::slug::slugify(&text);
-            let base = if base.is_empty() { "section".to_string() } else { base };
+            let base = if base.is_empty() {
+                "section".to_string()
+            } else {
+                base
+            };
             let mut candidate = base.clone();
             let mut n = 1;
             while used.contains(&candidate) {
@@ -131,10 +135,12 @@ fn first_paragraph_text(events: &[Event<'_>]) -> String {
                 inside = false;
                 out.clear();
             }
-            Event::Start(Tag::List(_)) | Event::Start(Tag::Table(_)) | Event::Start(Tag::BlockQuote(_)) => depth += 1,
-            Event::End(TagEnd::List(_)) | Event::End(TagEnd::Table) | Event::End(TagEnd::BlockQuote(_)) => {
-                depth = depth.saturating_sub(1)
-            }
+            Event::Start(Tag::List(_))
+            | Event::Start(Tag::Table(_))
+            | Event::Start(Tag::BlockQuote(_)) => depth += 1,
+            Event::End(TagEnd::List(_))
+            | Event::End(TagEnd::Table)
+            | Event::End(TagEnd::BlockQuote(_)) => depth = depth.saturating_sub(1),
             Event::Text(t) | Event::Code(t) if inside => out.push_str(t),
             Event::SoftBreak | Event::HardBreak if inside => out.push(' '),
             _ => {}
@@ -190,7 +196,12 @@ pub fn absolutize(url: &str, base: &str) -> String {
             p => segments.push(p),
         }
     }
-    let trailing = if path_part.ends_with('/') || path_part.ends_with("/.") || path_part.ends_with("/..") || path_part == "." || path_part == ".." {
+    let trailing = if path_part.ends_with('/')
+        || path_part.ends_with("/.")
+        || path_part.ends_with("/..")
+        || path_part == "."
+        || path_part == ".."
+    {
         "/"
     } else {
         ""
@@ -208,8 +219,13 @@ fn has_scheme(url: &str) -> bool {
         Some(i) => {
             let scheme = &url[..i];
             !scheme.is_empty()
-                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
         }
         None => false,
     }
@@ -239,15 +255,28 @@ mod tests {
             "https://e.com/show/episodes/x/",
         );
         assert!(r.html.contains("href=\"/about/\""));
-        assert!(r.feed_html.contains("href=\"https://e.com/about/\""), "{}", r.feed_html);
-        assert!(r.feed_html.contains("href=\"https://e.com/show/episodes/other/\""));
-        assert!(r.feed_html.contains("href=\"https://e.com/show/episodes/x/cover.png\""));
+        assert!(
+            r.feed_html.contains("href=\"https://e.com/about/\""),
+            "{}",
+            r.feed_html
+        );
+        assert!(
+            r.feed_html
+                .contains("href=\"https://e.com/show/episodes/other/\"")
+        );
+        assert!(
+            r.feed_html
+                .contains("href=\"https://e.com/show/episodes/x/cover.png\"")
+        );
         assert!(r.feed_html.contains("href=\"https://x.org/a?b=1&amp;c=2\""));
     }
 
     #[test]
     fn first_paragraph_skips_lists() {
-        let r = render("- a list\n\nThe *real* intro\nline two.\n\nMore.", "https://e.com/");
+        let r = render(
+            "- a list\n\nThe *real* intro\nline two.\n\nMore.",
+            "https://e.com/",
+        );
         assert_eq!(r.first_paragraph, "The real intro line two.");
     }
 

@@ -61,7 +61,10 @@ impl SiteOutput {
 pub fn key_for_url_path(output: &SiteOutput, url_path: &str) -> Option<String> {
     let trimmed = url_path.trim_start_matches('/');
     if trimmed.is_empty() {
-        return output.files.contains_key("index.html").then(|| "index.html".to_string());
+        return output
+            .files
+            .contains_key("index.html")
+            .then(|| "index.html".to_string());
     }
     if output.files.contains_key(trimmed) {
         return Some(trimmed.to_string());

@@ -26,7 +26,10 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(slugify("AWS Deployments: Part 2!"), "aws-deployments-part-2");
+        assert_eq!(
+            slugify("AWS Deployments: Part 2!"),
+            "aws-deployments-part-2"
+        );
         assert_eq!(slugify("  Café au lait  "), "cafe-au-lait");
         assert_eq!(slugify("ruby_rogues"), "ruby-rogues");
         assert_eq!(slugify("Ünïcödé"), "unicode");

@@ -76,10 +76,22 @@ fn write_all(w: &mut W, inputs: &FeedInputs<'_>) -> std::io::Result<()> {
     w.write_event(Event::Start(rss))?;
     start(w, "channel", &[])?;
     let feed_url = c.feed_url();
-    empty(w, "atom:link", &[("href", &feed_url), ("rel", "self"), ("type", "application/rss+xml")])?;
+    empty(
+        w,
+        "atom:link",
+        &[
+            ("href", &feed_url),
+            ("rel", "self"),
+            ("type", "application/rss+xml"),
+        ],
+    )?;
     text(w, "title", &c.title)?;
     text(w, "link", &format!("{}/", c.base_url))?;
-    cdata_or_text(w, "description", &truncate_bytes(&c.description, DESCRIPTION_LIMIT))?;
+    cdata_or_text(
+        w,
+        "description",
+        &truncate_bytes(&c.description, DESCRIPTION_LIMIT),
+    )?;
     text(w, "language", &c.language)?;
     if let Some(copy) = &c.copyright {
         text(w, "copyright", copy)?;
@@ -87,7 +99,11 @@ fn write_all(w: &mut W, inputs: &FeedInputs<'_>) -> std::io::Result<()> {
     if let Some(newest) = site.episodes.first() {
         text(w, "pubDate", &dates::rfc2822(&newest.date))?;
     }
-    text(w, "lastBuildDate", &dates::rfc2822(&jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC)))?;
+    text(
+        w,
+        "lastBuildDate",
+        &dates::rfc2822(&jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC)),
+    )?;
     text(w, "generator", concat!("onair ", env!("CARGO_PKG_VERSION")))?;
     if let Some(img) = &inputs.image_url {
         start(w, "image", &[])?;
@@ -107,7 +123,11 @@ fn write_all(w: &mut W, inputs: &FeedInputs<'_>) -> std::io::Result<()> {
             None => empty(w, "itunes:category", &[("text", &cat.name)])?,
         }
     }
-    text(w, "itunes:explicit", if c.explicit { "true" } else { "false" })?;
+    text(
+        w,
+        "itunes:explicit",
+        if c.explicit { "true" } else { "false" },
+    )?;
     text(w, "itunes:author", &c.author)?;
     if let Some(owner) = &c.owner {
         start(w, "itunes:owner", &[])?;
@@ -115,10 +135,14 @@ fn write_all(w: &mut W, inputs: &FeedInputs<'_>) -> std::io::Result<()> {
         text(w, "itunes:email", &owner.email)?;
         end(w, "itunes:owner")?;
     }
-    text(w, "itunes:type", match c.show_type {
-        ShowType::Episodic => "episodic",
-        ShowType::Serial => "serial",
-    })?;
+    text(
+        w,
+        "itunes:type",
+        match c.show_type {
+            ShowType::Episodic => "episodic",
+            ShowType::Serial => "serial",
+        },
+    )?;
     text(w, "podcast:guid", &podcast_guid(&feed_url))?;
     let locked = if c.locked { "yes" } else { "no" };
     match &c.owner {
@@ -143,7 +167,13 @@ fn write_all(w: &mut W, inputs: &FeedInputs<'_>) -> std::io::Result<()> {
     Ok(())
 }
 
-fn write_item(w: &mut W, c: &crate::config::Config, ep: &Episode, image: Option<&str>, extras: &[ExtraElement]) -> std::io::Result<()> {
+fn write_item(
+    w: &mut W,
+    c: &crate::config::Config,
+    ep: &Episode,
+    image: Option<&str>,
+    extras: &[ExtraElement],
+) -> std::io::Result<()> {
     start(w, "item", &[])?;
     text(w, "title", &ep.title)?;
     let notes = ep.notes.feed_html.trim();
@@ -163,17 +193,29 @@ fn write_item(w: &mut W, c: &crate::config::Config, ep: &Episode, image: Option<
     let permalink = if ep.guid == link { "true" } else { "false" };
     text_attrs(w, "guid", &[("isPermaLink", permalink)], &ep.guid)?;
     text(w, "pubDate", &dates::rfc2822(&ep.date))?;
-    empty(w, "enclosure", &[
-        ("url", &ep.audio_url),
-        ("length", &ep.facts.size.to_string()),
-        ("type", ep.facts.format.mime()),
-    ])?;
-    text(w, "itunes:duration", &ep.facts.duration_secs_rounded().to_string())?;
+    empty(
+        w,
+        "enclosure",
+        &[
+            ("url", &ep.audio_url),
+            ("length", &ep.facts.size.to_string()),
+            ("type", ep.facts.format.mime()),
+        ],
+    )?;
+    text(
+        w,
+        "itunes:duration",
+        &ep.facts.duration_secs_rounded().to_string(),
+    )?;
     if let Some(img) = image {
         empty(w, "itunes:image", &[("href", img)])?;
     }
     if let Some(explicit) = ep.explicit {
-        text(w, "itunes:explicit", if explicit { "true" } else { "false" })?;
+        text(
+            w,
+            "itunes:explicit",
+            if explicit { "true" } else { "false" },
+        )?;
     }
     if let Some(n) = ep.number {
         text(w, "itunes:episode", &n.to_string())?;
@@ -183,7 +225,11 @@ fn write_item(w: &mut W, c: &crate::config::Config, ep: &Episode, image: Option<
     }
     text(w, "itunes:episodeType", ep.episode_type.as_str())?;
     if !ep.summary.is_empty() {
-        text(w, "itunes:summary", &truncate_bytes(&ep.summary, DESCRIPTION_LIMIT))?;
+        text(
+            w,
+            "itunes:summary",
+            &truncate_bytes(&ep.summary, DESCRIPTION_LIMIT),
+        )?;
     }
     if let Some(n) = ep.number {
         text(w, "podcast:episode", &n.to_string())?;
@@ -198,7 +244,11 @@ fn write_item(w: &mut W, c: &crate::config::Config, ep: &Episode, image: Option<
 }
 
 fn write_extra(w: &mut W, e: &ExtraElement) -> std::io::Result<()> {
-    let attrs: Vec<(&str, &str)> = e.attrs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let attrs: Vec<(&str, &str)> = e
+        .attrs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     match &e.text {
         Some(t) => text_attrs(w, &e.name, &attrs, t),
         None => empty(w, &e.name, &attrs),
@@ -293,9 +343,18 @@ mod tests {
 
     #[test]
     fn podcast_guid_matches_the_spec_vectors() {
-        assert_eq!(podcast_guid("https://mp3s.nashownotes.com/pc20rss.xml"), "917393e3-1b1e-5cef-ace4-edaa54e1f810");
-        assert_eq!(podcast_guid("https://podnews.net/rss/"), "9b024349-ccf0-5f69-a609-6b82873eab3c");
-        assert_eq!(podcast_guid("https://example.com/feed.xml"), "d84ced82-1926-54c0-88c2-bb01dd35d7e3");
+        assert_eq!(
+            podcast_guid("https://mp3s.nashownotes.com/pc20rss.xml"),
+            "917393e3-1b1e-5cef-ace4-edaa54e1f810"
+        );
+        assert_eq!(
+            podcast_guid("https://podnews.net/rss/"),
+            "9b024349-ccf0-5f69-a609-6b82873eab3c"
+        );
+        assert_eq!(
+            podcast_guid("https://example.com/feed.xml"),
+            "d84ced82-1926-54c0-88c2-bb01dd35d7e3"
+        );
     }
 
     #[test]

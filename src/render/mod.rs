@@ -31,7 +31,12 @@ pub fn load_templates(site_root: &Path, diags: &mut Diagnostics) -> Option<Tera>
         .collect();
     let dir = site_root.join("templates");
     if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir).follow_links(false).sort_by_file_name().into_iter().flatten() {
+        for entry in walkdir::WalkDir::new(&dir)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
             if !entry.file_type().is_file() {
                 continue;
             }
@@ -48,20 +53,20 @@ pub fn load_templates(site_root: &Path, diags: &mut Diagnostics) -> Option<Tera>
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
-    // Add one by one first, to name the broken file; then all together for inheritance.
-    let mut ok = true;
-    for (name, text, shown) in &sources {
-        let mut probe = Tera::default();
-        if let Err(e) = probe.add_raw_template(name, text) {
-            ok = false;
-            diags.push(template_error(shown, &e));
-        }
-    }
-    if !ok {
-        return None;
-    }
-    if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str()))) {
-        diags.push(Diagnostic::error(format!("templates: {}", error_chain(&e))));
+    if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str())))
+    {
+        // Tera names the broken template in quotes: point at the file it came from.
+        let chain = error_chain(&e);
+        let shown = sources
+            .iter()
+            .find(|(n, _, _)| {
+                chain.contains(&format!("'{n}'"))
+                    || chain.contains(&format!("\"{n}\""))
+                    || chain.contains(&format!("`{n}`"))
+            })
+            .map(|(_, _, shown)| shown.as_str())
+            .unwrap_or("templates");
+        diags.push(template_error(shown, &e));
         return None;
     }
     Some(tera)
@@ -72,11 +77,20 @@ fn template_error(shown: &str, e: &tera::Error) -> Diagnostic {
     // Tera's parse errors carry " --> line:col" in their text.
     let loc = chain.find("--> ").and_then(|i| {
         let rest = &chain[i + 4..];
-        let end = rest.find(|c: char| !c.is_ascii_digit() && c != ':').unwrap_or(rest.len());
+        let end = rest
+            .find(|c: char| !c.is_ascii_digit() && c != ':')
+            .unwrap_or(rest.len());
         let mut parts = rest[..end].split(':');
-        Some((parts.next()?.parse::<usize>().ok()?, parts.next()?.parse::<usize>().ok()?))
+        Some((
+            parts.next()?.parse::<usize>().ok()?,
+            parts.next()?.parse::<usize>().ok()?,
+        ))
     });
-    let msg = chain.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join(" ");
+    let msg = chain
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     let d = Diagnostic::error(format!("template error: {msg}")).at(shown);
     match loc {
         Some((l, c)) => d.line_col(l, c),
@@ -171,7 +185,11 @@ pub fn human_duration(secs: f64) -> String {
 pub fn hms(secs: f64) -> String {
     let total = secs.round() as u64;
     let (h, m, s) = (total / 3600, total % 3600 / 60, total % 60);
-    if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") }
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
 }
 
 /// "27.4 MB" (decimal units, as apps show them).
@@ -197,7 +215,12 @@ pub struct RenderData<'a> {
 }
 
 impl<'a> RenderData<'a> {
-    pub fn new(site: &'a Site, assets: Arc<Assets>, image_url: Option<String>, episode_images: &[Option<String>]) -> Self {
+    pub fn new(
+        site: &'a Site,
+        assets: Arc<Assets>,
+        image_url: Option<String>,
+        episode_images: &[Option<String>],
+    ) -> Self {
         let c = &site.config;
         let site_view = SiteView {
             title: c.title.clone(),
@@ -224,7 +247,9 @@ impl<'a> RenderData<'a> {
             hosts: Vec::new(),
             subscribe: c.subscribe.clone(),
             episode_count: site.episodes.len(),
-            build_time: dates::rfc3339(&jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC)),
+            build_time: dates::rfc3339(
+                &jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC),
+            ),
         };
         let episodes = site
             .episodes
@@ -304,12 +329,21 @@ pub fn register_functions(tera: &mut Tera, assets: Arc<Assets>, base_path: Strin
             .get("path")
             .and_then(Value::as_str)
             .ok_or_else(|| tera::Error::msg("url_for needs path=\"...\""))?;
-        Ok(Value::String(format!("{base_path}{}", path.trim_start_matches('/'))))
+        Ok(Value::String(format!(
+            "{base_path}{}",
+            path.trim_start_matches('/')
+        )))
     });
 }
 
 /// Renders one template with the common variables plus `extra`.
-pub fn render_page(tera: &Tera, data: &RenderData<'_>, template: &str, url_path: &str, extra: Context) -> Result<Vec<u8>, Diagnostic> {
+pub fn render_page(
+    tera: &Tera,
+    data: &RenderData<'_>,
+    template: &str,
+    url_path: &str,
+    extra: Context,
+) -> Result<Vec<u8>, Diagnostic> {
     let c = &data.site.config;
     let mut ctx = Context::new();
     ctx.insert("site", &data.site_value);
@@ -318,12 +352,20 @@ pub fn render_page(tera: &Tera, data: &RenderData<'_>, template: &str, url_path:
     ctx.extend(extra);
     tera.render(template, &ctx)
         .map(String::into_bytes)
-        .map_err(|e| Diagnostic::error(format!("template `{template}` failed for /{url_path}: {}", error_chain(&e))).at(format!("templates/{template}")))
+        .map_err(|e| {
+            Diagnostic::error(format!(
+                "template `{template}` failed for /{url_path}: {}",
+                error_chain(&e)
+            ))
+            .at(format!("templates/{template}"))
+        })
 }
 
 pub fn sitemap(site: &Site, extra_paths: &[String]) -> Vec<u8> {
     let c = &site.config;
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     let mut push = |path: &str, lastmod: Option<String>| {
         out.push_str("  <url><loc>");
         out.push_str(&xml_escape(&c.absolute(path)));
@@ -338,7 +380,10 @@ pub fn sitemap(site: &Site, extra_paths: &[String]) -> Vec<u8> {
     push("", site.episodes.first().map(|e| dates::rfc3339(&e.date)));
     push("episodes/", None);
     for e in &site.episodes {
-        push(&format!("episodes/{}/", e.slug), Some(dates::rfc3339(&e.date)));
+        push(
+            &format!("episodes/{}/", e.slug),
+            Some(dates::rfc3339(&e.date)),
+        );
     }
     for p in extra_paths {
         push(p, None);
@@ -348,11 +393,18 @@ pub fn sitemap(site: &Site, extra_paths: &[String]) -> Vec<u8> {
 }
 
 pub fn robots(site: &Site) -> Vec<u8> {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", site.config.absolute("sitemap.xml")).into_bytes()
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        site.config.absolute("sitemap.xml")
+    )
+    .into_bytes()
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

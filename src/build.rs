@@ -1,0 +1,677 @@
+//! The build pipeline: site folder -> content model -> rendered files in memory
+//! (`build_site`), and the one place that publishes them to disk (`publish`), through a
+//! staging folder swapped into place only when everything succeeded.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tera::Context;
+
+use crate::audio::AudioFacts;
+use crate::config::Config;
+use crate::content::{self, AudioSource, Episode, EpisodeSource, Site, Tag};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::lock::{Lock, LockedAudio, LockedEpisode};
+use crate::output::SiteOutput;
+use crate::render::{self, RenderData, feed};
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Include drafts and future-dated episodes.
+    pub drafts: bool,
+    /// Overrides site.yaml's `url`.
+    pub base_url: Option<String>,
+    /// Fail instead of re-probing audio that changed since the lock recorded it.
+    pub locked: bool,
+    /// May probe remote audio over the network when the lock does not know it.
+    pub allow_network: bool,
+}
+
+/// A successful build, entirely in memory.
+#[derive(Debug)]
+pub struct Built {
+    pub site: Arc<Site>,
+    pub output: SiteOutput,
+    /// Warnings (a build with errors returns them instead of a `Built`).
+    pub warnings: Vec<Diagnostic>,
+    /// The lock with newly probed audio and newly assigned GUIDs.
+    pub lock: Lock,
+}
+
+/// Builds the site in memory. Every problem of the build is collected; any error fails it.
+pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
+    let root = opts.root.as_path();
+    let mut diags = Diagnostics::new();
+    let config = Config::load(root, opts.base_url.as_deref())?;
+    let mut lock = match Lock::load(root) {
+        Ok(l) => l,
+        Err(d) => {
+            diags.push(d);
+            Lock::new()
+        }
+    };
+    let (sources, pages) = content::parse_all(root, &config, &mut diags);
+
+    let now = jiff::Timestamp::now();
+    let sources: Vec<EpisodeSource> = sources
+        .into_iter()
+        .filter(|e| opts.drafts || (!e.draft && e.date.timestamp() <= now))
+        .collect();
+
+    // Audio facts, in parallel; the lock is read here and updated after.
+    let resolved: Vec<_> = sources
+        .par_iter()
+        .map(|src| resolve_audio(root, &config, src, &lock, opts))
+        .collect();
+    let mut episodes = Vec::with_capacity(sources.len());
+    for (src, res) in sources.into_iter().zip(resolved) {
+        match res {
+            Ok((facts, entry, warnings)) => {
+                diags.extend(warnings);
+                if let Some((key, locked)) = entry {
+                    lock.audio.insert(key, locked);
+                }
+                episodes.push(finish_episode(&config, src, facts));
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    assign_guids(root, &config, &mut episodes, &mut lock);
+    check_duplicates(&episodes, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    episodes.sort_by(|a, b| {
+        b.date
+            .timestamp()
+            .cmp(&a.date.timestamp())
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    let tags = index_tags(&episodes);
+    let site = Arc::new(Site {
+        root: root.to_path_buf(),
+        config,
+        episodes,
+        pages,
+        tags,
+    });
+    let output = render_site(&site, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(Built {
+        site,
+        output: output.expect("no errors means output"),
+        warnings: diags.into_vec(),
+        lock,
+    })
+}
+
+type Resolution = (AudioFacts, Option<(String, LockedAudio)>, Vec<Diagnostic>);
+
+/// Facts for an episode's audio: probed (or from the lock) for local files; for remote audio
+/// from `length:` + `duration:`, else the lock.
+fn resolve_audio(
+    root: &Path,
+    _config: &Config,
+    src: &EpisodeSource,
+    lock: &Lock,
+    opts: &BuildOptions,
+) -> Result<Resolution, Diagnostic> {
+    let at = |d: Diagnostic| {
+        if d.path.is_none() {
+            d.at(&src.file).line(src.audio_line)
+        } else {
+            d
+        }
+    };
+    match &src.audio {
+        AudioSource::Local(rel) => {
+            let r = crate::audio::resolve_local(root, rel, lock, opts.locked).map_err(|d| {
+                let msg = format!("{} (audio of this episode)", d.message);
+                Diagnostic { message: msg, ..d }
+            });
+            let r = r.map_err(|d| {
+                Diagnostic::error(d.message.clone())
+                    .at(&src.file)
+                    .line(src.audio_line)
+            })?;
+            let mut warnings = r.warnings;
+            if let Some(len) = src.front.length
+                && len != r.facts.size
+            {
+                warnings.push(
+                    Diagnostic::warning(format!("`length: {len}` differs from the audio file's real size ({} bytes): the real size is published; remove `length:`", r.facts.size))
+                        .at(&src.file)
+                        .line(src.audio_line),
+                );
+            }
+            let entry = r.lock_entry.map(|e| (rel.clone(), e));
+            Ok((r.facts, entry, warnings))
+        }
+        AudioSource::Remote(url) => {
+            let given_duration = match &src.front.duration {
+                Some(d) => Some(content::parse_duration(d).map_err(|m| at(Diagnostic::error(m)))?),
+                None => None,
+            };
+            if let (Some(len), Some(dur)) = (src.front.length, given_duration) {
+                if len == 0 {
+                    return Err(at(Diagnostic::error(
+                        "`length: 0` is not a byte length: give the audio file's exact size in bytes",
+                    )));
+                }
+                return Ok((
+                    content::facts_from_front_matter(url, len, dur),
+                    None,
+                    Vec::new(),
+                ));
+            }
+            match crate::audio::resolve_remote(url, lock, opts.allow_network) {
+                Ok(r) => {
+                    let mut facts = r.facts;
+                    if let Some(len) = src.front.length {
+                        facts.size = len;
+                    }
+                    if let Some(d) = given_duration {
+                        facts.duration = d;
+                    }
+                    Ok((facts, r.lock_entry.map(|e| (url.clone(), e)), r.warnings))
+                }
+                Err(d) => Err(Diagnostic::error(d.message)
+                    .at(&src.file)
+                    .line(src.audio_line)),
+            }
+        }
+    }
+}
+
+fn finish_episode(config: &Config, src: EpisodeSource, facts: AudioFacts) -> Episode {
+    let audio_url = match &src.audio {
+        AudioSource::Local(rel) => config.absolute(&percent_encode_path(rel)),
+        AudioSource::Remote(url) => url.clone(),
+    };
+    let summary = src
+        .front
+        .summary
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(|| src.notes.first_paragraph.clone());
+    Episode {
+        guid: src
+            .front
+            .guid
+            .clone()
+            .map(|g| g.trim().to_string())
+            .unwrap_or_default(),
+        number: src.front.episode,
+        season: src.front.season,
+        explicit: src.front.explicit,
+        image: src.front.image.clone(),
+        file: src.file,
+        path: src.path,
+        slug: src.slug,
+        title: src.title,
+        date: src.date,
+        audio: src.audio,
+        audio_url,
+        facts,
+        episode_type: src.episode_type,
+        summary,
+        tags: src.tags,
+        notes: src.notes,
+        body: src.body,
+        body_line: src.body_line,
+        draft: src.draft,
+        front: src.front,
+    }
+}
+
+/// Percent-encodes a site path for a URL (spaces and the like), keeping `/`.
+pub fn percent_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$'()*+,;=:@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Episodes without `guid:` keep the GUID the lock recorded for their file; a renamed file
+/// keeps it when its episode number or audio is unchanged; a new one gets a UUID (v5 of the
+/// feed's podcast:guid and the file, so a lost lock gives the same answer) recorded in the lock.
+fn assign_guids(root: &Path, config: &Config, episodes: &mut [Episode], lock: &mut Lock) {
+    let namespace =
+        uuid::Uuid::parse_str(&feed::podcast_guid(&config.feed_url())).unwrap_or(uuid::Uuid::nil());
+    for ep in episodes.iter_mut().filter(|e| e.guid.is_empty()) {
+        let audio_key = match &ep.audio {
+            AudioSource::Local(r) => r.clone(),
+            AudioSource::Remote(u) => u.clone(),
+        };
+        if let Some(entry) = lock.episodes.get(&ep.file) {
+            ep.guid = entry.guid.clone();
+        } else {
+            let renamed_from = lock
+                .episodes
+                .iter()
+                .find(|(file, e)| {
+                    !root.join(file).exists()
+                        && ((ep.number.is_some() && e.episode == ep.number)
+                            || e.audio.as_deref() == Some(audio_key.as_str()))
+                })
+                .map(|(f, _)| f.clone());
+            ep.guid = match renamed_from.and_then(|f| lock.episodes.remove(&f)) {
+                Some(old) => old.guid,
+                None => uuid::Uuid::new_v5(&namespace, ep.file.as_bytes()).to_string(),
+            };
+        }
+        lock.episodes.insert(
+            ep.file.clone(),
+            LockedEpisode {
+                guid: ep.guid.clone(),
+                episode: ep.number,
+                audio: Some(audio_key),
+            },
+        );
+    }
+}
+
+fn check_duplicates(episodes: &[Episode], diags: &mut Diagnostics) {
+    let mut seen: HashMap<(&str, String), &str> = HashMap::new();
+    for ep in episodes {
+        let mut keys = vec![("slug", ep.slug.clone()), ("guid", ep.guid.clone())];
+        if let Some(n) = ep.number {
+            let what = match ep.season {
+                Some(s) => format!("season {s} episode {n}"),
+                None => format!("episode {n}"),
+            };
+            keys.push(("episode number", what));
+        }
+        let (AudioSource::Local(a) | AudioSource::Remote(a)) = &ep.audio;
+        keys.push(("audio", a.clone()));
+        for (kind, value) in keys {
+            if let Some(first) = seen.get(&(kind, value.clone())) {
+                let hint = match kind {
+                    "audio" => {
+                        "each episode needs its own audio file (apps ignore a reused enclosure URL)"
+                    }
+                    "slug" => "rename one file or set `slug:`",
+                    "guid" => "every episode needs its own GUID",
+                    _ => "give each episode its own number",
+                };
+                diags.push(
+                    Diagnostic::error(format!("same {kind} `{value}` as {first}: {hint}"))
+                        .at(&ep.file),
+                );
+            } else {
+                seen.insert((kind, value), &ep.file);
+            }
+        }
+    }
+}
+
+fn index_tags(episodes: &[Episode]) -> Vec<Tag> {
+    let mut by_slug: BTreeMap<String, Tag> = BTreeMap::new();
+    for (i, ep) in episodes.iter().enumerate() {
+        for t in &ep.tags {
+            let slug = crate::slug::slugify(t);
+            if slug.is_empty() {
+                continue;
+            }
+            by_slug
+                .entry(slug.clone())
+                .or_insert_with(|| Tag {
+                    name: t.clone(),
+                    slug,
+                    episodes: Vec::new(),
+                })
+                .episodes
+                .push(i);
+        }
+    }
+    by_slug.into_values().collect()
+}
+
+/// An image setting (`assets/cover.png` or a URL) as an absolute, fingerprinted URL.
+fn image_url(
+    config: &Config,
+    assets: &crate::assets::Assets,
+    image: &str,
+    from: &str,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    if image.starts_with("https://") || image.starts_with("http://") {
+        return Some(image.to_string());
+    }
+    let name = image.trim_start_matches("./").trim_start_matches('/');
+    let name = name.strip_prefix("assets/").unwrap_or(name);
+    match assets.key(name) {
+        Some(key) => Some(config.absolute(key)),
+        None => {
+            diags.push(
+                Diagnostic::error(format!(
+                    "image `{image}` not found: put it in the site's assets/ folder"
+                ))
+                .at(from),
+            );
+            None
+        }
+    }
+}
+
+/// Renders every page, the feed and the other files into memory.
+fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> {
+    let root = &site.root;
+    let config = &site.config;
+    let assets = Arc::new(crate::assets::collect(
+        root,
+        crate::theme::static_files(),
+        diags,
+    ));
+    let show_image = config
+        .image
+        .as_deref()
+        .and_then(|img| image_url(config, &assets, img, crate::config::CONFIG_FILE, diags));
+    let episode_images: Vec<Option<String>> = site
+        .episodes
+        .iter()
+        .map(|e| {
+            e.image
+                .as_deref()
+                .and_then(|img| image_url(config, &assets, img, &e.file, diags))
+        })
+        .collect();
+    let mut tera = render::load_templates(root, diags)?;
+    render::register_functions(&mut tera, assets.clone(), config.base_path.clone());
+    let data = RenderData::new(site, assets.clone(), show_image.clone(), &episode_images);
+
+    // (output key, template, url path, extra context)
+    let mut jobs: Vec<(String, &str, String, Context)> = Vec::new();
+    let all: Vec<&render::EpisodeView> = data.episodes.iter().collect();
+    let tag_refs: Vec<_> = site
+        .tags
+        .iter()
+        .map(|t| {
+            serde_json::json!({
+                "name": t.name, "slug": t.slug, "count": t.episodes.len(),
+                "url": config.root_relative(&format!("tags/{}/", t.slug)),
+            })
+        })
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("episodes", &all);
+    ctx.insert("tags", &tag_refs);
+    jobs.push((
+        "index.html".into(),
+        "index.html",
+        String::new(),
+        ctx.clone(),
+    ));
+    jobs.push((
+        "episodes/index.html".into(),
+        "episodes.html",
+        "episodes/".into(),
+        ctx,
+    ));
+    for (i, view) in data.episodes.iter().enumerate() {
+        let mut ctx = Context::new();
+        ctx.insert("episode", view);
+        // Episodes are newest first: the previous (older) one is the next index.
+        ctx.insert("prev", &data.episodes.get(i + 1));
+        ctx.insert("next", &i.checked_sub(1).and_then(|j| data.episodes.get(j)));
+        let path = format!("episodes/{}/", view.slug);
+        jobs.push((format!("{path}index.html"), "episode.html", path, ctx));
+    }
+    for (t, tag_ref) in site.tags.iter().zip(&tag_refs) {
+        let mut ctx = Context::new();
+        ctx.insert("tag", tag_ref);
+        let eps: Vec<&render::EpisodeView> =
+            t.episodes.iter().map(|&i| &data.episodes[i]).collect();
+        ctx.insert("episodes", &eps);
+        let path = format!("tags/{}/", t.slug);
+        jobs.push((format!("{path}index.html"), "tag.html", path, ctx));
+    }
+    for p in &site.pages {
+        let mut ctx = Context::new();
+        ctx.insert(
+            "page",
+            &serde_json::json!({
+                "title": p.title, "slug": p.slug, "description": p.description,
+                "url": config.root_relative(&format!("{}/", p.slug)),
+                "permalink": config.absolute(&format!("{}/", p.slug)),
+                "content": p.content.html,
+            }),
+        );
+        let path = format!("{}/", p.slug);
+        jobs.push((format!("{path}index.html"), "page.html", path, ctx));
+    }
+    jobs.push((
+        "404.html".into(),
+        "404.html",
+        "404.html".into(),
+        Context::new(),
+    ));
+
+    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
+        .into_par_iter()
+        .map(|(key, template, path, ctx)| {
+            render::render_page(&tera, &data, template, &path, ctx).map(|b| (key, b))
+        })
+        .collect();
+    let mut output = SiteOutput::new();
+    let mut template_errors = 0;
+    for r in rendered {
+        match r {
+            Ok((key, bytes)) => output.insert_bytes(key, bytes),
+            // One broken template fails every page using it: report each distinct message once.
+            Err(d) => {
+                if template_errors < 20 && !diags.iter().any(|x| x.message == d.message) {
+                    diags.push(d);
+                }
+                template_errors += 1;
+            }
+        }
+    }
+    if template_errors > 0 {
+        return None;
+    }
+    let feed_inputs = feed::FeedInputs {
+        site,
+        image_url: show_image,
+        episode_images,
+        item_extras: Vec::new(),
+        channel_extras: Vec::new(),
+    };
+    output.insert_bytes("feed.xml", feed::write_feed(&feed_inputs));
+    let page_paths: Vec<String> = site
+        .pages
+        .iter()
+        .map(|p| format!("{}/", p.slug))
+        .chain(site.tags.iter().map(|t| format!("tags/{}/", t.slug)))
+        .collect();
+    output.insert_bytes("sitemap.xml", render::sitemap(site, &page_paths));
+    output.insert_bytes("robots.txt", render::robots(site));
+    for (key, bytes) in &assets.files {
+        output.insert_bytes(key.clone(), bytes.clone());
+    }
+    for ep in &site.episodes {
+        if let AudioSource::Local(rel) = &ep.audio {
+            let source = root.join(rel);
+            // Audio absent but locked (CI without the audio) is published by whoever hosts it.
+            if source.is_file() {
+                output.insert_copy(rel.clone(), source);
+            }
+        }
+    }
+    Some(output)
+}
+
+/// Where staging folders go: inside the site's `.onair/` for the default output, otherwise
+/// beside the output folder (a rename only swaps within one file system).
+fn staging_parent(site_root: &Path, dest: &Path) -> PathBuf {
+    let default = site_root.join("public");
+    if dest == default {
+        site_root.join(".onair")
+    } else {
+        dest.parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+}
+
+/// Publishes `output` to `dest`: everything is written into a fresh staging folder, which then
+/// replaces `dest` in one atomic exchange. A failure at any point leaves `dest` as it was;
+/// files of earlier builds that are no longer produced disappear with the old folder.
+pub fn publish(output: &SiteOutput, site_root: &Path, dest: &Path) -> Result<(), Diagnostic> {
+    let parent = staging_parent(site_root, dest);
+    let fail = |what: &str, path: &Path, e: std::io::Error| {
+        Diagnostic::error(format!("cannot {what} `{}`: {e}", path.display()))
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| fail("create", &parent, e))?;
+    clean_stale_staging(&parent);
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(|e| fail("remove", &staging, e))?;
+    }
+    let result = write_tree(output, &staging).and_then(|()| swap_into_place(&staging, dest));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn write_tree(output: &SiteOutput, staging: &Path) -> Result<(), Diagnostic> {
+    use crate::output::OutputFile;
+    std::fs::create_dir_all(staging)
+        .map_err(|e| Diagnostic::error(format!("cannot create `{}`: {e}", staging.display())))?;
+    let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
+    for key in output.files.keys() {
+        if let Some(parent) = Path::new(key).parent()
+            && !parent.as_os_str().is_empty()
+        {
+            dirs.insert(staging.join(parent));
+        }
+    }
+    for d in &dirs {
+        std::fs::create_dir_all(d)
+            .map_err(|e| Diagnostic::error(format!("cannot create `{}`: {e}", d.display())))?;
+    }
+    output.files.par_iter().try_for_each(|(key, file)| {
+        let path = staging.join(key);
+        let r = match file {
+            OutputFile::Bytes(b) => std::fs::write(&path, b.as_slice()),
+            // A hard link publishes the audio byte for byte without copying it; across file
+            // systems fall back to a copy.
+            OutputFile::Copy(src) => {
+                std::fs::hard_link(src, &path).or_else(|_| std::fs::copy(src, &path).map(|_| ()))
+            }
+        };
+        r.map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", path.display())))
+    })
+}
+
+fn swap_into_place(staging: &Path, dest: &Path) -> Result<(), Diagnostic> {
+    let err = |e: std::io::Error| {
+        Diagnostic::error(format!("cannot publish into `{}`: {e}", dest.display()))
+    };
+    if !dest.exists() {
+        return std::fs::rename(staging, dest).map_err(err);
+    }
+    exchange(staging, dest).map_err(err)?;
+    // `staging` now holds the previous site.
+    let _ = std::fs::remove_dir_all(staging);
+    Ok(())
+}
+
+/// Atomically swaps two paths (Linux renameat2 RENAME_EXCHANGE), so `dest` is at every
+/// instant either the complete old site or the complete new one.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes())?;
+    let cb = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths; AT_FDCWD resolves them like rename(2).
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        let e = std::io::Error::last_os_error();
+        // File systems without RENAME_EXCHANGE: two renames, the old site kept until the end.
+        if e.raw_os_error() == Some(libc::EINVAL) || e.raw_os_error() == Some(libc::ENOSYS) {
+            exchange_by_renames(a, b)
+        } else {
+            Err(e)
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    exchange_by_renames(a, b)
+}
+
+fn exchange_by_renames(new: &Path, dest: &Path) -> std::io::Result<()> {
+    let old = new.with_extension("old");
+    std::fs::rename(dest, &old)?;
+    if let Err(e) = std::fs::rename(new, dest) {
+        let _ = std::fs::rename(&old, dest);
+        return Err(e);
+    }
+    std::fs::rename(&old, new)
+}
+
+/// Removes staging folders left by builds that were killed (their process is gone).
+fn clean_stale_staging(parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .rsplit_once(".staging-")
+            .and_then(|(_, p)| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if name.starts_with('.')
+            && pid != std::process::id()
+            && !Path::new(&format!("/proc/{pid}")).exists()
+        {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_paths() {
+        assert_eq!(
+            percent_encode_path("audio/my ep #1.mp3"),
+            "audio/my%20ep%20%231.mp3"
+        );
+        assert_eq!(percent_encode_path("audio/é.mp3"), "audio/%C3%A9.mp3");
+    }
+}
