@@ -398,3 +398,20 @@ fn shutdown_stops_listening_and_ends_stream_threads() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn the_app_view_lives_under_onair() {
+    let f = start();
+    let r = get(f.addr(), "/_onair/");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("Content-Type"), Some("text/html; charset=utf-8"));
+    let page = r.text();
+    assert!(page.contains("app view"));
+    // This fixture's feed has no channel: the view says so instead of showing nothing.
+    assert!(page.contains("the feed has no &lt;rss&gt;&lt;channel&gt;"));
+    assert!(page.contains("/_onair/events"));
+    let r = get(f.addr(), "/_onair");
+    assert_eq!(r.status, 301);
+    assert_eq!(r.header("Location"), Some("/_onair/"));
+    assert_eq!(get(f.addr(), "/_onair/nothing").status, 404);
+}

@@ -10,6 +10,7 @@
 //! always come from one build. A failed build keeps the last good one and records its
 //! problems for the overlay.
 
+pub mod appview;
 pub mod http;
 pub mod reload;
 pub mod watch;
@@ -242,8 +243,10 @@ fn handle(request: tiny_http::Request, site: &LiveSite) {
         return;
     }
     let served = site.current();
-    let reply = {
-        let decoration = html_decoration(&served);
+    let decoration = html_decoration(&served);
+    let reply = if path == "/_onair" || path.starts_with("/_onair/") {
+        appview::reply(&head, &served, &decoration)
+    } else {
         let decorate = |html: &[u8]| reload::inject(html, &decoration);
         http::site_reply(
             &head,
