@@ -152,7 +152,13 @@ impl HttpSource {
         if !resp.status().is_success() {
             return Err(status_error(resp.status()));
         }
-        Err("the server does not tell the file's size (no Content-Length)".into())
+        // Range ignored: the whole body's length is the size (reading it is left to read_at,
+        // which accepts a whole body only for small files).
+        resp.headers()
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse().ok())
+            .ok_or_else(|| "the server does not tell the file's size (no Content-Length)".into())
     }
 }
 
