@@ -130,15 +130,8 @@ fn resolve_audio(
     };
     match &src.audio {
         AudioSource::Local(rel) => {
-            let r = crate::audio::resolve_local(root, rel, lock, opts.locked).map_err(|d| {
-                let msg = format!("{} (audio of this episode)", d.message);
-                Diagnostic { message: msg, ..d }
-            });
-            let r = r.map_err(|d| {
-                Diagnostic::error(d.message.clone())
-                    .at(&src.file)
-                    .line(src.audio_line)
-            })?;
+            let r = crate::audio::resolve_local(root, rel, lock, opts.locked)
+                .map_err(|d| Diagnostic::error(d.message).at(&src.file).line(src.audio_line))?;
             let mut warnings = r.warnings;
             if let Some(len) = src.front.length
                 && len != r.facts.size

@@ -84,17 +84,42 @@ pub fn parse<T: DeserializeOwned>(
 
 fn yaml_error(e: &serde_yaml::Error, path: &Path, first_line: usize) -> Diagnostic {
     let raw = e.to_string();
-    // serde_yaml appends " at line N column M"; we print the place ourselves.
-    let message = match raw.find(" at line ") {
-        Some(i) => raw[..i].to_string(),
-        None => raw.clone(),
-    };
+    // serde_yaml appends " at line N column M" (we print the place ourselves) and may add
+    // ", while parsing X at line N column M": shift that one into file lines.
+    let message = relocate(&raw, first_line);
     let message = with_suggestion(&message);
     let d = Diagnostic::error(message).at(path);
     match e.location() {
         Some(loc) => d.line_col(loc.line() + first_line - 1, loc.column()),
         None => d.line(first_line),
     }
+}
+
+fn relocate(raw: &str, first_line: usize) -> String {
+    let mut out = String::new();
+    let mut rest = raw;
+    let mut first = true;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+        let after_line = &after[digits.len()..];
+        let col_digits: String = after_line
+            .strip_prefix(" column ")
+            .map(|c| c.chars().take_while(char::is_ascii_digit).collect())
+            .unwrap_or_default();
+        let consumed = digits.len() + if col_digits.is_empty() { 0 } else { " column ".len() + col_digits.len() };
+        if !first && let Ok(n) = digits.parse::<usize>() {
+            out.push_str(&format!(" at line {}", n + first_line - 1));
+            if !col_digits.is_empty() {
+                out.push_str(&format!(", column {col_digits}"));
+            }
+        }
+        first = false;
+        rest = &after[consumed..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Turns serde's "unknown field `tittle`, expected one of `title`, ..." into
@@ -209,5 +234,13 @@ mod tests {
     fn distance() {
         assert_eq!(edit_distance("tittle", "title"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn nested_locations_move_to_file_lines() {
+        assert_eq!(
+            relocate("found unexpected end of stream at line 4 column 1, while scanning a quoted scalar at line 2 column 10", 2),
+            "found unexpected end of stream, while scanning a quoted scalar at line 3, column 10"
+        );
     }
 }
