@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Checks the default theme in headless Chromium: builds the example site, serves it on
 # 127.0.0.1 (with HTTP Range, for audio seeking), then plays the player, seeks by chapter and
-# transcript, filters the episode list, runs axe-core, and writes screenshots at 375 and
-# 1280 px (light and dark) for review.
+# transcript, filters the episode list, runs axe-core and the Nu Html Checker, and writes
+# screenshots at 375 and 1280 px (light and dark) for review.
 #
 #   scripts/browser-test.sh [ONAIR_BINARY]
 #
@@ -21,7 +21,12 @@ if [ ! -x /usr/bin/chromium ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
-if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/axe-core ]; then
+if ! command -v java >/dev/null; then
+    echo "browser-test: installing a Java runtime for the Nu Html Checker" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+fi
+if ! (cd tests/browser && npm ls --silent >/dev/null 2>&1); then
     echo "browser-test: installing npm packages (package-lock.json)" >&2
     (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 fi
@@ -51,4 +56,4 @@ for _ in $(seq 50); do
     sleep 0.1
 done
 
-node tests/browser/check.mjs "$base/" "$shots"
+node tests/browser/check.mjs "$base/" "$shots" "$work/public"

@@ -483,6 +483,7 @@ fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> 
         channel_extras: Vec::new(),
     };
     output.insert_bytes("feed.xml", feed::write_feed(&feed_inputs));
+    output.insert_bytes("episodes/index.json", render::episode_index(&data.episodes));
     let page_paths: Vec<String> = site
         .pages
         .iter()

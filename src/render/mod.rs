@@ -379,6 +379,121 @@ pub fn render_page(
         })
 }
 
+/// One entry of `/episodes/index.json`, the index the default theme's episode filter searches
+/// (its shape is documented in themes/default/README.md).
+#[derive(Serialize)]
+struct IndexEntry<'a> {
+    title: &'a str,
+    url: &'a str,
+    date: &'a str,
+    tags: Vec<&'a str>,
+    summary: &'a str,
+    /// The show notes as plain text, then the chapter titles.
+    text: String,
+}
+
+/// `/episodes/index.json`: every published episode, newest first, as JSON.
+pub fn episode_index(episodes: &[EpisodeView]) -> Vec<u8> {
+    let entries: Vec<IndexEntry<'_>> = episodes
+        .iter()
+        .map(|e| {
+            let mut text = html_text(&e.content);
+            for title in e.chapters.iter().filter_map(|c| c.get("title")?.as_str()) {
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(title);
+            }
+            IndexEntry {
+                title: &e.title,
+                url: &e.url,
+                date: &e.date,
+                tags: e.tags.iter().map(|t| t.name.as_str()).collect(),
+                summary: &e.summary,
+                text,
+            }
+        })
+        .collect();
+    serde_json::to_vec(&entries).expect("episode index serializes")
+}
+
+/// The text of an HTML fragment: tags become spaces (so "</li><li>" separates words), the
+/// contents of `<script>` and `<style>` are dropped, entities are decoded and runs of
+/// whitespace become one space.
+pub fn html_text(html: &str) -> String {
+    let mut raw = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        raw.push_str(&rest[..lt]);
+        raw.push(' ');
+        let tag = &rest[lt..];
+        let Some(gt) = tag.find('>') else {
+            rest = "";
+            break;
+        };
+        let name: String = tag[1..gt]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        rest = &tag[gt + 1..];
+        if name == "script" || name == "style" {
+            let close = format!("</{name}");
+            rest = match rest.to_ascii_lowercase().find(&close) {
+                Some(end) => rest[end..].find('>').map_or("", |g| &rest[end + g + 1..]),
+                None => "",
+            };
+        }
+    }
+    raw.push_str(rest);
+    decode_entities(&raw)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let tail = &rest[amp..];
+        let decoded = tail.find(';').filter(|&semi| semi <= 10).and_then(|semi| {
+            let name = &tail[1..semi];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => {
+                    let code =
+                        if let Some(hex) = name.strip_prefix("#x").or(name.strip_prefix("#X")) {
+                            u32::from_str_radix(hex, 16).ok()
+                        } else {
+                            name.strip_prefix('#').and_then(|d| d.parse().ok())
+                        };
+                    code.and_then(char::from_u32)
+                }
+            };
+            c.map(|c| (c, semi))
+        });
+        match decoded {
+            Some((c, semi)) => {
+                out.push(c);
+                rest = &tail[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 pub fn sitemap(site: &Site, extra_paths: &[String]) -> Vec<u8> {
     let c = &site.config;
     let mut out = String::from(
@@ -428,6 +543,77 @@ fn xml_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_text_strips_tags_and_decodes_entities() {
+        assert_eq!(
+            html_text(
+                "<h2 id=\"x\">Parts</h2>\n<ul><li>a coil &amp; a diode</li><li>an&#39;earpiece&#x21;</li></ul>"
+            ),
+            "Parts a coil & a diode an'earpiece!"
+        );
+        assert_eq!(
+            html_text("<p>a<script>var x = '<p>';</script>b<STYLE>p{}</style>c</p>"),
+            "a b c"
+        );
+        assert_eq!(html_text("5 &lt; 6 &bogus; &"), "5 < 6 &bogus; &");
+        assert_eq!(html_text("broken <a href"), "broken");
+    }
+
+    #[test]
+    fn episode_index_lists_each_episode_with_text() {
+        let ep = |title: &str, slug: &str, content: &str, chapters: Vec<Value>| EpisodeView {
+            title: title.into(),
+            slug: slug.into(),
+            url: format!("/episodes/{slug}/"),
+            permalink: format!("https://x.test/episodes/{slug}/"),
+            guid: slug.into(),
+            date: "2026-01-13T08:00:00+01:00".into(),
+            date_display: "13 January 2026".into(),
+            summary: format!("About {title}."),
+            content: content.into(),
+            audio_url: "https://x.test/a.mp3".into(),
+            audio_mime: "audio/mpeg",
+            audio_size: 1000,
+            audio_size_display: human_size(1000),
+            duration: 60.0,
+            duration_display: human_duration(60.0),
+            duration_hms: hms(60.0),
+            number: Some(1),
+            season: None,
+            episode_type: "full",
+            explicit: None,
+            image_url: None,
+            tags: vec![TagRef {
+                name: "Crystal Radio".into(),
+                slug: "crystal-radio".into(),
+                url: "/tags/crystal-radio/".into(),
+            }],
+            chapters,
+            chapters_url: None,
+            transcript: None,
+            people: Vec::new(),
+        };
+        let eps = [
+            ep(
+                "Coils",
+                "coils",
+                "<p>Wind the <em>coil</em> tight.</p>",
+                vec![serde_json::json!({"start": 0.0, "title": "Winding"})],
+            ),
+            ep("Cans", "cans", "", Vec::new()),
+        ];
+        let parsed: Value = serde_json::from_slice(&episode_index(&eps)).unwrap();
+        assert_eq!(
+            parsed,
+            serde_json::json!([
+                {"title": "Coils", "url": "/episodes/coils/", "date": "2026-01-13T08:00:00+01:00",
+                 "tags": ["Crystal Radio"], "summary": "About Coils.", "text": "Wind the coil tight. Winding"},
+                {"title": "Cans", "url": "/episodes/cans/", "date": "2026-01-13T08:00:00+01:00",
+                 "tags": ["Crystal Radio"], "summary": "About Cans.", "text": ""}
+            ])
+        );
+    }
 
     #[test]
     fn human_units() {
