@@ -130,8 +130,11 @@ fn resolve_audio(
     };
     match &src.audio {
         AudioSource::Local(rel) => {
-            let r = crate::audio::resolve_local(root, rel, lock, opts.locked)
-                .map_err(|d| Diagnostic::error(d.message).at(&src.file).line(src.audio_line))?;
+            let r = crate::audio::resolve_local(root, rel, lock, opts.locked).map_err(|d| {
+                Diagnostic::error(d.message)
+                    .at(&src.file)
+                    .line(src.audio_line)
+            })?;
             let mut warnings = r.warnings;
             if let Some(len) = src.front.length
                 && len != r.facts.size
@@ -387,7 +390,9 @@ fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> 
 
     // (output key, template, url path, extra context)
     let mut jobs: Vec<(String, &str, String, Context)> = Vec::new();
-    let all: Vec<&render::EpisodeView> = data.episodes.iter().collect();
+    // Lists get light cards (no show notes or transcript), computed once and shared.
+    let cards: Vec<serde_json::Value> = data.episodes.par_iter().map(render::card).collect();
+    let all: Vec<&serde_json::Value> = cards.iter().collect();
     let tag_refs: Vec<_> = site
         .tags
         .iter()
@@ -417,8 +422,8 @@ fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> 
         let mut ctx = Context::new();
         ctx.insert("episode", view);
         // Episodes are newest first: the previous (older) one is the next index.
-        ctx.insert("prev", &data.episodes.get(i + 1));
-        ctx.insert("next", &i.checked_sub(1).and_then(|j| data.episodes.get(j)));
+        ctx.insert("prev", &cards.get(i + 1));
+        ctx.insert("next", &i.checked_sub(1).and_then(|j| cards.get(j)));
         let path = format!("episodes/{}/", view.slug);
         jobs.push((format!("{path}index.html"), "episode.html", path, ctx));
     }

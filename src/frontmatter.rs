@@ -108,7 +108,12 @@ fn relocate(raw: &str, first_line: usize) -> String {
             .strip_prefix(" column ")
             .map(|c| c.chars().take_while(char::is_ascii_digit).collect())
             .unwrap_or_default();
-        let consumed = digits.len() + if col_digits.is_empty() { 0 } else { " column ".len() + col_digits.len() };
+        let consumed = digits.len()
+            + if col_digits.is_empty() {
+                0
+            } else {
+                " column ".len() + col_digits.len()
+            };
         if !first && let Ok(n) = digits.parse::<usize>() {
             out.push_str(&format!(" at line {}", n + first_line - 1));
             if !col_digits.is_empty() {
@@ -239,7 +244,10 @@ mod tests {
     #[test]
     fn nested_locations_move_to_file_lines() {
         assert_eq!(
-            relocate("found unexpected end of stream at line 4 column 1, while scanning a quoted scalar at line 2 column 10", 2),
+            relocate(
+                "found unexpected end of stream at line 4 column 1, while scanning a quoted scalar at line 2 column 10",
+                2
+            ),
             "found unexpected end of stream, while scanning a quoted scalar at line 3, column 10"
         );
     }

@@ -12,7 +12,9 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sites").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/sites")
+        .join(name)
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -37,7 +39,10 @@ fn site(name: &str) -> (tempfile::TempDir, PathBuf) {
 }
 
 fn onair(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_onair")).args(args).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_onair"))
+        .args(args)
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -53,14 +58,19 @@ fn build(root: &Path, extra: &[&str]) -> (i32, String) {
 }
 
 fn snapshot(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() || !path.exists() {
         std::fs::write(&path, actual).unwrap();
         return;
     }
     let expected = std::fs::read_to_string(&path).unwrap();
     if expected != actual {
-        let diff_at = expected.lines().zip(actual.lines()).position(|(a, b)| a != b);
+        let diff_at = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b);
         panic!(
             "snapshot {name} differs (first differing line: {diff_at:?}); if intended, run UPDATE_SNAPSHOTS=1 cargo test --test build_site\n--- actual ---\n{actual}"
         );
@@ -74,7 +84,12 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (rel, std::fs::read(e.path()).unwrap())
         })
         .collect()
@@ -113,7 +128,10 @@ fn parse_feed(xml: &str) -> (BTreeMap<String, String>, Vec<Item>) {
                 {
                     for a in e.attributes() {
                         let a = a.unwrap();
-                        let value = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap().into_owned();
+                        let value = a
+                            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .unwrap()
+                            .into_owned();
                         item.enclosure.insert(a.key.as_ref().to_string(), value);
                     }
                 }
@@ -199,11 +217,31 @@ fn builds_the_basic_site() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(assets.iter().any(|n| n.starts_with("cover.") && n.ends_with(".png") && n.len() == "cover.".len() + 10 + 4), "{assets:?}");
+    assert!(
+        assets.iter().any(|n| n.starts_with("cover.")
+            && n.ends_with(".png")
+            && n.len() == "cover.".len() + 10 + 4),
+        "{assets:?}"
+    );
     // Nothing but public/, onair.lock and .onair/ was written in the site.
-    let mut top: Vec<String> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut top: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     top.sort();
-    assert_eq!(top, [".onair", "assets", "audio", "episodes", "onair.lock", "pages", "public", "site.yaml"]);
+    assert_eq!(
+        top,
+        [
+            ".onair",
+            "assets",
+            "audio",
+            "episodes",
+            "onair.lock",
+            "pages",
+            "public",
+            "site.yaml"
+        ]
+    );
 }
 
 #[test]
@@ -217,7 +255,11 @@ fn feed_parses_back_with_exact_lengths() {
     assert_eq!(channel["link"], "https://fixture.example.com/show/");
     assert_eq!(channel["podcast:guid"].len(), 36);
     let titles: Vec<&str> = items.iter().map(|i| i.title.as_str()).collect();
-    assert_eq!(titles, ["Remote Audio", "Second Thoughts", "First Steps"], "newest first");
+    assert_eq!(
+        titles,
+        ["Remote Audio", "Second Thoughts", "First Steps"],
+        "newest first"
+    );
     for item in &items {
         let url = &item.enclosure["url"];
         let length: u64 = item.enclosure["length"].parse().unwrap();
@@ -227,9 +269,16 @@ fn feed_parses_back_with_exact_lengths() {
             assert_eq!(length, size, "{url}");
         }
         assert!(!item.guid.is_empty());
-        assert!(item.duration.chars().all(|c| c.is_ascii_digit()), "{}", item.duration);
+        assert!(
+            item.duration.chars().all(|c| c.is_ascii_digit()),
+            "{}",
+            item.duration
+        );
     }
-    assert_eq!(items[0].enclosure["url"], "https://media.fixture.example.com/remote%20one.mp3");
+    assert_eq!(
+        items[0].enclosure["url"],
+        "https://media.fixture.example.com/remote%20one.mp3"
+    );
     assert_eq!(items[0].enclosure["length"], "28200000");
     assert_eq!(items[0].duration, "3525");
     assert_eq!(items[1].enclosure["type"], "audio/x-m4a");
@@ -247,11 +296,18 @@ fn feed_and_episode_page_snapshots() {
     let xml = std::fs::read_to_string(root.join("public/feed.xml")).unwrap();
     let xml: String = xml
         .lines()
-        .map(|l| if l.trim_start().starts_with("<lastBuildDate>") { "    <lastBuildDate>[build time]</lastBuildDate>" } else { l })
+        .map(|l| {
+            if l.trim_start().starts_with("<lastBuildDate>") {
+                "    <lastBuildDate>[build time]</lastBuildDate>"
+            } else {
+                l
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n");
     snapshot("basic-feed.xml", &xml);
-    let page = std::fs::read_to_string(root.join("public/episodes/first-steps/index.html")).unwrap();
+    let page =
+        std::fs::read_to_string(root.join("public/episodes/first-steps/index.html")).unwrap();
     snapshot("basic-episode.html", &page);
 }
 
@@ -260,15 +316,32 @@ fn guids_are_assigned_once_and_kept_in_the_lock() {
     let (_tmp, root) = site("basic");
     assert_eq!(build(&root, &[]).0, 0);
     let lock = std::fs::read_to_string(root.join("onair.lock")).unwrap();
-    assert!(lock.contains("episodes/2026-02-01-second-thoughts.md"), "{lock}");
+    assert!(
+        lock.contains("episodes/2026-02-01-second-thoughts.md"),
+        "{lock}"
+    );
     let feed1 = std::fs::read_to_string(root.join("public/feed.xml")).unwrap();
-    let guid = |feed: &str, title: &str| parse_feed(feed).1.into_iter().find(|i| i.title == title).unwrap().guid;
+    let guid = |feed: &str, title: &str| {
+        parse_feed(feed)
+            .1
+            .into_iter()
+            .find(|i| i.title == title)
+            .unwrap()
+            .guid
+    };
     let g1 = guid(&feed1, "Second Thoughts");
     // Renaming the file, retitling and redating keep the GUID (episode number unchanged).
     let old = root.join("episodes/2026-02-01-second-thoughts.md");
-    let text = std::fs::read_to_string(&old).unwrap().replace("Thoughts", "Thoughts, Revised").replace("2026-02-01T18", "2026-02-02T18");
+    let text = std::fs::read_to_string(&old)
+        .unwrap()
+        .replace("Thoughts", "Thoughts, Revised")
+        .replace("2026-02-01T18", "2026-02-02T18");
     std::fs::remove_file(&old).unwrap();
-    std::fs::write(root.join("episodes/2026-02-02-second-thoughts-revised.md"), text).unwrap();
+    std::fs::write(
+        root.join("episodes/2026-02-02-second-thoughts-revised.md"),
+        text,
+    )
+    .unwrap();
     assert_eq!(build(&root, &[]).0, 0);
     let feed2 = std::fs::read_to_string(root.join("public/feed.xml")).unwrap();
     assert_eq!(guid(&feed2, "Second Thoughts, Revised"), g1);
@@ -279,7 +352,11 @@ fn a_failed_build_leaves_public_untouched() {
     let (_tmp, root) = site("basic");
     assert_eq!(build(&root, &[]).0, 0);
     let before = tree(&root.join("public"));
-    std::fs::write(root.join("episodes/2026-03-05-broken.md"), "---\ntitle: [unclosed\n---\n").unwrap();
+    std::fs::write(
+        root.join("episodes/2026-03-05-broken.md"),
+        "---\ntitle: [unclosed\n---\n",
+    )
+    .unwrap();
     let (code, err) = build(&root, &[]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("nothing was published"), "{err}");
@@ -307,7 +384,10 @@ fn drafts_flag_includes_drafts_and_future_episodes() {
     assert_eq!(code, 0, "{err}");
     assert!(out.join("episodes/a-draft/index.html").exists());
     assert!(out.join("episodes/future/index.html").exists());
-    assert!(!root.join("public").exists(), "--output publishes elsewhere");
+    assert!(
+        !root.join("public").exists(),
+        "--output publishes elsewhere"
+    );
 }
 
 #[test]
@@ -344,9 +424,16 @@ fn asset_fingerprint_changes_with_the_asset_only() {
 fn template_overrides_win() {
     let (_tmp, root) = site("basic");
     std::fs::create_dir_all(root.join("templates")).unwrap();
-    std::fs::write(root.join("templates/page.html"), "<p>custom {{ page.title }}</p>").unwrap();
+    std::fs::write(
+        root.join("templates/page.html"),
+        "<p>custom {{ page.title }}</p>",
+    )
+    .unwrap();
     assert_eq!(build(&root, &[]).0, 0);
-    assert_eq!(std::fs::read_to_string(root.join("public/about/index.html")).unwrap(), "<p>custom About the fixture</p>");
+    assert_eq!(
+        std::fs::read_to_string(root.join("public/about/index.html")).unwrap(),
+        "<p>custom About the fixture</p>"
+    );
 }
 
 // Pinned error messages.
@@ -354,7 +441,11 @@ fn template_overrides_win() {
 #[test]
 fn error_bad_front_matter() {
     let (_tmp, root) = site("basic");
-    std::fs::write(root.join("episodes/2026-03-05-broken.md"), "---\ntitle: ok\nsummary: \"unclosed\nepisode: 4\n---\nNotes\n").unwrap();
+    std::fs::write(
+        root.join("episodes/2026-03-05-broken.md"),
+        "---\ntitle: ok\nsummary: \"unclosed\nepisode: 4\n---\nNotes\n",
+    )
+    .unwrap();
     let (code, err) = build(&root, &[]);
     assert_eq!(code, 1);
     assert!(
@@ -374,7 +465,9 @@ fn error_unknown_key_with_suggestion() {
     let (code, err) = build(&root, &[]);
     assert_eq!(code, 1);
     assert!(
-        err.contains("episodes/2026-03-05-typo.md:4:1: error: unknown key `sumary` (did you mean `summary`?)"),
+        err.contains(
+            "episodes/2026-03-05-typo.md:4:1: error: unknown key `sumary` (did you mean `summary`?)"
+        ),
         "{err}"
     );
 }
@@ -382,13 +475,24 @@ fn error_unknown_key_with_suggestion() {
 #[test]
 fn error_missing_audio_and_all_errors_at_once() {
     let (_tmp, root) = site("basic");
-    std::fs::write(root.join("episodes/2026-03-05-a.md"), "---\ntitle: A\naudio: audio/missing.mp3\n---\n").unwrap();
-    std::fs::write(root.join("episodes/2026-03-06-b.md"), "---\ntitle: B\ndate: yesterday\naudio: audio/first.mp3\n---\n").unwrap();
+    std::fs::write(
+        root.join("episodes/2026-03-05-a.md"),
+        "---\ntitle: A\naudio: audio/missing.mp3\n---\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("episodes/2026-03-06-b.md"),
+        "---\ntitle: B\ndate: yesterday\naudio: audio/first.mp3\n---\n",
+    )
+    .unwrap();
     let (code, err) = build(&root, &[]);
     assert_eq!(code, 1);
     assert!(err.contains("episodes/2026-03-05-a.md:3: error: "), "{err}");
     assert!(err.contains("audio/missing.mp3"), "{err}");
-    assert!(err.contains("episodes/2026-03-06-b.md:3: error: `yesterday` is not a date"), "{err}");
+    assert!(
+        err.contains("episodes/2026-03-06-b.md:3: error: `yesterday` is not a date"),
+        "{err}"
+    );
     assert!(err.contains("build failed: 2 error(s)"), "{err}");
 }
 

@@ -148,6 +148,8 @@ pub struct SiteView {
     pub subscribe: std::collections::BTreeMap<String, String>,
     pub episode_count: usize,
     pub build_time: String,
+    /// The site's pages, for navigation: `[{title, url}]`.
+    pub pages: Vec<Value>,
 }
 
 #[derive(Serialize, Clone)]
@@ -185,6 +187,16 @@ pub struct EpisodeView {
     pub chapters_url: Option<String>,
     pub transcript: Option<Value>,
     pub people: Vec<Value>,
+}
+
+/// An episode as lists show it: everything but the show notes and the transcript.
+pub fn card(view: &EpisodeView) -> Value {
+    let mut v = serde_json::to_value(view).expect("episode view serializes");
+    if let Some(map) = v.as_object_mut() {
+        map.remove("content");
+        map.remove("transcript");
+    }
+    v
 }
 
 /// "1 hr 43 min", "12 min", "45 sec".
@@ -265,6 +277,11 @@ impl<'a> RenderData<'a> {
             hosts: Vec::new(),
             subscribe: c.subscribe.clone(),
             episode_count: site.episodes.len(),
+            pages: site
+                .pages
+                .iter()
+                .map(|p| serde_json::json!({"title": p.title, "url": c.root_relative(&format!("{}/", p.slug))}))
+                .collect(),
             build_time: dates::rfc3339(
                 &jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC),
             ),
