@@ -120,6 +120,12 @@ pub struct CheckArgs {
     /// Include drafts and future-dated episodes when building a site
     #[arg(long)]
     pub drafts: bool,
+    /// With --against: report vanished and re-GUIDed episodes as warnings, not errors
+    #[arg(long)]
+    pub allow_feed_changes: bool,
+    /// List every rule (id, severity, what it requires, source) and exit
+    #[arg(long)]
+    pub rules: bool,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod audio;
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod config;

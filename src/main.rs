@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Command::Build(args) => cmd::build::run(args),
         Command::Init(args) => cmd::init::run(args),
         Command::Probe(args) => cmd::probe::run(args),
+        Command::Check(args) => cmd::check::run(args),
         other => {
             eprintln!("error: not available yet: {other:?}");
             cmd::exit(cmd::EXIT_USAGE)

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use crate::diag::Diagnostic;
 
 pub mod build;
+pub mod check;
 pub mod init;
 pub mod new_episode;
 pub mod probe;

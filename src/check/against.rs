@@ -1,0 +1,201 @@
+//! Publish safety: compare the feed about to be published with the one it replaces, and
+//! report the changes that make apps download episodes again or drop them.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use super::feed::{Reporter, item_label};
+use super::xml::{self, Element};
+use crate::diag::{Diagnostic, Severity};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AgainstOptions {
+    /// Vanished and re-GUIDed episodes are warnings instead of errors.
+    pub allow_feed_changes: bool,
+}
+
+struct Episode {
+    guid: String,
+    label: String,
+    enclosure: Option<String>,
+    title: String,
+    pos: usize,
+    guid_pos: usize,
+    enclosure_pos: usize,
+}
+
+struct Summary {
+    podcast_guid: Option<(String, usize)>,
+    self_url: Option<(String, usize)>,
+    episodes: Vec<Episode>,
+}
+
+fn summarize(channel: &Element) -> Summary {
+    let podcast_guid = channel
+        .child("podcast:guid")
+        .map(|g| (g.text.trim().to_string(), g.text_pos));
+    let self_url = channel
+        .children_named("atom:link")
+        .find(|l| l.attr_value("rel") == Some("self"))
+        .and_then(|l| l.attr("href"))
+        .map(|a| (a.value.trim().to_string(), a.pos));
+    let episodes = channel
+        .children_named("item")
+        .enumerate()
+        .filter_map(|(i, item)| {
+            let guid_el = item.child("guid")?;
+            let guid = guid_el.text.trim().to_string();
+            if guid.is_empty() {
+                return None;
+            }
+            let enc = item.child("enclosure");
+            Some(Episode {
+                guid,
+                label: item_label(item, i + 1),
+                enclosure: enc
+                    .and_then(|e| e.attr_value("url"))
+                    .map(|u| u.trim().to_string()),
+                title: item.child_text("title").unwrap_or("").to_string(),
+                pos: item.pos,
+                guid_pos: guid_el.text_pos,
+                enclosure_pos: enc.and_then(|e| e.attr("url")).map_or(item.pos, |a| a.pos),
+            })
+        })
+        .collect();
+    Summary {
+        podcast_guid,
+        self_url,
+        episodes,
+    }
+}
+
+fn channel_of(doc: &xml::Document) -> Option<&Element> {
+    doc.root.as_ref()?.child("channel")
+}
+
+/// Compare `new_xml` (about to be published) with `old_xml` (what apps have now).
+pub fn check_against(
+    old_xml: &str,
+    old_label: &Path,
+    new_xml: &str,
+    new_label: &Path,
+    opts: &AgainstOptions,
+) -> Vec<Diagnostic> {
+    let old_doc = xml::parse(old_xml);
+    let new_doc = xml::parse(new_xml);
+    let mut old_rep = Reporter::new(old_label, old_xml);
+    let mut new_rep = Reporter::new(new_label, new_xml);
+    let (Some(old_ch), Some(new_ch)) = (channel_of(&old_doc), channel_of(&new_doc)) else {
+        let (rep, doc) = if channel_of(&old_doc).is_none() {
+            (&mut old_rep, &old_doc)
+        } else {
+            (&mut new_rep, &new_doc)
+        };
+        let pos = doc.problems.first().map(|p| p.pos);
+        rep.report(
+            "xml-well-formed",
+            pos,
+            "cannot compare the feeds: this one has no readable <rss><channel>",
+        );
+        return [old_rep.out, new_rep.out].concat();
+    };
+    let old = summarize(old_ch);
+    let new = summarize(new_ch);
+    let gate = |d: &mut Diagnostic| {
+        if opts.allow_feed_changes && d.severity == Severity::Error {
+            d.severity = Severity::Warning;
+            d.message.push_str(" (allowed by --allow-feed-changes)");
+        }
+    };
+
+    let new_by_guid: HashMap<&str, &Episode> =
+        new.episodes.iter().map(|e| (e.guid.as_str(), e)).collect();
+    let old_guids: HashSet<&str> = old.episodes.iter().map(|e| e.guid.as_str()).collect();
+    // New episodes not in the old feed: candidates for an old episode that changed GUID.
+    let fresh: Vec<&Episode> = new
+        .episodes
+        .iter()
+        .filter(|e| !old_guids.contains(e.guid.as_str()))
+        .collect();
+    let mut claimed: HashSet<&str> = HashSet::new();
+    for ep in &old.episodes {
+        if let Some(now) = new_by_guid.get(ep.guid.as_str()) {
+            if let (Some(before), Some(after)) = (&ep.enclosure, &now.enclosure)
+                && before != after
+            {
+                new_rep.report(
+                    "enclosure-changed",
+                    Some(now.enclosure_pos),
+                    format!(
+                        "{}: the enclosure URL changed from \"{before}\" to \"{after}\"; some apps download the episode again",
+                        now.label
+                    ),
+                );
+            }
+            continue;
+        }
+        let same_file = fresh.iter().find(|n| {
+            !claimed.contains(n.guid.as_str())
+                && n.enclosure.is_some()
+                && n.enclosure == ep.enclosure
+        });
+        let same_title = || {
+            fresh.iter().find(|n| {
+                !claimed.contains(n.guid.as_str()) && !ep.title.is_empty() && n.title == ep.title
+            })
+        };
+        if let Some(now) = same_file.or_else(same_title) {
+            claimed.insert(now.guid.as_str());
+            new_rep.report(
+                "guid-changed",
+                Some(now.guid_pos),
+                format!(
+                    "{}: the GUID changed from \"{}\" to \"{}\"; apps will show and download it as a new episode (set `guid: {}` in its front matter)",
+                    now.label, ep.guid, now.guid, ep.guid
+                ),
+            );
+            if let Some(d) = new_rep.out.last_mut() {
+                gate(d);
+            }
+        } else {
+            old_rep.report(
+                "episode-vanished",
+                Some(ep.pos),
+                format!(
+                    "{}: this published episode (guid \"{}\") is not in the new feed; apps will remove it",
+                    ep.label, ep.guid
+                ),
+            );
+            if let Some(d) = old_rep.out.last_mut() {
+                gate(d);
+            }
+        }
+    }
+    if let Some((before, _)) = &old.podcast_guid {
+        match &new.podcast_guid {
+            Some((after, pos)) if after != before => new_rep.report(
+                "podcast-guid-changed",
+                Some(*pos),
+                format!("<podcast:guid> changed from \"{before}\" to \"{after}\"; keep the old one forever"),
+            ),
+            None => new_rep.report(
+                "podcast-guid-changed",
+                None,
+                format!("<podcast:guid> \"{before}\" is gone from the new feed"),
+            ),
+            _ => {}
+        }
+    }
+    if let (Some((before, _)), Some((after, pos))) = (&old.self_url, &new.self_url)
+        && before != after
+    {
+        new_rep.report(
+            "feed-url-changed",
+            Some(*pos),
+            format!(
+                "the feed's self URL changed from \"{before}\" to \"{after}\"; serve a 301 from the old URL and set `new_feed_url`"
+            ),
+        );
+    }
+    [old_rep.out, new_rep.out].concat()
+}

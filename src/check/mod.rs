@@ -1,0 +1,69 @@
+//! `onair check`: the feed validator. Every problem carries a rule id from `rules::RULES`.
+//!
+//! - `check_feed`: any feed's XML (pure: no disk, no network).
+//! - `check_against`: publish safety, the new feed against the one it replaces.
+//! - `check_site`: a built site's feed plus the files it points at and the artwork.
+
+use std::path::Path;
+
+use jiff::Timestamp;
+
+use crate::diag::Diagnostic;
+
+mod against;
+mod data;
+mod date;
+mod feed;
+mod html;
+pub mod rules;
+mod site;
+mod xml;
+
+pub use against::{AgainstOptions, check_against};
+pub use date::parse_rfc2822;
+pub use rules::{RULES, Rule};
+pub use site::{check_artwork, check_site};
+
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// "Now" for the future-date rule (a parameter so that checks are reproducible).
+    pub now: Timestamp,
+    /// The URL the feed is published at, when known: the self link must say the same.
+    pub feed_url: Option<String>,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            now: Timestamp::now(),
+            feed_url: None,
+        }
+    }
+}
+
+/// Check one feed. `label` is how the feed is named in messages (`feed.xml`, a user's path).
+pub fn check_feed(xml: &str, label: &Path, opts: &CheckOptions) -> Vec<Diagnostic> {
+    feed::check(xml, label, opts)
+}
+
+/// Check a feed given as bytes: reports non-UTF-8 input at its position, then checks the text.
+pub fn check_feed_bytes(bytes: &[u8], label: &Path, opts: &CheckOptions) -> Vec<Diagnostic> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => check_feed(text, label, opts),
+        Err(err) => {
+            let valid = &bytes[..err.valid_up_to()];
+            let text = String::from_utf8_lossy(valid);
+            let line = text.matches('\n').count() + 1;
+            let col = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            vec![
+                Diagnostic::error(format!(
+                    "byte 0x{:02X} is not UTF-8; save the feed as UTF-8",
+                    bytes[err.valid_up_to()]
+                ))
+                .at(label)
+                .line_col(line, col)
+                .rule("xml-encoding"),
+            ]
+        }
+    }
+}
