@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod audio;
 pub mod build;
+pub mod chapters;
 pub mod check;
 pub mod cli;
 pub mod cmd;
@@ -19,7 +20,13 @@ pub mod liquid;
 pub mod lock;
 pub mod markdown;
 pub mod output;
+pub mod people;
 pub mod render;
 pub mod serve;
 pub mod slug;
 pub mod theme;
+pub mod timecode;
+pub mod transcript;
+
+#[cfg(test)]
+mod seeds;
