@@ -62,6 +62,7 @@ fn unchanged_audio_is_not_read_again() {
     entry.blake3 = Some("not even a hash".into());
     let r = resolve_local(site.path(), "./audio/ep1.mp3", &lock, true).unwrap();
     assert_eq!(r.facts.duration, 999.0);
+    assert_eq!(r.lock_key, "audio/ep1.mp3");
     assert!(r.lock_entry.is_none());
 }
 

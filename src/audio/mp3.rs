@@ -363,10 +363,17 @@ pub fn probe(r: &mut Reader, start: u64) -> Result<Parsed, String> {
             return Err("no audio: the Xing/Info header counts 0 MP3 frames".into());
         }
         // The tag's own frame is not counted in `frames`.
+        // Even at the lowest bitrate every frame takes some bytes: a frame count the file
+        // cannot hold means a truncated file (or a corrupt header), never a long duration.
+        let smallest_frame = match header.version {
+            Version::Mpeg1 => 144 * 32_000 / header.sample_rate,
+            _ => 72 * 8_000 / header.sample_rate,
+        };
+        let expected_min = u64::from(frames) * u64::from(smallest_frame);
         let expected_min = match xing.bytes {
-            Some(b) => u64::from(b),
+            Some(b) => u64::from(b).max(expected_min),
             None if xing.cbr => u64::from(frames) * u64::from(header.len - 1),
-            None => 0,
+            None => expected_min,
         };
         if region + u64::from(header.len) < expected_min {
             return Err(format!(
@@ -420,7 +427,9 @@ pub fn probe(r: &mut Reader, start: u64) -> Result<Parsed, String> {
         if frames == 0 {
             return Err("no audio: the VBRI header counts 0 MP3 frames".into());
         }
-        if region + u64::from(header.len) < u64::from(bytes) {
+        let smallest_frame = u64::from(72 * 8_000 / header.sample_rate);
+        if region + u64::from(header.len) < u64::from(bytes).max(u64::from(frames) * smallest_frame)
+        {
             return Err(format!(
                 "truncated: the VBRI header promises {bytes} bytes of audio but the file holds \
                  only {region}"
@@ -575,6 +584,20 @@ mod tests {
         let e = probe_bytes(&data).unwrap_err();
         assert!(
             e.starts_with("truncated: the Info header promises 1000 frames"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_frame_count_the_file_cannot_hold_is_truncation() {
+        let mut data = frames(11);
+        let x = 4 + 32;
+        data[x..x + 4].copy_from_slice(b"Xing");
+        data[x + 4..x + 8].copy_from_slice(&1u32.to_be_bytes());
+        data[x + 8..x + 12].copy_from_slice(&4_000_000_000u32.to_be_bytes());
+        let e = probe_bytes(&data).unwrap_err();
+        assert!(
+            e.starts_with("truncated: the Xing header promises 4000000000 frames"),
             "{e}"
         );
     }

@@ -13,8 +13,11 @@ use crate::lock::{Lock, LockedAudio};
 pub struct Resolved {
     pub facts: AudioFacts,
     /// Some when the audio was (re)probed or its lock entry changed: merge it into the lock
-    /// under [`lock_key`] / the URL.
+    /// under `lock_key`.
     pub lock_entry: Option<LockedAudio>,
+    /// The key of this audio in `Lock::audio`: the normalised site-relative path
+    /// (`./audio//a.mp3` -> `audio/a.mp3`), or the URL as given.
+    pub lock_key: String,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -83,6 +86,7 @@ pub fn resolve_local(
                 return Ok(Resolved {
                     facts: entry.facts.clone(),
                     lock_entry: None,
+                    lock_key: key,
                     warnings: Vec::new(),
                 });
             }
@@ -124,6 +128,7 @@ pub fn resolve_local(
             return Ok(Resolved {
                 facts: entry.facts.clone(),
                 lock_entry: None,
+                lock_key: key,
                 warnings: Vec::new(),
             });
         }
@@ -141,6 +146,7 @@ pub fn resolve_local(
                     facts: entry.facts.clone(),
                     // Under --locked the lock is not rewritten: the hash confirmed the facts.
                     lock_entry: (!locked).then_some(refreshed),
+                    lock_key: key,
                     warnings: Vec::new(),
                 });
             }
@@ -182,6 +188,7 @@ pub fn resolve_local(
             facts: probe.facts.clone(),
         }),
         facts: probe.facts,
+        lock_key: key,
         warnings,
     })
 }
@@ -193,6 +200,7 @@ pub fn resolve_remote(url: &str, lock: &Lock, allow_network: bool) -> Result<Res
         return Ok(Resolved {
             facts: entry.facts.clone(),
             lock_entry: None,
+            lock_key: url.to_string(),
             warnings: Vec::new(),
         });
     }
@@ -218,6 +226,7 @@ pub fn resolve_remote(url: &str, lock: &Lock, allow_network: bool) -> Result<Res
             facts: probe.facts.clone(),
         }),
         facts: probe.facts,
+        lock_key: url.to_string(),
         warnings,
     })
 }
