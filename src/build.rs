@@ -176,9 +176,26 @@ fn resolve_audio(
                     }
                     Ok((facts, r.lock_entry.map(|e| (url.clone(), e)), r.warnings))
                 }
-                Err(d) => Err(Diagnostic::error(d.message)
+                Err(d) => {
+                    // The other fix, which needs no network: the facts in the episode itself.
+                    let missing = match (src.front.length.is_some(), given_duration.is_some()) {
+                        (false, true) => {
+                            "`length:` (the file's exact size in bytes) next to its `duration:`"
+                        }
+                        (true, false) => {
+                            "`duration:` (\"1:02:03\" or seconds) next to its `length:`"
+                        }
+                        _ => {
+                            "`length:` (the file's exact size in bytes) and `duration:` (\"1:02:03\")"
+                        }
+                    };
+                    Err(Diagnostic::error(format!(
+                        "{}; or add {missing} to this episode",
+                        d.message
+                    ))
                     .at(&src.file)
-                    .line(src.audio_line)),
+                    .line(src.audio_line))
+                }
             }
         }
     }

@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use onair::cli::{Cli, Command};
+use onair::cli::{Cli, Command, NewCommand};
 use onair::cmd;
 
 fn main() -> ExitCode {
@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Command::Init(args) => cmd::init::run(args),
         Command::Probe(args) => cmd::probe::run(args),
         Command::Check(args) => cmd::check::run(args),
+        Command::New(NewCommand::Episode(args)) => cmd::new_episode::run(args),
         other => {
             eprintln!("error: not available yet: {other:?}");
             cmd::exit(cmd::EXIT_USAGE)

@@ -74,6 +74,72 @@ fn a_different_file_with_the_same_name_is_refused() {
 }
 
 #[test]
+fn a_file_that_is_not_audio_leaves_nothing_behind() {
+    for shell in SHELLS {
+        let tmp = tempfile::tempdir().unwrap();
+        let (site, drop) = setup(tmp.path());
+        let text = drop.join("notes.mp3");
+        fs::write(&text, "these are show notes, not audio\n".repeat(100)).unwrap();
+        let before = tree(&site);
+        let out = run_hook(shell, &site, None, &[text.to_str().unwrap(), "Not audio"]);
+        assert_eq!(out.status.code(), Some(1), "{shell}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("error: is not audio onair can publish"),
+            "{shell}: {err}"
+        );
+        assert!(
+            err.ends_with(&format!(
+                "episode-add.sh: error: onair new episode failed (see above); the episode was not added\n\
+                 episode-add.sh: removed {}/audio/notes.mp3\n",
+                site.canonicalize().unwrap().display()
+            )),
+            "{shell}: {err}"
+        );
+        assert_eq!(tree(&site), before, "{shell}");
+    }
+}
+
+#[test]
+fn a_failing_check_removes_the_episode_and_the_audio() {
+    for shell in SHELLS {
+        let tmp = tempfile::tempdir().unwrap();
+        let (site, drop) = setup(tmp.path());
+        // An onair whose `check` fails: everything else is the real one.
+        let fake = tmp.path().join("onair-check-fails");
+        fs::write(
+            &fake,
+            format!(
+                "#!/bin/sh\nif [ \"$1\" = check ]; then echo 'feed.xml: error: boom' >&2; exit 1; fi\nexec '{}' \"$@\"\n",
+                onair_bin().display()
+            ),
+        )
+        .unwrap();
+        make_executable(&fake);
+        fs::write(drop.join("ep2.mp3"), SPEECH_MP3).unwrap();
+        let before = tree(&site);
+        let out = run_hook_with(
+            shell,
+            &site,
+            None,
+            &fake,
+            &[drop.join("ep2.mp3").to_str().unwrap(), "Checked"],
+        );
+        assert_eq!(out.status.code(), Some(1), "{shell}");
+        let err = stderr(&out);
+        assert!(err.starts_with("feed.xml: error: boom\n"), "{shell}: {err}");
+        assert!(
+            err.contains(
+                "error: onair check found problems (see above), so the episode was not added"
+            ),
+            "{shell}: {err}"
+        );
+        assert_eq!(tree(&site), before, "{shell}");
+        assert!(stdout(&out).is_empty());
+    }
+}
+
+#[test]
 fn no_site_found() {
     for shell in SHELLS {
         let tmp = tempfile::tempdir().unwrap();
@@ -165,4 +231,11 @@ fn onair_must_be_found() {
             "episode-add.sh: error: onair is not on PATH: install it, or set ONAIR to the onair program\n"
         );
     }
+}
+
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mut perms = fs::metadata(path).unwrap().permissions();
+    perms.set_mode(0o755);
+    fs::set_permissions(path, perms).unwrap();
 }

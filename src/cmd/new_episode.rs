@@ -1,4 +1,365 @@
-//! `onair new episode`: from an audio file to an episode file with its front matter filled in.
+//! `onair new episode`: from an audio file to an episode file with its front matter filled in
+//! (audio probed, date now in the site's time zone, the next episode number, a fresh GUID).
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use jiff::ZonedDateTime as Zoned;
+
+use crate::cli::NewEpisodeArgs;
+use crate::config::Config;
+use crate::content;
+use crate::diag::{Diagnostic, Diagnostics};
+
+/// Where the show notes go. A `{# … #}` comment, which the notes pre-processing removes
+/// (crate::liquid), so a file published before it is edited shows no filler text.
+pub const NOTES_PLACEHOLDER: &str =
+    "{# Write the show notes below, in Markdown (this comment is never published). A line
+   such as \"02:44 - Topic\" becomes a chapter. Fill in `summary:` above: one or two plain
+   sentences that apps show under the title. #}
+";
+
+pub fn run(args: &NewEpisodeArgs) -> ExitCode {
+    match create_episode(args, &Zoned::now()) {
+        Ok(path) => {
+            println!("{}", path.display());
+            super::exit(super::EXIT_OK)
+        }
+        Err(failure) => {
+            super::report(failure.diags.iter());
+            super::exit(failure.code)
+        }
+    }
+}
+
+/// Why no episode was written, and the exit status that says so.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub diags: Diagnostics,
+}
+
+impl Failure {
+    fn usage(d: Diagnostic) -> Failure {
+        Failure::with(super::EXIT_USAGE, d)
+    }
+
+    fn errors(d: Diagnostic) -> Failure {
+        Failure::with(super::EXIT_ERRORS, d)
+    }
+
+    fn with(code: u8, d: Diagnostic) -> Failure {
+        let mut diags = Diagnostics::new();
+        diags.push(d);
+        Failure { code, diags }
+    }
+}
+
+/// Writes the new episode file and returns its path (the site folder as given, joined with
+/// `episodes/<date>-<slug>.md`). Writes nothing when anything is wrong.
+pub fn create_episode(args: &NewEpisodeArgs, now: &Zoned) -> Result<PathBuf, Failure> {
+    let root = args.dir.as_path();
+    let title = args.title.split_whitespace().collect::<Vec<_>>().join(" ");
+    if title.is_empty() {
+        return Err(Failure::usage(Diagnostic::error("--title is empty")));
+    }
+    for (flag, value) in [("--number", args.number), ("--season", args.season)] {
+        if value == Some(0) {
+            return Err(Failure::usage(Diagnostic::error(format!(
+                "{flag} must be a positive number"
+            ))));
+        }
+    }
+    let config = Config::load(root, None).map_err(|diags| Failure {
+        code: super::EXIT_ERRORS,
+        diags,
+    })?;
+    let date = match &args.date {
+        Some(text) => crate::dates::parse_date(text, &config.timezone)
+            .map_err(|msg| Failure::usage(Diagnostic::error(format!("--date: {msg}"))))?,
+        None => now.clone(),
+    }
+    .with_time_zone(config.timezone.clone())
+    .round(jiff::Unit::Second)
+    .map_err(|e| Failure::usage(Diagnostic::error(format!("--date: {e}"))))?;
+
+    let audio = resolve_audio(root, &args.audio)?;
+    if let Audio::Local { rel, path } = &audio {
+        crate::audio::probe_file(path).map_err(|e| {
+            Failure::errors(
+                Diagnostic::error(format!(
+                    "is not audio onair can publish ({}); nothing was written",
+                    e.message
+                ))
+                .at(display_path(root, rel)),
+            )
+        })?;
+    }
+
+    let existing = existing_episodes(root, &config)?;
+    let number = match args.number {
+        Some(n) => {
+            if let Some(taken) = existing
+                .iter()
+                .find(|e| e.number == Some(n) && e.season == args.season)
+            {
+                return Err(Failure::usage(Diagnostic::error(format!(
+                    "episode {n} already exists ({}); choose another --number",
+                    taken.file
+                ))));
+            }
+            n
+        }
+        None => next_number(&existing),
+    };
+    let taken: BTreeSet<&str> = existing.iter().map(|e| e.slug.as_str()).collect();
+    let slug = unique_slug(&title, number, &taken);
+
+    let file_name = format!("{}-{slug}.md", date.strftime("%Y-%m-%d"));
+    let episodes_dir = root.join("episodes");
+    let path = episodes_dir.join(&file_name);
+    let front = FrontMatter {
+        title: &title,
+        date: &date,
+        audio: audio.front_matter_value(),
+        number,
+        season: args.season,
+        summary: args.summary.as_deref().map(str::trim).unwrap_or(""),
+        tags: &args.tags,
+        guid: &uuid::Uuid::new_v4().to_string(),
+        draft: args.draft,
+    };
+    if let Audio::Remote {
+        lock_entry: Some(entry),
+        url,
+    } = &audio
+    {
+        // The build knows remote audio only from the lock: record what was probed.
+        let mut lock = crate::lock::Lock::load(root).map_err(Failure::errors)?;
+        lock.audio.insert(url.clone(), entry.clone());
+        lock.save(root).map_err(Failure::errors)?;
+    }
+    write_new_file(&episodes_dir, &path, front.render().as_bytes())
+        .map_err(|d| Failure::errors(d.at(display_path(root, &format!("episodes/{file_name}")))))?;
+    Ok(path)
+}
+
+/// The path a user recognises: the site folder as given plus the site-relative path.
+fn display_path(root: &Path, rel: &str) -> PathBuf {
+    root.join(rel)
+}
+
+/// The `--audio` argument, resolved.
+#[derive(Debug)]
+enum Audio {
+    /// A file inside the site: its site-relative path with `/` separators.
+    Local { rel: String, path: PathBuf },
+    /// An http(s) URL, probed over the network or known from the lock.
+    Remote {
+        url: String,
+        lock_entry: Option<crate::lock::LockedAudio>,
+    },
+}
+
+impl Audio {
+    fn front_matter_value(&self) -> &str {
+        match self {
+            Audio::Local { rel, .. } => rel,
+            Audio::Remote { url, .. } => url,
+        }
+    }
+}
+
+/// Finds `--audio` relative to the current folder (as a shell user means it), else relative
+/// to the site; it must be a file inside the site, since the build publishes it from there.
+fn resolve_audio(root: &Path, arg: &str) -> Result<Audio, Failure> {
+    if arg.starts_with("https://") || arg.starts_with("http://") {
+        let lock = crate::lock::Lock::load(root).map_err(Failure::errors)?;
+        let resolved =
+            crate::audio::resolve::resolve_remote(arg, &lock, true).map_err(|mut d| {
+                d.message.push_str("; nothing was written");
+                Failure::errors(d)
+            })?;
+        return Ok(Audio::Remote {
+            url: arg.to_string(),
+            lock_entry: resolved.lock_entry,
+        });
+    }
+    let given = Path::new(arg);
+    let candidates = [given.to_path_buf(), root.join(given)];
+    let Some(found) = candidates.iter().find(|p| p.exists()) else {
+        return Err(Failure::errors(
+            Diagnostic::error(
+                "no such audio file (looked in the current folder and in the site folder)",
+            )
+            .at(given),
+        ));
+    };
+    if !found.is_file() {
+        return Err(Failure::errors(
+            Diagnostic::error("is not a file").at(found),
+        ));
+    }
+    let real = found
+        .canonicalize()
+        .map_err(|e| Failure::errors(Diagnostic::error(format!("cannot read: {e}")).at(found)))?;
+    let real_root = root.canonicalize().map_err(|e| {
+        Failure::errors(Diagnostic::error(format!("cannot read the site folder: {e}")).at(root))
+    })?;
+    let Ok(inside) = real.strip_prefix(&real_root) else {
+        return Err(Failure::errors(
+            Diagnostic::error(format!(
+                "is not inside the site folder; copy it into {} first (scripts/episode-add.sh \
+                 does that for you)",
+                root.join("audio").display()
+            ))
+            .at(found),
+        ));
+    };
+    let rel = inside
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    Ok(Audio::Local { rel, path: real })
+}
+
+/// What numbering and slugs need to know of an episode already in the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingEpisode {
+    pub file: String,
+    pub slug: String,
+    pub number: Option<u32>,
+    pub season: Option<u32>,
+}
+
+/// Every episode file of the site, drafts included, read with the build's own parser (so
+/// `episode_number:` and friends count). A file the build would reject stops `new episode`
+/// too: its number or slug might be the one we are about to take.
+pub fn existing_episodes(root: &Path, config: &Config) -> Result<Vec<ExistingEpisode>, Failure> {
+    let mut diags = Diagnostics::new();
+    let files = content::markdown_files(root, "episodes", &mut diags);
+    let mut episodes = Vec::new();
+    for path in files {
+        match content::parse_episode(root, &path, config) {
+            Ok(source) => episodes.push(ExistingEpisode {
+                file: source.file,
+                slug: source.slug,
+                number: source.front.episode,
+                season: source.front.season,
+            }),
+            Err(errors) => diags.extend(errors),
+        }
+    }
+    if diags.has_errors() {
+        diags.push(Diagnostic::error(
+            "fix the episode files above first: onair new episode reads them all to choose the next number and a free slug",
+        ));
+        return Err(Failure {
+            code: super::EXIT_ERRORS,
+            diags,
+        });
+    }
+    Ok(episodes)
+}
+
+/// One more than the highest episode number in the site (1 for the first).
+pub fn next_number(existing: &[ExistingEpisode]) -> u32 {
+    existing
+        .iter()
+        .filter_map(|e| e.number)
+        .max()
+        .map_or(1, |n| n.saturating_add(1))
+}
+
+/// The title's slug, made unique among `taken` with `-2`, `-3`…; `episode-N` when the title
+/// has no letters or digits to make one from.
+pub fn unique_slug(title: &str, number: u32, taken: &BTreeSet<&str>) -> String {
+    let mut base = crate::slug::slugify(title);
+    if base.is_empty() {
+        base = format!("episode-{number}");
+    }
+    if !taken.contains(base.as_str()) {
+        return base;
+    }
+    (2..)
+        .map(|i| format!("{base}-{i}"))
+        .find(|s| !taken.contains(s.as_str()))
+        .expect("some suffix is free")
+}
+
+/// The front matter of a new episode.
+struct FrontMatter<'a> {
+    title: &'a str,
+    date: &'a Zoned,
+    audio: &'a str,
+    number: u32,
+    season: Option<u32>,
+    summary: &'a str,
+    tags: &'a [String],
+    guid: &'a str,
+    draft: bool,
+}
+
+impl FrontMatter<'_> {
+    fn render(&self) -> String {
+        let mut out = String::from("---\n");
+        out += &format!("title: {}\n", yaml_quote(self.title));
+        out += &format!("date: {}\n", crate::dates::rfc3339(self.date));
+        out += &format!("audio: {}\n", yaml_quote(self.audio));
+        out += &format!("episode: {}\n", self.number);
+        if let Some(season) = self.season {
+            out += &format!("season: {season}\n");
+        }
+        out += &format!("summary: {}\n", yaml_quote(self.summary));
+        let tags: Vec<String> = self
+            .tags
+            .iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+            .map(yaml_quote)
+            .collect();
+        if !tags.is_empty() {
+            out += &format!("tags: [{}]\n", tags.join(", "));
+        }
+        out += &format!("guid: {}\n", self.guid);
+        if self.draft {
+            out += "draft: true\n";
+        }
+        out += "---\n";
+        out += NOTES_PLACEHOLDER;
+        out
+    }
+}
+
+/// Creates `path` with `bytes`, never replacing an existing file (even one that appears
+/// while we write), and leaves nothing behind on failure.
+fn write_new_file(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+    fs::create_dir_all(dir)
+        .map_err(|e| Diagnostic::error(format!("cannot create the episodes folder: {e}")))?;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => {
+                Diagnostic::error("already exists; onair new episode never overwrites a file")
+            }
+            _ => Diagnostic::error(format!("cannot create the episode file: {e}")),
+        })?;
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    if let Err(e) = written {
+        drop(file);
+        let _ = fs::remove_file(path);
+        return Err(Diagnostic::error(format!(
+            "cannot write the episode file: {e}"
+        )));
+    }
+    Ok(())
+}
 
 /// `text` as a double-quoted YAML scalar that reads back exactly: quotes, backslashes, `#`,
 /// `: `, leading `-`/`*`/`&`, and control or line-separator characters are all safe in it.

@@ -105,3 +105,74 @@ pub fn seeds_dir() -> PathBuf {
         PathBuf::from("/work/shared/seeds")
     }
 }
+
+/// Each `<item>` of a feed read back with an XML parser: every child element's text by tag
+/// name, and attributes as `tag@name` (`enclosure@length`).
+pub fn feed_items(xml: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut items = Vec::new();
+    let mut item: Option<std::collections::BTreeMap<String, String>> = None;
+    let mut current: Option<String> = None;
+    loop {
+        let event = reader.read_event().expect("the feed is well-formed XML");
+        match &event {
+            Event::Start(e) | Event::Empty(e) => {
+                let name = e.name().as_ref().to_string();
+                if name == "item" {
+                    item = Some(Default::default());
+                } else if let Some(fields) = item.as_mut() {
+                    for a in e.attributes() {
+                        let a = a.expect("well-formed attribute");
+                        let value = a
+                            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .expect("valid escapes")
+                            .into_owned();
+                        fields.insert(format!("{name}@{}", a.key.as_ref()), value);
+                    }
+                    if matches!(event, Event::Start(_)) {
+                        current = Some(name);
+                    }
+                }
+            }
+            Event::Text(t) => {
+                if let (Some(fields), Some(name)) = (item.as_mut(), &current) {
+                    fields
+                        .entry(name.clone())
+                        .or_default()
+                        .push_str(&t.xml10_content());
+                }
+            }
+            Event::CData(t) => {
+                if let (Some(fields), Some(name)) = (item.as_mut(), &current) {
+                    fields.entry(name.clone()).or_default().push_str(t);
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let (Some(fields), Some(name)) = (item.as_mut(), &current) {
+                    let text = match r.resolve_char_ref().expect("valid character reference") {
+                        Some(c) => c.to_string(),
+                        None => match &*r.xml10_content() {
+                            "amp" => "&".to_string(),
+                            "lt" => "<".to_string(),
+                            "gt" => ">".to_string(),
+                            "quot" => "\"".to_string(),
+                            "apos" => "'".to_string(),
+                            other => panic!("undefined entity &{other};"),
+                        },
+                    };
+                    fields.entry(name.clone()).or_default().push_str(&text);
+                }
+            }
+            Event::End(e) => {
+                if e.name().as_ref() == "item" {
+                    items.extend(item.take());
+                }
+                current = None;
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    items
+}

@@ -1,0 +1,348 @@
+//! `onair new episode`: numbering, slugs, front matter, and writing nothing on bad input.
+
+mod new_episode_support;
+
+use std::fs;
+use std::path::Path;
+
+use new_episode_support::*;
+
+/// A fresh site (from `onair init`, whose sample is episode 1) in New York time, with a
+/// recording ready in its audio/ folder.
+fn site_with_recording(tmp: &Path) -> std::path::PathBuf {
+    let site = tmp.join("show");
+    init_site(&site);
+    set_site_key(&site, "timezone", "America/New_York");
+    fs::write(site.join("audio/ep2.mp3"), SPEECH_MP3).unwrap();
+    site
+}
+
+fn new_episode(site: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["new", "episode", site.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    onair(&args)
+}
+
+#[test]
+fn writes_the_next_episode_with_its_front_matter() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_with_recording(tmp.path());
+    let out = new_episode(
+        &site,
+        &[
+            "--audio",
+            site.join("audio/ep2.mp3").to_str().unwrap(),
+            "--title",
+            "It's \"live\": $HOME & Ünïcödé 東京",
+            "--date",
+            "2026-01-05 09:30",
+            "--tag",
+            "interviews",
+            "--tag",
+            "rust: the language",
+            "--season",
+            "2",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let expected = site.join("episodes/2026-01-05-it-s-live-home-unicode-dong-jing.md");
+    assert_eq!(stdout(&out), format!("{}\n", expected.display()));
+    let front = front_matter(&expected);
+    assert_eq!(
+        get_str(&front, "title"),
+        "It's \"live\": $HOME & Ünïcödé 東京"
+    );
+    // Written without an offset, the date is the site's time zone's (EST in January).
+    assert_eq!(get_str(&front, "date"), "2026-01-05T09:30:00-05:00");
+    assert_eq!(get_str(&front, "audio"), "audio/ep2.mp3");
+    assert_eq!(get_u64(&front, "episode"), 2);
+    assert_eq!(get_u64(&front, "season"), 2);
+    assert_eq!(get_str(&front, "summary"), "");
+    let tags: Vec<&str> = front["tags"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert_eq!(tags, ["interviews", "rust: the language"]);
+    let guid = uuid::Uuid::parse_str(get_str(&front, "guid")).unwrap();
+    assert_eq!(guid.get_version_num(), 4);
+    assert!(!front.contains_key("draft"));
+    let text = fs::read_to_string(&expected).unwrap();
+    assert!(text.ends_with(onair::cmd::new_episode::NOTES_PLACEHOLDER));
+}
+
+#[test]
+fn numbers_follow_the_highest_including_jekyll_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_with_recording(tmp.path());
+    // A moved-over Jekyll episode numbered with `episode_number:`.
+    fs::write(
+        site.join("episodes/2015-07-29-old-one.md"),
+        "---\nlayout: post\ntitle: Old one\ndate: 2015-07-29 15:00:00\nepisode_number: 41\n\
+         audio_url: https://media.example.com/41.mp3\nduration: \"0:58:45\"\nlength: 1000\n---\nNotes\n",
+    )
+    .unwrap();
+    let audio = site.join("audio/ep2.mp3");
+    let audio = audio.to_str().unwrap();
+    let first = new_episode(&site, &["--audio", audio, "--title", "Next", "--draft"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let first_path = stdout(&first).trim().to_string();
+    assert_eq!(
+        get_u64(&front_matter(Path::new(&first_path)), "episode"),
+        42
+    );
+    assert!(
+        front_matter(Path::new(&first_path))["draft"]
+            .as_bool()
+            .unwrap()
+    );
+
+    // The same title again: the next number, and a slug made unique.
+    let second = new_episode(&site, &["--audio", audio, "--title", "Next"]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    let second_path = stdout(&second).trim().to_string();
+    assert_eq!(
+        get_u64(&front_matter(Path::new(&second_path)), "episode"),
+        43
+    );
+    assert!(first_path.ends_with("-next.md"), "{first_path}");
+    assert!(second_path.ends_with("-next-2.md"), "{second_path}");
+
+    // An explicit number is used as given; one already taken is refused.
+    let chosen = new_episode(
+        &site,
+        &["--audio", audio, "--title", "Bonus", "--number", "7"],
+    );
+    assert!(chosen.status.success(), "{}", stderr(&chosen));
+    assert_eq!(
+        get_u64(&front_matter(Path::new(stdout(&chosen).trim())), "episode"),
+        7
+    );
+    let before = tree(&site);
+    let taken = new_episode(
+        &site,
+        &["--audio", audio, "--title", "Again", "--number", "41"],
+    );
+    assert_eq!(taken.status.code(), Some(2));
+    assert_eq!(
+        stderr(&taken),
+        "error: episode 41 already exists (episodes/2015-07-29-old-one.md); choose another --number\n"
+    );
+    assert_eq!(tree(&site), before);
+}
+
+#[test]
+fn titles_without_letters_get_a_numbered_slug() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_with_recording(tmp.path());
+    let out = new_episode(
+        &site,
+        &[
+            "--audio",
+            "audio/ep2.mp3",
+            "--title",
+            "?!",
+            "--date",
+            "2026-02-01",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out).trim(),
+        site.join("episodes/2026-02-01-episode-2.md")
+            .to_str()
+            .unwrap()
+    );
+}
+
+#[test]
+fn audio_is_found_from_the_current_folder_or_the_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_with_recording(tmp.path());
+    // Relative to the site folder (the current folder is elsewhere).
+    let out = new_episode(&site, &["--audio", "audio/ep2.mp3", "--title", "From site"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Relative to the current folder.
+    let out = std::process::Command::new(onair_bin())
+        .current_dir(site.join("audio"))
+        .args([
+            "new",
+            "episode",
+            "..",
+            "--audio",
+            "ep2.mp3",
+            "--title",
+            "From here",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path = stdout(&out).trim().to_string();
+    assert!(path.starts_with("../episodes/"), "{path}");
+    assert_eq!(
+        get_str(&front_matter(&site.join("audio").join(&path)), "audio"),
+        "audio/ep2.mp3"
+    );
+}
+
+#[test]
+fn not_audio_is_refused_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_with_recording(tmp.path());
+    fs::write(
+        site.join("audio/notes.mp3"),
+        "just some text, not audio\n".repeat(50),
+    )
+    .unwrap();
+    let before = tree(&site);
+    let out = new_episode(&site, &["--audio", "audio/notes.mp3", "--title", "Oops"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(&format!(
+            "{}: error: is not audio onair can publish (",
+            site.join("audio/notes.mp3").display()
+        )),
+        "{err}"
+    );
+    assert!(err.trim_end().ends_with("); nothing was written"), "{err}");
+    assert_eq!(tree(&site), before);
+}
+
+#[test]
+fn audio_outside_the_site_or_missing_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_with_recording(tmp.path());
+    let outside = tmp.path().join("elsewhere.mp3");
+    fs::write(&outside, SPEECH_MP3).unwrap();
+    let before = tree(&site);
+    let out = new_episode(
+        &site,
+        &["--audio", outside.to_str().unwrap(), "--title", "X"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "{}: error: is not inside the site folder; copy it into {} first \
+             (scripts/episode-add.sh does that for you)\n",
+            outside.display(),
+            site.join("audio").display()
+        )
+    );
+    let out = new_episode(&site, &["--audio", "audio/nope.mp3", "--title", "X"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "audio/nope.mp3: error: no such audio file (looked in the current folder and in the site folder)\n"
+    );
+    assert_eq!(tree(&site), before);
+}
+
+#[test]
+fn never_overwrites_an_existing_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_with_recording(tmp.path());
+    // This file's slug is `other`, so `hello` looks free, but the file name is taken.
+    let taken = site.join("episodes/2026-03-01-hello.md");
+    let mine = "---\ntitle: Mine\ndate: 2026-03-01\naudio: audio/ep2.mp3\nslug: other\n---\nMine\n";
+    fs::write(&taken, mine).unwrap();
+    let out = new_episode(
+        &site,
+        &[
+            "--audio",
+            "audio/ep2.mp3",
+            "--title",
+            "Hello",
+            "--date",
+            "2026-03-01",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "{}: error: already exists; onair new episode never overwrites a file\n",
+            taken.display()
+        )
+    );
+    assert_eq!(fs::read_to_string(&taken).unwrap(), mine);
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_with_recording(tmp.path());
+    let before = tree(&site);
+    let out = new_episode(&site, &["--audio", "audio/ep2.mp3", "--title", "  "]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), "error: --title is empty\n");
+    let out = new_episode(
+        &site,
+        &[
+            "--audio",
+            "audio/ep2.mp3",
+            "--title",
+            "T",
+            "--date",
+            "last tuesday",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("error: --date: "),
+        "{}",
+        stderr(&out)
+    );
+    let out = new_episode(
+        &site,
+        &["--audio", "audio/ep2.mp3", "--title", "T", "--number", "0"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), "error: --number must be a positive number\n");
+    assert_eq!(tree(&site), before);
+}
+
+#[test]
+fn a_folder_without_site_yaml_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("a.mp3"), SPEECH_MP3).unwrap();
+    let out = new_episode(tmp.path(), &["--audio", "a.mp3", "--title", "T"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no site.yaml in"), "{}", stderr(&out));
+    assert_eq!(tree(tmp.path()), ["a.mp3"]);
+}
+
+#[test]
+fn a_new_episode_builds_and_its_placeholder_is_not_published() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_with_recording(tmp.path());
+    let out = new_episode(
+        &site,
+        &[
+            "--audio",
+            "audio/ep2.mp3",
+            "--title",
+            "Built",
+            "--date",
+            "2026-01-05",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let built = onair::build::build_site(&onair::build::BuildOptions {
+        root: site.clone(),
+        ..Default::default()
+    })
+    .unwrap_or_else(|d| panic!("{:?}", d.iter().map(|d| d.to_string()).collect::<Vec<_>>()));
+    let ep = built
+        .site
+        .episodes
+        .iter()
+        .find(|e| e.slug == "built")
+        .expect("the new episode is built");
+    assert_eq!(ep.number, Some(2));
+    assert_eq!(ep.facts.size, SPEECH_MP3.len() as u64);
+    assert_eq!(ep.notes.html.trim(), "");
+    assert_eq!(onair::dates::rfc3339(&ep.date), "2026-01-05T00:00:00-05:00");
+}
