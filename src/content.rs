@@ -263,6 +263,8 @@ pub fn read_text(path: &Path, shown: &str) -> Result<String, Diagnostic> {
     }
 }
 
+pub const MAX_TAGS_PER_EPISODE: usize = 100;
+
 /// Parses one episode file. Problems are collected, not stopped at.
 pub fn parse_episode(
     root: &Path,
@@ -391,6 +393,18 @@ pub fn parse_episode(
     let body = crate::liquid::strip_template_tags(split.body);
     let notes = markdown::render(&body, &slug_url);
     let tags = front.tags.clone().map(Tags::into_vec).unwrap_or_default();
+    if tags.len() > MAX_TAGS_PER_EPISODE {
+        // Every tag page lists its episodes with their tags: thousands of tags on one
+        // episode would make the site grow with the square of their number.
+        return Err(vec![
+            Diagnostic::error(format!(
+                "{} tags on one episode; at most {MAX_TAGS_PER_EPISODE} are published (each tag gets a page)",
+                tags.len()
+            ))
+            .at(&file)
+            .line(key_line("tags")),
+        ]);
+    }
     Ok(EpisodeSource {
         file,
         path: path.to_path_buf(),

@@ -56,6 +56,9 @@ pub fn render(markdown: &str, page_url: &str) -> Rendered {
             title,
             id,
         }),
+        Event::Html(h) | Event::InlineHtml(h) if unsafe_for_feeds(&h) => {
+            Event::Text(CowStr::Borrowed(""))
+        }
         other => other,
     });
     let mut feed_html = String::with_capacity(page_html.len());
@@ -66,6 +69,36 @@ pub fn render(markdown: &str, page_url: &str) -> Rendered {
         feed_html,
         first_paragraph,
     }
+}
+
+/// Raw HTML that feed validators flag as a security risk and apps strip anyway (rule 32):
+/// scripts, frames, plugins, styles and event-handler attributes.
+fn unsafe_for_feeds(html: &str) -> bool {
+    let lower = html.to_ascii_lowercase();
+    [
+        "<script",
+        "</script",
+        "<iframe",
+        "</iframe",
+        "<object",
+        "</object",
+        "<embed",
+        "<style",
+        "</style",
+        "javascript:",
+    ]
+    .iter()
+    .any(|t| lower.contains(t))
+        || lower.match_indices(" on").any(|(i, _)| {
+            lower[i + 3..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count()
+                > 0
+                && lower[i + 3..]
+                    .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                    .starts_with('=')
+        })
 }
 
 /// Gives every heading without an explicit `{#id}` an id made from its text, unique in the page.
@@ -269,6 +302,21 @@ mod tests {
                 .contains("href=\"https://e.com/show/episodes/x/cover.png\"")
         );
         assert!(r.feed_html.contains("href=\"https://x.org/a?b=1&amp;c=2\""));
+    }
+
+    #[test]
+    fn feed_html_drops_scripts_and_handlers() {
+        let r = render(
+            "Hi <script>x()</script> there\n\n<div onclick=\"y()\">box</div>\n\n<b>bold</b>\n",
+            "https://e.com/",
+        );
+        assert!(
+            r.html.contains("<script>"),
+            "pages keep raw HTML as Markdown allows"
+        );
+        assert!(!r.feed_html.contains("<script"), "{}", r.feed_html);
+        assert!(!r.feed_html.contains("onclick"));
+        assert!(r.feed_html.contains("<b>bold</b>"));
     }
 
     #[test]
