@@ -193,7 +193,7 @@ fn non_utf8_bom_and_crlf() {
     write(
         &root,
         "episodes/2026-01-02-latin1.md",
-        b"---\ntitle: Caf\xe9\naudio: audio/good.mp3\n---\n".to_vec(),
+        b"---\ntitle: Caf\xe9\naudio: audio/good.mp3\n---\n",
     );
     let (code, err) = build(&root, &[]);
     assert_eq!(code, 1);
