@@ -392,7 +392,8 @@ fn stale_files_do_not_linger() {
     assert_eq!(build(&root, &[]).0, 0);
     assert!(root.join("public/episodes/remote/index.html").exists());
     std::fs::remove_file(root.join("episodes/2026-03-01-remote.md")).unwrap();
-    assert_eq!(build(&root, &[]).0, 0);
+    // Removing a published episode is a publish-safety error unless allowed (check_build.rs).
+    assert_eq!(build(&root, &["--allow-feed-changes"]).0, 0);
     assert!(!root.join("public/episodes/remote").exists());
     // No staging folders are left behind.
     let leftovers: Vec<_> = std::fs::read_dir(root.join(".onair")).unwrap().collect();

@@ -67,3 +67,47 @@ pub fn check_feed_bytes(bytes: &[u8], label: &Path, opts: &CheckOptions) -> Vec<
         }
     }
 }
+
+/// What `onair build` and `onair check DIR` check before publishing.
+#[derive(Debug, Clone, Default)]
+pub struct BuildCheck<'a> {
+    /// The feed being replaced (the published `feed.xml`), for the publish-safety diff.
+    pub previous_feed: Option<(&'a str, &'a Path)>,
+    pub allow_feed_changes: bool,
+}
+
+/// Check a build's feed, the files it points at and its artwork, and compare the feed with
+/// the one it replaces. `feed_label` names the feed in messages (e.g. `public/feed.xml`).
+pub fn check_build(
+    built: &crate::build::Built,
+    feed_label: &Path,
+    check: &BuildCheck<'_>,
+) -> Vec<Diagnostic> {
+    let config = &built.site.config;
+    let opts = CheckOptions {
+        now: Timestamp::now(),
+        feed_url: Some(config.feed_url()),
+    };
+    let mut out = check_site(
+        &built.output,
+        &config.base_url,
+        "feed.xml",
+        feed_label,
+        &opts,
+    );
+    if let (Some((old, old_label)), Some(new)) =
+        (check.previous_feed, built.output.bytes("feed.xml"))
+    {
+        let new = String::from_utf8_lossy(new);
+        out.extend(check_against(
+            old,
+            old_label,
+            &new,
+            feed_label,
+            &AgainstOptions {
+                allow_feed_changes: check.allow_feed_changes,
+            },
+        ));
+    }
+    out
+}

@@ -35,6 +35,10 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         .output
         .clone()
         .unwrap_or_else(|| args.dir.join("public"));
+    // The feed rules and publish safety (issue 10): errors keep the published site as it is.
+    if !super::check::before_publish(&built, &dest, args.allow_feed_changes) {
+        return super::exit(super::EXIT_ERRORS);
+    }
     if let Err(d) = publish(&built.output, &args.dir, &dest) {
         super::report([&d]);
         eprintln!("build failed: nothing was published");

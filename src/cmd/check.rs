@@ -3,7 +3,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::check::{self, AgainstOptions, CheckOptions, rules};
+use crate::build::{BuildOptions, build_site};
+use crate::check::{self, AgainstOptions, BuildCheck, CheckOptions, rules};
 use crate::cli::CheckArgs;
 use crate::diag::{Diagnostic, Severity};
 
@@ -14,12 +15,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     }
     let target = &args.target;
     if target.is_dir() {
-        eprintln!(
-            "error: checking a site folder needs `onair build`'s in-memory build, which is not available yet; \
-             check a feed file instead: onair check {}/public/feed.xml",
-            target.display()
-        );
-        return super::exit(super::EXIT_USAGE);
+        return check_site_folder(args);
     }
     let bytes = match std::fs::read(target) {
         Ok(b) => b,
@@ -50,6 +46,47 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         ));
     }
     finish(&diags, target, args.json)
+}
+
+/// `onair check DIR`: build the site in memory and check what `onair build` would publish,
+/// against `--against` or else the feed `onair build` would replace (DIR/public/feed.xml).
+fn check_site_folder(args: &CheckArgs) -> ExitCode {
+    let dir = &args.target;
+    let opts = BuildOptions {
+        root: dir.clone(),
+        drafts: args.drafts,
+        base_url: None,
+        locked: false,
+        allow_network: true,
+    };
+    let built = match build_site(&opts) {
+        Ok(b) => b,
+        Err(diags) => {
+            let mut diags = diags.into_vec();
+            diags.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
+            return finish(&diags, dir, args.json);
+        }
+    };
+    let old_path = args
+        .against
+        .clone()
+        .unwrap_or_else(|| dir.join("public").join("feed.xml"));
+    let old = std::fs::read_to_string(&old_path).ok();
+    if old.is_none() && args.against.is_some() {
+        eprintln!("error: cannot read {}", old_path.display());
+        return super::exit(super::EXIT_USAGE);
+    }
+    let label = dir.join("public").join("feed.xml");
+    let mut diags = built.warnings.clone();
+    diags.extend(check::check_build(
+        &built,
+        &label,
+        &BuildCheck {
+            previous_feed: old.as_deref().map(|o| (o, old_path.as_path())),
+            allow_feed_changes: args.allow_feed_changes,
+        },
+    ));
+    finish(&diags, dir, args.json)
 }
 
 /// Print the problems (text or JSON) and return the exit status.
@@ -113,4 +150,27 @@ fn print_rules(json: bool) {
     for (section, what) in rules::NOT_CHECKED {
         println!("  {section}: {what}");
     }
+}
+
+/// `onair build`'s check of what it is about to publish into `dest`: the feed rules, and the
+/// feed against the one there now. Prints every problem; false when there are errors.
+pub fn before_publish(built: &crate::build::Built, dest: &Path, allow_feed_changes: bool) -> bool {
+    let old_path = dest.join("feed.xml");
+    let old = std::fs::read_to_string(&old_path).ok();
+    let mut diags = check::check_build(
+        built,
+        &old_path,
+        &BuildCheck {
+            previous_feed: old.as_deref().map(|o| (o, old_path.as_path())),
+            allow_feed_changes,
+        },
+    );
+    diags.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
+    let (errors, _) = super::report(diags.iter());
+    if errors > 0 {
+        eprintln!(
+            "build failed: the feed has {errors} error(s) (rule ids above; `onair check --rules` explains them); nothing was published"
+        );
+    }
+    errors == 0
 }

@@ -1,0 +1,139 @@
+//! `onair build` runs the feed checks on what it is about to publish, and `onair check DIR`
+//! checks a site built in memory: errors fail the build and leave public/ as it was.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn site() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sites/basic");
+    copy_dir(&fixture, &root);
+    (tmp, root)
+}
+
+fn onair(args: &[&str], root: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_onair"))
+        .args(args)
+        .arg(root)
+        .output()
+        .unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn errors(out: &Output) -> Vec<String> {
+    stderr(out)
+        .lines()
+        .filter(|l| l.contains(": error["))
+        .map(str::to_string)
+        .collect()
+}
+
+fn set_guid(root: &Path, file: &str, guid: &str) {
+    let path = root.join("episodes").join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = match text.find("\nguid:") {
+        Some(at) => {
+            let end = at + 1 + text[at + 1..].find('\n').unwrap();
+            format!("{}\nguid: {guid}{}", &text[..at], &text[end..])
+        }
+        None => text.replacen("---\n", &format!("---\nguid: {guid}\n"), 1),
+    };
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn check_dir_builds_in_memory_and_writes_nothing() {
+    let (_tmp, root) = site();
+    let out = onair(&["check"], &root);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(errors(&out).is_empty());
+    assert!(!root.join("public").exists());
+}
+
+#[test]
+fn a_changed_guid_fails_the_build_and_public_stays() {
+    let (_tmp, root) = site();
+    let first = onair(&["build"], &root);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let feed_before = std::fs::read(root.join("public/feed.xml")).unwrap();
+
+    set_guid(&root, "2026-01-05-first-steps.md", "first-steps-renumbered");
+    let second = onair(&["build"], &root);
+    assert_eq!(second.status.code(), Some(1));
+    let errs = errors(&second);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].contains("error[guid-changed]: First Steps: the GUID changed from"),
+        "{errs:?}"
+    );
+    assert!(stderr(&second).contains("nothing was published"));
+    assert_eq!(
+        std::fs::read(root.join("public/feed.xml")).unwrap(),
+        feed_before
+    );
+
+    // `onair check DIR` compares with public/feed.xml the same way.
+    let check = onair(&["check"], &root);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(errors(&check)[0].contains("error[guid-changed]"));
+
+    let allowed = onair(&["build", "--allow-feed-changes"], &root);
+    assert_eq!(allowed.status.code(), Some(0), "{}", stderr(&allowed));
+    assert!(stderr(&allowed).contains("warning[guid-changed]"));
+    assert_ne!(
+        std::fs::read(root.join("public/feed.xml")).unwrap(),
+        feed_before
+    );
+}
+
+#[test]
+fn a_vanished_episode_fails_the_build() {
+    let (_tmp, root) = site();
+    assert_eq!(onair(&["build"], &root).status.code(), Some(0));
+    std::fs::remove_file(root.join("episodes/2026-02-01-second-thoughts.md")).unwrap();
+    let out = onair(&["build"], &root);
+    assert_eq!(out.status.code(), Some(1));
+    let errs = errors(&out);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(errs[0].contains("public/feed.xml:"), "{errs:?}");
+    assert!(errs[0].contains("error[episode-vanished]: Second Thoughts: this published episode"));
+}
+
+#[test]
+fn bad_artwork_fails_the_first_build_and_nothing_is_published() {
+    let (_tmp, root) = site();
+    // A 1000x1000 RGBA PNG header in place of the cover.
+    let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+    png.extend(1000u32.to_be_bytes());
+    png.extend(1000u32.to_be_bytes());
+    png.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    std::fs::write(root.join("assets/cover.png"), png).unwrap();
+    let out = onair(&["build"], &root);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let errs = errors(&out);
+    assert!(
+        errs.iter().any(|e| e.contains("error[artwork-size]")),
+        "{errs:?}"
+    );
+    assert!(
+        errs.iter().any(|e| e.contains("error[artwork-color]")),
+        "{errs:?}"
+    );
+    assert!(!root.join("public").exists());
+}
