@@ -89,7 +89,7 @@ fn snapshot(name: &str, actual: &str) {
         return;
     }
     let expected = std::fs::read_to_string(&path).unwrap();
-    if expected != actual {
+    if expected != *actual {
         let diff_at = expected
             .lines()
             .zip(actual.lines())
