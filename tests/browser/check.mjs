@@ -258,7 +258,25 @@ for (const [label, path] of [["home", "/"], ["episode list", "/episodes/"], ["ep
   await page.close();
 }
 
-const pages = [["home", "/"], ["episodes", "/episodes/"], ["episode", episodePath], ["404", "/no-such-page/"]];
+// A tag page and the first page in the navigation, when the site has them.
+let tagPath = null, navPath = null;
+{
+  const { page } = await open(light, "/episodes/");
+  tagPath = await page.locator(".tag-cloud a").first().getAttribute("href").catch(() => null);
+  const nav = await page.$$eval(".site-head nav a", (as) => as.map((a) => a.getAttribute("href")));
+  navPath = nav.find((h) => h.startsWith("/") && !h.endsWith("/episodes/")) || null;
+  await page.close();
+}
+for (const [label, path] of [["tag page", tagPath], ["page", navPath], ["404 page", "/no-such-page/"]]) {
+  if (!path) continue;
+  const { page, rec } = await open(light, path);
+  await axe(page, label);
+  // The 404 page is served with status 404, which Chromium reports on the console.
+  if (label !== "404 page") clean(rec, label);
+  await page.close();
+}
+
+const pages = [["home", "/"], ["episodes", "/episodes/"], ["episode", episodePath], ["tag", tagPath], ["page", navPath], ["404", "/no-such-page/"]];
 for (const [scheme, ctxOpts] of [["light", { colorScheme: "light" }], ["dark", { colorScheme: "dark" }]]) {
   for (const width of [375, 1280]) {
     const ctx = await browser.newContext({ viewport: { width, height: width < 600 ? 812 : 900 }, ...ctxOpts });
