@@ -66,7 +66,9 @@ fn without_fingerprints(text: &str) -> String {
         if b[i] == b'.'
             && i + 11 < b.len()
             && b[i + 11] == b'.'
-            && b[i + 1..i + 11].iter().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
+            && b[i + 1..i + 11]
+                .iter()
+                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
         {
             out.push_str(".[hash].");
             i += 12;
