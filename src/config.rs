@@ -38,6 +38,15 @@ struct RawConfig {
     /// Links for the home page's subscribe buttons: `{ apple: https://..., spotify: ... }`.
     #[serde(default)]
     subscribe: BTreeMap<String, String>,
+    /// The feed's new address after a move: itunes:new-feed-url (with a 301 from this one).
+    new_feed_url: Option<String>,
+    /// itunes:block: hide the show from Apple Podcasts.
+    block: Option<bool>,
+    /// itunes:complete: the show is finished; no more episodes.
+    complete: Option<bool>,
+    /// Season names for podcast:season: `{ 1: "The Beginning" }`.
+    #[serde(default)]
+    seasons: BTreeMap<u32, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -94,6 +103,10 @@ pub struct Config {
     pub feed_limit: Option<usize>,
     pub medium: String,
     pub subscribe: BTreeMap<String, String>,
+    pub new_feed_url: Option<String>,
+    pub block: bool,
+    pub complete: bool,
+    pub seasons: BTreeMap<u32, String>,
 }
 
 impl Config {
@@ -268,6 +281,26 @@ impl Config {
             );
         }
         let medium = raw.medium.unwrap_or_else(|| "podcast".to_string());
+        if let Some(url) = &raw.new_feed_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            diags.push(
+                Diagnostic::error(format!(
+                    "`new_feed_url` must be the new feed's absolute URL (https://...), not \"{url}\""
+                ))
+                .at(&shown),
+            );
+        }
+        for (number, name) in &raw.seasons {
+            if name.trim().is_empty() || name.chars().count() > 128 {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "`seasons`: the name of season {number} must be 1 to 128 characters"
+                    ))
+                    .at(&shown),
+                );
+            }
+        }
         if diags.has_errors() {
             return Err(diags);
         }
@@ -293,6 +326,10 @@ impl Config {
             feed_limit: raw.feed_limit,
             medium,
             subscribe: raw.subscribe,
+            new_feed_url: raw.new_feed_url,
+            block: raw.block.unwrap_or(false),
+            complete: raw.complete.unwrap_or(false),
+            seasons: raw.seasons,
         })
     }
 }

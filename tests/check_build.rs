@@ -137,3 +137,50 @@ fn bad_artwork_fails_the_first_build_and_nothing_is_published() {
     );
     assert!(!root.join("public").exists());
 }
+
+#[test]
+fn the_feed_writer_covers_moves_block_complete_season_names_and_trailers() {
+    let (_tmp, root) = site();
+    let yaml = root.join("site.yaml");
+    let mut config = std::fs::read_to_string(&yaml).unwrap();
+    config.push_str(
+        "new_feed_url: https://new.example.com/feed.xml\nblock: true\ncomplete: true\nseasons: { 1: \"First Light\" }\n",
+    );
+    std::fs::write(&yaml, config).unwrap();
+    let second = root.join("episodes/2026-02-01-second-thoughts.md");
+    let text = std::fs::read_to_string(&second).unwrap();
+    std::fs::write(&second, text.replacen("---\n", "---\ntype: trailer\n", 1)).unwrap();
+
+    let out = onair(&["build"], &root);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("warning["), "{}", stderr(&out));
+    let feed = std::fs::read_to_string(root.join("public/feed.xml")).unwrap();
+    for expected in [
+        "<itunes:new-feed-url>https://new.example.com/feed.xml</itunes:new-feed-url>",
+        "<itunes:block>Yes</itunes:block>",
+        "<itunes:complete>Yes</itunes:complete>",
+        "<podcast:season name=\"First Light\">1</podcast:season>",
+        "<podcast:trailer pubdate=\"Sun, 01 Feb 2026 18:00:00 +0100\" url=\"https://fixture.example.com/show/audio/second.m4a\"",
+    ] {
+        assert!(feed.contains(expected), "feed lacks {expected}:\n{feed}");
+    }
+    // Every item states itunes:explicit, inheriting the show's when the episode has none.
+    let items = feed.matches("<item>").count();
+    assert_eq!(feed.matches("      <itunes:explicit>").count(), items);
+}
+
+#[test]
+fn a_relative_new_feed_url_is_a_config_error() {
+    let (_tmp, root) = site();
+    let yaml = root.join("site.yaml");
+    let mut config = std::fs::read_to_string(&yaml).unwrap();
+    config.push_str("new_feed_url: /feed2.xml\n");
+    std::fs::write(&yaml, config).unwrap();
+    let out = onair(&["build"], &root);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("`new_feed_url` must be the new feed's absolute URL"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -153,6 +153,37 @@ fn write_all(w: &mut W, inputs: &FeedInputs<'_>) -> std::io::Result<()> {
     for f in &c.funding {
         text_attrs(w, "podcast:funding", &[("url", &f.url)], &f.text)?;
     }
+    if let Some(url) = &c.new_feed_url {
+        text(w, "itunes:new-feed-url", url)?;
+    }
+    // Only "Yes" has an effect; the tags are left out otherwise (feed-rules.md rule 43).
+    if c.block {
+        text(w, "itunes:block", "Yes")?;
+    }
+    if c.complete {
+        text(w, "itunes:complete", "Yes")?;
+    }
+    // Trailer episodes are also the show's (or their season's) podcast:trailer.
+    for ep in site
+        .episodes
+        .iter()
+        .filter(|e| e.episode_type == crate::content::EpisodeType::Trailer)
+    {
+        let length = ep.facts.size.to_string();
+        let pubdate = dates::rfc2822(&ep.date);
+        let season = ep.season.map(|s| s.to_string());
+        let mut attrs = vec![
+            ("pubdate", pubdate.as_str()),
+            ("url", ep.audio_url.as_str()),
+            ("length", length.as_str()),
+            ("type", ep.facts.format.mime()),
+        ];
+        if let Some(season) = &season {
+            attrs.push(("season", season));
+        }
+        let title: String = ep.title.chars().take(128).collect();
+        text_attrs(w, "podcast:trailer", &attrs, &title)?;
+    }
     for extra in &inputs.channel_extras {
         write_extra(w, extra)?;
     }
@@ -210,13 +241,13 @@ fn write_item(
     if let Some(img) = image {
         empty(w, "itunes:image", &[("href", img)])?;
     }
-    if let Some(explicit) = ep.explicit {
-        text(
-            w,
-            "itunes:explicit",
-            if explicit { "true" } else { "false" },
-        )?;
-    }
+    // Every item states it (Apple recommends it); an episode without its own inherits the show's.
+    let explicit = ep.explicit.unwrap_or(c.explicit);
+    text(
+        w,
+        "itunes:explicit",
+        if explicit { "true" } else { "false" },
+    )?;
     if let Some(n) = ep.number {
         text(w, "itunes:episode", &n.to_string())?;
     }
@@ -235,7 +266,10 @@ fn write_item(
         text(w, "podcast:episode", &n.to_string())?;
     }
     if let Some(s) = ep.season {
-        text(w, "podcast:season", &s.to_string())?;
+        match c.seasons.get(&s) {
+            Some(name) => text_attrs(w, "podcast:season", &[("name", name)], &s.to_string())?,
+            None => text(w, "podcast:season", &s.to_string())?,
+        }
     }
     for extra in extras {
         write_extra(w, extra)?;
