@@ -6,7 +6,7 @@
 # its output is committed. Re-running it rewrites the fixtures.
 set -euo pipefail
 cd "$(dirname "$0")/../tests/fixtures/audio"
-rm -f ./*.mp3 ./*.m4a ./*.m4b ./*.mp4 ./*.ogg ./*.opus ./*.oga ./*.flac ./*.wav expected.tsv
+rm -f ./*.mp3 ./*.m4a ./*.m4b ./*.mp4 ./*.aac ./*.ogg ./*.opus ./*.oga ./*.flac ./*.wav expected.tsv
 
 ff() { ffmpeg -hide_banner -loglevel error -y "$@"; }
 # sine RATE SAMPLES: an exact-length mono tone as ffmpeg input arguments.
@@ -67,6 +67,10 @@ ff $(sine 44100 50000) -c:a aac -b:a 24k m4a-moov-last.m4a
 ok m4a-moov-last.m4a m4a 44100 1 50000 1 "edit list"
 ff $(sine 48000 40000) -c:a aac -b:a 24k audiobook.m4b
 ok audiobook.m4b m4a 48000 1 40000 1 "edit list"
+# Fragmented MP4 (moof boxes): the sample durations of every fragment. ffmpeg writes no
+# edit list here, so the 1024 priming samples count as audio, as players will play them.
+ff $(sine 44100 50000) -c:a aac -b:a 24k -movflags frag_keyframe+empty_moov+default_base_moof m4a-fragmented.m4a
+ok m4a-fragmented.m4a m4a 44100 1 50000 30 "fragments"
 
 # --- Ogg Vorbis, Opus ---------------------------------------------------------------------
 # The last page's granule position is the sample count (less Opus's pre-skip, at 48 kHz).
@@ -114,6 +118,10 @@ ff $(sine 8000 3000) -c:a pcm_u8 wav-u8.wav
 ok wav-u8.wav wav 8000 1 3000 0 "data size"
 ff -f lavfi -i "sine=frequency=440:sample_rate=11025" -af "atrim=end_sample=1500" -ac 2 -c:a pcm_s16le wav-s16-stereo.wav
 ok wav-s16-stereo.wav wav 11025 2 1500 0 "data size"
+ff $(sine 8000 2000) -c:a pcm_s16le -rf64 always wav-rf64.wav
+ok wav-rf64.wav wav 8000 1 2000 0 "data size"
+ff $(sine 8000 1000) -c:a pcm_s24le wav-s24.wav
+ok wav-s24.wav wav 8000 1 1000 0 "data size"
 
 # --- Bad audio ----------------------------------------------------------------------------
 : > empty.mp3
@@ -151,6 +159,10 @@ third = data.index(b"OggS", second + 4)
 open("opus-headers-only.opus", "wb").write(data[:third])
 PY
 bad opus-headers-only.opus "no audio"
+ff $(sine 44100 20000) -c:a aac -b:a 24k -f adts adts.aac
+bad adts.aac "no MP3 frames found; this looks like raw ADTS AAC"
+ff $(sine 44100 20000) -c:a mp2 -b:a 32k -f mp2 layer2.mp3
+bad layer2.mp3 "this is MPEG Layer I/II audio (MP2), not MP3"
 
 # --- Extension lies about the format (probed by content, with a warning) -------------------
 cp mp3-cbr-info.mp3 really-an-mp3.m4a

@@ -194,6 +194,18 @@ fn explain_no_frames(r: &mut Reader, start: u64, end: u64) -> Result<String, Str
     if text * 100 >= head.len() * 95 {
         return Ok("this is a text file, not audio: no MP3 frames found".into());
     }
+    // MPEG Layer I/II: the same sync, another layer.
+    if head.len() >= 4
+        && head[0] == 0xFF
+        && head[1] & 0xE0 == 0xE0
+        && matches!((head[1] >> 1) & 3, 2 | 3)
+    {
+        return Ok(
+            "this is MPEG Layer I/II audio (MP2), not MP3, and podcast apps expect MP3: \
+                   re-encode it with `ffmpeg -i FILE -c:a libmp3lame -b:a 128k OUT.mp3`"
+                .into(),
+        );
+    }
     // ADTS AAC: a 0xFFF sync with layer 0 at the start, and another one frame length later.
     let is_adts = |h: &[u8]| h.len() >= 7 && h[0] == 0xFF && h[1] & 0xF6 == 0xF0;
     let adts = is_adts(&head) && {
