@@ -19,7 +19,16 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .into_iter()
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -32,8 +41,16 @@ fn killed_builds_leave_a_complete_public_folder() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    write(&root, "site.yaml", "title: Kill\ndescription: Kill test.\nurl: https://k.example.com\nauthor: A\nimage: assets/cover.png\ncategories: [Technology]\n");
-    write(&root, "assets/cover.png", std::fs::read(fixtures.join("sites/basic/assets/cover.png")).unwrap());
+    write(
+        &root,
+        "site.yaml",
+        "title: Kill\ndescription: Kill test.\nurl: https://k.example.com\nauthor: A\nimage: assets/cover.png\ncategories: [Technology]\n",
+    );
+    write(
+        &root,
+        "assets/cover.png",
+        std::fs::read(fixtures.join("sites/basic/assets/cover.png")).unwrap(),
+    );
     let episode = |i: usize| {
         format!(
             "---\ntitle: Episode {i}\ndate: 2020-01-01\naudio: https://cdn.k.example.com/{i}.mp3\nlength: {}\nduration: {}\nepisode: {i}\ntags: [t{}, all]\n---\n{}\n",
@@ -47,14 +64,27 @@ fn killed_builds_leave_a_complete_public_folder() {
         write(&root, &format!("episodes/ep{i:04}.md"), episode(i));
     }
     let status = onair().arg("build").arg(&root).output().unwrap();
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let public = root.join("public");
     let old = tree(&public);
 
     // The change every killed build tries to publish: one more episode.
     write(&root, "episodes/ep9999.md", episode(9999));
     let reference = tmp.path().join("reference");
-    assert!(onair().arg("build").arg(&root).arg("--output").arg(&reference).status().unwrap().success());
+    assert!(
+        onair()
+            .arg("build")
+            .arg(&root)
+            .arg("--output")
+            .arg(&reference)
+            .status()
+            .unwrap()
+            .success()
+    );
     let new_files: BTreeSet<String> = tree(&reference).into_keys().collect();
     let old_files: BTreeSet<String> = old.keys().cloned().collect();
     assert_ne!(new_files, old_files);
@@ -68,9 +98,15 @@ fn killed_builds_leave_a_complete_public_folder() {
         let now = tree(&public);
         let files: BTreeSet<String> = now.keys().cloned().collect();
         if files == old_files {
-            assert_eq!(now, old, "killed after {delay_ms} ms: public/ has the old file list but changed content");
+            assert_eq!(
+                now, old,
+                "killed after {delay_ms} ms: public/ has the old file list but changed content"
+            );
         } else {
-            assert_eq!(files, new_files, "killed after {delay_ms} ms: public/ is neither the old nor the new site");
+            assert_eq!(
+                files, new_files,
+                "killed after {delay_ms} ms: public/ is neither the old nor the new site"
+            );
             saw_new = true;
             // The new site is complete: its feed parses and lists the new episode.
             let feed = String::from_utf8(now["feed.xml"].clone()).unwrap();
@@ -82,6 +118,9 @@ fn killed_builds_leave_a_complete_public_folder() {
     let _ = saw_new; // Either outcome is correct; a fast machine may never be caught mid-build.
     // Staging folders of killed builds are cleaned up by the next build.
     assert!(onair().arg("build").arg(&root).status().unwrap().success());
-    let leftovers: Vec<_> = std::fs::read_dir(root.join(".onair")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(root.join(".onair"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
