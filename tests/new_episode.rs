@@ -346,3 +346,23 @@ fn a_new_episode_builds_and_its_placeholder_is_not_published() {
     assert_eq!(ep.notes.html.trim(), "");
     assert_eq!(onair::dates::rfc3339(&ep.date), "2026-01-05T00:00:00-05:00");
 }
+
+#[test]
+fn remote_audio_known_to_the_lock_needs_no_network() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_with_recording(tmp.path());
+    // What `onair probe --lock URL` records; the URL is never fetched in this test.
+    let url = "https://cdn.example.org/shows/ep2.mp3";
+    let lock = format!(
+        "{{\"version\": 1, \"audio\": {{\"{url}\": {{\"format\": \"mp3\", \"size\": 4321000, \
+         \"duration\": 1800.5, \"codec\": \"mp3\", \"sample_rate\": 44100, \"channels\": 2, \
+         \"bitrate\": 19200, \"method\": \"xing header\"}}}}}}\n"
+    );
+    fs::write(site.join("onair.lock"), &lock).unwrap();
+    let out = new_episode(&site, &["--audio", url, "--title", "Remote"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let front = front_matter(Path::new(stdout(&out).trim()));
+    assert_eq!(get_str(&front, "audio"), url);
+    assert_eq!(get_u64(&front, "episode"), 2);
+    assert_eq!(fs::read_to_string(site.join("onair.lock")).unwrap(), lock);
+}

@@ -388,6 +388,37 @@ pub fn yaml_quote(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn existing(slug: &str, number: Option<u32>) -> ExistingEpisode {
+        ExistingEpisode {
+            file: format!("episodes/{slug}.md"),
+            slug: slug.to_string(),
+            number,
+            season: None,
+        }
+    }
+
+    #[test]
+    fn next_number_follows_the_highest() {
+        assert_eq!(next_number(&[]), 1);
+        assert_eq!(next_number(&[existing("a", None)]), 1);
+        let site = [
+            existing("a", Some(3)),
+            existing("b", None),
+            existing("c", Some(218)),
+        ];
+        assert_eq!(next_number(&site), 219);
+    }
+
+    #[test]
+    fn slugs_are_unique_and_never_empty() {
+        let taken: BTreeSet<&str> = ["pilot", "pilot-2", "episode-4"].into_iter().collect();
+        assert_eq!(unique_slug("Pilot", 1, &taken), "pilot-3");
+        assert_eq!(unique_slug("Café Olé!", 1, &taken), "cafe-ole");
+        assert_eq!(unique_slug("東京", 1, &taken), "dong-jing");
+        assert_eq!(unique_slug("???", 5, &taken), "episode-5");
+        assert_eq!(unique_slug("???", 4, &taken), "episode-4-2");
+    }
+
     #[test]
     fn yaml_quote_reads_back_exactly() {
         for text in [
