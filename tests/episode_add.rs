@@ -47,6 +47,99 @@ fn setup(tmp: &Path) -> (PathBuf, PathBuf) {
     (site, drop)
 }
 
+fn episodes(site: &Path) -> Vec<String> {
+    tree(&site.join("episodes"))
+}
+
+#[test]
+fn happy_path_from_inside_the_site() {
+    for shell in SHELLS {
+        let tmp = tempfile::tempdir().unwrap();
+        let (site, drop) = setup(tmp.path());
+        let recording = drop.join("ep2.mp3");
+        fs::write(&recording, SPEECH_MP3).unwrap();
+        // Run from a subfolder: the site is found upward.
+        let out = run_hook(
+            shell,
+            &site.join("pages"),
+            None,
+            &[
+                recording.to_str().unwrap(),
+                "Second episode",
+                "--tag",
+                "news",
+            ],
+        );
+        assert!(out.status.success(), "{shell}: {}", stderr(&out));
+        let path = PathBuf::from(stdout(&out).trim());
+        assert!(
+            path.starts_with(site.canonicalize().unwrap()),
+            "{shell}: {path:?}"
+        );
+        let front = front_matter(&path);
+        assert_eq!(get_str(&front, "title"), "Second episode");
+        assert_eq!(get_str(&front, "audio"), "audio/ep2.mp3");
+        assert_eq!(get_u64(&front, "episode"), 2);
+        assert_eq!(fs::read(site.join("audio/ep2.mp3")).unwrap(), SPEECH_MP3);
+        assert_eq!(episodes(&site).len(), 2, "{shell}");
+    }
+}
+
+#[test]
+fn titles_with_quotes_dollars_and_unicode_and_paths_with_spaces() {
+    let title = "It's \"our\" $HOME `pwd` \\ épisode 東京";
+    for shell in SHELLS {
+        let tmp = tempfile::tempdir().unwrap();
+        let (site, drop) = setup(tmp.path());
+        let recording = drop.join("Ep 3 – $final 'mix' ü.mp3");
+        fs::write(&recording, SPEECH_MP3).unwrap();
+        let out = run_hook(
+            shell,
+            tmp.path(),
+            Some(&site),
+            &[recording.to_str().unwrap(), title],
+        );
+        assert!(out.status.success(), "{shell}: {}", stderr(&out));
+        let path = PathBuf::from(stdout(&out).trim());
+        let front = front_matter(&path);
+        assert_eq!(get_str(&front, "title"), title, "{shell}");
+        assert_eq!(get_str(&front, "audio"), "audio/Ep 3 – $final 'mix' ü.mp3");
+        assert_eq!(
+            fs::read(site.join("audio/Ep 3 – $final 'mix' ü.mp3")).unwrap(),
+            SPEECH_MP3
+        );
+    }
+}
+
+#[test]
+fn the_same_file_already_in_audio_is_fine() {
+    for shell in SHELLS {
+        let tmp = tempfile::tempdir().unwrap();
+        let (site, drop) = setup(tmp.path());
+        // Copied into audio/ by hand earlier, not used by any episode yet.
+        fs::write(site.join("audio/ep2.mp3"), SPEECH_MP3).unwrap();
+        fs::write(drop.join("ep2.mp3"), SPEECH_MP3).unwrap();
+        let out = run_hook(
+            shell,
+            &site,
+            None,
+            &[drop.join("ep2.mp3").to_str().unwrap(), "Same content"],
+        );
+        assert!(out.status.success(), "{shell}: {}", stderr(&out));
+        assert!(stderr(&out).contains("already there with the same content"));
+        // The site's own file, given directly, works too.
+        fs::write(site.join("audio/ep3.mp3"), SPEECH_MP3).unwrap();
+        let out = run_hook(shell, &site, None, &["audio/ep3.mp3", "Own file"]);
+        assert!(out.status.success(), "{shell}: {}", stderr(&out));
+        assert_eq!(episodes(&site).len(), 3, "{shell}");
+        // A failure afterwards does not remove audio the hook did not copy.
+        let out = run_hook(shell, &site, None, &["audio/ep3.mp3", "Same audio twice"]);
+        assert_eq!(out.status.code(), Some(1), "{shell}");
+        assert!(site.join("audio/ep3.mp3").is_file(), "{shell}");
+        assert_eq!(episodes(&site).len(), 3, "{shell}");
+    }
+}
+
 #[test]
 fn a_different_file_with_the_same_name_is_refused() {
     for shell in SHELLS {

@@ -366,3 +366,18 @@ fn remote_audio_known_to_the_lock_needs_no_network() {
     assert_eq!(get_u64(&front, "episode"), 2);
     assert_eq!(fs::read_to_string(site.join("onair.lock")).unwrap(), lock);
 }
+
+#[test]
+fn an_episode_dated_now_is_in_a_build_right_away() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_with_recording(tmp.path());
+    let out = new_episode(&site, &["--audio", "audio/ep2.mp3", "--title", "Just now"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Its date is never ahead of the clock, so it is not held back as a future episode.
+    let built = onair::build::build_site(&onair::build::BuildOptions {
+        root: site.clone(),
+        ..Default::default()
+    })
+    .unwrap_or_else(|d| panic!("{:?}", d.iter().map(|d| d.to_string()).collect::<Vec<_>>()));
+    assert!(built.site.episodes.iter().any(|e| e.slug == "just-now"));
+}

@@ -7,7 +7,7 @@ use std::fs;
 use new_episode_support::*;
 
 #[test]
-fn init_output_builds() {
+fn init_output_builds_and_passes_check() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("tin-can");
     init_site(&site);
@@ -37,6 +37,14 @@ fn init_output_builds() {
         SPEECH_MP3
     );
     assert!(site.join("public/about/index.html").is_file());
+
+    let out = onair(&["check", site.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "check: {}{}",
+        stdout(&out),
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -83,7 +83,13 @@ pub fn create_episode(args: &NewEpisodeArgs, now: &Zoned) -> Result<PathBuf, Fai
         None => now.clone(),
     }
     .with_time_zone(config.timezone.clone())
-    .round(jiff::Unit::Second)
+    // Truncate, never round up: a date even half a second ahead is a future episode, which
+    // a build right after this one would leave out.
+    .round(
+        jiff::ZonedDateTimeRound::new()
+            .smallest(jiff::Unit::Second)
+            .mode(jiff::RoundMode::Trunc),
+    )
     .map_err(|e| Failure::usage(Diagnostic::error(format!("--date: {e}"))))?;
 
     let audio = resolve_audio(root, &args.audio)?;
