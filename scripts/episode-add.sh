@@ -165,10 +165,12 @@ if [ -z "$episode" ] || [ ! -f "$episode" ]; then
 fi
 created_episode=$episode
 
-# A draft is only built (and so checked) with --drafts.
+# Drafts and future-dated episodes are only built (and so checked) with --drafts.
 check_drafts=
 for arg in "$@"; do
-    [ "$arg" = --draft ] && check_drafts=--drafts
+    case $arg in
+        --draft | --date | --date=*) check_drafts=--drafts ;;
+    esac
 done
 # shellcheck disable=SC2086 # check_drafts is empty or one word
 "$onair" check $check_drafts "$site" >&2 ||

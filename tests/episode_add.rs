@@ -332,3 +332,66 @@ fn make_executable(path: &Path) {
     perms.set_mode(0o755);
     fs::set_permissions(path, perms).unwrap();
 }
+
+#[test]
+fn options_pass_through_and_drafts_and_future_dates_are_checked() {
+    for shell in SHELLS {
+        let tmp = tempfile::tempdir().unwrap();
+        let (site, drop) = setup(tmp.path());
+        fs::write(drop.join("ep2.mp3"), SPEECH_MP3).unwrap();
+        fs::write(drop.join("ep3.mp3"), SPEECH_MP3).unwrap();
+        // `onair check` sees a draft or future episode only with --drafts; a fake onair
+        // records how check was called.
+        let log = tmp.path().join("check-args");
+        let fake = tmp.path().join("onair-logging");
+        fs::write(
+            &fake,
+            format!(
+                "#!/bin/sh\nif [ \"$1\" = check ]; then printf '%s\\n' \"$*\" >> '{}'; fi\nexec '{}' \"$@\"\n",
+                log.display(),
+                onair_bin().display()
+            ),
+        )
+        .unwrap();
+        make_executable(&fake);
+        let out = run_hook_with(
+            shell,
+            &site,
+            None,
+            &fake,
+            &[
+                drop.join("ep2.mp3").to_str().unwrap(),
+                "Draft",
+                "--draft",
+                "--summary",
+                "Two words: $x",
+            ],
+        );
+        assert!(out.status.success(), "{shell}: {}", stderr(&out));
+        let front = front_matter(Path::new(stdout(&out).trim()));
+        assert_eq!(front["draft"].as_bool(), Some(true));
+        assert_eq!(get_str(&front, "summary"), "Two words: $x");
+        let out = run_hook_with(
+            shell,
+            &site,
+            None,
+            &fake,
+            &[
+                drop.join("ep3.mp3").to_str().unwrap(),
+                "Later",
+                "--date",
+                "2099-01-01",
+            ],
+        );
+        assert!(out.status.success(), "{shell}: {}", stderr(&out));
+        let site_path = site.canonicalize().unwrap();
+        assert_eq!(
+            fs::read_to_string(&log).unwrap(),
+            format!(
+                "check --drafts {0}\ncheck --drafts {0}\n",
+                site_path.display()
+            ),
+            "{shell}"
+        );
+    }
+}
