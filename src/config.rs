@@ -47,6 +47,9 @@ struct RawConfig {
     /// Season names for podcast:season: `{ 1: "The Beginning" }`.
     #[serde(default)]
     seasons: BTreeMap<u32, String>,
+    /// podcast:guid kept from a show's earlier feed (`onair import` writes it); without it the
+    /// GUID is derived from the feed URL.
+    podcast_guid: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -107,6 +110,7 @@ pub struct Config {
     pub block: bool,
     pub complete: bool,
     pub seasons: BTreeMap<u32, String>,
+    pub podcast_guid: Option<String>,
 }
 
 impl Config {
@@ -330,6 +334,10 @@ impl Config {
             block: raw.block.unwrap_or(false),
             complete: raw.complete.unwrap_or(false),
             seasons: raw.seasons,
+            podcast_guid: raw
+                .podcast_guid
+                .map(|g| g.trim().to_string())
+                .filter(|g| !g.is_empty()),
         })
     }
 }

@@ -143,7 +143,11 @@ fn write_all(w: &mut W, inputs: &FeedInputs<'_>) -> std::io::Result<()> {
             ShowType::Serial => "serial",
         },
     )?;
-    text(w, "podcast:guid", &podcast_guid(&feed_url))?;
+    let show_guid = match &c.podcast_guid {
+        Some(kept) => kept.clone(),
+        None => podcast_guid(&feed_url),
+    };
+    text(w, "podcast:guid", &show_guid)?;
     let locked = if c.locked { "yes" } else { "no" };
     match &c.owner {
         Some(owner) => text_attrs(w, "podcast:locked", &[("owner", &owner.email)], locked)?,
