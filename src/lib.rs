@@ -16,6 +16,7 @@ pub mod dates;
 pub mod diag;
 pub mod frontmatter;
 pub mod fsutil;
+pub mod import;
 pub mod liquid;
 pub mod lock;
 pub mod markdown;

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
     };
     match &cli.command {
         Command::Build(args) => cmd::build::run(args),
+        Command::Import(args) => cmd::import::run(args),
         Command::Init(args) => cmd::init::run(args),
         Command::Probe(args) => cmd::probe::run(args),
         Command::Check(args) => cmd::check::run(args),

@@ -1,0 +1,47 @@
+//! `onair import FEED [DIR]`: an existing show's feed becomes an onair site.
+
+use std::process::ExitCode;
+
+use crate::cli::ImportArgs;
+use crate::import::{ImportOptions, import};
+
+pub fn run(args: &ImportArgs) -> ExitCode {
+    if args.download_audio {
+        eprintln!(
+            "error: --download-audio is not available yet: import without it (the audio stays on its current host), then copy the files into audio/ and point each episode's `audio:` at them"
+        );
+        return super::exit(super::EXIT_USAGE);
+    }
+    let opts = ImportOptions {
+        feed: args.feed.clone(),
+        dir: args.dir.clone(),
+        download: args.download,
+        allow_network: true,
+    };
+    match import(&opts) {
+        Ok(report) => {
+            let (_, warnings) = super::report(report.warnings.iter());
+            for line in &report.already_present {
+                eprintln!("skipped: {line}");
+            }
+            let episodes = report
+                .written
+                .iter()
+                .filter(|f| f.starts_with("episodes/"))
+                .count();
+            eprintln!(
+                "imported {episodes} episode(s) into {} ({} file(s) written, {} already there, {warnings} thing(s) not carried over as is: see the warnings above)",
+                args.dir.display(),
+                report.written.len(),
+                report.already_present.len(),
+            );
+            super::exit(super::EXIT_OK)
+        }
+        Err(mut diags) => {
+            diags.sort();
+            let (errors, _) = super::report(diags.iter());
+            eprintln!("import failed: {errors} error(s); nothing was written");
+            super::exit(super::EXIT_ERRORS)
+        }
+    }
+}

@@ -1,0 +1,737 @@
+//! From a parsed feed to the files of a site, in memory: site.yaml, one episode file per item,
+//! and the lock entries that give each remote audio file its length and duration. Every
+//! problem is collected: errors stop the import before anything is written; what cannot be
+//! carried over is a warning naming the item.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use super::feed::{self, Feed, Item};
+use super::notes;
+use super::yaml::{flow_list, flow_map, scalar};
+use super::{ImportOptions, one};
+use crate::audio::{AudioFacts, AudioFormat};
+use crate::content::EpisodeFrontMatter;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::lock::{Lock, LockedAudio};
+
+/// What is already in the target folder.
+#[derive(Debug, Clone, Default)]
+pub struct Existing {
+    pub has_config: bool,
+    /// GUIDs of the site's episodes, with their files.
+    pub guids: HashMap<String, String>,
+    /// Slugs and file names already taken in episodes/.
+    pub slugs: HashSet<String>,
+    pub files: HashSet<String>,
+    pub lock: Lock,
+}
+
+impl Existing {
+    pub fn read(dir: &Path) -> Result<Existing, Diagnostics> {
+        let mut ex = Existing {
+            lock: Lock::new(),
+            ..Existing::default()
+        };
+        if !dir.exists() {
+            return Ok(ex);
+        }
+        if !dir.is_dir() {
+            return Err(one(Diagnostic::error(
+                "not a folder: give the site folder to import into",
+            )
+            .at(dir)));
+        }
+        ex.has_config = dir.join(crate::config::CONFIG_FILE).exists();
+        ex.lock = Lock::load(dir).map_err(one)?;
+        let mut diags = Diagnostics::new();
+        for path in crate::content::markdown_files(dir, "episodes", &mut diags) {
+            let file = crate::content::rel(dir, &path);
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            ex.slugs.insert(crate::slug::slugify(undated(&stem)));
+            ex.files.insert(file.clone());
+            // An existing episode that cannot be read is left to `onair build` to report;
+            // only its GUID matters here.
+            let Ok(text) = crate::content::read_text(&path, &file) else {
+                continue;
+            };
+            let Ok(split) = crate::frontmatter::split(&text) else {
+                continue;
+            };
+            if let Ok(front) = crate::frontmatter::parse::<EpisodeFrontMatter>(
+                split.yaml,
+                Path::new(&file),
+                split.yaml_line,
+            ) {
+                if let Some(slug) = &front.slug {
+                    ex.slugs.insert(slug.clone());
+                }
+                if let Some(g) = front.guid {
+                    ex.guids.insert(g.trim().to_string(), file.clone());
+                }
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(ex)
+    }
+}
+
+fn undated(stem: &str) -> &str {
+    let b = stem.as_bytes();
+    if b.len() > 11
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[..10].iter().filter(|c| c.is_ascii_digit()).count() == 8
+    {
+        &stem[11..]
+    } else {
+        stem
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PlannedEpisode {
+    /// Site-relative file name: `episodes/2015-07-29-aws-deployments.md`.
+    pub file: String,
+    pub content: String,
+    pub guid: String,
+    pub audio_url: String,
+    /// Chapters/transcript to download into the site with `--download`: (url, site path).
+    pub downloads: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// site.yaml's text, None when the folder already has one.
+    pub config: Option<String>,
+    pub episodes: Vec<PlannedEpisode>,
+    /// The lock to write: the existing one plus the imported audio facts.
+    pub lock: Lock,
+    pub lock_changed: bool,
+    pub already_present: Vec<String>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+pub fn plan(
+    feed: &Feed,
+    label: &Path,
+    feed_url: Option<&str>,
+    existing: &Existing,
+    opts: &ImportOptions,
+) -> Result<Plan, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let mut plan = Plan {
+        lock: existing.lock.clone(),
+        ..Plan::default()
+    };
+    let c = &feed.channel;
+    // Relative links resolve against the show's website, else the feed's own URL.
+    let base: Option<String> = c
+        .link
+        .as_deref()
+        .filter(|l| super::fetch::is_url(l))
+        .map(str::to_string)
+        .or_else(|| feed_url.map(str::to_string))
+        .or_else(|| c.self_url.clone().filter(|u| super::fetch::is_url(u)));
+    let absolute = |link: &str| match &base {
+        Some(b) => notes::resolve_url(b, link),
+        None => link.to_string(),
+    };
+
+    if feed.items.is_empty() {
+        diags.push(
+            Diagnostic::error("the feed has no <item> elements: there are no episodes to import")
+                .at(label),
+        );
+        return Err(diags);
+    }
+
+    let warn_at = |line: usize, msg: String| Diagnostic::warning(msg).at(label).line(line);
+    for (name, line) in &c.dropped {
+        plan.warnings.push(warn_at(
+            *line,
+            format!("channel: <{name}> is not carried over (onair has no setting for it)"),
+        ));
+    }
+    if existing.has_config {
+        plan.warnings.push(
+            Diagnostic::warning(
+                "site.yaml exists: the show's settings from the feed are not applied (only its episodes are added)",
+            )
+            .at(label),
+        );
+    } else {
+        plan.config = Some(site_yaml(feed, label, base.as_deref(), &mut plan.warnings));
+    }
+
+    let mut guids: HashMap<String, usize> = HashMap::new();
+    let mut urls: HashMap<String, usize> = HashMap::new();
+    let mut slugs = existing.slugs.clone();
+    let mut files = existing.files.clone();
+    for item in &feed.items {
+        let err = |msg: String| {
+            Diagnostic::error(msg)
+                .at(label)
+                .line_col(item.line, item.col)
+        };
+        let warn = |msg: String| {
+            Diagnostic::warning(format!("{}: {msg}", item.label()))
+                .at(label)
+                .line_col(item.line, item.col)
+        };
+        let Some(enclosure) = &item.enclosure else {
+            diags.push(err(format!(
+                "{} has no <enclosure>: onair publishes episodes with audio; add the audio to the old feed or remove the item",
+                item.label()
+            )));
+            continue;
+        };
+        if enclosure.url.is_empty() {
+            diags.push(err(format!("{}: the <enclosure> has no url", item.label())));
+            continue;
+        }
+        let audio_url = absolute(&enclosure.url);
+        if !super::fetch::is_url(&audio_url) {
+            diags.push(err(format!(
+                "{}: the enclosure URL `{}` is relative and the feed gives no address to resolve it against",
+                item.label(),
+                enclosure.url
+            )));
+            continue;
+        }
+        if audio_url != enclosure.url {
+            plan.warnings.push(warn(format!(
+                "the relative enclosure URL `{}` is published as `{audio_url}`",
+                enclosure.url
+            )));
+        }
+        let guid = match &item.guid {
+            Some(g) => g.clone(),
+            None => {
+                plan.warnings.push(warn(format!(
+                    "has no <guid>; apps identified it by its enclosure URL, which becomes its guid: {audio_url}"
+                )));
+                audio_url.clone()
+            }
+        };
+        if let Some(first) = guids.get(&guid) {
+            diags.push(err(format!(
+                "{} has the same guid `{guid}` as the item at line {first}: apps would see one episode; give one of them its own guid in the old feed first",
+                item.label()
+            )));
+            continue;
+        }
+        guids.insert(guid.clone(), item.line);
+        if let Some(first) = urls.get(&audio_url) {
+            diags.push(err(format!(
+                "{} has the same enclosure URL as the item at line {first}: each episode needs its own audio file",
+                item.label()
+            )));
+            continue;
+        }
+        urls.insert(audio_url.clone(), item.line);
+        if let Some(file) = existing.guids.get(&guid) {
+            plan.already_present.push(format!(
+                "{} (guid {guid}) is already in {file}",
+                item.label()
+            ));
+            continue;
+        }
+        let Some(date_text) = &item.pub_date else {
+            diags.push(err(format!(
+                "{} has no <pubDate>: apps order episodes by it; add one to the old feed",
+                item.label()
+            )));
+            continue;
+        };
+        let Some(date) = feed::parse_pub_date(date_text) else {
+            diags.push(err(format!(
+                "{}: <pubDate>{date_text}</pubDate> is not an RFC 2822 date such as `Wed, 29 Jul 2015 15:00:00 -0400`",
+                item.label()
+            )));
+            continue;
+        };
+        let body_html = item
+            .content_encoded
+            .as_deref()
+            .or(item.description.as_deref())
+            .or(item.summary.as_deref())
+            .unwrap_or("");
+        let item_base = item
+            .link
+            .as_deref()
+            .map(&absolute)
+            .filter(|l| super::fetch::is_url(l))
+            .or_else(|| base.clone());
+        let body = notes::to_markdown(body_html, item_base.as_deref());
+        let title = match &item.title {
+            Some(t) => t.clone(),
+            None => {
+                let plain = notes::to_plain(body_html);
+                let t: String = plain.chars().take(80).collect();
+                if t.is_empty() {
+                    diags.push(err("an item without <title> and without notes: give it a title in the old feed".to_string()));
+                    continue;
+                }
+                plan.warnings.push(warn(format!(
+                    "has no <title>; its notes begin the title: {t}"
+                )));
+                t
+            }
+        };
+
+        // Facts for the lock: the feed's length and duration, or a probe of what is missing.
+        let format = enclosure
+            .mime
+            .as_deref()
+            .and_then(format_of_mime)
+            .or_else(|| AudioFormat::from_extension(&audio_url));
+        let duration = item.duration.as_deref().and_then(feed::parse_duration);
+        if let Some(d) = &item.duration
+            && duration.is_none()
+        {
+            plan.warnings.push(warn(format!(
+                "itunes:duration `{d}` is not a duration; the audio's own is used"
+            )));
+        }
+        if let Some(t) = &enclosure.length_text {
+            plan.warnings.push(warn(format!(
+                "enclosure length `{t}` is not a byte count; the audio's own is used"
+            )));
+        }
+        let length = enclosure.length.filter(|l| *l > 0);
+        let facts = match (format, length, duration) {
+            (Some(format), Some(size), Some(duration)) => {
+                Some(imported_facts(format, size, duration))
+            }
+            _ if plan.lock.audio.contains_key(&audio_url) => None,
+            _ if opts.allow_network => match crate::audio::remote::probe_url(&audio_url) {
+                Ok(p) => {
+                    let mut f = p.facts;
+                    // The feed's numbers win: apps already hold them.
+                    if let Some(l) = length {
+                        f.size = l;
+                    }
+                    if let Some(d) = duration {
+                        f.duration = d;
+                    }
+                    let missing = [
+                        length.is_none().then_some("length"),
+                        duration.is_none().then_some("duration"),
+                    ];
+                    let missing: Vec<&str> = missing.into_iter().flatten().collect();
+                    if !missing.is_empty() {
+                        plan.warnings.push(warn(format!(
+                            "the feed gives no {}: probed from the audio ({} bytes, {:.0} s)",
+                            missing.join(" or "),
+                            f.size,
+                            f.duration
+                        )));
+                    }
+                    Some(f)
+                }
+                Err(e) => {
+                    plan.warnings.push(warn(format!(
+                        "the feed gives no usable length, duration or audio type, and probing the audio failed ({e}); run `onair probe --lock {audio_url}` in the site before building"
+                    )));
+                    None
+                }
+            },
+            _ => {
+                plan.warnings.push(warn(format!(
+                    "the feed gives no usable length, duration or audio type; run `onair probe --lock {audio_url}` in the site before building"
+                )));
+                None
+            }
+        };
+        if let Some(mime) = &enclosure.mime
+            && format_of_mime(mime).is_none()
+        {
+            plan.warnings.push(warn(format!(
+                "enclosure type `{mime}` is not an audio type onair publishes; it is published as {}",
+                facts.as_ref().map_or("the probed type", |f| f.format.mime())
+            )));
+        }
+        if let Some(f) = facts
+            && !plan.lock.audio.contains_key(&audio_url)
+        {
+            plan.lock.audio.insert(
+                audio_url.clone(),
+                LockedAudio {
+                    mtime_ns: None,
+                    blake3: None,
+                    facts: f,
+                },
+            );
+            plan.lock_changed = true;
+        }
+
+        // File name: date + title, unique in the site.
+        let day = date.strftime("%Y-%m-%d").to_string();
+        let mut slug = short_slug(&title);
+        if slug.is_empty() {
+            slug = match &item.episode {
+                Some(n) => format!("episode-{}", crate::slug::slugify(n)),
+                None => "episode".to_string(),
+            };
+        }
+        let mut unique = slug.clone();
+        let mut n = 2;
+        while slugs.contains(&unique) || files.contains(&format!("episodes/{day}-{unique}.md")) {
+            unique = format!("{slug}-{n}");
+            n += 1;
+        }
+        slugs.insert(unique.clone());
+        let file = format!("episodes/{day}-{unique}.md");
+        files.insert(file.clone());
+
+        let mut fm = String::from("---\n");
+        let mut line = |k: &str, v: String| {
+            fm.push_str(k);
+            fm.push_str(": ");
+            fm.push_str(&v);
+            fm.push('\n');
+        };
+        line("title", scalar(&title));
+        line(
+            "date",
+            scalar(&date.strftime("%Y-%m-%d %H:%M:%S %z").to_string()),
+        );
+        line("guid", scalar(&guid));
+        line("audio", scalar(&audio_url));
+        for (key, value) in [("episode", &item.episode), ("season", &item.season)] {
+            if let Some(v) = value {
+                match v.trim().parse::<u32>() {
+                    Ok(n) if n > 0 => line(key, n.to_string()),
+                    _ => plan.warnings.push(warn(format!(
+                        "itunes:{key} `{v}` is not a positive whole number; not carried over"
+                    ))),
+                }
+            }
+        }
+        match item.episode_type.as_deref() {
+            None | Some("full") => {}
+            Some(t @ ("trailer" | "bonus")) => line("type", t.to_string()),
+            Some(other) => plan.warnings.push(warn(format!(
+                "itunes:episodeType `{other}` is not full, trailer or bonus; published as full"
+            ))),
+        }
+        if let Some(summary) = summary_of(item, body_html) {
+            line("summary", scalar(&summary));
+        }
+        if let Some(e) = item.explicit {
+            line("explicit", e.to_string());
+        }
+        if let Some(img) = &item.image {
+            line("image", scalar(&absolute(img)));
+        }
+        if !item.keywords.is_empty() {
+            line("tags", flow_list(&item.keywords));
+        }
+        let mut downloads = Vec::new();
+        if let Some(ch) = &item.chapters {
+            let url = absolute(&ch.url);
+            if opts.download {
+                let path = format!("chapters/{day}-{unique}.json");
+                downloads.push((url, path.clone()));
+                line("chapters", scalar(&path));
+            } else {
+                line("chapters", scalar(&url));
+            }
+        }
+        if let Some((first, rest)) = best_transcript(&item.transcripts) {
+            let url = absolute(&first.url);
+            if opts.download {
+                let ext = transcript_ext(first);
+                let path = format!("transcripts/{day}-{unique}.{ext}");
+                downloads.push((url, path.clone()));
+                line("transcript", scalar(&path));
+            } else {
+                line("transcript", scalar(&url));
+            }
+            for t in rest {
+                plan.warnings.push(warn(format!(
+                    "a second podcast:transcript ({}) is not carried over: onair publishes one transcript per episode, in VTT and SRT",
+                    t.url
+                )));
+            }
+        }
+        if !item.people.is_empty() {
+            fm.push_str("people:\n");
+            for p in &item.people {
+                let mut pairs: Vec<(&str, &str)> = vec![("name", p.name.as_str())];
+                for (k, v) in [
+                    ("role", &p.role),
+                    ("group", &p.group),
+                    ("href", &p.href),
+                    ("img", &p.img),
+                ] {
+                    if let Some(v) = v {
+                        pairs.push((k, v.as_str()));
+                    }
+                }
+                fm.push_str("  - ");
+                fm.push_str(&flow_map(&pairs));
+                fm.push('\n');
+            }
+        }
+        for (name, line) in &item.dropped {
+            plan.warnings.push(
+                Diagnostic::warning(format!(
+                    "{}: <{name}> is not carried over (onair has no place for it)",
+                    item.label()
+                ))
+                .at(label)
+                .line(*line),
+            );
+        }
+        fm.push_str("---\n");
+        if !body.is_empty() {
+            fm.push('\n');
+            fm.push_str(&body);
+        }
+        plan.episodes.push(PlannedEpisode {
+            file,
+            content: fm,
+            guid,
+            audio_url,
+            downloads,
+        });
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(plan)
+}
+
+fn imported_facts(format: AudioFormat, size: u64, duration: f64) -> AudioFacts {
+    AudioFacts {
+        format,
+        size,
+        duration,
+        codec: String::new(),
+        sample_rate: 0,
+        channels: 0,
+        bitrate: (size as f64 * 8.0 / duration) as u32,
+        method: "imported feed".to_string(),
+    }
+}
+
+/// Enclosure MIME types as hosts write them.
+fn format_of_mime(mime: &str) -> Option<AudioFormat> {
+    let m = mime.split(';').next().unwrap_or("").trim();
+    match m {
+        "audio/mpeg" | "audio/mp3" | "audio/mpeg3" | "audio/x-mp3" | "audio/x-mpeg" => {
+            Some(AudioFormat::Mp3)
+        }
+        "audio/x-m4a" | "audio/m4a" | "audio/mp4" | "audio/aac" | "audio/x-aac"
+        | "audio/mp4a-latm" => Some(AudioFormat::M4a),
+        "audio/ogg" | "audio/vorbis" | "audio/x-ogg" => Some(AudioFormat::Vorbis),
+        "audio/opus" => Some(AudioFormat::Opus),
+        "audio/flac" | "audio/x-flac" => Some(AudioFormat::Flac),
+        "audio/wav" | "audio/x-wav" | "audio/wave" => Some(AudioFormat::Wav),
+        _ => None,
+    }
+}
+
+/// A slug of at most 60 characters, cut at a word boundary.
+fn short_slug(title: &str) -> String {
+    let full = crate::slug::slugify(title);
+    if full.len() <= 60 {
+        return full;
+    }
+    let cut = full[..60].rfind('-').unwrap_or(60);
+    full[..cut].to_string()
+}
+
+/// A short plain summary, when the feed has one distinct from the notes.
+fn summary_of(item: &Item, body_html: &str) -> Option<String> {
+    let notes_text = notes::to_plain(body_html);
+    let candidates = [
+        item.subtitle.as_deref(),
+        // A short description beside full content:encoded notes is the summary.
+        item.content_encoded
+            .as_ref()
+            .and(item.description.as_deref()),
+        item.summary.as_deref(),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .map(notes::to_plain)
+        .find(|s| !s.is_empty() && *s != notes_text && s.len() <= 4000)
+}
+
+/// SRT or VTT first (what onair reads best), then JSON, then anything.
+fn best_transcript(list: &[feed::Linked]) -> Option<(&feed::Linked, Vec<&feed::Linked>)> {
+    let rank = |t: &feed::Linked| match transcript_ext(t) {
+        "vtt" | "srt" => 0,
+        "json" => 1,
+        _ => 2,
+    };
+    let best = list.iter().min_by_key(|t| rank(t))?;
+    let rest = list.iter().filter(|t| !std::ptr::eq(*t, best)).collect();
+    Some((best, rest))
+}
+
+fn transcript_ext(t: &feed::Linked) -> &'static str {
+    let mime = t.mime.as_deref().unwrap_or("").to_ascii_lowercase();
+    let url = t.url.to_ascii_lowercase();
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    if mime.contains("vtt") || path.ends_with(".vtt") {
+        "vtt"
+    } else if mime.contains("srt") || mime.contains("subrip") || path.ends_with(".srt") {
+        "srt"
+    } else if mime.contains("json") || path.ends_with(".json") {
+        "json"
+    } else if mime.contains("html") || path.ends_with(".html") {
+        "html"
+    } else {
+        "txt"
+    }
+}
+
+/// site.yaml from the channel. What onair requires but the feed lacks is a warning.
+fn site_yaml(
+    feed: &Feed,
+    label: &Path,
+    base: Option<&str>,
+    warnings: &mut Vec<Diagnostic>,
+) -> String {
+    let c = &feed.channel;
+    let mut out = String::from("# Imported from ");
+    out.push_str(&label.display().to_string());
+    out.push_str(" by `onair import`.\n");
+    let missing = |warnings: &mut Vec<Diagnostic>, what: &str, why: &str| {
+        warnings.push(Diagnostic::warning(format!("the feed has no {what}: {why}")).at(label));
+    };
+    let kv = |out: &mut String, k: &str, v: String| {
+        out.push_str(k);
+        out.push_str(": ");
+        out.push_str(&v);
+        out.push('\n');
+    };
+    let title = c.title.clone().unwrap_or_default();
+    if title.is_empty() {
+        missing(
+            warnings,
+            "<title>",
+            "add `title:` to site.yaml before building",
+        );
+    } else {
+        kv(&mut out, "title", scalar(&title));
+    }
+    match &c.description {
+        Some(d) => kv(&mut out, "description", scalar(&notes::to_plain(d))),
+        None => missing(
+            warnings,
+            "<description>",
+            "add `description:` to site.yaml before building",
+        ),
+    }
+    match base.filter(|b| super::fetch::is_url(b)) {
+        Some(url) => kv(&mut out, "url", scalar(url.trim_end_matches('/'))),
+        None => missing(
+            warnings,
+            "<link>",
+            "add `url:` (where the new site will live) to site.yaml before building",
+        ),
+    }
+    let language = c
+        .language
+        .as_deref()
+        .map(|l| l.trim().replace('_', "-").to_ascii_lowercase())
+        .unwrap_or_default();
+    if !language.is_empty() {
+        kv(&mut out, "language", scalar(&language));
+    }
+    let author = c.author.clone().or_else(|| c.owner_name.clone());
+    match author {
+        Some(a) => kv(&mut out, "author", scalar(&a)),
+        None => missing(
+            warnings,
+            "<itunes:author>",
+            "add `author:` to site.yaml before building",
+        ),
+    }
+    match (&c.owner_name, &c.owner_email) {
+        (Some(n), Some(e)) => kv(&mut out, "owner", flow_map(&[("name", n), ("email", e)])),
+        (None, Some(e)) => kv(
+            &mut out,
+            "owner",
+            flow_map(&[
+                ("name", c.author.as_deref().unwrap_or(&title)),
+                ("email", e),
+            ]),
+        ),
+        _ => {}
+    }
+    match &c.image {
+        Some(img) => kv(
+            &mut out,
+            "image",
+            scalar(&base.map_or(img.clone(), |b| notes::resolve_url(b, img))),
+        ),
+        None => missing(
+            warnings,
+            "artwork (<itunes:image>)",
+            "add `image:` to site.yaml before building (Apple requires it)",
+        ),
+    }
+    if c.categories.is_empty() {
+        missing(
+            warnings,
+            "<itunes:category>",
+            "add `categories:` to site.yaml before building",
+        );
+    } else {
+        kv(&mut out, "categories", flow_list(&c.categories));
+    }
+    if let Some(e) = c.explicit {
+        kv(&mut out, "explicit", e.to_string());
+    }
+    match c.show_type.as_deref() {
+        Some("serial") => kv(&mut out, "type", "serial".into()),
+        Some("episodic") | None => {}
+        Some(other) => warnings.push(
+            Diagnostic::warning(format!(
+                "itunes:type `{other}` is not episodic or serial; not carried over"
+            ))
+            .at(label),
+        ),
+    }
+    if let Some(copy) = &c.copyright {
+        kv(&mut out, "copyright", scalar(copy));
+    }
+    if let Some(locked) = c.locked {
+        kv(&mut out, "locked", locked.to_string());
+    }
+    if !c.funding.is_empty() {
+        out.push_str("funding:\n");
+        for (url, text) in &c.funding {
+            out.push_str("  - ");
+            out.push_str(&flow_map(&[("url", url), ("text", text)]));
+            out.push('\n');
+        }
+    }
+    if let Some(m) = &c.medium {
+        kv(&mut out, "medium", scalar(m));
+    }
+    if let Some(g) = &c.podcast_guid {
+        kv(&mut out, "podcast_guid", scalar(g));
+    }
+    if let Some(url) = &c.new_feed_url {
+        warnings.push(
+            Diagnostic::warning(format!(
+                "the feed already names a new feed URL ({url}): is this the show's current feed?"
+            ))
+            .at(label),
+        );
+    }
+    out
+}

@@ -1,0 +1,162 @@
+//! Writing a plan: every file is first written into a staging folder, then moved into the
+//! site without ever replacing a file (a hard link fails when the name is taken). A failure
+//! at any point removes what this import had put in place, so nothing is half-written.
+
+use std::path::{Path, PathBuf};
+
+use super::plan::Plan;
+use super::{ImportReport, one};
+use crate::diag::{Diagnostic, Diagnostics};
+
+pub fn write(plan: &Plan, dir: &Path) -> Result<ImportReport, Diagnostics> {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    if let Some(cfg) = &plan.config {
+        files.push((
+            crate::config::CONFIG_FILE.to_string(),
+            cfg.clone().into_bytes(),
+        ));
+    }
+    for ep in &plan.episodes {
+        files.push((ep.file.clone(), ep.content.clone().into_bytes()));
+    }
+    // Downloads happen before anything is written: a failed one fails the import.
+    let mut diags = Diagnostics::new();
+    for ep in &plan.episodes {
+        for (url, path) in &ep.downloads {
+            match super::fetch::get(url, 64 * 1024 * 1024) {
+                Ok((bytes, _)) => files.push((path.clone(), bytes)),
+                Err(e) => diags
+                    .push(Diagnostic::error(format!("cannot download {url}: {e}")).at(&ep.file)),
+            }
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    for (name, _) in &files {
+        if dir.join(name).exists() {
+            return Err(one(Diagnostic::error(
+                "already exists: onair import never overwrites a file; move it away or import into another folder",
+            )
+            .at(dir.join(name))));
+        }
+    }
+    let report = ImportReport {
+        written: files.iter().map(|(n, _)| n.clone()).collect(),
+        already_present: plan.already_present.clone(),
+        warnings: plan.warnings.clone(),
+    };
+    let fail = |what: &str, path: &Path, e: std::io::Error| {
+        one(Diagnostic::error(format!("cannot {what}: {e}")).at(path))
+    };
+
+    if !dir.exists() {
+        // A new site: stage it whole beside its final place, then one rename.
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| fail("create the folder", &parent, e))?;
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "site".into());
+        let staging = parent.join(format!(".{name}.import-{}", std::process::id()));
+        let result = stage(&staging, &files, plan).and_then(|()| {
+            std::fs::rename(&staging, dir).map_err(|e| fail("create the site", dir, e))
+        });
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&staging);
+        }
+        return result.map(|()| report);
+    }
+
+    let onair_dir = dir.join(".onair");
+    let staging = onair_dir.join(format!("import-{}", std::process::id()));
+    let created_onair = !onair_dir.exists();
+    let result = stage(&staging, &files, plan).and_then(|()| move_in(&staging, dir, &files, plan));
+    let _ = std::fs::remove_dir_all(&staging);
+    if created_onair {
+        let _ = std::fs::remove_dir(&onair_dir);
+    }
+    result.map(|()| report)
+}
+
+fn stage(staging: &Path, files: &[(String, Vec<u8>)], plan: &Plan) -> Result<(), Diagnostics> {
+    if staging.exists() {
+        std::fs::remove_dir_all(staging)
+            .map_err(|e| one(Diagnostic::error(format!("cannot clear: {e}")).at(staging)))?;
+    }
+    for (name, bytes) in files {
+        let path = staging.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| one(Diagnostic::error(format!("cannot create: {e}")).at(parent)))?;
+        }
+        std::fs::write(&path, bytes)
+            .map_err(|e| one(Diagnostic::error(format!("cannot write: {e}")).at(&path)))?;
+    }
+    if plan.lock_changed || plan.config.is_some() {
+        std::fs::create_dir_all(staging)
+            .map_err(|e| one(Diagnostic::error(format!("cannot create: {e}")).at(staging)))?;
+        std::fs::write(staging.join(crate::lock::LOCK_FILE), plan.lock.to_json()).map_err(|e| {
+            one(Diagnostic::error(format!("cannot write the lock file: {e}")).at(staging))
+        })?;
+    }
+    Ok(())
+}
+
+/// Links each staged file into the site (failing, not replacing, when a name is taken), then
+/// replaces the lock atomically. On failure the files linked so far are removed again.
+fn move_in(
+    staging: &Path,
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+    plan: &Plan,
+) -> Result<(), Diagnostics> {
+    let mut placed: Vec<PathBuf> = Vec::new();
+    let mut made_dirs: Vec<PathBuf> = Vec::new();
+    let undo = |placed: &[PathBuf], made_dirs: &[PathBuf]| {
+        for p in placed {
+            let _ = std::fs::remove_file(p);
+        }
+        for d in made_dirs.iter().rev() {
+            let _ = std::fs::remove_dir(d);
+        }
+    };
+    for (name, _) in files {
+        let dest = dir.join(name);
+        if let Some(parent) = dest.parent()
+            && !parent.exists()
+        {
+            if let Err(e) = std::fs::create_dir_all(parent) {
+                undo(&placed, &made_dirs);
+                return Err(one(
+                    Diagnostic::error(format!("cannot create: {e}")).at(parent)
+                ));
+            }
+            made_dirs.push(parent.to_path_buf());
+        }
+        if let Err(e) = std::fs::hard_link(staging.join(name), &dest) {
+            undo(&placed, &made_dirs);
+            let msg = if e.kind() == std::io::ErrorKind::AlreadyExists {
+                "already exists: onair import never overwrites a file".to_string()
+            } else {
+                format!("cannot write: {e}")
+            };
+            return Err(one(Diagnostic::error(msg).at(&dest)));
+        }
+        placed.push(dest);
+    }
+    if plan.lock_changed {
+        let lock_path = dir.join(crate::lock::LOCK_FILE);
+        if let Err(e) = crate::fsutil::write_atomic(&lock_path, plan.lock.to_json().as_bytes()) {
+            undo(&placed, &made_dirs);
+            return Err(one(Diagnostic::error(format!(
+                "cannot write the lock file: {e}"
+            ))
+            .at(&lock_path)));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,613 @@
+//! `onair import`: feeds in the styles of real hosts become sites whose built feed keeps every
+//! GUID, enclosure URL, date, duration and length; bad feeds fail clearly with nothing written.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use onair::build::{BuildOptions, build_site};
+use onair::import::feed;
+use onair::import::{ImportOptions, import};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(name)
+}
+
+fn options(feed: &str, dir: &Path) -> ImportOptions {
+    ImportOptions {
+        feed: feed.to_string(),
+        dir: dir.to_path_buf(),
+        download: false,
+        allow_network: false,
+    }
+}
+
+/// What an app remembers of each episode, keyed by GUID.
+#[derive(Debug, PartialEq)]
+struct Remembered {
+    url: String,
+    length: Option<u64>,
+    /// Seconds since the epoch: the same instant whatever offset it is written with.
+    date: i64,
+    duration: Option<u64>,
+}
+
+fn remembered(xml: &str) -> BTreeMap<String, Remembered> {
+    let parsed = feed::parse(xml).expect("a feed");
+    let mut out = BTreeMap::new();
+    for item in parsed.items {
+        let enc = item.enclosure.expect("an enclosure");
+        let guid = item.guid.clone().unwrap_or_else(|| enc.url.clone());
+        let date = feed::parse_pub_date(item.pub_date.as_deref().unwrap())
+            .unwrap()
+            .timestamp()
+            .as_second();
+        let old = out.insert(
+            guid,
+            Remembered {
+                url: enc.url,
+                length: enc.length,
+                date,
+                duration: item
+                    .duration
+                    .as_deref()
+                    .and_then(feed::parse_duration)
+                    .map(|d| d.round() as u64),
+            },
+        );
+        assert!(old.is_none(), "duplicate guid in {xml:.200}");
+    }
+    out
+}
+
+fn build(dir: &Path) -> String {
+    let built = build_site(&BuildOptions {
+        root: dir.to_path_buf(),
+        allow_network: false,
+        ..BuildOptions::default()
+    })
+    .unwrap_or_else(|d| {
+        panic!(
+            "build failed:\n{}",
+            d.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    let bytes = built.output.bytes("feed.xml").expect("a feed");
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// Import, build, and compare what apps remember.
+fn round_trip(feed_arg: &str, original: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let report = import(&options(feed_arg, &site)).unwrap_or_else(|d| {
+        panic!(
+            "import failed:\n{}",
+            d.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    assert!(!report.written.is_empty());
+    let new_feed = build(&site);
+    let before = remembered(original);
+    let after = remembered(&new_feed);
+    assert_eq!(before.len(), after.len(), "episode count");
+    for (guid, old) in &before {
+        let new = after
+            .get(guid)
+            .unwrap_or_else(|| panic!("guid {guid} vanished"));
+        assert_eq!(new.url, old.url, "enclosure URL of {guid}");
+        assert_eq!(new.date, old.date, "date of {guid}");
+        if old.length.is_some_and(|l| l > 0) {
+            assert_eq!(new.length, old.length, "length of {guid}");
+        }
+        if old.duration.is_some() {
+            assert_eq!(new.duration, old.duration, "duration of {guid}");
+        }
+    }
+    tmp
+}
+
+#[test]
+fn host_style_feeds_round_trip() {
+    for name in [
+        "hosted-cdata.xml",
+        "wordpress-entities.xml",
+        "podcasting20.xml",
+    ] {
+        let path = fixture(name);
+        let original = std::fs::read_to_string(&path).unwrap();
+        round_trip(path.to_str().unwrap(), &original);
+    }
+}
+
+fn read_episode(site: &Path, name_part: &str) -> String {
+    let dir = site.join("episodes");
+    let entry = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().contains(name_part))
+        .unwrap_or_else(|| panic!("no episode file with {name_part}"));
+    std::fs::read_to_string(entry.path()).unwrap()
+}
+
+#[test]
+fn episode_files_carry_everything_the_feed_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("s");
+    let report = import(&options(
+        fixture("podcasting20.xml").to_str().unwrap(),
+        &site,
+    ))
+    .unwrap();
+    let ep = read_episode(&site, "2024-11-14-burnout-and-bus-factors");
+    for expected in [
+        "title: Burnout and Bus Factors\n",
+        "date: 2024-11-14 17:00:00 +0100\n",
+        "guid: d1a2b3c4-e5f6-4711-8899-aabbccddeeff\n",
+        "audio: https://media.osh.example.net/ep/31.mp3\n",
+        "episode: 31\n",
+        "chapters: https://osh.example.net/ep/31/chapters.json\n",
+        "transcript: https://osh.example.net/ep/31/transcript.vtt\n",
+        "  - { name: Ana Ruiz, role: guest, href: https://example.com/ana }\n",
+        "  - { name: Sam Lee, role: host }\n",
+        "With [Ana Ruiz](https://example.com/ana).",
+        "[00:05:00] Welcome  \n[00:12:30] The bus factor\n",
+    ] {
+        assert!(ep.contains(expected), "missing {expected:?} in\n{ep}");
+    }
+    // A relative chapters link resolves against the show's website.
+    let ep30 = read_episode(&site, "licenses-without-tears");
+    assert!(
+        ep30.contains("chapters: https://osh.example.net/chapters/30.json\n"),
+        "{ep30}"
+    );
+    let config = std::fs::read_to_string(site.join("site.yaml")).unwrap();
+    for expected in [
+        "title: Open Source Hour\n",
+        "podcast_guid: 3e5f0d2a-6c1b-5b8e-9a7d-2f4c1e0b9a88\n",
+        "locked: true\n",
+        "explicit: true\n",
+        "  - { url: https://osh.example.net/support, text: Support the show }\n",
+        "owner: { name: Sam Lee, email: sam@osh.example.net }\n",
+    ] {
+        assert!(
+            config.contains(expected),
+            "missing {expected:?} in\n{config}"
+        );
+    }
+    // What has no place in onair is listed, item by item, with its line.
+    let warnings: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
+    let has = |s: &str| warnings.iter().any(|w| w.contains(s));
+    assert!(
+        has(
+            "podcasting20.xml:36: warning: \"Burnout and Bus Factors\": <podcast:soundbite> is not carried over"
+        ),
+        "{warnings:#?}"
+    );
+    assert!(
+        has("<podcast:location> is not carried over"),
+        "{warnings:#?}"
+    );
+    assert!(
+        has("a second podcast:transcript (https://osh.example.net/ep/31/transcript.html)"),
+        "{warnings:#?}"
+    );
+    // The show keeps its podcast:guid in the new feed.
+    let new_feed = build(&site);
+    assert!(new_feed.contains("<podcast:guid>3e5f0d2a-6c1b-5b8e-9a7d-2f4c1e0b9a88</podcast:guid>"));
+}
+
+#[test]
+fn notes_become_clean_markdown() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("s");
+    import(&options(
+        fixture("wordpress-entities.xml").to_str().unwrap(),
+        &site,
+    ))
+    .unwrap();
+    let ep = read_episode(&site, "tomatoes-don-t-overwater-them");
+    for expected in [
+        "title: \"Tomatoes: Don’t Overwater Them!\"\n",
+        "date: 2024-11-02 09:00:00 +0000\n",
+        "guid: https://gardenshed.example/?p=412\n",
+        "summary: Tomatoes and the art of doing less.\n",
+        "This week: **tomatoes** & the art of doing less.",
+        "1. [Our compost episode](https://gardenshed.example/2024/10/compost/)",
+        "2. [The seed list](https://gardenshed.example/2024/11/tomatoes/seed-list.pdf)",
+        "It’s 100 % organic — promise.",
+    ] {
+        assert!(ep.contains(expected), "missing {expected:?} in\n{ep}");
+    }
+    let ep = read_episode(&site, "compost-honestly");
+    assert!(
+        ep.contains("03:10 – What goes in  \n12:45 – What stays out\n"),
+        "{ep}"
+    );
+    let ep = {
+        let tmp2 = tempfile::tempdir().unwrap();
+        let s2 = tmp2.path().join("s");
+        import(&options(fixture("hosted-cdata.xml").to_str().unwrap(), &s2)).unwrap();
+        read_episode(&s2, "the-baker-at-3-am")
+    };
+    for expected in [
+        "### Chapters\n\n- 00:00 - Cold open\n- 02:44 - Why 3 AM?\n- 1:02:03 - The last loaf\n",
+        "**twenty years**",
+        "*sourdough*",
+        "[the perfect crust](https://example.org/bread)",
+        "season: 2\n",
+        "image: https://assets.hostco.example/art/ep12.jpg\n",
+        "tags: [bakery, sourdough]\n",
+    ] {
+        assert!(ep.contains(expected), "missing {expected:?} in\n{ep}");
+    }
+}
+
+/// A 1,000-item feed, written the way a long-running show's host writes it.
+fn big_feed(items: usize) -> String {
+    let mut xml = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel>
+<title>The Long Run</title>
+<link>https://longrun.example.com</link>
+<description>Twenty years of weekly episodes.</description>
+<language>en</language>
+<itunes:author>Long Run Media</itunes:author>
+<itunes:image href="https://longrun.example.com/cover.jpg"/>
+<itunes:category text="News"><itunes:category text="Daily News"/></itunes:category>
+"#,
+    );
+    let start = jiff::Timestamp::from_second(1_000_000_000).unwrap();
+    for i in 0..items {
+        let n = items - i;
+        let date = start
+            .checked_add(jiff::SignedDuration::from_hours(24 * 7 * n as i64))
+            .unwrap()
+            .to_zoned_datetime(jiff::tz::TimeZone::fixed(
+                jiff::tz::Offset::from_hours((n % 5) as i8 - 2).unwrap(),
+            ));
+        let duration = 600 + (n * 37) % 5000;
+        // Alternate the ways hosts write durations.
+        let written = if n.is_multiple_of(2) {
+            duration.to_string()
+        } else {
+            format!(
+                "{}:{:02}:{:02}",
+                duration / 3600,
+                duration / 60 % 60,
+                duration % 60
+            )
+        };
+        // Some titles repeat, so file names must be made unique.
+        let title = if n.is_multiple_of(10) {
+            "Listener Mail".to_string()
+        } else {
+            format!("Episode {n}: Running &amp; Rest")
+        };
+        xml.push_str(&format!(
+            "<item><title>{title}</title><guid isPermaLink=\"false\">longrun-{n}</guid><pubDate>{}</pubDate>\
+             <enclosure url=\"https://cdn.longrun.example.com/ep{n}.mp3\" length=\"{}\" type=\"audio/mpeg\"/>\
+             <itunes:duration>{written}</itunes:duration><itunes:episode>{n}</itunes:episode>\
+             <content:encoded><![CDATA[<p>Notes for episode {n}.</p><ul><li>00:00 - Start</li><li>05:00 - Middle</li></ul>]]></content:encoded></item>\n",
+            onair::dates::rfc2822(&date),
+            duration * 16_000 + n
+        ));
+    }
+    xml.push_str("</channel></rss>\n");
+    xml
+}
+
+#[test]
+fn a_thousand_items_round_trip() {
+    let xml = big_feed(1000);
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("feed.xml");
+    std::fs::write(&path, &xml).unwrap();
+    let site = round_trip(path.to_str().unwrap(), &xml);
+    let files = std::fs::read_dir(site.path().join("site/episodes"))
+        .unwrap()
+        .count();
+    assert_eq!(files, 1000);
+}
+
+// --- the URL form, against a local server --------------------------------------------------
+
+struct Server {
+    base: String,
+    _thread: std::thread::JoinHandle<()>,
+}
+
+/// Serves `routes` (path -> (content type, body)) on 127.0.0.1; anything else is a 404.
+fn serve(routes: Vec<(String, &'static str, Vec<u8>)>) -> Server {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", server.server_addr().to_ip().unwrap());
+    let routes = Arc::new(routes);
+    let thread = std::thread::spawn(move || {
+        for req in server.incoming_requests() {
+            let path = req.url().to_string();
+            match routes.iter().find(|(p, _, _)| *p == path) {
+                Some((_, ctype, body)) => {
+                    let header =
+                        tiny_http::Header::from_bytes("Content-Type", ctype.as_bytes()).unwrap();
+                    let resp = tiny_http::Response::from_data(body.clone()).with_header(header);
+                    let _ = req.respond(resp);
+                }
+                None => {
+                    let _ = req.respond(tiny_http::Response::empty(404));
+                }
+            }
+        }
+    });
+    Server {
+        base,
+        _thread: thread,
+    }
+}
+
+#[test]
+fn a_feed_url_is_read_and_missing_facts_are_probed() {
+    let cover_free = std::fs::read_to_string(fixture("minimal.xml")).unwrap();
+    let mp3 = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audio/mp3-cbr-info.mp3"),
+    )
+    .unwrap();
+    let vbr = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audio/mp3-vbr-xing.mp3"),
+    )
+    .unwrap();
+    // The feed names its own server, so it is served from a second one started first.
+    let audio = serve(vec![
+        ("/audio/first.mp3".into(), "audio/mpeg", mp3.clone()),
+        ("/audio/second.mp3".into(), "audio/mpeg", vbr.clone()),
+    ]);
+    let xml = cover_free.replace("AUDIO_BASE", &audio.base);
+    let feeds = serve(vec![(
+        "/feed.rss".into(),
+        "application/rss+xml",
+        xml.clone().into_bytes(),
+    )]);
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let mut opts = options(&format!("{}/feed.rss", feeds.base), &site);
+    opts.allow_network = true;
+    let report = import(&opts).unwrap_or_else(|d| {
+        panic!(
+            "{}",
+            d.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    let warnings: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("\"Second\": has no <guid>")),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("\"First\": the feed gives no length or duration: probed from the audio (5138 bytes, 1 s)")),
+        "{warnings:#?}"
+    );
+    // Builds need no network: the probed facts are in the lock.
+    let new_feed = build(&site);
+    let after = remembered(&new_feed);
+    let first = &after["tiny-1"];
+    assert_eq!(first.length, Some(mp3.len() as u64));
+    assert_eq!(first.duration, Some(1));
+    let second_url = format!("{}/audio/second.mp3", audio.base);
+    let second = &after[&second_url];
+    assert_eq!(second.url, second_url);
+    assert_eq!(second.length, Some(vbr.len() as u64));
+    let before = remembered(&xml.replace("\"audio/second.mp3\"", &format!("\"{second_url}\"")));
+    assert_eq!(before["tiny-1"].date, first.date);
+    assert_eq!(before[&second_url].date, second.date);
+}
+
+#[test]
+fn a_host_style_feed_round_trips_from_a_url() {
+    let original = std::fs::read_to_string(fixture("hosted-cdata.xml")).unwrap();
+    let server = serve(vec![(
+        "/shows/night-shift".into(),
+        "application/xml",
+        original.clone().into_bytes(),
+    )]);
+    round_trip(&format!("{}/shows/night-shift", server.base), &original);
+}
+
+// --- bad input: clear errors, nothing written ----------------------------------------------
+
+fn import_errors(feed_text: &str) -> (Vec<String>, bool) {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("old.xml");
+    std::fs::write(&path, feed_text).unwrap();
+    let site = tmp.path().join("site");
+    let errs = match import(&options(path.to_str().unwrap(), &site)) {
+        Ok(_) => panic!("import of a bad feed succeeded"),
+        Err(d) => d.iter().map(|x| x.to_string()).collect(),
+    };
+    (errs, site.exists())
+}
+
+const HEAD: &str = r#"<?xml version="1.0"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">
+<channel><title>T</title><link>https://t.example</link><description>D</description>
+"#;
+
+#[test]
+fn bad_feeds_fail_clearly_and_write_nothing() {
+    let cases: Vec<(String, &str)> = vec![
+        (
+            "<!DOCTYPE html><html><body>Hi</body></html>".into(),
+            "old.xml:1:16: error: not an RSS feed: the root element is <html>",
+        ),
+        ("{\"items\": []}".into(), "old.xml:1:1: error: not XML"),
+        (
+            "<rss><channel><title>x</title></chanel></rss>".into(),
+            "old.xml:1:31: error: not well-formed XML",
+        ),
+        (
+            format!("{HEAD}</channel></rss>"),
+            "old.xml: error: the feed has no <item> elements",
+        ),
+        (
+            format!(
+                "{HEAD}<item><title>No audio</title><guid>a</guid><pubDate>Mon, 06 Jan 2025 10:00:00 +0000</pubDate></item>\n</channel></rss>"
+            ),
+            "old.xml:4:1: error: \"No audio\" has no <enclosure>",
+        ),
+        (
+            format!(
+                "{HEAD}<item><title>One</title><guid>same</guid><pubDate>Mon, 06 Jan 2025 10:00:00 +0000</pubDate><enclosure url=\"https://a.example/1.mp3\" length=\"10\" type=\"audio/mpeg\"/><itunes:duration>10</itunes:duration></item>\n<item><title>Two</title><guid>same</guid><pubDate>Mon, 13 Jan 2025 10:00:00 +0000</pubDate><enclosure url=\"https://a.example/2.mp3\" length=\"10\" type=\"audio/mpeg\"/><itunes:duration>10</itunes:duration></item>\n</channel></rss>"
+            ),
+            "old.xml:5:1: error: \"Two\" has the same guid `same` as the item at line 4",
+        ),
+        (
+            format!(
+                "{HEAD}<item><title>Undated</title><guid>u</guid><pubDate>sometime in May</pubDate><enclosure url=\"https://a.example/1.mp3\" length=\"10\" type=\"audio/mpeg\"/></item>\n</channel></rss>"
+            ),
+            "old.xml:4:1: error: \"Undated\": <pubDate>sometime in May</pubDate> is not an RFC 2822 date",
+        ),
+    ];
+    for (text, expected) in cases {
+        let (errors, site_exists) = import_errors(&text);
+        assert!(
+            errors.iter().any(|e| e.contains(&format!("/{expected}"))),
+            "expected {expected:?}, got {errors:#?}"
+        );
+        assert!(
+            !site_exists,
+            "a failed import created the site ({expected})"
+        );
+    }
+}
+
+#[test]
+fn every_bad_item_is_reported_not_just_the_first() {
+    let text = format!(
+        "{HEAD}<item><title>A</title><guid>a</guid></item>\n<item><title>B</title><guid>b</guid></item>\n</channel></rss>"
+    );
+    let (errors, _) = import_errors(&text);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+}
+
+#[test]
+fn urls_that_fail_are_errors() {
+    let server = serve(vec![]);
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let url = format!("{}/missing.xml", server.base);
+    let err = import(&options(&url, &site)).unwrap_err();
+    let msg = err.iter().next().unwrap().to_string();
+    assert!(
+        msg.contains("cannot read the feed: not found on the server (HTTP 404)"),
+        "{msg}"
+    );
+    assert!(!site.exists());
+    // Nothing listens on port 9 of this machine's loopback.
+    let err = import(&options("http://127.0.0.1:9/feed.xml", &site)).unwrap_err();
+    let msg = err.iter().next().unwrap().to_string();
+    assert!(msg.contains("cannot read the feed"), "{msg}");
+    assert!(!site.exists());
+}
+
+// --- into an existing site -------------------------------------------------------------------
+
+#[test]
+fn importing_into_an_existing_site_never_overwrites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let feed_path = fixture("hosted-cdata.xml");
+    import(&options(feed_path.to_str().unwrap(), &site)).unwrap();
+    // A file of the same name, but written by hand: the import refuses and changes nothing.
+    let other = tmp.path().join("other");
+    std::fs::create_dir_all(other.join("episodes")).unwrap();
+    let mine = other.join("episodes/2024-02-27-radio-silence.md");
+    std::fs::write(&mine, "mine").unwrap();
+    std::fs::write(other.join("site.yaml"), "title: Mine\n").unwrap();
+    let report = import(&options(feed_path.to_str().unwrap(), &other)).unwrap();
+    // The hand-written file has no GUID, so the item is added under another name.
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(other.join("site.yaml")).unwrap(),
+        "title: Mine\n"
+    );
+    assert!(
+        report
+            .written
+            .contains(&"episodes/2024-02-27-radio-silence-2.md".to_string()),
+        "{:?}",
+        report.written
+    );
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("site.yaml exists"))
+    );
+
+    // Importing the same feed again finds every episode already there and writes nothing new.
+    let before: Vec<_> = std::fs::read_dir(site.join("episodes"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    let report = import(&options(feed_path.to_str().unwrap(), &site)).unwrap();
+    assert!(report.written.is_empty(), "{:?}", report.written);
+    assert_eq!(report.already_present.len(), 3);
+    let after: Vec<_> = std::fs::read_dir(site.join("episodes"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(before.len(), after.len());
+}
+
+#[test]
+fn the_command_line_reports_and_exits_as_documented() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let out = Command::new(env!("CARGO_BIN_EXE_onair"))
+        .arg("import")
+        .arg(fixture("podcasting20.xml"))
+        .arg(&site)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("imported 2 episode(s)"), "{stderr}");
+    assert!(
+        stderr.contains("<podcast:soundbite> is not carried over"),
+        "{stderr}"
+    );
+
+    let bad = tmp.path().join("bad.xml");
+    std::fs::write(&bad, "<html></html>").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_onair"))
+        .arg("import")
+        .arg(&bad)
+        .arg(tmp.path().join("nope"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("bad.xml:1:1: error: not an RSS feed"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(!tmp.path().join("nope").exists());
+}
