@@ -62,6 +62,19 @@ fn json_output() {
     assert_eq!(v["diagnostics"][0]["rule"], "guid-unique");
     assert_eq!(v["diagnostics"][0]["line"], 58);
     assert_eq!(v["diagnostics"][0]["col"], 33);
+    // The episodes as the feed states them, for tools such as scripts/check-clients.sh.
+    let episodes = v["episodes"].as_array().unwrap();
+    assert_eq!(episodes.len(), 3);
+    assert_eq!(
+        episodes[2],
+        serde_json::json!({
+            "guid": "https://example.com/episodes/nurses/",
+            "url": "https://example.com/audio/nurses.mp3",
+            "length": 30212096,
+            "type": "audio/mpeg",
+            "duration": 1888,
+        })
+    );
 }
 
 #[test]

@@ -130,3 +130,51 @@ fn json_shape_of_a_diagnostic() {
     assert_eq!(json["path"], "feed.xml");
     assert_eq!(json["line"], 41);
 }
+
+/// The README's rule table is generated from the rule table, so the two cannot drift.
+#[test]
+fn readme_documents_every_rule() {
+    // Markdown renders <tag> as HTML: escape it so the table shows the text.
+    let md = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('|', "\\|")
+    };
+    let mut table = String::from("| rule | level | requires | source |\n|---|---|---|---|\n");
+    for r in RULES {
+        let level = match r.severity {
+            onair::diag::Severity::Error => "error",
+            onair::diag::Severity::Warning => "warning",
+        };
+        table.push_str(&format!(
+            "| `{}` | {level} | {} | {} |\n",
+            r.id,
+            md(r.summary),
+            md(r.source)
+        ));
+    }
+    table.push_str("\nNot checked (they need the live server or are judgment calls):\n\n");
+    for (section, what) in onair::check::rules::NOT_CHECKED {
+        table.push_str(&format!("- {section}: {}\n", md(what)));
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start = readme
+        .find("<!-- rules:start")
+        .expect("README has a rules:start marker");
+    let start = start + readme[start..].find("-->\n").unwrap() + 4;
+    let end = readme
+        .find("<!-- rules:end -->")
+        .expect("README has a rules:end marker");
+    if std::env::var_os("ONAIR_BLESS").is_some() {
+        let updated = format!("{}{}{}", &readme[..start], table, &readme[end..]);
+        std::fs::write(&path, updated).unwrap();
+    } else {
+        assert_eq!(
+            &readme[start..end],
+            table,
+            "README's rule table is stale: ONAIR_BLESS=1 cargo test --test check_rules"
+        );
+    }
+}

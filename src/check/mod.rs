@@ -111,3 +111,56 @@ pub fn check_build(
     }
     out
 }
+
+/// One episode as a feed states it: what apps must read back (scripts/check-clients.sh
+/// compares podcast clients with this).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FeedEpisode {
+    pub guid: String,
+    pub url: String,
+    pub length: Option<u64>,
+    #[serde(rename = "type")]
+    pub mime: String,
+    /// Seconds.
+    pub duration: Option<u64>,
+}
+
+/// The episodes of a feed as onair reads them (items with a guid and an enclosure).
+pub fn feed_episodes(xml_text: &str) -> Vec<FeedEpisode> {
+    let doc = xml::parse(xml_text);
+    let Some(channel) = doc.root.as_ref().and_then(|r| r.child("channel")) else {
+        return Vec::new();
+    };
+    channel
+        .children_named("item")
+        .filter_map(|item| {
+            let enc = item.child("enclosure")?;
+            Some(FeedEpisode {
+                guid: item.child_text("guid")?.to_string(),
+                url: enc.attr_value("url")?.trim().to_string(),
+                length: enc.attr_value("length").and_then(|l| l.trim().parse().ok()),
+                mime: enc.attr_value("type").unwrap_or("").trim().to_string(),
+                duration: item
+                    .child_text("itunes:duration")
+                    .and_then(feed::parse_duration),
+            })
+        })
+        .collect()
+}
+
+/// The episodes a built site publishes in its feed, from the site model (not the XML).
+pub fn site_episodes(built: &crate::build::Built) -> Vec<FeedEpisode> {
+    let site = &built.site;
+    let limit = site.config.feed_limit.unwrap_or(usize::MAX);
+    site.episodes
+        .iter()
+        .take(limit)
+        .map(|ep| FeedEpisode {
+            guid: ep.guid.clone(),
+            url: ep.audio_url.clone(),
+            length: Some(ep.facts.size),
+            mime: ep.facts.format.mime().to_string(),
+            duration: Some(ep.facts.duration_secs_rounded()),
+        })
+        .collect()
+}

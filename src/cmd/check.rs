@@ -26,6 +26,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     };
     let opts = CheckOptions::default();
     let mut diags = check::check_feed_bytes(&bytes, target, &opts);
+    let episodes = check::feed_episodes(&String::from_utf8_lossy(&bytes));
     if let Some(old_path) = &args.against {
         let old = match std::fs::read_to_string(old_path) {
             Ok(t) => t,
@@ -45,7 +46,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             },
         ));
     }
-    finish(&diags, target, args.json)
+    finish(&diags, &episodes, target, args.json)
 }
 
 /// `onair check DIR`: build the site in memory and check what `onair build` would publish,
@@ -64,7 +65,7 @@ fn check_site_folder(args: &CheckArgs) -> ExitCode {
         Err(diags) => {
             let mut diags = diags.into_vec();
             diags.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
-            return finish(&diags, dir, args.json);
+            return finish(&diags, &[], dir, args.json);
         }
     };
     let old_path = args
@@ -86,11 +87,17 @@ fn check_site_folder(args: &CheckArgs) -> ExitCode {
             allow_feed_changes: args.allow_feed_changes,
         },
     ));
-    finish(&diags, dir, args.json)
+    finish(&diags, &check::site_episodes(&built), dir, args.json)
 }
 
-/// Print the problems (text or JSON) and return the exit status.
-pub fn finish(diags: &[Diagnostic], target: &Path, json: bool) -> ExitCode {
+/// Print the problems (text or JSON) and return the exit status. The JSON also lists the
+/// episodes the feed states (from the site model when a site was built).
+pub fn finish(
+    diags: &[Diagnostic],
+    episodes: &[check::FeedEpisode],
+    target: &Path,
+    json: bool,
+) -> ExitCode {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     if json {
@@ -99,6 +106,7 @@ pub fn finish(diags: &[Diagnostic], target: &Path, json: bool) -> ExitCode {
             "errors": errors,
             "warnings": warnings,
             "diagnostics": diags,
+            "episodes": episodes,
         });
         println!(
             "{}",
