@@ -283,7 +283,13 @@ pub fn parse_episode(
     let title = front
         .title
         .as_deref()
-        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        // Jekyll/Eleventy titles are HTML (`Q&amp;A`): decode before normalising spaces.
+        .map(|t| {
+            crate::liquid::decode_html_entities(t)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .unwrap_or_default();
     if title.is_empty() {
         errors.push(

@@ -17,6 +17,9 @@
 //! - whitespace control (`{%-`, `-%}`, `{{-`, `-}}`) trims whitespace as in Liquid.
 //!
 //! A `{%` or `{{` that is never closed is left as it is.
+//!
+//! Those generators also print titles unescaped, so titles carry HTML character references
+//! (`Q&amp;A`); [`decode_html_entities`] turns them into the text they stand for.
 
 use std::borrow::Cow;
 
@@ -225,6 +228,73 @@ fn push_code_block(
     out.push_str(&fence);
 }
 
+/// Decodes HTML character references in text that Jekyll or Eleventy printed unescaped,
+/// such as titles: `Q&amp;A` -> `Q&A`, `Rock&#8217;n&#x27;roll` -> `Rock’n'roll`. Numeric
+/// references and the named ones such sites use are decoded; anything else (`AT&T`,
+/// `&unknown;`) stays as written. onair escapes the result again wherever it is published.
+pub fn decode_html_entities(text: &str) -> Cow<'_, str> {
+    if !text.contains('&') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        // A reference is short: look for its `;` within a few characters.
+        let decoded = after
+            .char_indices()
+            .take(12)
+            .find(|&(_, c)| c == ';')
+            .and_then(|(semi, _)| Some((entity_char(&after[..semi])?, semi)));
+        match decoded {
+            Some((c, semi)) => {
+                out.push(c);
+                rest = &after[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+fn entity_char(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        return char::from_u32(code).filter(|c| *c != '\0');
+    }
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        "ndash" => '–',
+        "mdash" => '—',
+        "hellip" => '…',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "laquo" => '«',
+        "raquo" => '»',
+        "copy" => '©',
+        "reg" => '®',
+        "trade" => '™',
+        "middot" => '·',
+        "bull" => '•',
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,6 +387,22 @@ mod tests {
             "price {{ 5 and {% nothing"
         );
         assert_eq!(strip("{{ open {% if x %}yes"), "{{ open yes");
+    }
+
+    #[test]
+    fn html_entities_in_titles_are_decoded() {
+        let d = |s: &str| decode_html_entities(s).into_owned();
+        assert_eq!(d("Q&amp;A with &quot;Tom&quot;"), "Q&A with \"Tom\"");
+        assert_eq!(
+            d("Rock&#8217;n&#x27;roll &ndash; live"),
+            "Rock’n'roll – live"
+        );
+        assert_eq!(d("a&nbsp;b"), "a\u{a0}b");
+        assert_eq!(
+            d("AT&T & friends; &unknown; &#xZZ; &#0; &"),
+            "AT&T & friends; &unknown; &#xZZ; &#0; &"
+        );
+        assert!(matches!(decode_html_entities("plain"), Cow::Borrowed(_)));
     }
 
     #[test]
