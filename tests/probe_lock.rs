@@ -100,14 +100,15 @@ fn changed_audio_is_reprobed_or_fails_under_locked() {
     assert_eq!(d.path.as_deref(), Some(Path::new("audio/ep1.mp3")));
     assert_eq!(
         d.to_string(),
-        "audio/ep1.mp3: error: the audio changed since onair.lock recorded it (6339 bytes now, \
-         5138 then); run `onair build` without --locked to re-probe it, then commit onair.lock"
+        "audio/ep1.mp3: error: the audio `audio/ep1.mp3` changed since onair.lock recorded it \
+         (6339 bytes now, 5138 then); run `onair build` without --locked to re-probe it, then \
+         commit onair.lock"
     );
 
     let d = resolve_local(site.path(), "audio/ep1.mp3", &Lock::new(), true).unwrap_err();
     assert!(
         d.message
-            .starts_with("the audio is not recorded in onair.lock"),
+            .starts_with("the audio `audio/ep1.mp3` is not recorded in onair.lock"),
         "{d}"
     );
 }
@@ -123,7 +124,11 @@ fn absent_but_locked_audio_resolves_from_the_lock() {
     }
     let d = resolve_local(site.path(), "audio/ep2.mp3", &lock, false).unwrap_err();
     assert_eq!(d.path.as_deref(), Some(Path::new("audio/ep2.mp3")));
-    assert!(d.message.starts_with("audio file not found"), "{d}");
+    assert!(
+        d.message
+            .starts_with("audio file `audio/ep2.mp3` not found"),
+        "{d}"
+    );
 }
 
 #[test]

@@ -91,8 +91,8 @@ pub fn resolve_local(
                 });
             }
             return Err(Diagnostic::error(format!(
-                "audio file not found (looked for {}), and onair.lock has no record of it; check \
-                 the path (relative to the site folder) or add the file",
+                "audio file `{key}` not found (looked for {}), and onair.lock has no record of it; \
+                 check the path (relative to the site folder) or add the file",
                 path.display()
             ))
             .at(&key));
@@ -107,8 +107,8 @@ pub fn resolve_local(
         (Ok(real), Ok(root)) if real.starts_with(root) => {}
         (Ok(real), Ok(_)) => {
             return Err(Diagnostic::error(format!(
-                "the audio path leads outside the site folder (to {}); copy the file into the \
-                 site instead of linking to it",
+                "the audio path `{key}` leads outside the site folder (to {}); copy the file into \
+                 the site instead of linking to it",
                 real.display()
             ))
             .at(&key));
@@ -118,7 +118,9 @@ pub fn resolve_local(
         }
     }
     if !meta.is_file() {
-        return Err(Diagnostic::error("the audio path is not a regular file").at(&key));
+        return Err(
+            Diagnostic::error(format!("the audio path `{key}` is not a regular file")).at(&key),
+        );
     }
     let size = meta.len();
     let mtime = mtime_ns(&meta);
@@ -156,24 +158,26 @@ pub fn resolve_local(
     if locked {
         let message = match locked_entry {
             Some(entry) if entry.facts.size != size => format!(
-                "the audio changed since onair.lock recorded it ({size} bytes now, {} then); \
+                "the audio `{key}` changed since onair.lock recorded it ({size} bytes now, {} then); \
                  run `onair build` without --locked to re-probe it, then commit onair.lock",
                 entry.facts.size
             ),
-            Some(_) => {
-                "the audio changed since onair.lock recorded it (its content hash differs); \
-                 run `onair build` without --locked to re-probe it, then commit onair.lock"
-                    .to_string()
-            }
-            None => "the audio is not recorded in onair.lock; run `onair build` without --locked \
-                 to probe it, then commit onair.lock"
-                .to_string(),
+            Some(_) => format!(
+                "the audio `{key}` changed since onair.lock recorded it (its content hash \
+                 differs); run `onair build` without --locked to re-probe it, then commit \
+                 onair.lock"
+            ),
+            None => format!(
+                "the audio `{key}` is not recorded in onair.lock; run `onair build` without \
+                 --locked to probe it, then commit onair.lock"
+            ),
         };
         return Err(Diagnostic::error(message).at(&key));
     }
 
-    let probe = super::probe_file_detailed(&path)
-        .map_err(|e| Diagnostic::error(format!("cannot use this audio: {}", e.message)).at(&key))?;
+    let probe = super::probe_file_detailed(&path).map_err(|e| {
+        Diagnostic::error(format!("cannot use the audio `{key}`: {}", e.message)).at(&key)
+    })?;
     let hash = hash_file(&path)
         .map_err(|e| Diagnostic::error(format!("cannot read the audio file: {e}")).at(&key))?;
     let warnings = probe
