@@ -126,7 +126,7 @@ fn absent_but_locked_audio_resolves_from_the_lock() {
     assert_eq!(d.path.as_deref(), Some(Path::new("audio/ep2.mp3")));
     assert!(
         d.message
-            .starts_with("audio file `audio/ep2.mp3` not found"),
+            .starts_with("audio file not found: `audio/ep2.mp3`"),
         "{d}"
     );
 }

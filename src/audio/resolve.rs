@@ -91,8 +91,8 @@ pub fn resolve_local(
                 });
             }
             return Err(Diagnostic::error(format!(
-                "audio file `{key}` not found (looked for {}), and onair.lock has no record of it; \
-                 check the path (relative to the site folder) or add the file",
+                "audio file not found: `{key}` (looked for {}), and onair.lock has no record of \
+                 it; check the path (relative to the site folder) or add the file",
                 path.display()
             ))
             .at(&key));
