@@ -81,7 +81,11 @@
       if (hit === cueNow) return;
       if (cueNow) cueNow.classList.remove("now");
       cueNow = hit;
-      if (hit) hit.classList.add("now");
+      if (!hit) return;
+      hit.classList.add("now");
+      // Follow along inside the transcript's own scroll box, never scrolling the page.
+      var box = hit.closest(".cues");
+      if (box && box.offsetParent && !audio.paused) box.scrollTop = hit.offsetTop - box.offsetTop - box.clientHeight / 3;
     }
 
     function update() {
@@ -180,7 +184,6 @@
       }
       update();
     });
-    audio.addEventListener("ratechange", function () { if (speed.value !== String(audio.playbackRate)) speed.value = String(audio.playbackRate); });
 
     // Any link to "#t=..." on the page (chapters, transcript) seeks instead of scrolling.
     document.addEventListener("click", function (e) {
@@ -197,6 +200,23 @@
       var t = hashTime(location.hash);
       if (t !== null) seek(t, true);
     });
+
+    // Lock screen and headset controls.
+    var ms = navigator.mediaSession;
+    if (ms && window.MediaMetadata) {
+      var art = $('meta[property="og:image"]'), show = $('meta[property="og:site_name"]');
+      ms.metadata = new MediaMetadata({
+        title: $("h1").textContent.trim(),
+        artist: show ? show.content : "",
+        artwork: art ? [{ src: art.content }] : []
+      });
+      [["play", start], ["pause", function () { audio.pause(); }],
+        ["seekbackward", function () { seek(now() - 15, false); }],
+        ["seekforward", function () { seek(now() + 30, false); }],
+        ["seekto", function (d) { seek(d.seekTime, false); }]].forEach(function (h) {
+        try { ms.setActionHandler(h[0], h[1]); } catch (e) { /* action not supported here */ }
+      });
+    }
 
     drawMarks();
     var fromLink = hashTime(location.hash);
