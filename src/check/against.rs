@@ -81,15 +81,27 @@ pub fn check_against(
     new_label: &Path,
     opts: &AgainstOptions,
 ) -> Vec<Diagnostic> {
-    let old_doc = xml::parse(old_xml);
     let new_doc = xml::parse(new_xml);
+    compare(old_xml, old_label, new_xml, &new_doc, new_label, opts)
+}
+
+/// `check_against` with the new feed already read into `new_doc`.
+pub(crate) fn compare(
+    old_xml: &str,
+    old_label: &Path,
+    new_xml: &str,
+    new_doc: &xml::Document,
+    new_label: &Path,
+    opts: &AgainstOptions,
+) -> Vec<Diagnostic> {
+    let old_doc = xml::parse(old_xml);
     let mut old_rep = Reporter::new(old_label, old_xml);
     let mut new_rep = Reporter::new(new_label, new_xml);
-    let (Some(old_ch), Some(new_ch)) = (channel_of(&old_doc), channel_of(&new_doc)) else {
+    let (Some(old_ch), Some(new_ch)) = (channel_of(&old_doc), channel_of(new_doc)) else {
         let (rep, doc) = if channel_of(&old_doc).is_none() {
             (&mut old_rep, &old_doc)
         } else {
-            (&mut new_rep, &new_doc)
+            (&mut new_rep, new_doc)
         };
         let pos = doc.problems.first().map(|p| p.pos);
         rep.report(

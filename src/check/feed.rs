@@ -1476,7 +1476,16 @@ impl Feed<'_, '_> {
 
 /// Parse and check one feed.
 pub(crate) fn check(xml_text: &str, label: &Path, opts: &CheckOptions) -> Vec<Diagnostic> {
-    let doc = xml::parse(xml_text);
+    check_parsed(xml_text, &xml::parse(xml_text), label, opts)
+}
+
+/// Check a feed already read into `doc` (callers that also need the tree parse once).
+pub(crate) fn check_parsed(
+    xml_text: &str,
+    doc: &xml::Document,
+    label: &Path,
+    opts: &CheckOptions,
+) -> Vec<Diagnostic> {
     let mut rep = Reporter::new(label, xml_text);
     for p in &doc.problems {
         rep.report(p.rule, Some(p.pos), p.message.clone());

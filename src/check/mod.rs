@@ -88,21 +88,34 @@ pub fn check_build(
         now: Timestamp::now(),
         feed_url: Some(config.feed_url()),
     };
-    let mut out = check_site(
+    let Some(bytes) = built.output.bytes("feed.xml") else {
+        return check_site(
+            &built.output,
+            &config.base_url,
+            "feed.xml",
+            feed_label,
+            &opts,
+        );
+    };
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return check_feed_bytes(bytes, feed_label, &opts);
+    };
+    // One parse of the new feed serves the feed rules, the site checks and the comparison.
+    let doc = xml::parse(text);
+    let mut out = site::check_site_parsed(
         &built.output,
         &config.base_url,
-        "feed.xml",
+        text,
+        &doc,
         feed_label,
         &opts,
     );
-    if let (Some((old, old_label)), Some(new)) =
-        (check.previous_feed, built.output.bytes("feed.xml"))
-    {
-        let new = String::from_utf8_lossy(new);
-        out.extend(check_against(
+    if let Some((old, old_label)) = check.previous_feed {
+        out.extend(against::compare(
             old,
             old_label,
-            &new,
+            text,
+            &doc,
             feed_label,
             &AgainstOptions {
                 allow_feed_changes: check.allow_feed_changes,

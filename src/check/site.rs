@@ -241,8 +241,19 @@ pub fn check_site(
         Ok(t) => t,
         Err(_) => return super::check_feed_bytes(bytes, label, opts),
     };
-    let mut out = super::check_feed(text, label, opts);
-    let doc = xml::parse(text);
+    check_site_parsed(output, base_url, text, &xml::parse(text), label, opts)
+}
+
+/// `check_site` for a feed already read into `doc`.
+pub(crate) fn check_site_parsed(
+    output: &SiteOutput,
+    base_url: &str,
+    text: &str,
+    doc: &xml::Document,
+    label: &Path,
+    opts: &CheckOptions,
+) -> Vec<Diagnostic> {
+    let mut out = feed::check_parsed(text, doc, label, opts);
     let Some(channel) = doc.root.as_ref().and_then(|r| r.child("channel")) else {
         return out;
     };
