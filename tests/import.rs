@@ -97,6 +97,39 @@ fn round_trip(feed_arg: &str, original: &str) -> tempfile::TempDir {
     });
     assert!(!report.written.is_empty());
     let new_feed = build(&site);
+    // `onair check --against`: no GUID changed, no enclosure changed, nothing vanished. Only
+    // the feed's own address changes (the move itself; docs/migrating-from-a-host.md).
+    let against = onair::check::check_against(
+        original,
+        Path::new("old.xml"),
+        &new_feed,
+        Path::new("feed.xml"),
+        &onair::check::AgainstOptions::default(),
+    );
+    let unexpected: Vec<String> = against
+        .iter()
+        .filter(|d| d.rule.as_deref() != Some("feed-url-changed"))
+        .map(|d| d.to_string())
+        .collect();
+    assert!(unexpected.is_empty(), "check --against: {unexpected:#?}");
+    // And `onair check` finds no error in the new feed that the old one did not have already.
+    let errors = |xml: &str| {
+        onair::check::check_feed(
+            xml,
+            Path::new("feed.xml"),
+            &onair::check::CheckOptions::default(),
+        )
+        .into_iter()
+        .filter(|d| d.is_error())
+        .collect::<Vec<_>>()
+    };
+    let old_rules: Vec<Option<String>> = errors(original).into_iter().map(|d| d.rule).collect();
+    let problems: Vec<String> = errors(&new_feed)
+        .iter()
+        .filter(|d| !old_rules.contains(&d.rule))
+        .map(|d| d.to_string())
+        .collect();
+    assert!(problems.is_empty(), "onair check: {problems:#?}");
     let before = remembered(original);
     let after = remembered(&new_feed);
     assert_eq!(before.len(), after.len(), "episode count");
@@ -426,6 +459,65 @@ fn a_host_style_feed_round_trips_from_a_url() {
         original.clone().into_bytes(),
     )]);
     round_trip(&format!("{}/shows/night-shift", server.base), &original);
+}
+
+#[test]
+fn download_copies_chapters_and_transcripts_into_the_site() {
+    let chapters = br#"{"version":"1.2.0","chapters":[{"startTime":0,"title":"Intro"}]}"#.to_vec();
+    let vtt = b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n<v Sam>Hello.\n".to_vec();
+    let server = serve(vec![
+        (
+            "/ep/1/chapters.json".into(),
+            "application/json",
+            chapters.clone(),
+        ),
+        ("/ep/1/transcript.vtt".into(), "text/vtt", vtt.clone()),
+    ]);
+    let xml = format!(
+        "{HEAD}<item><title>One</title><guid>g1</guid><pubDate>Mon, 06 Jan 2025 10:00:00 +0000</pubDate>\
+         <enclosure url=\"https://a.example/1.mp3\" length=\"1000\" type=\"audio/mpeg\"/><itunes:duration>60</itunes:duration>\
+         <podcast:chapters xmlns:podcast=\"https://podcastindex.org/namespace/1.0\" url=\"{0}/ep/1/chapters.json\" type=\"application/json+chapters\"/>\
+         <podcast:transcript xmlns:podcast=\"https://podcastindex.org/namespace/1.0\" url=\"{0}/ep/1/transcript.vtt\" type=\"text/vtt\"/></item>\n</channel></rss>",
+        server.base
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("old.xml");
+    std::fs::write(&path, &xml).unwrap();
+    let site = tmp.path().join("site");
+    let mut opts = options(path.to_str().unwrap(), &site);
+    opts.download = true;
+    import(&opts).unwrap();
+    let ep = read_episode(&site, "2025-01-06-one");
+    assert!(
+        ep.contains("chapters: chapters/2025-01-06-one.json\n"),
+        "{ep}"
+    );
+    assert!(
+        ep.contains("transcript: transcripts/2025-01-06-one.vtt\n"),
+        "{ep}"
+    );
+    assert_eq!(
+        std::fs::read(site.join("chapters/2025-01-06-one.json")).unwrap(),
+        chapters
+    );
+    assert_eq!(
+        std::fs::read(site.join("transcripts/2025-01-06-one.vtt")).unwrap(),
+        vtt
+    );
+
+    // A download that fails fails the import, and nothing is written.
+    let broken = xml.replace("/ep/1/transcript.vtt", "/ep/1/gone.vtt");
+    std::fs::write(&path, &broken).unwrap();
+    let site2 = tmp.path().join("site2");
+    let mut opts = options(path.to_str().unwrap(), &site2);
+    opts.download = true;
+    let err = import(&opts).unwrap_err();
+    let msg = err.iter().next().unwrap().to_string();
+    assert!(
+        msg.contains("gone.vtt: not found on the server (HTTP 404)"),
+        "{msg}"
+    );
+    assert!(!site2.exists());
 }
 
 // --- bad input: clear errors, nothing written ----------------------------------------------

@@ -35,6 +35,15 @@ pub fn run(args: &ImportArgs) -> ExitCode {
                 report.written.len(),
                 report.already_present.len(),
             );
+            if report
+                .written
+                .iter()
+                .any(|f| f == crate::config::CONFIG_FILE)
+            {
+                eprintln!(
+                    "next: set `url:` in site.yaml to the new site's address, `onair build`, then redirect the old feed (docs/migrating-from-a-host.md)"
+                );
+            }
             super::exit(super::EXIT_OK)
         }
         Err(mut diags) => {
