@@ -24,9 +24,6 @@ fn main() -> ExitCode {
         Command::Probe(args) => cmd::probe::run(args),
         Command::Check(args) => cmd::check::run(args),
         Command::New(NewCommand::Episode(args)) => cmd::new_episode::run(args),
-        other => {
-            eprintln!("error: not available yet: {other:?}");
-            cmd::exit(cmd::EXIT_USAGE)
-        }
+        Command::Serve(args) => cmd::serve::run(args),
     }
 }

@@ -11,6 +11,7 @@ pub mod import;
 pub mod init;
 pub mod new_episode;
 pub mod probe;
+pub mod serve;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_ERRORS: u8 = 1;

@@ -307,19 +307,34 @@ fn site_base(show: &AppShow) -> Option<String> {
     show.link.clone()
 }
 
-/// A link usable from the preview: a local path when the URL is in the site, else the URL.
-fn href(url: &str, base: Option<&str>, output: &SiteOutput) -> String {
-    if let Some(base) = base
-        && let Some(path) = local_path(url, base)
-        && let Ok(site_path) = super::http::site_path(&path)
-        && matches!(
-            super::http::resolve(output, &site_path),
-            super::http::Resolved::File(_)
-        )
-    {
-        return path;
+/// Where the preview serves the site: its base URL and the path it is mounted at.
+struct Local<'a> {
+    base: Option<String>,
+    mount: &'a str,
+    output: &'a SiteOutput,
+}
+
+impl Local<'_> {
+    /// The site key a feed URL points at, when it is a file of this site.
+    fn key(&self, url: &str) -> Option<String> {
+        let path = local_path(url, self.base.as_deref()?)?;
+        let site_path = super::http::site_path(&path).ok()?;
+        match super::http::resolve(self.output, &site_path) {
+            super::http::Resolved::File(key) => Some(key),
+            _ => None,
+        }
     }
-    url.to_string()
+
+    /// A link usable from the preview: local when the URL is in the site, else the URL.
+    fn href(&self, url: &str) -> String {
+        match (
+            self.key(url),
+            self.base.as_deref().and_then(|b| local_path(url, b)),
+        ) {
+            (Some(_), Some(path)) => format!("{}{}", self.mount, path.trim_start_matches('/')),
+            _ => url.to_string(),
+        }
+    }
 }
 
 /// Chapters from a Podcasting 2.0 JSON chapters file published by the site.
@@ -366,21 +381,27 @@ pub fn render(served: &Served) -> String {
             "<p class=\"problem\">The feed cannot be read as an app would read it: {}</p>",
             escape_html(&message)
         )),
-        Ok(show) => render_show(&mut body, &show, output),
+        Ok(show) => {
+            let local = Local {
+                base: site_base(&show),
+                mount: &served.mount,
+                output,
+            };
+            render_show(&mut body, &show, &local)
+        }
     }
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>App view · onair</title><style>{STYLE}</style></head><body>\
          <header class=\"bar\"><b>onair</b> app view: the feed as podcast apps see it · \
-         <a href=\"/\">site</a> · <a href=\"/feed.xml\">feed.xml</a></header>\
-         <main>{body}</main></body></html>"
+         <a href=\"{mount}\">site</a> · <a href=\"{mount}feed.xml\">feed.xml</a></header>\
+         <main>{body}</main></body></html>",
+        mount = escape_html(&served.mount)
     )
 }
 
-fn render_show(out: &mut String, show: &AppShow, output: &SiteOutput) {
-    let base = site_base(show);
-    let base = base.as_deref();
+fn render_show(out: &mut String, show: &AppShow, local: &Local<'_>) {
     let total_secs: u64 = show
         .episodes
         .iter()
@@ -395,7 +416,7 @@ fn render_show(out: &mut String, show: &AppShow, output: &SiteOutput) {
     if let Some(img) = &show.image {
         out.push_str(&format!(
             "<img class=\"art\" src=\"{}\" alt=\"show artwork\">",
-            escape_html(&href(img, base, output))
+            escape_html(&local.href(img))
         ));
     } else {
         out.push_str("<div class=\"art missing\">no artwork</div>");
@@ -435,17 +456,17 @@ fn render_show(out: &mut String, show: &AppShow, output: &SiteOutput) {
     }
     out.push_str("</div></section><ol class=\"episodes\">");
     for e in &show.episodes {
-        render_episode(out, e, base, output);
+        render_episode(out, e, local);
     }
     out.push_str("</ol>");
 }
 
-fn render_episode(out: &mut String, e: &AppEpisode, base: Option<&str>, output: &SiteOutput) {
+fn render_episode(out: &mut String, e: &AppEpisode, local: &Local<'_>) {
     out.push_str("<li class=\"episode\">");
     if let Some(img) = &e.image {
         out.push_str(&format!(
             "<img class=\"thumb\" src=\"{}\" alt=\"\">",
-            escape_html(&href(img, base, output))
+            escape_html(&local.href(img))
         ));
     }
     out.push_str("<div class=\"ep\">");
@@ -498,15 +519,15 @@ fn render_episode(out: &mut String, e: &AppEpisode, base: Option<&str>, output: 
     match &e.audio_url {
         Some(url) => out.push_str(&format!(
             "<audio controls preload=\"none\" src=\"{}\"></audio>",
-            escape_html(&href(url, base, output))
+            escape_html(&local.href(url))
         )),
         None => out.push_str("<p class=\"problem\">no enclosure: apps cannot play this</p>"),
     }
     if let Some(url) = &e.chapters_url {
-        let link = href(url, base, output);
-        let chapters = super::http::site_path(&link)
-            .ok()
-            .and_then(|p| output.bytes(&p).map(read_chapters))
+        let link = local.href(url);
+        let chapters = local
+            .key(url)
+            .and_then(|k| local.output.bytes(&k).map(read_chapters))
             .unwrap_or_default();
         out.push_str(&format!(
             "<details><summary>{} chapters</summary><ol class=\"chapters\">",
@@ -531,7 +552,7 @@ fn render_episode(out: &mut String, e: &AppEpisode, base: Option<&str>, output: 
             .map(|(url, kind)| {
                 format!(
                     "<a href=\"{}\">{}</a>",
-                    escape_html(&href(url, base, output)),
+                    escape_html(&local.href(url)),
                     escape_html(if kind.is_empty() { url } else { kind })
                 )
             })
@@ -694,6 +715,7 @@ mod tests {
             output: Arc::new(out),
             problems: None,
             generation: 1,
+            mount: "/".into(),
         };
         let page = render(&served);
         assert!(page.contains("<img class=\"art\" src=\"/assets/cover.abcdef12.jpg\""));
@@ -716,6 +738,7 @@ mod tests {
             output: Arc::new(SiteOutput::new()),
             problems: None,
             generation: 1,
+            mount: "/".into(),
         };
         assert!(render(&served).contains("the site publishes no feed.xml"));
     }

@@ -34,6 +34,9 @@ pub struct Served {
     pub problems: Option<Arc<Vec<Diagnostic>>>,
     /// Bumped on every rebuild, good or bad; pages compare it on (re)connect.
     pub generation: u64,
+    /// The path the site lives under, from its `url` (`/` or `/show/`): served there, as
+    /// published, so root-relative links work.
+    pub mount: String,
 }
 
 /// The state shared by the request threads and the rebuild loop.
@@ -58,6 +61,7 @@ impl LiveSite {
                 output: Arc::new(output),
                 problems: problems.map(Arc::new),
                 generation,
+                mount: "/".into(),
             })),
             events: reload::Broadcaster::default(),
         }
@@ -75,6 +79,12 @@ impl LiveSite {
     /// A build succeeded: serve it, drop any overlay, and tell open pages. When only
     /// stylesheets changed (`css_only`) and nothing else did, pages swap them in place.
     pub fn publish(&self, output: SiteOutput, css_only: bool) {
+        let mount = self.current().mount.clone();
+        self.publish_at(output, &mount, css_only);
+    }
+
+    /// `publish`, for a build whose site lives under `mount` (`/show/`).
+    pub fn publish_at(&self, output: SiteOutput, mount: &str, css_only: bool) {
         let mut served = self.served.write().unwrap();
         let generation = served.generation + 1;
         let swaps = if css_only && served.problems.is_none() {
@@ -86,6 +96,7 @@ impl LiveSite {
             output: Arc::new(output),
             problems: None,
             generation,
+            mount: mount.to_string(),
         });
         drop(served);
         match swaps {
@@ -103,6 +114,7 @@ impl LiveSite {
             output: served.output.clone(),
             problems: Some(Arc::new(problems)),
             generation,
+            mount: served.mount.clone(),
         });
         drop(served);
         self.events
@@ -123,11 +135,24 @@ pub fn html_decoration(served: &Served) -> String {
 pub enum BindError {
     #[error("cannot listen on {addr}: port {port} is already in use (is another `onair serve` running? choose another with --port)", port = .addr.port())]
     InUse { addr: SocketAddr },
+    #[error("cannot use the listening socket: {0}")]
+    Socket(std::io::Error),
     #[error("cannot listen on {addr}: {source}")]
     Other {
         addr: SocketAddr,
         source: std::io::Error,
     },
+}
+
+/// Take the listening socket, naming the port when it is in use.
+pub fn listen(addr: SocketAddr) -> Result<TcpListener, BindError> {
+    TcpListener::bind(addr).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::AddrInUse {
+            BindError::InUse { addr }
+        } else {
+            BindError::Other { addr, source }
+        }
+    })
 }
 
 /// A running server. Each request is answered on its own thread, so a slow download or an
@@ -142,17 +167,15 @@ pub struct Server {
 }
 
 impl Server {
+    /// Listen on `addr` and serve `site`.
     pub fn bind(addr: SocketAddr, site: Arc<LiveSite>) -> Result<Server, BindError> {
-        let listener = TcpListener::bind(addr).map_err(|source| {
-            if source.kind() == std::io::ErrorKind::AddrInUse {
-                BindError::InUse { addr }
-            } else {
-                BindError::Other { addr, source }
-            }
-        })?;
-        let local = listener
-            .local_addr()
-            .map_err(|source| BindError::Other { addr, source })?;
+        Server::start(listen(addr)?, site)
+    }
+
+    /// Serve `site` on a socket from `listen` (taken before the first build, so a port in
+    /// use is reported at once).
+    pub fn start(listener: TcpListener, site: Arc<LiveSite>) -> Result<Server, BindError> {
+        let addr = listener.local_addr().map_err(BindError::Socket)?;
         let http =
             tiny_http::Server::from_listener(listener, None).map_err(|e| BindError::Other {
                 addr,
@@ -169,7 +192,7 @@ impl Server {
         };
         Ok(Server {
             http,
-            addr: local,
+            addr,
             site,
             stopping,
             accept: Some(accept),
@@ -246,7 +269,13 @@ fn handle(request: tiny_http::Request, site: &LiveSite) {
     let decoration = html_decoration(&served);
     let reply = if path == "/_onair" || path.starts_with("/_onair/") {
         appview::reply(&head, &served, &decoration)
+    } else if let Some(redirect) = outside_mount(path, &served.mount) {
+        redirect
     } else {
+        let head = RequestHead {
+            target: head.target[served.mount.len() - 1..].to_string(),
+            ..head
+        };
         let decorate = |html: &[u8]| reload::inject(html, &decoration);
         http::site_reply(
             &head,
@@ -258,6 +287,21 @@ fn handle(request: tiny_http::Request, site: &LiveSite) {
         )
     };
     send(request, reply);
+}
+
+/// For a site published under a sub-path (`/show/`), requests outside it: `/` and `/show`
+/// lead to the site, anything else is not part of it. `None` when the path is inside.
+fn outside_mount(path: &str, mount: &str) -> Option<http::Reply> {
+    if path.starts_with(mount) {
+        return None;
+    }
+    if path == "/" || path == mount.trim_end_matches('/') {
+        return Some(http::Reply::text(302, "302 Found").header("Location", mount));
+    }
+    Some(http::Reply::text(
+        404,
+        &format!("404 Not Found: this site is published under {mount}"),
+    ))
 }
 
 fn send(request: tiny_http::Request, reply: http::Reply) {

@@ -1,0 +1,222 @@
+//! `onair serve`: build in memory, serve, watch, rebuild, reload. Never writes `public/`; the
+//! only file it may write is `onair.lock` (newly probed audio, newly assigned GUIDs), as
+//! `build` does. A content error never stops it: the last good build stays served and the
+//! browser shows the problems over it.
+
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::build::{BuildOptions, Built, build_site};
+use crate::cli::ServeArgs;
+use crate::diag::Diagnostic;
+use crate::output::SiteOutput;
+use crate::serve::watch::{ChangeSet, Rebuild, SiteWatcher, next_batch};
+use crate::serve::{LiveSite, Server};
+
+/// One editor save is several file events within a few milliseconds.
+const DEBOUNCE_QUIET: Duration = Duration::from_millis(50);
+/// A file being written for longer than this (a big audio copy) is rebuilt anyway.
+const DEBOUNCE_MAX: Duration = Duration::from_secs(2);
+
+pub fn run(args: &ServeArgs) -> ExitCode {
+    if !args.dir.is_dir() {
+        eprintln!("error: `{}` is not a folder", args.dir.display());
+        return super::exit(super::EXIT_USAGE);
+    }
+    let root = match std::fs::canonicalize(&args.dir) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot open `{}`: {e}", args.dir.display());
+            return super::exit(super::EXIT_USAGE);
+        }
+    };
+    let addr = match listen_addr(&args.bind, args.port) {
+        Ok(a) => a,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return super::exit(super::EXIT_USAGE);
+        }
+    };
+    let listener = match crate::serve::listen(addr) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return super::exit(super::EXIT_USAGE);
+        }
+    };
+    let opts = BuildOptions {
+        root: root.clone(),
+        drafts: args.drafts,
+        base_url: None,
+        locked: false,
+        allow_network: true,
+    };
+
+    let started = Instant::now();
+    let first = build(&opts);
+    let first_ms = started.elapsed().as_millis();
+    let site = Arc::new(LiveSite::new(&root, SiteOutput::new(), None));
+    let summary = match first {
+        Ok(built) => {
+            let summary = describe(&built);
+            site.publish_at(built.output, &built.site.config.base_path, false);
+            summary
+        }
+        Err(problems) => {
+            site.fail(problems);
+            "the site has errors: they show in the browser until fixed".to_string()
+        }
+    };
+
+    let server = match Server::start(listener, site.clone()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return super::exit(super::EXIT_USAGE);
+        }
+    };
+    let mount = site.current().mount.clone();
+    println!("onair: first build in {first_ms} ms: {summary}");
+    println!("onair: serving http://{}{mount}", server.addr());
+    println!(
+        "onair: app view http://{}/_onair/ · watching {} · Ctrl+C to stop",
+        server.addr(),
+        root.display()
+    );
+
+    let mut watcher = match SiteWatcher::new(&root) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!(
+                "error: cannot watch `{}` for changes: {e}; serving without live reload",
+                root.display()
+            );
+            // Keep serving what was built: the server threads run until Ctrl+C.
+            loop {
+                std::thread::park();
+            }
+        }
+    };
+    watch_loop(&opts, &site, &mut watcher);
+    drop(server);
+    super::exit(super::EXIT_OK)
+}
+
+/// `--bind` and `--port` as one address; `localhost` and IPv6 work too.
+fn listen_addr(bind: &str, port: u16) -> Result<SocketAddr, String> {
+    let host = bind.trim_start_matches('[').trim_end_matches(']');
+    (host, port)
+        .to_socket_addrs()
+        .map_err(|e| format!("--bind {bind}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("--bind {bind}: no address found"))
+}
+
+/// Build once, saving the lock when the build learned something (probed audio, new GUIDs).
+fn build(opts: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
+    match build_site(opts) {
+        Ok(built) => {
+            super::report(built.warnings.iter());
+            if let Err(d) = built.lock.save(&opts.root) {
+                super::report([&d]);
+            }
+            Ok(built)
+        }
+        Err(mut diags) => {
+            diags.sort();
+            super::report(diags.iter());
+            Err(diags.into_vec())
+        }
+    }
+}
+
+fn describe(built: &Built) -> String {
+    format!(
+        "{} episode(s), {} page(s), {} file(s)",
+        built.site.episodes.len(),
+        built.site.pages.len(),
+        built.output.files.len()
+    )
+}
+
+fn watch_loop(opts: &BuildOptions, site: &LiveSite, watcher: &mut SiteWatcher) {
+    while let Some(batch) = next_batch(&watcher.paths, DEBOUNCE_QUIET, DEBOUNCE_MAX) {
+        watcher.follow(&batch);
+        let changes = ChangeSet::from_paths(&opts.root, &batch);
+        let Some(plan) = changes.rebuild() else {
+            continue;
+        };
+        let started = Instant::now();
+        let what = describe_changes(&opts.root, &changes);
+        match build(opts) {
+            Ok(built) => {
+                let had_problems = site.current().problems.is_some();
+                site.publish_at(
+                    built.output,
+                    &built.site.config.base_path,
+                    plan == Rebuild::Stylesheets,
+                );
+                println!(
+                    "onair: {}rebuilt in {} ms ({what})",
+                    if had_problems { "fixed: " } else { "" },
+                    started.elapsed().as_millis()
+                );
+            }
+            Err(problems) => {
+                let n = problems.iter().filter(|d| d.is_error()).count();
+                site.fail(problems);
+                println!("onair: {n} error(s) after {what}; still serving the last good build");
+            }
+        }
+    }
+}
+
+/// `episodes/a.md, site.yaml` (at most a few names).
+fn describe_changes(root: &Path, changes: &ChangeSet) -> String {
+    use crate::serve::watch::Change;
+    let names: Vec<String> = changes
+        .changes
+        .iter()
+        .map(|c| match c {
+            Change::Config => PathBuf::from("site.yaml"),
+            Change::Episode(p)
+            | Change::Page(p)
+            | Change::Template(p)
+            | Change::Stylesheet(p)
+            | Change::Asset(p)
+            | Change::Audio(p)
+            | Change::Transcript(p)
+            | Change::Other(p) => p.clone(),
+        })
+        .map(|p| p.strip_prefix(root).unwrap_or(&p).display().to_string())
+        .collect();
+    let shown = names.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+    if names.len() > 3 {
+        format!("{shown} and {} more", names.len() - 3)
+    } else {
+        shown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bind_and_port_make_one_address() {
+        assert_eq!(
+            listen_addr("127.0.0.1", 4000).unwrap(),
+            "127.0.0.1:4000".parse().unwrap()
+        );
+        assert_eq!(listen_addr("::1", 0).unwrap(), "[::1]:0".parse().unwrap());
+        assert_eq!(
+            listen_addr("[::1]", 8080).unwrap(),
+            "[::1]:8080".parse().unwrap()
+        );
+        assert!(listen_addr("localhost", 4000).unwrap().ip().is_loopback());
+        assert!(listen_addr("not a host name", 4000).is_err());
+    }
+}
