@@ -79,6 +79,15 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
             Err(d) => diags.push(d),
         }
     }
+    let companion_diags: Vec<Vec<Diagnostic>> = episodes
+        .par_iter_mut()
+        .map(|ep| {
+            let (found, d) = crate::companions::attach(root, ep);
+            ep.companions = found;
+            d
+        })
+        .collect();
+    diags.extend(companion_diags.into_iter().flatten());
     assign_guids(root, &config, &mut episodes, &mut lock);
     check_duplicates(&episodes, &mut diags);
     if diags.has_errors() {
@@ -241,6 +250,7 @@ fn finish_episode(config: &Config, src: EpisodeSource, facts: AudioFacts) -> Epi
         body_line: src.body_line,
         draft: src.draft,
         front: src.front,
+        companions: Default::default(),
     }
 }
 
@@ -403,7 +413,32 @@ fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> 
         .collect();
     let mut tera = render::load_templates(root, diags)?;
     render::register_functions(&mut tera, assets.clone(), config.base_path.clone());
-    let data = RenderData::new(site, assets.clone(), show_image.clone(), &episode_images);
+    let mut data = RenderData::new(site, assets.clone(), show_image.clone(), &episode_images);
+    // Chapters, transcripts and people: files, feed elements and template fields.
+    let images = crate::companions::Images {
+        config,
+        assets: &assets,
+    };
+    let (hosts, channel_people, person_pages, people_diags) =
+        crate::companions::people_index(site, &images);
+    diags.extend(people_diags);
+    data.site_value["hosts"] = serde_json::Value::from(hosts);
+    let published: Vec<_> = site
+        .episodes
+        .par_iter()
+        .map(|e| crate::companions::publish(site, e, &images))
+        .collect();
+    let mut item_extras = Vec::with_capacity(published.len());
+    let mut companion_files = Vec::new();
+    for (view, (p, d)) in data.episodes.iter_mut().zip(published) {
+        diags.extend(d);
+        view.chapters = p.chapters;
+        view.chapters_url = p.chapters_url;
+        view.transcript = p.transcript;
+        view.people = p.people;
+        item_extras.push(p.feed);
+        companion_files.extend(p.files);
+    }
 
     // (output key, template, url path, extra context)
     let mut jobs: Vec<(String, &str, String, Context)> = Vec::new();
@@ -453,6 +488,14 @@ fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> 
         let path = format!("tags/{}/", t.slug);
         jobs.push((format!("{path}index.html"), "tag.html", path, ctx));
     }
+    for page in &person_pages {
+        let mut ctx = Context::new();
+        ctx.insert("person", &page.person);
+        let eps: Vec<&serde_json::Value> = page.episodes.iter().map(|&i| &cards[i]).collect();
+        ctx.insert("episodes", &eps);
+        let path = format!("people/{}/", page.slug);
+        jobs.push((format!("{path}index.html"), "person.html", path, ctx));
+    }
     for p in &site.pages {
         let mut ctx = Context::new();
         ctx.insert(
@@ -501,8 +544,8 @@ fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> 
         site,
         image_url: show_image,
         episode_images,
-        item_extras: Vec::new(),
-        channel_extras: Vec::new(),
+        item_extras,
+        channel_extras: channel_people,
     };
     output.insert_bytes("feed.xml", feed::write_feed(&feed_inputs));
     output.insert_bytes("episodes/index.json", render::episode_index(&data.episodes));
@@ -511,9 +554,13 @@ fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> 
         .iter()
         .map(|p| format!("{}/", p.slug))
         .chain(site.tags.iter().map(|t| format!("tags/{}/", t.slug)))
+        .chain(person_pages.iter().map(|p| format!("people/{}/", p.slug)))
         .collect();
     output.insert_bytes("sitemap.xml", render::sitemap(site, &page_paths));
     output.insert_bytes("robots.txt", render::robots(site));
+    for (key, bytes) in companion_files {
+        output.insert_bytes(key, bytes);
+    }
     for (key, bytes) in &assets.files {
         output.insert_bytes(key.clone(), bytes.clone());
     }

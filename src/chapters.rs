@@ -81,7 +81,7 @@ impl ClockValue {
 }
 
 /// Chapters from a front-matter list. `lines` holds the line of each entry (see
-/// [`front_matter_item_lines`]); missing entries fall back to `fallback_line`.
+/// [`yaml_item_lines`]); missing entries fall back to `fallback_line`.
 pub fn from_entries(
     entries: &[ChapterEntry],
     lines: &[usize],
@@ -103,7 +103,7 @@ pub fn from_entries(
                 continue;
             }
         };
-        let (title, _) = plain_inline(&entry.title);
+        let (title, link) = plain_inline(&entry.title);
         if title.is_empty() {
             errors.push(
                 Diagnostic::error("chapter has an empty title")
@@ -113,7 +113,7 @@ pub fn from_entries(
             continue;
         }
         let mut chapter = Chapter::new(start, title, line);
-        chapter.url = entry.url.clone().filter(|u| !u.trim().is_empty());
+        chapter.url = entry.url.clone().filter(|u| !u.trim().is_empty()).or(link);
         chapter.img = entry.img.clone().filter(|u| !u.trim().is_empty());
         chapters.push(chapter);
     }
@@ -678,50 +678,44 @@ pub fn to_json(chapters: &[Chapter], meta: &ChaptersMeta) -> String {
     json
 }
 
-/// Lines of the items of a block list under a top-level front-matter key (`chapters:`,
-/// `people:`), for error messages: serde keeps no positions. `source` is the whole episode
-/// file; front matter runs from its first `---` line to the next. Flow lists (`[..]`) give
-/// no item lines; the caller then names the key's line.
-pub fn front_matter_item_lines(source: &str, key: &str) -> (Option<usize>, Vec<usize>) {
-    let mut lines = source.lines().enumerate();
-    match lines.next() {
-        Some((_, first)) if first.trim_end() == "---" => {}
-        _ => return (None, Vec::new()),
-    }
+/// Lines of the items of a block list under a top-level YAML key (`chapters:`, `people:`,
+/// `hosts:`), for error messages: serde keeps no positions. `yaml` starts at file line
+/// `first_line`. Returns the key's line and each item's; a flow list (`[..]`) gives no item
+/// lines, and the caller names the key's line instead.
+pub fn yaml_item_lines(yaml: &str, first_line: usize, key: &str) -> (Option<usize>, Vec<usize>) {
     let mut key_line = None;
     let mut items = Vec::new();
     let mut item_indent: Option<usize> = None;
-    for (i, line) in lines {
-        if line.trim_end() == "---" || line.trim_end() == "..." {
-            break;
-        }
+    for (i, line) in yaml.lines().enumerate() {
+        let line_no = first_line + i;
         let indent = line.len() - line.trim_start().len();
         let content = line.trim_start();
         if content.is_empty() || content.starts_with('#') {
             continue;
         }
-        if key_line.is_none() {
+        let Some(_) = key_line else {
             if indent == 0
                 && let Some(rest) = content.strip_prefix(key)
                 && rest.trim_start().starts_with(':')
             {
-                key_line = Some(i + 1);
+                key_line = Some(line_no);
             }
             continue;
-        }
-        if !items.is_empty() || item_indent.is_some() {
-            let want = item_indent.expect("set with the first item");
-            if indent < want || (indent == want && !is_list_item(content)) {
-                break;
+        };
+        match item_indent {
+            Some(want) => {
+                if indent < want || (indent == want && !is_list_item(content)) {
+                    break;
+                }
+                if indent == want {
+                    items.push(line_no);
+                }
             }
-            if indent == want {
-                items.push(i + 1);
+            None if is_list_item(content) => {
+                item_indent = Some(indent);
+                items.push(line_no);
             }
-        } else if is_list_item(content) {
-            item_indent = Some(indent);
-            items.push(i + 1);
-        } else {
-            break;
+            None => break,
         }
     }
     (key_line, items)
@@ -846,8 +840,8 @@ mod tests {
 
     #[test]
     fn front_matter_list_with_lines() {
-        let source = "---\ntitle: x\nchapters:\n  - start: \"0:00\"\n    title: Intro\n  - {start: 164, title: \"[Alpha](https://a.example)\"}\n  - start: 1:02:03\n    title: Late\n    url: https://x.example\ntags: [a]\n---\nbody\n";
-        let (key, lines) = front_matter_item_lines(source, "chapters");
+        let yaml = "title: x\nchapters:\n  - start: \"0:00\"\n    title: Intro\n  - {start: 164, title: \"[Alpha](https://a.example)\"}\n  - start: 1:02:03\n    title: Late\n    url: https://x.example\ntags: [a]\n";
+        let (key, lines) = yaml_item_lines(yaml, 2, "chapters");
         assert_eq!(key, Some(3));
         assert_eq!(lines, vec![4, 6, 7]);
         let entries = vec![

@@ -50,6 +50,9 @@ struct RawConfig {
     /// podcast:guid kept from a show's earlier feed (`onair import` writes it); without it the
     /// GUID is derived from the feed URL.
     podcast_guid: Option<String>,
+    /// The show's hosts: `podcast:person` on the channel and people pages.
+    #[serde(default)]
+    hosts: Vec<crate::people::PersonEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -111,6 +114,8 @@ pub struct Config {
     pub complete: bool,
     pub seasons: BTreeMap<u32, String>,
     pub podcast_guid: Option<String>,
+    /// `hosts:`, checked against the Podcast Index person taxonomy.
+    pub hosts: Vec<crate::people::Person>,
 }
 
 impl Config {
@@ -305,6 +310,19 @@ impl Config {
                 );
             }
         }
+        let (hosts_line, host_lines) = crate::chapters::yaml_item_lines(text, 1, "hosts");
+        let mut hosts: Vec<crate::people::Person> = Vec::new();
+        for (i, entry) in raw.hosts.iter().enumerate() {
+            match entry.resolve(&shown, host_lines.get(i).copied().or(hosts_line)) {
+                Ok(h) if !hosts.iter().any(|x| x.slug == h.slug) => hosts.push(h),
+                Ok(h) => diags.push(
+                    Diagnostic::error(format!("`{}` is listed twice in `hosts`", h.name))
+                        .at(&shown)
+                        .line(host_lines.get(i).copied().or(hosts_line).unwrap_or(1)),
+                ),
+                Err(errors) => diags.extend(errors),
+            }
+        }
         if diags.has_errors() {
             return Err(diags);
         }
@@ -338,6 +356,7 @@ impl Config {
                 .podcast_guid
                 .map(|g| g.trim().to_string())
                 .filter(|g| !g.is_empty()),
+            hosts,
         })
     }
 }

@@ -33,8 +33,9 @@ pub struct EpisodeFrontMatter {
     pub explicit: Option<bool>,
     pub image: Option<String>,
     pub tags: Option<Tags>,
-    pub people: Option<serde_json::Value>,
-    pub chapters: Option<serde_json::Value>,
+    pub people: Option<Vec<crate::people::PersonEntry>>,
+    /// A list of `{start, title, url?, img?}`, or the path of a JSON chapters file.
+    pub chapters: Option<crate::chapters::ChaptersField>,
     pub transcript: Option<String>,
     pub guid: Option<String>,
     pub draft: Option<bool>,
@@ -162,6 +163,8 @@ pub struct Episode {
     pub body_line: usize,
     pub draft: bool,
     pub front: EpisodeFrontMatter,
+    /// Chapters, transcript and people, read by `companions::attach` once the audio is known.
+    pub companions: crate::companions::Companions,
 }
 
 #[derive(Debug, Clone)]

@@ -10,6 +10,7 @@ pub mod chapters;
 pub mod check;
 pub mod cli;
 pub mod cmd;
+pub mod companions;
 pub mod config;
 pub mod content;
 pub mod dates;

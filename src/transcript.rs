@@ -982,6 +982,39 @@ pub fn to_srt(transcript: &Transcript) -> Option<String> {
     Some(out)
 }
 
+/// The HTML transcript form Podcasting 2.0 apps read (`<cite>`, `<time>`, `<p>` per turn),
+/// the one form an untimed transcript has. Times are left out when there are none.
+pub fn to_html(transcript: &Transcript, title: &str) -> String {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut out = String::with_capacity(transcript.cues.len() * 100 + 200);
+    let _ = write!(
+        out,
+        "<!doctype html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n</head>\n<body>\n",
+        esc(title)
+    );
+    let cues: Vec<&Cue> = if transcript.timed {
+        ordered(transcript)
+    } else {
+        transcript.cues.iter().collect()
+    };
+    for cue in cues {
+        if let Some(speaker) = &cue.speaker {
+            let _ = writeln!(out, "<cite>{}:</cite>", esc(speaker));
+        }
+        if transcript.timed {
+            let _ = writeln!(out, "<time>{}</time>", timecode::display(cue.start));
+        }
+        let _ = writeln!(out, "<p>{}</p>", esc(&cue.text).replace('\n', "<br>\n"));
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1166,6 +1199,10 @@ mod tests {
                 .all(|c| !c.text.contains("**") && !c.text.contains("&nbsp;"))
         );
         assert!(t.cues.len() > 100);
+        let html = to_html(&t, "Episode <218>");
+        assert!(html.contains("<title>Episode &lt;218&gt;</title>"));
+        assert!(html.contains("<cite>Chuck:</cite>\n<p>"));
+        assert!(!html.contains("<time>"));
     }
 
     #[test]

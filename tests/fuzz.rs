@@ -69,6 +69,7 @@ fn episode(title: &str, notes: &str, tag: &str, i: usize) -> Episode {
         notes: rendered,
         draft: false,
         front: EpisodeFrontMatter::default(),
+        companions: Default::default(),
     }
 }
 

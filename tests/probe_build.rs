@@ -70,6 +70,12 @@ fn builds_record_reuse_and_refresh_audio_facts() {
     let fixture =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audio/mp3-vbr-xing.mp3");
     std::fs::copy(&fixture, &audio).unwrap();
+    // The new audio lasts 1.4 s: the sample's chapter at 0:03 would now fall past its end.
+    for entry in std::fs::read_dir(site.join("episodes")).unwrap() {
+        let path = entry.unwrap().path();
+        let notes = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, notes.replace("00:03 - ", "00:01 - ")).unwrap();
+    }
     let out = build(&site, true);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -1,0 +1,383 @@
+//! Chapters, transcripts and people through a whole build: each written once (front matter,
+//! a JSON chapters file, a transcript file found by name, a Transcript section of the notes,
+//! `hosts:`) and published as files, feed elements, episode-page fields and people pages.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use onair::build::{BuildOptions, Built, build_site};
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// The basic fixture site (audio of about 1.2 and 1.1 seconds), with `files` written over it.
+fn site(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sites/basic");
+    copy_dir(&fixture, &root);
+    for (rel, text) in files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    (tmp, root)
+}
+
+fn build(root: &Path) -> Result<Built, Vec<String>> {
+    build_site(&BuildOptions {
+        root: root.to_path_buf(),
+        ..BuildOptions::default()
+    })
+    .map_err(|d| d.iter().map(ToString::to_string).collect())
+}
+
+fn text(built: &Built, key: &str) -> String {
+    String::from_utf8(
+        built
+            .output
+            .bytes(key)
+            .unwrap_or_else(|| panic!("no {key}"))
+            .to_vec(),
+    )
+    .unwrap()
+}
+
+const SITE_HOSTS: &str = "hosts:\n  - name: Test Host\n    href: https://host.example\n";
+
+const FIRST: &str = "---
+title: First Steps
+date: 2026-01-05 09:30:00
+audio: audio/first.mp3
+episode: 1
+guid: fixture-0001
+chapters:
+  - start: 0
+    title: Hello
+  - { start: \"0:00.6\", title: \"[Later](https://later.example/)\" }
+people:
+  - { name: Alex Wood, role: Guest, href: https://alex.example }
+---
+Notes without timestamps.
+";
+
+const FIRST_SRT: &str = "1
+00:00:00,000 --> 00:00:00,500
+Test Host: Hello & welcome.
+
+2
+00:00:00,500 --> 00:00:01,100
+Alex Wood: Thanks <i>for</i> having me.
+";
+
+const SECOND: &str = "---
+title: Second Thoughts
+date: 2026-02-01T18:00:00+01:00
+audio: audio/second.m4a
+episode: 2
+chapters: chapters/second.json
+---
+Notes.
+
+### Transcript
+
+**HOST:** Hello there. **_[A sponsor message.]_** **ALEX:** &nbsp;Hi.
+";
+
+const SECOND_JSON: &str = r#"{"version": "1.2.0", "chapters": [
+  {"startTime": 0, "title": "Start"},
+  {"startTime": 0.75, "title": "End", "img": "https://img.example/e.png"}
+]}"#;
+
+type Element = (String, BTreeMap<String, String>, String);
+
+fn attrs(e: &quick_xml::events::BytesStart<'_>) -> BTreeMap<String, String> {
+    e.attributes()
+        .map(|a| {
+            let a = a.unwrap();
+            let value = a
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .unwrap();
+            (a.key.as_ref().to_string(), value.into_owned())
+        })
+        .collect()
+}
+
+/// Chapters and transcript hosted elsewhere (as `onair import` leaves them): linked, not
+/// fetched.
+const REMOTE: &str = "---
+title: Remote Audio
+date: 2026-03-01
+audio: https://media.fixture.example.com/remote%20one.mp3
+length: 28200000
+duration: \"0:58:45\"
+episode: 3
+chapters: https://cdn.example.net/3/chapters.json
+transcript: https://cdn.example.net/3/transcript.vtt
+---
+00:00 - Notes chapters lose to the `chapters:` key
+00:10 - Second
+";
+
+/// (name, attributes, text) of every `podcast:` element, keyed by its `<item>`'s title, or
+/// "channel".
+fn podcast_elements(feed: &str) -> BTreeMap<String, Vec<Element>> {
+    let mut reader = Reader::from_str(feed);
+    let mut out: BTreeMap<String, Vec<Element>> = BTreeMap::new();
+    let mut open: Vec<(String, BTreeMap<String, String>)> = Vec::new();
+    let mut text = String::new();
+    let mut item: Option<(String, Vec<Element>)> = None;
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) => {
+                let name = e.name().as_ref().to_string();
+                if name == "item" {
+                    item = Some((String::new(), Vec::new()));
+                }
+                open.push((name, attrs(&e)));
+                text.clear();
+            }
+            Event::Empty(e) => {
+                let el = (e.name().as_ref().to_string(), attrs(&e), String::new());
+                if !el.0.starts_with("podcast:") {
+                    continue;
+                }
+                match item.as_mut() {
+                    Some((_, els)) => els.push(el),
+                    None => out.entry("channel".into()).or_default().push(el),
+                }
+            }
+            Event::Text(t) => text.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => text.push_str(match r.xml10_content().as_ref() {
+                "amp" => "&",
+                "lt" => "<",
+                "gt" => ">",
+                "quot" => "\"",
+                _ => "'",
+            }),
+            Event::End(_) => {
+                let (name, a) = open.pop().unwrap();
+                let value = std::mem::take(&mut text);
+                if name == "item" {
+                    let (title, els) = item.take().unwrap();
+                    out.insert(title, els);
+                } else if let Some((title, els)) = item.as_mut() {
+                    if name == "title" {
+                        *title = value;
+                    } else if name.starts_with("podcast:") {
+                        els.push((name, a, value));
+                    }
+                } else if name.starts_with("podcast:") {
+                    out.entry("channel".into())
+                        .or_default()
+                        .push((name, a, value));
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn written_once_and_published_everywhere() {
+    let site_yaml = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sites/basic/site.yaml"),
+    )
+    .unwrap();
+    let site_yaml = format!("{site_yaml}{SITE_HOSTS}");
+    let (_tmp, root) = site(&[
+        ("site.yaml", &site_yaml),
+        ("episodes/2026-01-05-first-steps.md", FIRST),
+        ("transcripts/2026-01-05-first-steps.srt", FIRST_SRT),
+        ("episodes/2026-02-01-second-thoughts.md", SECOND),
+        ("chapters/second.json", SECOND_JSON),
+        ("episodes/2026-03-01-remote.md", REMOTE),
+    ]);
+    let built = build(&root).unwrap_or_else(|e| panic!("{e:#?}"));
+
+    // Files.
+    let chapters: serde_json::Value =
+        serde_json::from_str(&text(&built, "episodes/first-steps/chapters.json")).unwrap();
+    assert_eq!(chapters["version"], "1.2.0");
+    assert_eq!(chapters["chapters"][0]["startTime"], 0);
+    assert_eq!(chapters["chapters"][1]["startTime"], 0.6);
+    assert_eq!(chapters["chapters"][1]["title"], "Later");
+    assert_eq!(chapters["chapters"][1]["url"], "https://later.example/");
+    let from_json: serde_json::Value =
+        serde_json::from_str(&text(&built, "episodes/second-thoughts/chapters.json")).unwrap();
+    assert_eq!(from_json["chapters"][1]["img"], "https://img.example/e.png");
+
+    let vtt = text(&built, "episodes/first-steps/transcript.vtt");
+    let cues = onair::transcript::parse_vtt(&vtt, Path::new("t.vtt"))
+        .unwrap()
+        .cues;
+    assert_eq!(cues.len(), 2);
+    assert_eq!(cues[0].speaker.as_deref(), Some("Test Host"));
+    assert_eq!(cues[0].text, "Hello & welcome.");
+    assert!(
+        vtt.contains("<v Alex Wood>Thanks for having me.\n"),
+        "{vtt}"
+    );
+    let srt = text(&built, "episodes/first-steps/transcript.srt");
+    let from_srt = onair::transcript::parse_srt(&srt, Path::new("t.srt"))
+        .unwrap()
+        .cues;
+    let same = |a: &onair::transcript::Cue, b: &onair::transcript::Cue| {
+        (a.start, a.end, &a.speaker, &a.text) == (b.start, b.end, &b.speaker, &b.text)
+    };
+    assert!(from_srt.len() == 2 && from_srt.iter().zip(&cues).all(|(a, b)| same(a, b)));
+    // The notes' untimed turns become an HTML transcript, and no VTT pretends to have times.
+    let html = text(&built, "episodes/second-thoughts/transcript.html");
+    assert!(
+        html.contains("<cite>Host:</cite>\n<p>Hello there.</p>"),
+        "{html}"
+    );
+    assert!(html.contains("<p>[A sponsor message.]</p>"));
+    assert!(html.contains("<cite>Alex:</cite>\n<p>Hi.</p>"));
+    assert!(
+        built
+            .output
+            .get("episodes/second-thoughts/transcript.vtt")
+            .is_none()
+    );
+
+    // Feed.
+    let feed = text(&built, "feed.xml");
+    let els = podcast_elements(&feed);
+    let base = "https://fixture.example.com/show/";
+    let names = |who: &str, name: &str| -> Vec<BTreeMap<String, String>> {
+        els[who]
+            .iter()
+            .filter(|e| e.0 == name)
+            .map(|e| e.1.clone())
+            .collect()
+    };
+    let channel_people: Vec<_> = els["channel"]
+        .iter()
+        .filter(|e| e.0 == "podcast:person")
+        .collect();
+    assert_eq!(channel_people.len(), 1);
+    assert_eq!(channel_people[0].2, "Test Host");
+    assert_eq!(channel_people[0].1["role"], "host");
+    assert_eq!(channel_people[0].1["group"], "cast");
+    assert_eq!(channel_people[0].1["href"], "https://host.example");
+    let first_chapters = names("First Steps", "podcast:chapters");
+    assert_eq!(
+        first_chapters[0]["url"],
+        format!("{base}episodes/first-steps/chapters.json")
+    );
+    assert_eq!(first_chapters[0]["type"], "application/json+chapters");
+    let transcripts = names("First Steps", "podcast:transcript");
+    assert_eq!(transcripts.len(), 2);
+    assert_eq!(transcripts[0]["type"], "text/vtt");
+    assert_eq!(transcripts[0]["rel"], "captions");
+    assert_eq!(transcripts[1]["type"], "application/x-subrip");
+    assert_eq!(
+        transcripts[1]["url"],
+        format!("{base}episodes/first-steps/transcript.srt")
+    );
+    // Item persons replace the channel's, so the host is restated before the guest.
+    let people: Vec<(&str, &str)> = els["First Steps"]
+        .iter()
+        .filter(|e| e.0 == "podcast:person")
+        .map(|e| (e.2.as_str(), e.1["role"].as_str()))
+        .collect();
+    assert_eq!(people, vec![("Test Host", "host"), ("Alex Wood", "guest")]);
+    let second = names("Second Thoughts", "podcast:transcript");
+    assert_eq!(second[0]["type"], "text/html");
+    assert!(names("Second Thoughts", "podcast:person").is_empty());
+
+    let remote_chapters = names("Remote Audio", "podcast:chapters");
+    assert_eq!(
+        remote_chapters[0]["url"],
+        "https://cdn.example.net/3/chapters.json"
+    );
+    let remote_transcript = names("Remote Audio", "podcast:transcript");
+    assert_eq!(remote_transcript[0]["type"], "text/vtt");
+    assert_eq!(
+        remote_transcript[0]["url"],
+        "https://cdn.example.net/3/transcript.vtt"
+    );
+    assert!(
+        built
+            .output
+            .get("episodes/remote-audio/chapters.json")
+            .is_none()
+    );
+
+    // Pages.
+    let page = text(&built, "episodes/first-steps/index.html");
+    assert!(page.contains("<span class=\"ct\">Later</span>"));
+    assert!(page.contains("href=\"/show/people/alex-wood/\""));
+    assert!(
+        page.contains("data-t=\"0.5\""),
+        "transcript cues seek the player"
+    );
+    assert!(page.contains("href=\"/show/episodes/first-steps/transcript.vtt\""));
+    let guest = text(&built, "people/alex-wood/index.html");
+    assert!(guest.contains("<h1>Alex Wood</h1>"));
+    assert!(guest.contains("/show/episodes/first-steps/"));
+    assert!(!guest.contains("/show/episodes/second-thoughts/"));
+    let host = text(&built, "people/test-host/index.html");
+    assert!(
+        host.contains("/show/episodes/second-thoughts/")
+            && host.contains("/show/episodes/first-steps/")
+    );
+}
+
+#[test]
+fn errors_name_the_file_and_line() {
+    let bad_first = FIRST
+        .replace("start: \\\"0:00.6\\\"", "start: 5")
+        .replace("{ start: \"0:00.6\"", "{ start: 5")
+        .replace("role: Guest", "role: guset");
+    let bad_srt = FIRST_SRT.replace("00:00:01,100", "00:00:09,000");
+    let site_yaml = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sites/basic/site.yaml"),
+    )
+    .unwrap();
+    let site_yaml = format!("{site_yaml}hosts:\n  - {{ name: Test Host, role: hots }}\n");
+    let host_line = site_yaml.lines().count();
+    let (_tmp, root) = site(&[
+        ("site.yaml", &site_yaml),
+        ("episodes/2026-01-05-first-steps.md", &bad_first),
+        ("transcripts/2026-01-05-first-steps.srt", &bad_srt),
+        (
+            "episodes/2026-02-01-second-thoughts.md",
+            &SECOND.replace("chapters/second.json", "chapters/missing.json"),
+        ),
+    ]);
+    let errors = build(&root).unwrap_err();
+    assert_eq!(
+        errors,
+        vec![format!(
+            "site.yaml:{host_line}: error: person `Test Host`: role `hots` is not in the Podcast Index taxonomy; did you mean `host`?"
+        )]
+    );
+    let fixed = site_yaml.replace("role: hots", "role: host");
+    std::fs::write(root.join("site.yaml"), fixed).unwrap();
+    let mut errors = build(&root).unwrap_err();
+    errors.sort();
+    assert_eq!(
+        errors,
+        vec![
+            "episodes/2026-01-05-first-steps.md:10: error: chapter `Later` (0:05) starts past the end of the audio (0:01)",
+            "episodes/2026-01-05-first-steps.md:12: error: person `Alex Wood`: role `guset` is not in the Podcast Index taxonomy; did you mean `guest`?",
+            "episodes/2026-02-01-second-thoughts.md:6: error: chapters file `chapters/missing.json`: cannot read: No such file or directory (os error 2)",
+            "transcripts/2026-01-05-first-steps.srt:6: error: cue runs to 00:00:09.000, past the end of the audio (00:00:01.179)",
+        ]
+    );
+}
