@@ -382,3 +382,50 @@ fn large_notes_and_many_tags() {
     let d1 = item.find("</description>").unwrap();
     assert!(d1 - d0 < 4100, "description is {} bytes", d1 - d0);
 }
+
+/// Peak resident memory of the largest child process waited for so far, in bytes.
+#[cfg(target_os = "linux")]
+fn children_max_rss() -> u64 {
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage only writes into the struct we pass.
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    usage.ru_maxrss as u64 * 1024
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_two_gigabyte_audio_file_is_handled_in_bounded_memory() {
+    let (_t, root) = base_site();
+    // Real MP3 frames, then a sparse hole up to 2 GB: the header promises little, the file
+    // is huge, and nothing may be read whole into memory.
+    let big = root.join("audio/big.mp3");
+    std::fs::copy(root.join("audio/good.mp3"), &big).unwrap();
+    std::fs::OpenOptions::new().write(true).open(&big).unwrap().set_len(2 << 30).unwrap();
+    write(&root, "episodes/2026-01-01-good.md", "---\ntitle: Big\naudio: audio/big.mp3\n---\n");
+    let (code, err) = build(&root, &["--output", root.parent().unwrap().join("out").to_str().unwrap()]);
+    assert!(code == 0 || (code == 1 && err.contains("episodes/2026-01-01-good.md:3: error: ")), "{code}: {err}");
+    let rss = children_max_rss();
+    assert!(rss < 512 << 20, "peak memory {} MB", rss >> 20);
+}
+
+#[test]
+fn a_half_million_cue_transcript_parses() {
+    let mut srt = String::with_capacity(40 << 20);
+    for i in 0..500_000u64 {
+        let (s, e) = (i * 2, i * 2 + 1);
+        srt.push_str(&format!(
+            "{}\n{:02}:{:02}:{:02},000 --> {:02}:{:02}:{:02},500\nLine {i}\n\n",
+            i + 1,
+            s / 3600,
+            s / 60 % 60,
+            s % 60,
+            e / 3600,
+            e / 60 % 60,
+            e % 60
+        ));
+    }
+    let t = onair::transcript::parse(&srt, Path::new("big.srt"), None).expect("parses");
+    assert_eq!(t.cues.len(), 500_000);
+    let vtt = onair::transcript::to_vtt(&t).unwrap();
+    assert!(vtt.starts_with("WEBVTT"));
+}
