@@ -154,7 +154,7 @@ fn resolve_audio(
                         .line(src.audio_line),
                 );
             }
-            let entry = r.lock_entry.map(|e| (rel.clone(), e));
+            let entry = r.lock_entry.map(|e| (r.lock_key.clone(), e));
             Ok((r.facts, entry, warnings))
         }
         AudioSource::Remote(url) => {
@@ -567,9 +567,11 @@ fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> 
     for ep in &site.episodes {
         if let AudioSource::Local(rel) = &ep.audio {
             let source = root.join(rel);
-            // Audio absent but locked (CI without the audio) is published by whoever hosts it.
+            // Audio absent but locked (CI without the audio) is deployed by other means.
             if source.is_file() {
                 output.insert_copy(rel.clone(), source);
+            } else {
+                output.external.insert(rel.clone(), ep.facts.size);
             }
         }
     }

@@ -20,6 +20,9 @@ pub enum OutputFile {
 #[derive(Debug, Clone, Default)]
 pub struct SiteOutput {
     pub files: BTreeMap<String, OutputFile>,
+    /// Paths the site links to that are deployed by other means, with their size: audio that
+    /// is absent from this checkout but recorded in onair.lock (CI builds without the audio).
+    pub external: BTreeMap<String, u64>,
 }
 
 impl SiteOutput {

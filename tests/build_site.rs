@@ -535,3 +535,21 @@ fn usage_errors_exit_2() {
     assert_eq!(onair(&["build", "--no-such-flag"]).0, 2);
     assert_eq!(onair(&["frobnicate"]).0, 2);
 }
+
+#[test]
+fn audio_absent_but_locked_builds_from_the_lock() {
+    let (_tmp, root) = site("basic");
+    assert_eq!(build(&root, &[]).0, 0);
+    let size = std::fs::metadata(root.join("audio/first.mp3"))
+        .unwrap()
+        .len();
+    // CI without the audio: the lock answers, the enclosure keeps its exact length.
+    std::fs::remove_file(root.join("audio/first.mp3")).unwrap();
+    let (code, err) = build(&root, &["--locked"]);
+    assert_eq!(code, 0, "{err}");
+    let xml = std::fs::read_to_string(root.join("public/feed.xml")).unwrap();
+    let (_, items) = parse_feed(&xml);
+    let first = items.iter().find(|i| i.title == "First Steps").unwrap();
+    assert_eq!(first.enclosure["length"], size.to_string());
+    assert!(!root.join("public/audio/first.mp3").exists());
+}

@@ -400,10 +400,28 @@ fn a_two_gigabyte_audio_file_is_handled_in_bounded_memory() {
     // is huge, and nothing may be read whole into memory.
     let big = root.join("audio/big.mp3");
     std::fs::copy(root.join("audio/good.mp3"), &big).unwrap();
-    std::fs::OpenOptions::new().write(true).open(&big).unwrap().set_len(2 << 30).unwrap();
-    write(&root, "episodes/2026-01-01-good.md", "---\ntitle: Big\naudio: audio/big.mp3\n---\n");
-    let (code, err) = build(&root, &["--output", root.parent().unwrap().join("out").to_str().unwrap()]);
-    assert!(code == 0 || (code == 1 && err.contains("episodes/2026-01-01-good.md:3: error: ")), "{code}: {err}");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&big)
+        .unwrap()
+        .set_len(2 << 30)
+        .unwrap();
+    write(
+        &root,
+        "episodes/2026-01-01-good.md",
+        "---\ntitle: Big\naudio: audio/big.mp3\n---\n",
+    );
+    let (code, err) = build(
+        &root,
+        &[
+            "--output",
+            root.parent().unwrap().join("out").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        code == 0 || (code == 1 && err.contains("episodes/2026-01-01-good.md:3: error: ")),
+        "{code}: {err}"
+    );
     let rss = children_max_rss();
     assert!(rss < 512 << 20, "peak memory {} MB", rss >> 20);
 }

@@ -268,6 +268,21 @@ pub(crate) fn check_site_parsed(
             continue;
         };
         let decoded = percent_decode(path);
+        if let Some(&size) = output.external.get(decoded.trim_start_matches('/')) {
+            if let Some(stated) = el.attr("length")
+                && let Ok(stated_len) = stated.value.trim().parse::<u64>()
+                && stated_len != size
+            {
+                rep.report(
+                    "enclosure-length",
+                    Some(stated.pos),
+                    format!(
+                        "length=\"{stated_len}\" but onair.lock records {size} bytes for {decoded}"
+                    ),
+                );
+            }
+            continue;
+        }
         let Some(key) = key_for_url_path(output, &decoded) else {
             rep.report(
                 "local-file",
