@@ -425,25 +425,3 @@ fn a_two_gigabyte_audio_file_is_handled_in_bounded_memory() {
     let rss = children_max_rss();
     assert!(rss < 512 << 20, "peak memory {} MB", rss >> 20);
 }
-
-#[test]
-fn a_half_million_cue_transcript_parses() {
-    let mut srt = String::with_capacity(40 << 20);
-    for i in 0..500_000u64 {
-        let (s, e) = (i * 2, i * 2 + 1);
-        srt.push_str(&format!(
-            "{}\n{:02}:{:02}:{:02},000 --> {:02}:{:02}:{:02},500\nLine {i}\n\n",
-            i + 1,
-            s / 3600,
-            s / 60 % 60,
-            s % 60,
-            e / 3600,
-            e / 60 % 60,
-            e % 60
-        ));
-    }
-    let t = onair::transcript::parse(&srt, Path::new("big.srt"), None).expect("parses");
-    assert_eq!(t.cues.len(), 500_000);
-    let vtt = onair::transcript::to_vtt(&t).unwrap();
-    assert!(vtt.starts_with("WEBVTT"));
-}
