@@ -181,7 +181,9 @@ fn serves_edits_errors_and_leaves_the_site_folder_alone() {
     let first = get_range(a, "/audio/001-string-telephone.mp3", "bytes=0-99");
     assert_eq!(first.status, 206);
     assert_eq!(first.body, &audio[..100]);
-    assert!(get(a, "/_onair/").text().contains("Two Cans and a String"));
+    let app = get(a, "/_onair/").text();
+    assert!(app.contains("Two Cans and a String"));
+    assert!(app.contains("onair check: "), "{app}");
 
     let mut events = EventStream::open(a);
     events.expect("hello", WAIT);

@@ -62,7 +62,8 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     let summary = match first {
         Ok(built) => {
             let summary = describe(&built);
-            site.publish_at(built.output, &built.site.config.base_path, false);
+            let urls = site_urls(&built);
+            site.publish_at(built.output, &built.site.config.base_path, urls, false);
             summary
         }
         Err(problems) => {
@@ -133,6 +134,15 @@ fn build(opts: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
     }
 }
 
+fn site_urls(built: &Built) -> Option<crate::serve::SiteUrls> {
+    let config = &built.site.config;
+    let urls = crate::serve::SiteUrls {
+        base_url: config.base_url.clone(),
+        feed_url: config.feed_url(),
+    };
+    Some(urls)
+}
+
 fn describe(built: &Built) -> String {
     format!(
         "{} episode(s), {} page(s), {} file(s)",
@@ -154,9 +164,11 @@ fn watch_loop(opts: &BuildOptions, site: &LiveSite, watcher: &mut SiteWatcher) {
         match build(opts) {
             Ok(built) => {
                 let had_problems = site.current().problems.is_some();
+                let urls = site_urls(&built);
                 site.publish_at(
                     built.output,
                     &built.site.config.base_path,
+                    urls,
                     plan == Rebuild::Stylesheets,
                 );
                 println!(

@@ -376,6 +376,7 @@ pub fn render(served: &Served) -> String {
             .map_err(|_| "feed.xml is not UTF-8".to_string())
             .and_then(read_feed),
     };
+    render_checks(&mut body, served);
     match show {
         Err(message) => body.push_str(&format!(
             "<p class=\"problem\">The feed cannot be read as an app would read it: {}</p>",
@@ -399,6 +400,45 @@ pub fn render(served: &Served) -> String {
          <main>{body}</main></body></html>",
         mount = escape_html(&served.mount)
     )
+}
+
+/// `onair check` on the served build, run when the page is asked for (it reloads on every
+/// rebuild, so the results stay live).
+fn render_checks(out: &mut String, served: &Served) {
+    let Some(urls) = &served.urls else {
+        return;
+    };
+    let opts = crate::check::CheckOptions {
+        now: jiff::Timestamp::now(),
+        feed_url: Some(urls.feed_url.clone()),
+    };
+    let mut problems = crate::check::check_site(
+        &served.output,
+        &urls.base_url,
+        "feed.xml",
+        std::path::Path::new("feed.xml"),
+        &opts,
+    );
+    problems.sort_by_key(|d| !d.is_error());
+    let errors = problems.iter().filter(|d| d.is_error()).count();
+    let warnings = problems.len() - errors;
+    out.push_str("<section class=\"checks\">");
+    if problems.is_empty() {
+        out.push_str("<p class=\"ok\">onair check: no problems: apps and directories will accept this feed</p>");
+    } else {
+        out.push_str(&format!(
+            "<p class=\"{}\">onair check: {errors} error(s), {warnings} warning(s)</p><ul>",
+            if errors > 0 { "problem" } else { "warn" }
+        ));
+        for d in &problems {
+            out.push_str(&format!(
+                "<li><code>{}</code></li>",
+                escape_html(&d.to_string())
+            ));
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</section>");
 }
 
 fn render_show(out: &mut String, show: &AppShow, local: &Local<'_>) {
@@ -577,7 +617,9 @@ background:#ddd;color:#777}h1{margin:.1em 0}.author{margin:0;color:#6e6e73}\
 .thumb{width:72px;height:72px;border-radius:8px;object-fit:cover;flex:none}\
 .ep{flex:1;min-width:0}h2{font-size:1.05em;margin:0}.num{color:#8e44ad;font-weight:600}\
 audio{width:100%;margin:.4em 0}.time{font-variant-numeric:tabular-nums;color:#6e6e73;\
-margin-right:.5em}.problem{color:#c0392b;font-weight:600}";
+margin-right:.5em}.problem{color:#c0392b;font-weight:600}.warn{color:#b7791f;font-weight:600}\
+.ok{color:#2e7d32;font-weight:600}.checks{background:#fff;border-radius:12px;padding:.6rem 1rem}\
+.checks ul{margin:.3em 0;padding-left:1.2em;font-size:.9em}";
 
 /// Answer a request under `/_onair/` (other than the event stream).
 pub fn reply(req: &RequestHead, served: &Served, decoration: &str) -> Reply {
@@ -716,6 +758,7 @@ mod tests {
             problems: None,
             generation: 1,
             mount: "/".into(),
+            urls: None,
         };
         let page = render(&served);
         assert!(page.contains("<img class=\"art\" src=\"/assets/cover.abcdef12.jpg\""));
@@ -733,12 +776,34 @@ mod tests {
     }
 
     #[test]
+    fn check_results_are_shown_with_rule_ids() {
+        let mut out = SiteOutput::new();
+        out.insert_bytes("feed.xml", FEED.as_bytes().to_vec());
+        let served = Served {
+            output: Arc::new(out),
+            problems: None,
+            generation: 1,
+            mount: "/".into(),
+            urls: Some(crate::serve::SiteUrls {
+                base_url: "https://pod.example.com".into(),
+                feed_url: "https://pod.example.com/feed.xml".into(),
+            }),
+        };
+        let page = render(&served);
+        assert!(page.contains("onair check: "), "{page}");
+        // The audio the feed points at is not published by this site: check says so.
+        assert!(page.contains("feed.xml:"), "{page}");
+        assert!(page.contains("error["), "{page}");
+    }
+
+    #[test]
     fn a_site_without_a_feed_says_so() {
         let served = Served {
             output: Arc::new(SiteOutput::new()),
             problems: None,
             generation: 1,
             mount: "/".into(),
+            urls: None,
         };
         assert!(render(&served).contains("the site publishes no feed.xml"));
     }

@@ -37,6 +37,15 @@ pub struct Served {
     /// The path the site lives under, from its `url` (`/` or `/show/`): served there, as
     /// published, so root-relative links work.
     pub mount: String,
+    /// The public URLs of the build, so `/_onair/` can run `onair check` on it.
+    pub urls: Option<SiteUrls>,
+}
+
+/// Where a build says the site and its feed are published.
+#[derive(Debug, Clone)]
+pub struct SiteUrls {
+    pub base_url: String,
+    pub feed_url: String,
 }
 
 /// The state shared by the request threads and the rebuild loop.
@@ -62,6 +71,7 @@ impl LiveSite {
                 problems: problems.map(Arc::new),
                 generation,
                 mount: "/".into(),
+                urls: None,
             })),
             events: reload::Broadcaster::default(),
         }
@@ -79,12 +89,18 @@ impl LiveSite {
     /// A build succeeded: serve it, drop any overlay, and tell open pages. When only
     /// stylesheets changed (`css_only`) and nothing else did, pages swap them in place.
     pub fn publish(&self, output: SiteOutput, css_only: bool) {
-        let mount = self.current().mount.clone();
-        self.publish_at(output, &mount, css_only);
+        let current = self.current();
+        self.publish_at(output, &current.mount, current.urls.clone(), css_only);
     }
 
-    /// `publish`, for a build whose site lives under `mount` (`/show/`).
-    pub fn publish_at(&self, output: SiteOutput, mount: &str, css_only: bool) {
+    /// `publish`, for a build whose site lives under `mount` (`/show/`) at `urls`.
+    pub fn publish_at(
+        &self,
+        output: SiteOutput,
+        mount: &str,
+        urls: Option<SiteUrls>,
+        css_only: bool,
+    ) {
         let mut served = self.served.write().unwrap();
         let generation = served.generation + 1;
         let swaps = if css_only && served.problems.is_none() {
@@ -97,6 +113,7 @@ impl LiveSite {
             problems: None,
             generation,
             mount: mount.to_string(),
+            urls,
         });
         drop(served);
         match swaps {
@@ -115,6 +132,7 @@ impl LiveSite {
             problems: Some(Arc::new(problems)),
             generation,
             mount: served.mount.clone(),
+            urls: served.urls.clone(),
         });
         drop(served);
         self.events
