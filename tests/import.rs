@@ -588,6 +588,23 @@ fn bad_feeds_fail_clearly_and_write_nothing() {
 }
 
 #[test]
+fn a_repeated_episode_number_stays_with_the_oldest_item_so_the_site_builds() {
+    let text = format!(
+        "{HEAD}<itunes:image href=\"https://t.example/c.jpg\"/><itunes:category text=\"Arts\"/><itunes:author>A</itunes:author>\n\
+         <item><title>Best of 12</title><guid>rerun</guid><pubDate>Mon, 13 Jan 2025 10:00:00 +0000</pubDate><enclosure url=\"https://a.example/r.mp3\" length=\"10\" type=\"audio/mpeg\"/><itunes:duration>10</itunes:duration><itunes:episode>12</itunes:episode></item>\n\
+         <item><title>Twelve</title><guid>twelve</guid><pubDate>Mon, 06 Jan 2025 10:00:00 +0000</pubDate><enclosure url=\"https://a.example/12.mp3\" length=\"10\" type=\"audio/mpeg\"/><itunes:duration>10</itunes:duration><itunes:episode>12</itunes:episode></item>\n</channel></rss>"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("old.xml");
+    std::fs::write(&path, &text).unwrap();
+    let site = round_trip(path.to_str().unwrap(), &text);
+    let ep = read_episode(&site.path().join("site"), "best-of-12");
+    assert!(!ep.contains("episode:"), "{ep}");
+    let ep = read_episode(&site.path().join("site"), "2025-01-06-twelve");
+    assert!(ep.contains("episode: 12\n"), "{ep}");
+}
+
+#[test]
 fn every_bad_item_is_reported_not_just_the_first() {
     let text = format!(
         "{HEAD}<item><title>A</title><guid>a</guid></item>\n<item><title>B</title><guid>b</guid></item>\n</channel></rss>"

@@ -172,6 +172,8 @@ pub fn plan(
     let mut guids: HashMap<String, usize> = HashMap::new();
     let mut urls: HashMap<String, usize> = HashMap::new();
     let mut slugs = existing.slugs.clone();
+    // onair refuses two episodes with the same (season, episode) number: the oldest keeps it.
+    let renumbered = repeated_numbers(feed);
     let mut files = existing.files.clone();
     for item in &feed.items {
         let err = |msg: String| {
@@ -404,15 +406,33 @@ pub fn plan(
         );
         line("guid", scalar(&guid));
         line("audio", scalar(&audio_url));
-        for (key, value) in [("episode", &item.episode), ("season", &item.season)] {
-            if let Some(v) = value {
-                match v.trim().parse::<u32>() {
-                    Ok(n) if n > 0 => line(key, n.to_string()),
-                    _ => plan.warnings.push(warn(format!(
+        let mut number_of = |key: &str, value: &Option<String>| match value {
+            Some(v) => match v.trim().parse::<u32>() {
+                Ok(n) if n > 0 => Some(n),
+                _ => {
+                    plan.warnings.push(warn(format!(
                         "itunes:{key} `{v}` is not a positive whole number; not carried over"
-                    ))),
+                    )));
+                    None
                 }
-            }
+            },
+            None => None,
+        };
+        let season = number_of("season", &item.season);
+        let mut episode = number_of("episode", &item.episode);
+        if let Some(n) = episode
+            && let Some(first) = renumbered.get(&item.line)
+        {
+            plan.warnings.push(warn(format!(
+                "itunes:episode {n} is also the number of the older {first}; onair numbers each episode once, so this one is published without a number"
+            )));
+            episode = None;
+        }
+        if let Some(n) = episode {
+            line("episode", n.to_string());
+        }
+        if let Some(n) = season {
+            line("season", n.to_string());
         }
         match item.episode_type.as_deref() {
             None | Some("full") => {}
@@ -507,6 +527,34 @@ pub fn plan(
         return Err(diags);
     }
     Ok(plan)
+}
+
+/// Items (by line) whose (season, episode) number an older item already has, with that item.
+fn repeated_numbers(feed: &Feed) -> HashMap<usize, String> {
+    let number = |v: &Option<String>| v.as_deref().and_then(|t| t.trim().parse::<u32>().ok());
+    let mut dated: Vec<&Item> = feed.items.iter().collect();
+    dated.sort_by_key(|i| {
+        i.pub_date
+            .as_deref()
+            .and_then(feed::parse_pub_date)
+            .map(|d| d.timestamp())
+    });
+    let mut owner: HashMap<(Option<u32>, u32), String> = HashMap::new();
+    let mut repeated = HashMap::new();
+    for item in dated {
+        if let Some(n) = number(&item.episode) {
+            let key = (number(&item.season), n);
+            match owner.get(&key) {
+                Some(first) => {
+                    repeated.insert(item.line, first.clone());
+                }
+                None => {
+                    owner.insert(key, item.label());
+                }
+            }
+        }
+    }
+    repeated
 }
 
 fn imported_facts(format: AudioFormat, size: u64, duration: f64) -> AudioFacts {
