@@ -441,7 +441,7 @@ fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> 
     }
 
     // (output key, template, url path, extra context)
-    let mut jobs: Vec<(String, &str, String, Context)> = Vec::new();
+    let mut jobs: Vec<(String, &'static str, String, Context)> = Vec::new();
     // Lists get light cards (no show notes or transcript), computed once and shared.
     let cards: Vec<serde_json::Value> = data.episodes.par_iter().map(render::card).collect();
     let all: Vec<&serde_json::Value> = cards.iter().collect();
@@ -470,24 +470,6 @@ fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> 
         "episodes/".into(),
         ctx,
     ));
-    for (i, view) in data.episodes.iter().enumerate() {
-        let mut ctx = Context::new();
-        ctx.insert("episode", view);
-        // Episodes are newest first: the previous (older) one is the next index.
-        ctx.insert("prev", &cards.get(i + 1));
-        ctx.insert("next", &i.checked_sub(1).and_then(|j| cards.get(j)));
-        let path = format!("episodes/{}/", view.slug);
-        jobs.push((format!("{path}index.html"), "episode.html", path, ctx));
-    }
-    for (t, tag_ref) in site.tags.iter().zip(&tag_refs) {
-        let mut ctx = Context::new();
-        ctx.insert("tag", tag_ref);
-        let eps: Vec<&render::EpisodeView> =
-            t.episodes.iter().map(|&i| &data.episodes[i]).collect();
-        ctx.insert("episodes", &eps);
-        let path = format!("tags/{}/", t.slug);
-        jobs.push((format!("{path}index.html"), "tag.html", path, ctx));
-    }
     for page in &person_pages {
         let mut ctx = Context::new();
         ctx.insert("person", &page.person);
@@ -496,6 +478,12 @@ fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> 
         let path = format!("people/{}/", page.slug);
         jobs.push((format!("{path}index.html"), "person.html", path, ctx));
     }
+    // Episode and tag pages, the thousands, get their context built inside the parallel
+    // render and dropped right after: building them all up front was serial work and held a
+    // serialized copy of every episode's notes in memory at once.
+    let lazy = (0..data.episodes.len())
+        .map(Job::Episode)
+        .chain((0..site.tags.len()).map(Job::Tag));
     for p in &site.pages {
         let mut ctx = Context::new();
         ctx.insert(
@@ -517,9 +505,34 @@ fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> 
         Context::new(),
     ));
 
+    let jobs: Vec<Job> = jobs.into_iter().map(Job::Ready).chain(lazy).collect();
     let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
         .into_par_iter()
-        .map(|(key, template, path, ctx)| {
+        .map(|job| {
+            let (key, template, path, ctx) = match job {
+                Job::Ready(ready) => ready,
+                Job::Episode(i) => {
+                    let view = &data.episodes[i];
+                    let mut ctx = Context::new();
+                    ctx.insert("episode", view);
+                    // Episodes are newest first: the previous (older) one is the next index.
+                    ctx.insert("prev", &cards.get(i + 1));
+                    ctx.insert("next", &i.checked_sub(1).and_then(|j| cards.get(j)));
+                    let path = format!("episodes/{}/", view.slug);
+                    (format!("{path}index.html"), "episode.html", path, ctx)
+                }
+                Job::Tag(t) => {
+                    let tag = &site.tags[t];
+                    let mut ctx = Context::new();
+                    ctx.insert("tag", &tag_refs[t]);
+                    // A tag page is a list: light cards, like the other lists.
+                    let eps: Vec<&serde_json::Value> =
+                        tag.episodes.iter().map(|&i| &cards[i]).collect();
+                    ctx.insert("episodes", &eps);
+                    let path = format!("tags/{}/", tag.slug);
+                    (format!("{path}index.html"), "tag.html", path, ctx)
+                }
+            };
             render::render_page(&tera, &data, template, &path, ctx).map(|b| (key, b))
         })
         .collect();
@@ -576,6 +589,14 @@ fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> 
         }
     }
     Some(output)
+}
+
+/// One page to render: ready (a few list and plain pages), or an episode or tag page whose
+/// context is built where it is rendered.
+enum Job {
+    Ready((String, &'static str, String, Context)),
+    Episode(usize),
+    Tag(usize),
 }
 
 /// Where staging folders go: inside the site's `.onair/` for the default output, otherwise
