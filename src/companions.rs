@@ -107,6 +107,29 @@ pub fn attach(root: &Path, ep: &Episode) -> (Companions, Vec<Diagnostic>) {
             (found, file.to_path_buf())
         }
     };
+    // Timestamp lines in notes are prose, and a duration typed by hand (remote audio not
+    // probed) may be the wrong one: when they disagree, leave those chapters out and warn,
+    // rather than refuse a site that Hugo or Jekyll would publish. Probed audio and explicit
+    // chapter sources stay strict.
+    let chapters = match (duration, &ep.front.chapters) {
+        (Some(d), None) if ep.facts.method == "front matter" => {
+            let (inside, outside): (Vec<Chapter>, Vec<Chapter>) =
+                chapters.into_iter().partition(|c| c.start < d);
+            for c in &outside {
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "timestamp {} is past the `duration:` given for this episode ({}): not published as a chapter; check `duration:`",
+                        crate::timecode::display(c.start),
+                        crate::timecode::display(d)
+                    ))
+                    .at(file)
+                    .line(c.line),
+                );
+            }
+            inside
+        }
+        _ => chapters,
+    };
     diags.extend(chapters::validate(&chapters, duration, &chapter_file));
 
     let mut remote_transcript = None;

@@ -553,3 +553,25 @@ fn audio_absent_but_locked_builds_from_the_lock() {
     assert_eq!(first.enclosure["length"], size.to_string());
     assert!(!root.join("public/audio/first.mp3").exists());
 }
+
+#[test]
+fn notes_timestamps_past_a_hand_given_duration_warn_and_are_left_out() {
+    let (_tmp, root) = site("basic");
+    std::fs::write(
+        root.join("episodes/2026-03-01-remote.md"),
+        "---\ntitle: Remote Audio\ndate: 2026-03-01\naudio: https://media.fixture.example.com/remote%20one.mp3\nlength: 28200000\nduration: \"0:58:45\"\nepisode: 3\n---\n- 00:00 - Start\n- 30:00 - Middle\n- 1:10:00 - Past the end\n",
+    )
+    .unwrap();
+    let (code, err) = build(&root, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("episodes/2026-03-01-remote.md:11: warning: timestamp 1:10:00 is past the `duration:` given for this episode (58:45)"),
+        "{err}"
+    );
+    let chapters =
+        std::fs::read_to_string(root.join("public/episodes/remote/chapters.json")).unwrap();
+    assert!(
+        chapters.contains("Middle") && !chapters.contains("Past the end"),
+        "{chapters}"
+    );
+}
