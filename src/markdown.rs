@@ -102,8 +102,26 @@ fn unsafe_for_feeds(html: &str) -> bool {
 }
 
 /// Gives every heading without an explicit `{#id}` an id made from its text, unique in the page.
+/// Ids the default theme's page furniture uses; headings in notes never take them.
+const THEME_IDS: &[&str] = &[
+    "chapters",
+    "chapters-h",
+    "feed-url",
+    "files-h",
+    "filter-q",
+    "latest",
+    "main",
+    "notes-h",
+    "people",
+    "people-h",
+    "player",
+    "show-title",
+    "transcript",
+    "transcript-h",
+];
+
 fn add_heading_ids(events: &mut [Event<'_>]) {
-    let mut used: Vec<String> = Vec::new();
+    let mut used: Vec<String> = THEME_IDS.iter().map(|s| s.to_string()).collect();
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
@@ -279,6 +297,12 @@ mod tests {
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>old</del>"));
         assert!(r.html.contains("footnote"));
+        let notes = render("## Chapters\n", "https://e.com/");
+        assert!(
+            notes.html.contains("<h2 id=\"chapters-1\">"),
+            "theme ids stay unique: {}",
+            notes.html
+        );
     }
 
     #[test]
