@@ -206,58 +206,14 @@ fn absolutize_links(html: &str, base: &str) -> String {
     out
 }
 
-/// Resolves a link against an absolute http(s) base URL, as a browser would for the common
-/// cases (absolute, scheme-relative, root-relative, relative, fragment, other schemes).
+/// Resolves a link against an absolute http(s) base URL with the same rules as the feed's
+/// links (`markdown::absolutize`), except that an in-page `#fragment` stays as written.
 pub fn resolve_url(base: &str, link: &str) -> String {
     let link = link.trim();
-    let has_scheme = link.split_once(':').is_some_and(|(s, _)| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    });
-    if link.is_empty() || has_scheme || link.starts_with('#') {
+    if link.is_empty() || link.starts_with('#') {
         return link.to_string();
     }
-    let Some((scheme, rest)) = base.split_once("://") else {
-        return link.to_string();
-    };
-    if let Some(net) = link.strip_prefix("//") {
-        return format!("{scheme}://{net}");
-    }
-    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let origin = format!("{scheme}://{}", &rest[..host_end]);
-    if link.starts_with('/') {
-        return format!("{origin}{link}");
-    }
-    let path = &rest[host_end..];
-    let path = path.split(['?', '#']).next().unwrap_or("");
-    let dir = match path.rfind('/') {
-        Some(i) => &path[..=i],
-        None => "/",
-    };
-    let mut segments: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    let (link_path, suffix) = match link.find(['?', '#']) {
-        Some(i) => (&link[..i], &link[i..]),
-        None => (link, ""),
-    };
-    let parts: Vec<&str> = link_path.split('/').collect();
-    for part in &parts {
-        match *part {
-            "." => {}
-            ".." => {
-                segments.pop();
-            }
-            "" => {}
-            p => segments.push(p),
-        }
-    }
-    let last = parts.last().copied().unwrap_or("");
-    let trailing = if !segments.is_empty() && matches!(last, "" | "." | "..") {
-        "/"
-    } else {
-        ""
-    };
-    format!("{origin}/{}{trailing}{suffix}", segments.join("/"))
+    crate::markdown::absolutize(link, base)
 }
 
 #[cfg(test)]
