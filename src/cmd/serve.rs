@@ -55,6 +55,18 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         allow_network: true,
     };
 
+    // Watch before the first build: a file saved while it runs (or just after the server
+    // answers its first request) must still reach the browser.
+    let watcher = match SiteWatcher::new(&root) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            eprintln!(
+                "error: cannot watch `{}` for changes: {e}; serving without live reload",
+                root.display()
+            );
+            None
+        }
+    };
     let started = Instant::now();
     let first = build(&opts);
     let first_ms = started.elapsed().as_millis();
@@ -88,17 +100,10 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         root.display()
     );
 
-    let mut watcher = match SiteWatcher::new(&root) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!(
-                "error: cannot watch `{}` for changes: {e}; serving without live reload",
-                root.display()
-            );
-            // Keep serving what was built: the server threads run until Ctrl+C.
-            loop {
-                std::thread::park();
-            }
+    let Some(mut watcher) = watcher else {
+        // Keep serving what was built: the server threads run until Ctrl+C.
+        loop {
+            std::thread::park();
         }
     };
     watch_loop(&opts, &site, &mut watcher);
