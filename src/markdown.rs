@@ -33,7 +33,7 @@ pub fn render(markdown: &str, page_url: &str) -> Rendered {
     let mut page_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut page_html, events.iter().cloned());
 
-    let feed_events = events.into_iter().map(|ev| match ev {
+    let feed_events = feed_safe(events.into_iter().map(|ev| match ev {
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -56,11 +56,8 @@ pub fn render(markdown: &str, page_url: &str) -> Rendered {
             title,
             id,
         }),
-        Event::Html(h) | Event::InlineHtml(h) if unsafe_for_feeds(&h) => {
-            Event::Text(CowStr::Borrowed(""))
-        }
         other => other,
-    });
+    }));
     let mut feed_html = String::with_capacity(page_html.len());
     html::push_html(&mut feed_html, feed_events);
 
@@ -71,34 +68,186 @@ pub fn render(markdown: &str, page_url: &str) -> Rendered {
     }
 }
 
-/// Raw HTML that feed validators flag as a security risk and apps strip anyway (rule 32):
-/// scripts, frames, plugins, styles and event-handler attributes.
-fn unsafe_for_feeds(html: &str) -> bool {
+/// Elements whose content is dropped with them in the feed: code, styles and embeds that
+/// validators flag as a security risk and apps strip anyway (rule 32).
+const FEED_DROPPED_ELEMENTS: &[&str] = &["script", "style", "iframe", "object"];
+
+/// Void elements left out of the feed (the tag alone: they have no content).
+const FEED_DROPPED_VOID: &[&str] = &["embed"];
+
+/// The raw HTML of the notes, made fit for a feed: comments (authors' private remarks, never
+/// meant for listeners), scripts, frames, plugins, styles and event-handler attributes are left
+/// out. An HTML block arrives as one event per line, so a block is cleaned as a whole; inline
+/// HTML is cleaned tag by tag, with the text between an inline `<script>` and `</script>` left
+/// out too.
+fn feed_safe<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    let mut block: Option<String> = None;
+    let mut inline_skip: Option<&'static str> = None;
+    events.flat_map(move |ev| -> Vec<Event<'a>> {
+        match ev {
+            Event::Start(Tag::HtmlBlock) => {
+                block = Some(String::new());
+                vec![ev]
+            }
+            Event::Html(h) => match block.as_mut() {
+                Some(b) => {
+                    b.push_str(&h);
+                    Vec::new()
+                }
+                None => vec![Event::Html(clean_feed_html(&h).into())],
+            },
+            Event::End(TagEnd::HtmlBlock) => {
+                let html = block.take().unwrap_or_default();
+                vec![Event::Html(clean_feed_html(&html).into()), ev]
+            }
+            Event::InlineHtml(h) => {
+                if let Some(name) = inline_skip {
+                    if closing_tag_name(&h).as_deref() == Some(name) {
+                        inline_skip = None;
+                    }
+                    return Vec::new();
+                }
+                if let Some(name) = opening_tag_name(&h)
+                    && let Some(dropped) = FEED_DROPPED_ELEMENTS.iter().find(|d| **d == name)
+                    && !h.trim_end().ends_with("/>")
+                {
+                    inline_skip = Some(dropped);
+                    return Vec::new();
+                }
+                let clean = clean_feed_html(&h);
+                if clean.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![Event::InlineHtml(clean.into())]
+                }
+            }
+            // An unclosed inline <script> ends with its paragraph.
+            Event::End(TagEnd::Paragraph) => {
+                inline_skip = None;
+                vec![ev]
+            }
+            _ if inline_skip.is_some() => Vec::new(),
+            other => vec![other],
+        }
+    })
+}
+
+/// `<name ...>` -> `name`, lowercased.
+fn opening_tag_name(html: &str) -> Option<String> {
+    let rest = html.strip_prefix('<')?;
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    (!name.is_empty() && rest.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .then(|| name.to_ascii_lowercase())
+}
+
+/// `</name>` -> `name`, lowercased.
+fn closing_tag_name(html: &str) -> Option<String> {
+    opening_tag_name(&format!("<{}", html.strip_prefix("</")?))
+}
+
+/// Raw HTML without comments, without the elements of FEED_DROPPED_ELEMENTS (content and
+/// all) and without any remaining tag that carries an event handler or a `javascript:` URL.
+fn clean_feed_html(html: &str) -> String {
+    let without_comments = strip_comments(html);
+    let without_elements = strip_dropped_elements(&without_comments);
+    strip_unsafe_tags(&without_elements)
+}
+
+fn strip_comments(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        // "<!-->" and "<!--->" are (empty) comments too.
+        let body = &rest[start + 4..];
+        rest = match body
+            .strip_prefix('>')
+            .or_else(|| body.strip_prefix("->"))
+            .or_else(|| body.find("-->").map(|end| &body[end + 3..]))
+        {
+            Some(after) => after,
+            None => "",
+        };
+    }
+    out.push_str(rest);
+    out
+}
+
+fn strip_dropped_elements(html: &str) -> String {
     let lower = html.to_ascii_lowercase();
-    [
-        "<script",
-        "</script",
-        "<iframe",
-        "</iframe",
-        "<object",
-        "</object",
-        "<embed",
-        "<style",
-        "</style",
-        "javascript:",
-    ]
-    .iter()
-    .any(|t| lower.contains(t))
-        || lower.match_indices(" on").any(|(i, _)| {
-            lower[i + 3..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphabetic())
-                .count()
-                > 0
-                && lower[i + 3..]
-                    .trim_start_matches(|c: char| c.is_ascii_alphabetic())
-                    .starts_with('=')
-        })
+    let mut out = String::with_capacity(html.len());
+    let mut pos = 0;
+    'scan: while let Some(lt) = lower[pos..].find('<').map(|i| pos + i) {
+        for name in FEED_DROPPED_ELEMENTS {
+            let open = format!("<{name}");
+            let after = lt + open.len();
+            let is_open = lower[lt..].starts_with(&open)
+                && lower[after..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c.is_ascii_whitespace() || c == '>' || c == '/');
+            if is_open {
+                out.push_str(&html[pos..lt]);
+                let close = format!("</{name}");
+                pos = match lower[after..].find(&close) {
+                    Some(i) => {
+                        let close_at = after + i;
+                        lower[close_at..]
+                            .find('>')
+                            .map_or(html.len(), |j| close_at + j + 1)
+                    }
+                    None => html.len(),
+                };
+                continue 'scan;
+            }
+        }
+        out.push_str(&html[pos..=lt]);
+        pos = lt + 1;
+    }
+    out.push_str(&html[pos..]);
+    out
+}
+
+fn strip_unsafe_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let tag_end = rest[lt..].find('>').map_or(rest.len(), |i| lt + i + 1);
+        let tag = &rest[lt..tag_end];
+        if !unsafe_tag(tag) {
+            out.push_str(tag);
+        }
+        rest = &rest[tag_end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A tag that validators flag as a security risk (rule 32): a stray opening or closing tag
+/// of a dropped element, an event-handler attribute or a `javascript:` URL.
+fn unsafe_tag(tag: &str) -> bool {
+    let lower = tag.to_ascii_lowercase();
+    let name = opening_tag_name(&lower).or_else(|| closing_tag_name(&lower));
+    if name.is_some_and(|n| {
+        FEED_DROPPED_ELEMENTS.contains(&n.as_str()) || FEED_DROPPED_VOID.contains(&n.as_str())
+    }) {
+        return true;
+    }
+    lower.contains("javascript:")
+        || lower
+            .match_indices("on")
+            .filter(|(i, _)| *i > 0 && lower.as_bytes()[i - 1].is_ascii_whitespace())
+            .any(|(i, _)| {
+                let name_len = lower[i + 2..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphabetic())
+                    .count();
+                name_len > 0 && lower[i + 2 + name_len..].trim_start().starts_with('=')
+            })
 }
 
 /// Gives every heading without an explicit `{#id}` an id made from its text, unique in the page.
@@ -341,6 +490,64 @@ mod tests {
         assert!(!r.feed_html.contains("<script"), "{}", r.feed_html);
         assert!(!r.feed_html.contains("onclick"));
         assert!(r.feed_html.contains("<b>bold</b>"));
+    }
+
+    #[test]
+    fn feed_html_leaves_out_comments() {
+        let r = render(
+            "<!-- private: ask Alex\nabout the sponsor -->\nIntro <!-- inline --> text.\n\n<div>\n<!-- in a block -->\n<p>kept</p>\n</div>\n\nAfter<!---->.\n",
+            "https://e.com/",
+        );
+        assert!(
+            r.html
+                .contains("<!-- private: ask Alex\nabout the sponsor -->")
+                && r.html.contains("<!-- inline -->"),
+            "pages keep comments as Markdown allows: {}",
+            r.html
+        );
+        assert!(!r.feed_html.contains("<!--"), "{}", r.feed_html);
+        assert!(!r.feed_html.contains("sponsor"), "{}", r.feed_html);
+        assert!(!r.feed_html.contains("in a block"), "{}", r.feed_html);
+        assert!(
+            r.feed_html.contains("<p>Intro  text.</p>"),
+            "{}",
+            r.feed_html
+        );
+        assert!(r.feed_html.contains("<p>kept</p>"), "{}", r.feed_html);
+        assert!(r.feed_html.contains("<p>After.</p>"), "{}", r.feed_html);
+    }
+
+    #[test]
+    fn feed_html_drops_script_bodies_in_blocks_and_inline() {
+        let r = render(
+            "<div>\n<script>\nsteal()\n</script>\n<p>stays</p>\n</div>\n\nx <script>inline()</script> y <SCRIPT src=a.js></SCRIPT> z\n",
+            "https://e.com/",
+        );
+        assert!(r.html.contains("steal()"), "pages as Markdown allows");
+        assert!(!r.feed_html.contains("steal"), "{}", r.feed_html);
+        assert!(!r.feed_html.contains("inline()"), "{}", r.feed_html);
+        assert!(
+            !r.feed_html.to_ascii_lowercase().contains("script"),
+            "{}",
+            r.feed_html
+        );
+        assert!(r.feed_html.contains("<p>stays</p>"), "{}", r.feed_html);
+        assert!(r.feed_html.contains("<p>x  y  z</p>"), "{}", r.feed_html);
+    }
+
+    #[test]
+    fn clean_feed_html_cases() {
+        assert_eq!(clean_feed_html("a<!--b-->c<!-- d"), "ac");
+        assert_eq!(clean_feed_html("<a href=\"javascript:x()\">t</a>"), "t</a>");
+        assert_eq!(clean_feed_html("<img src=a.png onerror = \"x\">"), "");
+        assert_eq!(
+            clean_feed_html("<p class=\"only\">on=1</p>"),
+            "<p class=\"only\">on=1</p>"
+        );
+        assert_eq!(
+            clean_feed_html("<style>p{}</style><b>b</b><embed src=x> after"),
+            "<b>b</b> after"
+        );
     }
 
     #[test]
