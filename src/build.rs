@@ -630,14 +630,16 @@ pub fn publish(output: &SiteOutput, site_root: &Path, dest: &Path) -> Result<(),
     if staging.exists() {
         std::fs::remove_dir_all(&staging).map_err(|e| fail("remove", &staging, e))?;
     }
-    let result = write_tree(output, &staging).and_then(|()| swap_into_place(&staging, dest));
+    let result = write_tree(output, &staging, dest).and_then(|()| swap_into_place(&staging, dest));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
     result
 }
 
-fn write_tree(output: &SiteOutput, staging: &Path) -> Result<(), Diagnostic> {
+/// Writes every file under `staging`; an error names the file by where it was to be
+/// published (`dest`), since the staging folder is onair's own.
+fn write_tree(output: &SiteOutput, staging: &Path, dest: &Path) -> Result<(), Diagnostic> {
     use crate::output::OutputFile;
     std::fs::create_dir_all(staging)
         .map_err(|e| Diagnostic::error(format!("cannot create `{}`: {e}", staging.display())))?;
@@ -663,7 +665,13 @@ fn write_tree(output: &SiteOutput, staging: &Path) -> Result<(), Diagnostic> {
                 std::fs::hard_link(src, &path).or_else(|_| std::fs::copy(src, &path).map(|_| ()))
             }
         };
-        r.map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", path.display())))
+        r.map_err(|e| {
+            Diagnostic::error(format!(
+                "cannot write `{}` (staged at `{}`): {e}",
+                dest.join(key).display(),
+                path.display()
+            ))
+        })
     })
 }
 

@@ -126,3 +126,95 @@ fn killed_builds_leave_a_complete_public_folder() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// A full disk, made honestly without root: the build runs with RLIMIT_FSIZE below the size of
+/// one of its pages, so the kernel refuses that write with EFBIG (SIGXFSZ ignored, as a real
+/// ENOSPC would be reported). The previous public/ stays file for file, the staging folder is
+/// gone, the error names the file and the exit status is 1 (PRODUCT.md: site errors).
+#[test]
+fn a_write_failure_while_publishing_leaves_the_previous_site() {
+    use std::os::unix::process::CommandExt;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    write(
+        &root,
+        "site.yaml",
+        "title: Full\ndescription: Full disk test.\nurl: https://f.example.com\nauthor: A\nimage: assets/cover.png\ncategories: [Technology]\n",
+    );
+    write(
+        &root,
+        "assets/cover.png",
+        std::fs::read(fixtures.join("sites/basic/assets/cover.png")).unwrap(),
+    );
+    write(
+        &root,
+        "audio/one.mp3",
+        std::fs::read(fixtures.join("audio/mp3-cbr-info.mp3")).unwrap(),
+    );
+    write(
+        &root,
+        "episodes/2026-01-01-one.md",
+        "---\ntitle: One\naudio: audio/one.mp3\nguid: one\n---\nShort notes.\n",
+    );
+    let first = onair().arg("build").arg(&root).output().unwrap();
+    assert!(first.status.success(), "{first:?}");
+    let before = tree(&root.join("public"));
+    let lock_before = std::fs::read(root.join("onair.lock")).unwrap();
+
+    // A second episode whose page (and so the feed) is far over the limit; the files of the
+    // first build are all under it.
+    let limit: u64 = 256 * 1024;
+    write(
+        &root,
+        "audio/two.mp3",
+        std::fs::read(fixtures.join("audio/mp3-cbr-info.mp3")).unwrap(),
+    );
+    let big_notes = "A long paragraph of show notes that goes on and on.\n\n".repeat(20_000);
+    write(
+        &root,
+        "episodes/2026-01-02-two.md",
+        format!("---\ntitle: Two\naudio: audio/two.mp3\nguid: two\n---\n{big_notes}"),
+    );
+    let mut cmd = onair();
+    cmd.arg("build").arg(&root);
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let lim = libc::rlimit {
+                rlim_cur: limit,
+                rlim_max: limit,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let public = root.join("public");
+    assert!(
+        err.contains(&format!("error: cannot write `{}/", public.display()))
+            && err.contains("File too large"),
+        "the error names the file it could not publish:\n{err}"
+    );
+    assert!(err.contains("nothing was published"), "{err}");
+    assert_eq!(tree(&public), before, "the previous site is untouched");
+    assert_eq!(
+        std::fs::read(root.join("onair.lock")).unwrap(),
+        lock_before,
+        "the lock is only saved after a publish"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(root.join(".onair"))
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.contains("staging"))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(leftovers.is_empty(), "staging removed: {leftovers:?}");
+}
