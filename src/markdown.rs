@@ -163,14 +163,11 @@ fn strip_comments(html: &str) -> String {
         out.push_str(&rest[..start]);
         // "<!-->" and "<!--->" are (empty) comments too.
         let body = &rest[start + 4..];
-        rest = match body
+        rest = body
             .strip_prefix('>')
             .or_else(|| body.strip_prefix("->"))
             .or_else(|| body.find("-->").map(|end| &body[end + 3..]))
-        {
-            Some(after) => after,
-            None => "",
-        };
+            .unwrap_or_default();
     }
     out.push_str(rest);
     out
