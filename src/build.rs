@@ -588,6 +588,7 @@ fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> 
             }
         }
     }
+    output.remote = site.remote_urls();
     Some(output)
 }
 

@@ -195,6 +195,38 @@ pub struct Site {
     pub tags: Vec<Tag>,
 }
 
+impl Site {
+    /// The URLs the site's own files give as absolute http(s) URLs (artwork, audio, chapters,
+    /// transcripts): published as written. They are files of another server even when they
+    /// lie under the site's `url:`, as an imported show's links to its old website do.
+    pub fn remote_urls(&self) -> std::collections::BTreeSet<String> {
+        let is_url = |s: &str| s.starts_with("https://") || s.starts_with("http://");
+        let mut out = std::collections::BTreeSet::new();
+        if let Some(img) = self.config.image.as_deref().filter(|i| is_url(i)) {
+            out.insert(img.to_string());
+        }
+        for ep in &self.episodes {
+            if let AudioSource::Remote(url) = &ep.audio {
+                out.insert(url.clone());
+            }
+            let companions = &ep.companions;
+            let links = [
+                ep.image.as_deref(),
+                companions.remote_chapters.as_deref(),
+                companions.remote_transcript.as_deref(),
+            ];
+            out.extend(
+                links
+                    .into_iter()
+                    .flatten()
+                    .filter(|u| is_url(u))
+                    .map(str::to_string),
+            );
+        }
+        out
+    }
+}
+
 /// Markdown files directly in `dir` (sorted), or an empty list if the folder is missing.
 pub fn markdown_files(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let base = root.join(dir);

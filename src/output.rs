@@ -23,6 +23,9 @@ pub struct SiteOutput {
     /// Paths the site links to that are deployed by other means, with their size: audio that
     /// is absent from this checkout but recorded in onair.lock (CI builds without the audio).
     pub external: BTreeMap<String, u64>,
+    /// Absolute URLs the site's files name as they are (`Site::remote_urls`): never files of
+    /// this site, even under its URL.
+    pub remote: std::collections::BTreeSet<String>,
 }
 
 impl SiteOutput {

@@ -31,6 +31,7 @@ fn render(name: &str) -> Vec<String> {
 const NOT_FEED_FIXTURES: &[&str] = &[
     "feed-size",
     "local-file",
+    "remote-under-site",
     "artwork-format",
     "artwork-size",
     "artwork-color",

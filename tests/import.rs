@@ -720,3 +720,76 @@ fn the_command_line_reports_and_exits_as_documented() {
     assert!(stderr.contains("nothing was written"), "{stderr}");
     assert!(!tmp.path().join("nope").exists());
 }
+
+/// Runs the onair binary; returns (exit code, stderr + stdout).
+fn onair(args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_onair"))
+        .args(args)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    (out.status.code(), text)
+}
+
+#[test]
+fn a_show_on_its_own_website_builds_right_after_import() {
+    // Artwork, audio, chapters and transcripts all live under the old site's <link>, which
+    // import writes as `url:`. They are remote files of the old site, not files the new site
+    // lacks: the build publishes them as they were and only warns that they break once the
+    // new site replaces the old one at that address.
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let feed_path = fixture("own-website.xml");
+    let (code, out) = onair(&["import".as_ref(), feed_path.as_os_str(), site.as_os_str()]);
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out) = onair(&["build".as_ref(), site.as_os_str()]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!out.contains(": error"), "{out}");
+    assert!(
+        out.contains("warning[remote-under-site]: \"https://harbournotes.example/images/cover.jpg\" lies under the site's URL but is a remote URL, not a file of the site"),
+        "{out}"
+    );
+    for url in [
+        "https://harbournotes.example/audio/low-tide.mp3",
+        "https://harbournotes.example/images/low-tide.jpg",
+        "https://harbournotes.example/episodes/low-tide/chapters.json",
+        "https://harbournotes.example/episodes/low-tide/transcript.vtt",
+        "https://harbournotes.example/episodes/nets/transcript.srt",
+    ] {
+        assert!(
+            out.contains(&format!("[remote-under-site]: \"{url}\"")),
+            "{url}: {out}"
+        );
+    }
+    let (code, out) = onair(&[
+        "check".as_ref(),
+        site.as_os_str(),
+        "--against".as_ref(),
+        feed_path.as_os_str(),
+    ]);
+    assert_eq!(code, Some(0), "{out}");
+    for rule in [
+        "guid-changed",
+        "enclosure-changed",
+        "episode-vanished",
+        ": error",
+    ] {
+        assert!(!out.contains(rule), "{rule}: {out}");
+    }
+    // Once `url:` is the new site's address, nothing is under it but the site's own files.
+    let (code, out) = onair(&[
+        "build".as_ref(),
+        site.as_os_str(),
+        "--base-url".as_ref(),
+        "https://new-home.example".as_ref(),
+    ]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!out.contains("remote-under-site"), "{out}");
+    // The library round trip holds too (same GUIDs, URLs, dates, lengths, durations).
+    let original = std::fs::read_to_string(&feed_path).unwrap();
+    round_trip(feed_path.to_str().unwrap(), &original);
+}

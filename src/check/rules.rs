@@ -471,6 +471,12 @@ pub const RULES: &[Rule] = &[
         "Every enclosure, chapters, transcript and artwork URL under the site's URL is a file the site publishes.",
         "C24-C26, E51, E52: a missing file is a broken episode",
     ),
+    rule(
+        "remote-under-site",
+        W,
+        "An artwork, audio, chapters or transcript URL written as an absolute URL in site.yaml or an episode is not under the site's own URL (as an imported show's files on its old website are): it breaks once the new site replaces the old one.",
+        "C24-C26: a missing file is a broken episode",
+    ),
     // Publish safety (`--against`, and every `onair build` against the feed it replaces)
     rule(
         "guid-changed",

@@ -267,6 +267,16 @@ pub(crate) fn check_site_parsed(
         let Some(path) = local_path(url, base_url) else {
             continue;
         };
+        if output.remote.contains(url) {
+            rep.report(
+                "remote-under-site",
+                Some(attr.pos),
+                format!(
+                    "\"{url}\" lies under the site's URL but is a remote URL, not a file of the site: it breaks once the new site replaces the old one there (set `url:` to the new site's address, or copy the file into the site)"
+                ),
+            );
+            continue;
+        }
         let decoded = percent_decode(path);
         if let Some(&size) = output.external.get(decoded.trim_start_matches('/')) {
             if let Some(stated) = el.attr("length")
