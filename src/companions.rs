@@ -107,12 +107,12 @@ pub fn attach(root: &Path, ep: &Episode) -> (Companions, Vec<Diagnostic>) {
             (found, file.to_path_buf())
         }
     };
-    // Timestamp lines in notes are prose, and a duration typed by hand (remote audio not
-    // probed) may be the wrong one: when they disagree, leave those chapters out and warn,
-    // rather than refuse a site that Hugo or Jekyll would publish. Probed audio and explicit
-    // chapter sources stay strict.
+    // Timestamp lines in notes are prose, and a duration typed by hand (`duration:` of remote
+    // audio, which wins over the lock's) may be the wrong one: when they disagree, leave those
+    // chapters out and warn, rather than refuse a site that Hugo or Jekyll would publish.
+    // Probed durations and explicit chapter sources stay strict: errors naming the line.
     let chapters = match (duration, &ep.front.chapters) {
-        (Some(d), None) if ep.facts.method == "front matter" => {
+        (Some(d), None) if duration_typed_by_hand(ep) => {
             let (inside, outside): (Vec<Chapter>, Vec<Chapter>) =
                 chapters.into_iter().partition(|c| c.start < d);
             for c in &outside {
@@ -216,6 +216,12 @@ pub fn attach(root: &Path, ep: &Episode) -> (Companions, Vec<Diagnostic>) {
         },
         diags,
     )
+}
+
+/// The episode's duration is its `duration:` key, not a probe's: remote audio only (local
+/// audio is always probed).
+fn duration_typed_by_hand(ep: &Episode) -> bool {
+    matches!(ep.audio, crate::content::AudioSource::Remote(_)) && ep.front.duration.is_some()
 }
 
 fn site_relative(path: &str) -> String {

@@ -432,7 +432,16 @@ pub fn parse_episode(
     }
     let slug_url = config.absolute(&format!("episodes/{slug}/"));
     let body = crate::liquid::strip_template_tags(split.body);
-    let notes = markdown::render(&body, &slug_url);
+    // A timed transcript pasted into the notes is a transcript, not notes: it is published as
+    // one (files, feed, the page's transcript section), so the notes leave it out and it
+    // shows once.
+    let notes = match crate::transcript::notes_section(&body).filter(|s| s.timed) {
+        Some(s) => markdown::render(
+            &format!("{}{}", &body[..s.heading], &body[s.end..]),
+            &slug_url,
+        ),
+        None => markdown::render(&body, &slug_url),
+    };
     let tags = front.tags.clone().map(Tags::into_vec).unwrap_or_default();
     if tags.len() > MAX_TAGS_PER_EPISODE {
         // Every tag page lists its episodes with their tags: thousands of tags on one

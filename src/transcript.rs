@@ -723,17 +723,26 @@ fn leading_timestamp(line: &str) -> Option<(&str, &str)> {
     }
 }
 
-/// The transcript in a `Transcript` section of Markdown show notes (a heading such as
-/// `### Transcript`, up to the next heading of its level or above), or None when the notes
-/// have no such section. A section with timestamp lines is read as timestamped text; one
-/// with only bold speaker names (`**CHUCK:** Hello`) gives an untimed transcript.
-pub fn from_notes_section(
-    markdown: &str,
-    first_line: usize,
-    path: &Path,
-    duration: Option<f64>,
-) -> Option<Result<Transcript, Vec<Diagnostic>>> {
-    let mut section: Option<(usize, usize, usize)> = None; // (level, first byte, first line)
+/// Where a `Transcript` section of Markdown show notes lies (a heading such as
+/// `### Transcript`, or `**Transcript**` on a line of its own, up to the next heading of its
+/// level or above).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotesSection {
+    /// Byte offset of the heading line.
+    pub heading: usize,
+    /// Byte offset of the first line after the heading.
+    pub body: usize,
+    /// Byte offset just past the section.
+    pub end: usize,
+    /// Index (0-based) of the first line after the heading.
+    pub body_line_index: usize,
+    /// The section holds timestamp lines, so it reads as a timed transcript.
+    pub timed: bool,
+}
+
+/// The `Transcript` section of Markdown show notes, if there is one.
+pub fn notes_section(markdown: &str) -> Option<NotesSection> {
+    let mut section: Option<(usize, usize, usize, usize)> = None; // (level, heading, body, line)
     let mut end = markdown.len();
     let mut offset = 0;
     for (i, line) in markdown.split_inclusive('\n').enumerate() {
@@ -757,8 +766,9 @@ pub fn from_notes_section(
                 {
                     section = Some((
                         if heading { level } else { 7 },
+                        offset,
                         offset + line.len(),
-                        first_line + i + 1,
+                        i + 1,
                     ));
                 }
             }
@@ -770,12 +780,34 @@ pub fn from_notes_section(
         }
         offset += line.len();
     }
-    let (_, begin, begin_line) = section?;
-    let body = &markdown[begin.min(end)..end];
-    let has_stamps = body.lines().any(|l| {
+    let (_, heading, body, body_line_index) = section?;
+    let body = body.min(end);
+    let timed = markdown[body..end].lines().any(|l| {
         leading_timestamp(l.trim()).is_some_and(|(c, _)| timecode::parse_clock(c).is_ok())
     });
-    Some(if has_stamps {
+    Some(NotesSection {
+        heading,
+        body,
+        end,
+        body_line_index,
+        timed,
+    })
+}
+
+/// The transcript in a `Transcript` section of Markdown show notes (see [`notes_section`]),
+/// or None when the notes have no such section. A section with timestamp lines is read as
+/// timestamped text; one with only bold speaker names (`**CHUCK:** Hello`) gives an untimed
+/// transcript.
+pub fn from_notes_section(
+    markdown: &str,
+    first_line: usize,
+    path: &Path,
+    duration: Option<f64>,
+) -> Option<Result<Transcript, Vec<Diagnostic>>> {
+    let section = notes_section(markdown)?;
+    let body = &markdown[section.body..section.end];
+    let begin_line = first_line + section.body_line_index;
+    Some(if section.timed {
         parse_timestamped_text(body, begin_line, path, duration)
     } else {
         Ok(untimed_turns(body, begin_line))
@@ -1203,6 +1235,18 @@ mod tests {
         assert!(html.contains("<title>Episode &lt;218&gt;</title>"));
         assert!(html.contains("<cite>Chuck:</cite>\n<p>"));
         assert!(!html.contains("<time>"));
+    }
+
+    #[test]
+    fn the_notes_section_and_where_it_ends() {
+        let md = "Intro\n## Transcript\n[00:00:00]\n>> Ann: hi\n## Links\n- x\n";
+        let s = notes_section(md).unwrap();
+        assert_eq!(&md[s.heading..s.body], "## Transcript\n");
+        assert_eq!(&md[s.body..s.end], "[00:00:00]\n>> Ann: hi\n");
+        assert_eq!((s.body_line_index, s.timed), (2, true));
+        let s = notes_section("**Transcript**\n**ANN:** hi\n").unwrap();
+        assert_eq!((s.heading, s.end, s.timed), (0, 27, false));
+        assert!(notes_section("# Notes\n02:44 - x\n").is_none());
     }
 
     #[test]

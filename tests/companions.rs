@@ -381,3 +381,103 @@ fn errors_name_the_file_and_line() {
         ]
     );
 }
+
+#[test]
+fn a_timed_transcript_in_the_notes_shows_once_in_the_transcript_section() {
+    let episode = "---
+title: First Steps
+date: 2026-01-05 09:30:00
+audio: audio/first.mp3
+guid: fixture-0001
+---
+Notes before the transcript.
+
+## Transcript
+
+[00:00:00]
+>> Ann: Zebra crossings everywhere.
+[00:00:01]
+>> Bob: Indeed.
+
+## Links
+
+- After the transcript.
+";
+    let (_tmp, root) = site(&[("episodes/2026-01-05-first-steps.md", episode)]);
+    let built = build(&root).unwrap_or_else(|e| panic!("{e:#?}"));
+    let page = text(&built, "episodes/first-steps/index.html");
+    assert_eq!(page.matches("Zebra crossings").count(), 1, "{page}");
+    let section = page
+        .find("id=\"transcript\"")
+        .expect("a transcript section");
+    assert!(page.find("Zebra crossings").unwrap() > section);
+    assert!(page.contains("data-t=\"1\""), "the cue seeks the player");
+    // The notes keep what is around the section.
+    assert!(
+        page.contains("Notes before the transcript.") && page.contains("After the transcript.")
+    );
+    // The feed publishes it as a transcript, not inside the description.
+    let feed = text(&built, "feed.xml");
+    assert!(!feed.contains("Zebra crossings"), "{feed}");
+    assert!(feed.contains("episodes/first-steps/transcript.vtt"));
+    let vtt = text(&built, "episodes/first-steps/transcript.vtt");
+    assert!(vtt.contains("<v Ann>Zebra crossings everywhere."), "{vtt}");
+}
+
+#[test]
+fn notes_timestamps_past_a_probed_duration_are_errors_naming_the_line() {
+    let episode = "---
+title: First Steps
+date: 2026-01-05 09:30:00
+audio: audio/first.mp3
+guid: fixture-0001
+---
+- 00:00 - Hello
+- 00:05 - Past the end
+";
+    let (_tmp, root) = site(&[("episodes/2026-01-05-first-steps.md", episode)]);
+    let errors = build(&root).unwrap_err();
+    assert_eq!(
+        errors,
+        vec![
+            "episodes/2026-01-05-first-steps.md:8: error: chapter `Past the end` (0:05) starts past the end of the audio (0:01)"
+        ]
+    );
+}
+
+#[test]
+fn a_typed_duration_wins_over_the_lock_and_only_warns() {
+    // Remote audio the lock knows (probed once, 2 hours), with `duration:` typed by hand: the
+    // typed duration is published, so notes timestamps past it are only warned about.
+    let url = "https://media.fixture.example.com/long.mp3";
+    let lock = format!(
+        r#"{{"version": 1, "audio": {{"{url}": {{"format": "mp3", "size": 1000000, "duration": 7200.0,
+        "codec": "mp3", "sample_rate": 44100, "channels": 2, "bitrate": 128000, "method": "xing header"}}}}}}"#
+    );
+    let episode = format!(
+        "---\ntitle: Remote Audio\ndate: 2026-03-01\naudio: {url}\nduration: \"0:30:00\"\nguid: fixture-0003\n---\n- 00:00 - Start\n- 20:00 - Middle\n- 40:00 - Past the typed end\n"
+    );
+    let (_tmp, root) = site(&[
+        ("onair.lock", &lock),
+        ("episodes/2026-03-01-remote.md", &episode),
+    ]);
+    let built = build(&root).unwrap_or_else(|e| panic!("{e:#?}"));
+    let warnings: Vec<String> = built.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        warnings.contains(&"episodes/2026-03-01-remote.md:10: warning: timestamp 40:00 is past the `duration:` given for this episode (30:00): not published as a chapter; check `duration:`".to_string()),
+        "{warnings:#?}"
+    );
+    let chapters = text(&built, "episodes/remote/chapters.json");
+    assert!(chapters.contains("Middle") && !chapters.contains("Past the typed end"));
+    // Without `duration:`, the lock's probed duration rules, and 2:10:00 is past it: an error.
+    let strict = episode
+        .replace("duration: \"0:30:00\"\n", "")
+        .replace("40:00", "2:10:00");
+    std::fs::write(root.join("episodes/2026-03-01-remote.md"), strict).unwrap();
+    assert_eq!(
+        build(&root).unwrap_err(),
+        vec![
+            "episodes/2026-03-01-remote.md:9: error: chapter `Past the typed end` (2:10:00) starts past the end of the audio (2:00:00)"
+        ]
+    );
+}
