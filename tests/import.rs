@@ -746,6 +746,28 @@ fn a_show_on_its_own_website_builds_right_after_import() {
     let feed_path = fixture("own-website.xml");
     let (code, out) = onair(&["import".as_ref(), feed_path.as_os_str(), site.as_os_str()]);
     assert_eq!(code, Some(0), "{out}");
+    // The channel's people become the show's hosts, their links absolute.
+    let config = std::fs::read_to_string(site.join("site.yaml")).unwrap();
+    assert!(
+        config.contains(
+            "locked: true\nhosts:\n  - { name: Mara Quay, role: host, href: https://harbournotes.example/about, img: https://harbournotes.example/images/mara.jpg }\n  - { name: Ivo Net, role: co-host, group: cast }\n"
+        ),
+        "{config}"
+    );
+    assert!(
+        out.contains("own-website.xml: warning: podcast:locked owner `locks@harbournotes.example` is not carried over: onair names the lock's owner by the email of `owner:` in site.yaml (mara@harbournotes.example)"),
+        "{out}"
+    );
+    // A person onair would refuse is listed, not written into a file the build rejects.
+    let nets = read_episode(&site, "2025-02-25-nets");
+    assert!(
+        nets.contains("people:\n  - { name: Old Tomas, role: guest }\n---"),
+        "{nets}"
+    );
+    assert!(
+        out.contains("own-website.xml:30:5: warning: \"Nets\": podcast:person `Young Tomas` is not carried over: person `Young Tomas`: role `fisherman` is not in the Podcast Index taxonomy"),
+        "{out}"
+    );
     let (code, out) = onair(&["build".as_ref(), site.as_os_str()]);
     assert_eq!(code, Some(0), "{out}");
     assert!(!out.contains(": error"), "{out}");
@@ -789,6 +811,12 @@ fn a_show_on_its_own_website_builds_right_after_import() {
     ]);
     assert_eq!(code, Some(0), "{out}");
     assert!(!out.contains("remote-under-site"), "{out}");
+    let feed_xml = std::fs::read_to_string(site.join("public/feed.xml")).unwrap();
+    assert!(
+        feed_xml
+            .contains("<podcast:person role=\"co-host\" group=\"cast\">Ivo Net</podcast:person>"),
+        "{feed_xml}"
+    );
     // The library round trip holds too (same GUIDs, URLs, dates, lengths, durations).
     let original = std::fs::read_to_string(&feed_path).unwrap();
     round_trip(feed_path.to_str().unwrap(), &original);

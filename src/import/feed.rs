@@ -23,6 +23,10 @@ pub struct Channel {
     pub copyright: Option<String>,
     pub podcast_guid: Option<String>,
     pub locked: Option<bool>,
+    /// The `owner` attribute of `podcast:locked`.
+    pub locked_owner: Option<String>,
+    /// Channel-level `podcast:person`: the show's hosts and crew.
+    pub people: Vec<Person>,
     pub funding: Vec<(String, String)>,
     pub medium: Option<String>,
     pub new_feed_url: Option<String>,
@@ -260,7 +264,15 @@ fn read_channel(ch: &Element, line_of: &dyn Fn(&Element) -> usize) -> Channel {
             (Vocab::Itunes, "type") => c.show_type = text_of(el).map(|t| t.to_ascii_lowercase()),
             (Vocab::Itunes, "new-feed-url") => c.new_feed_url = text_of(el),
             (Vocab::Podcast, "guid") => c.podcast_guid = text_of(el),
-            (Vocab::Podcast, "locked") => c.locked = yes_no(&el.text),
+            (Vocab::Podcast, "locked") => {
+                c.locked = yes_no(&el.text);
+                c.locked_owner = el
+                    .attr("owner")
+                    .map(str::trim)
+                    .filter(|o| !o.is_empty())
+                    .map(str::to_string);
+            }
+            (Vocab::Podcast, "person") => c.people.extend(person(el)),
             (Vocab::Podcast, "medium") => c.medium = text_of(el),
             (Vocab::Podcast, "funding") => {
                 if let Some(url) = el.attr("url").map(str::trim).filter(|u| !u.is_empty()) {
@@ -360,22 +372,7 @@ fn read_item(el: &Element, line: usize, col: usize, line_of: &dyn Fn(&Element) -
                     .map(str::to_string)
                     .collect()
             }
-            (Vocab::Podcast, "person") => {
-                if let Some(name) = text_of(ch) {
-                    let attr = |k: &str| {
-                        ch.attr(k)
-                            .map(|v| v.trim().to_string())
-                            .filter(|v| !v.is_empty())
-                    };
-                    it.people.push(Person {
-                        name,
-                        role: attr("role").map(|r| r.to_ascii_lowercase()),
-                        group: attr("group").map(|g| g.to_ascii_lowercase()),
-                        href: attr("href"),
-                        img: attr("img"),
-                    });
-                }
-            }
+            (Vocab::Podcast, "person") => it.people.extend(person(ch)),
             (Vocab::Podcast, "chapters") => {
                 if let Some(url) = ch.attr("url").map(str::trim).filter(|u| !u.is_empty()) {
                     it.chapters = Some(Linked {
@@ -399,6 +396,23 @@ fn read_item(el: &Element, line: usize, col: usize, line_of: &dyn Fn(&Element) -
         }
     }
     it
+}
+
+/// A `podcast:person` element (None without a name).
+fn person(el: &Element) -> Option<Person> {
+    let name = collapse_space(&text_of(el)?);
+    let attr = |k: &str| {
+        el.attr(k)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    Some(Person {
+        name,
+        role: attr("role").map(|r| r.to_ascii_lowercase()),
+        group: attr("group").map(|g| g.to_ascii_lowercase()),
+        href: attr("href"),
+        img: attr("img"),
+    })
 }
 
 fn collapse_space(s: &str) -> String {

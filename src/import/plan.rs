@@ -481,24 +481,12 @@ pub fn plan(
                 )));
             }
         }
-        if !item.people.is_empty() {
+        let people = people_lines(&item.people, &absolute, &mut |m| {
+            plan.warnings.push(warn(m))
+        });
+        if !people.is_empty() {
             fm.push_str("people:\n");
-            for p in &item.people {
-                let mut pairs: Vec<(&str, &str)> = vec![("name", p.name.as_str())];
-                for (k, v) in [
-                    ("role", &p.role),
-                    ("group", &p.group),
-                    ("href", &p.href),
-                    ("img", &p.img),
-                ] {
-                    if let Some(v) = v {
-                        pairs.push((k, v.as_str()));
-                    }
-                }
-                fm.push_str("  - ");
-                fm.push_str(&flow_map(&pairs));
-                fm.push('\n');
-            }
+            fm.push_str(&people);
         }
         for (name, line) in &item.dropped {
             plan.warnings.push(
@@ -527,6 +515,62 @@ pub fn plan(
         return Err(diags);
     }
     Ok(plan)
+}
+
+/// `people:` or `hosts:` entries, one `  - { name: ... }` line each, links made absolute.
+/// Whom onair would refuse (a role outside the Podcast Index taxonomy, a name listed twice)
+/// is left out, each with a warning.
+fn people_lines(
+    people: &[feed::Person],
+    absolute: &dyn Fn(&str) -> String,
+    warn: &mut dyn FnMut(String),
+) -> String {
+    let mut out = String::new();
+    let mut seen: Vec<String> = Vec::new();
+    for p in people {
+        let entry = crate::people::PersonEntry {
+            name: p.name.clone(),
+            role: p.role.clone(),
+            group: p.group.clone(),
+            href: p.href.as_deref().map(absolute),
+            img: p.img.as_deref().map(absolute),
+        };
+        let resolved = match entry.resolve(Path::new(""), None) {
+            Ok(r) => r,
+            Err(errors) => {
+                let why: Vec<&str> = errors.iter().map(|d| d.message.as_str()).collect();
+                warn(format!(
+                    "podcast:person `{}` is not carried over: {}",
+                    p.name,
+                    why.join("; ")
+                ));
+                continue;
+            }
+        };
+        if seen.contains(&resolved.slug) {
+            warn(format!(
+                "podcast:person `{}` is listed twice; only the first is carried over",
+                p.name
+            ));
+            continue;
+        }
+        seen.push(resolved.slug);
+        let mut pairs: Vec<(&str, &str)> = vec![("name", p.name.as_str())];
+        for (k, v) in [
+            ("role", &entry.role),
+            ("group", &entry.group),
+            ("href", &entry.href),
+            ("img", &entry.img),
+        ] {
+            if let Some(v) = v {
+                pairs.push((k, v.as_str()));
+            }
+        }
+        out.push_str("  - ");
+        out.push_str(&flow_map(&pairs));
+        out.push('\n');
+    }
+    out
 }
 
 /// Items (by line) whose (season, episode) number an older item already has, with that item.
@@ -758,6 +802,32 @@ fn site_yaml(
     }
     if let Some(locked) = c.locked {
         kv(&mut out, "locked", locked.to_string());
+        // onair names the lock's owner by `owner:`'s email (as the feed had it, or not at all).
+        if let Some(lock_owner) = &c.locked_owner
+            && c.owner_email.as_deref() != Some(lock_owner.as_str())
+        {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "podcast:locked owner `{lock_owner}` is not carried over: onair names the lock's owner by the email of `owner:` in site.yaml{}",
+                    match &c.owner_email {
+                        Some(e) => format!(" ({e})"),
+                        None => ", which the feed does not give (no <itunes:owner>)".to_string(),
+                    }
+                ))
+                .at(label),
+            );
+        }
+    }
+    let absolute = |link: &str| match base {
+        Some(b) => notes::resolve_url(b, link),
+        None => link.to_string(),
+    };
+    let hosts = people_lines(&c.people, &absolute, &mut |m| {
+        warnings.push(Diagnostic::warning(format!("channel: {m}")).at(label))
+    });
+    if !hosts.is_empty() {
+        out.push_str("hosts:\n");
+        out.push_str(&hosts);
     }
     if !c.funding.is_empty() {
         out.push_str("funding:\n");
