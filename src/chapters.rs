@@ -1,6 +1,7 @@
 //! Chapters, from whichever source an episode gives them: a `chapters:` list in front matter,
-//! a Podcasting 2.0 JSON chapters file, or the timestamp lines of the show notes
-//! (`02:44 - Title`, `[00:12:30] Title`, `- 1:02:03 - Title with [a link](https://…)`).
+//! a Podcasting 2.0 JSON chapters file, the timestamp lines of the show notes
+//! (`02:44 - Title`, `[00:12:30] Title`, `- 1:02:03 - Title with [a link](https://…)`), or
+//! the chapters embedded in the audio (read by `crate::audio` while probing).
 //! Every chapter remembers the line it was written on, so an error names that line.
 //! The one output is JSON chapters 1.2.0 (../shared/research/feed-rules.md, E.1).
 
@@ -118,6 +119,19 @@ pub fn from_entries(
         chapters.push(chapter);
     }
     (chapters, errors)
+}
+
+/// Chapters embedded in the audio file (as probing stored them), all on `line`: the episode's
+/// `audio:` line, which names where they come from. Titles are plain text already.
+pub fn from_embedded(stored: &[crate::audio::EmbeddedChapter], line: usize) -> Vec<Chapter> {
+    stored
+        .iter()
+        .map(|c| {
+            let mut chapter = Chapter::new(c.start, c.title.clone(), line);
+            chapter.url = c.url.clone();
+            chapter
+        })
+        .collect()
 }
 
 /// The JSON chapters file format, as read and as written.

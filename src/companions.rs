@@ -56,7 +56,8 @@ const TRANSCRIPT_EXTENSIONS: [&str; 4] = ["vtt", "srt", "json", "txt"];
 
 /// Reads an episode's chapters, transcript and people from their sources and checks them
 /// against its audio. Chapters: a `chapters:` list or JSON file, else the show notes'
-/// timestamp lines. Transcript: the `transcript:` file, else transcripts/<file stem or
+/// timestamp lines, else the chapters embedded in the audio (read when it was probed, so a
+/// locked build without the audio has them too). Transcript: the `transcript:` file, else transcripts/<file stem or
 /// slug>.{vtt,srt,json,txt}, else a Transcript section of the notes.
 pub fn attach(root: &Path, ep: &Episode) -> (Companions, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -71,6 +72,8 @@ pub fn attach(root: &Path, ep: &Episode) -> (Companions, Vec<Diagnostic>) {
     let key_line = |key: &str| chapters::yaml_item_lines(&yaml, yaml_line, key);
 
     let mut remote_chapters = None;
+    // Chapters read from the audio file itself: errors name the episode's `audio:` line.
+    let mut embedded = false;
     let (chapters, chapter_file): (Vec<Chapter>, PathBuf) = match &ep.front.chapters {
         Some(ChaptersField::File(url)) if is_url(url) => {
             remote_chapters = Some(url.trim().to_string());
@@ -103,8 +106,19 @@ pub fn attach(root: &Path, ep: &Episode) -> (Companions, Vec<Diagnostic>) {
         }
         None => {
             let (found, errors) = chapters::from_notes(&ep.body, ep.body_line, file);
+            let none_in_notes = found.is_empty() && errors.is_empty();
             diags.extend(errors);
-            (found, file.to_path_buf())
+            match ep.facts.chapters.as_deref() {
+                Some(stored) if none_in_notes && !stored.is_empty() => {
+                    embedded = true;
+                    let audio_line = crate::config::key_line(&yaml, "audio") + yaml_line - 1;
+                    (
+                        chapters::from_embedded(stored, audio_line),
+                        file.to_path_buf(),
+                    )
+                }
+                _ => (found, file.to_path_buf()),
+            }
         }
     };
     // Timestamp lines in notes are prose, and a duration typed by hand (`duration:` of remote
@@ -130,7 +144,15 @@ pub fn attach(root: &Path, ep: &Episode) -> (Companions, Vec<Diagnostic>) {
         }
         _ => chapters,
     };
-    diags.extend(chapters::validate(&chapters, duration, &chapter_file));
+    let chapter_errors = chapters::validate(&chapters, duration, &chapter_file);
+    diags.extend(chapter_errors.into_iter().map(|mut d| {
+        if embedded {
+            d.message.push_str(
+                " (chapters embedded in the audio file: fix them there, or give `chapters:`)",
+            );
+        }
+        d
+    }));
 
     let mut remote_transcript = None;
     if let Some(url) = ep.front.transcript.as_deref().filter(|t| is_url(t)) {

@@ -586,6 +586,7 @@ pub fn facts_from_front_matter(url: &str, length: u64, duration: f64) -> AudioFa
             0
         },
         method: "front matter".to_string(),
+        chapters: None,
     }
 }
 

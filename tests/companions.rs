@@ -481,3 +481,146 @@ fn a_typed_duration_wins_over_the_lock_and_only_warns() {
         ]
     );
 }
+
+/// (start in seconds, title) of each chapter of the ffmpeg metadata file the chapter fixtures
+/// were made from (scripts/make-chapter-fixtures.sh).
+fn fixture_chapters() -> Vec<(f64, String)> {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audio/chapters/chapters.txt"),
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    let mut start = None;
+    for line in text.lines() {
+        if let Some(ms) = line.strip_prefix("START=") {
+            start = Some(ms.parse::<f64>().unwrap() / 1000.0);
+        } else if let Some(title) = line.strip_prefix("title=")
+            && let Some(s) = start.take()
+        {
+            out.push((s, title.to_string()));
+        }
+    }
+    assert_eq!(out.len(), 3);
+    out
+}
+
+const EMBEDDED_FIXTURES: [&str; 5] = [
+    "chapters-id3v24.mp3",
+    "chapters-id3v23.mp3",
+    "chapters.m4b",
+    "chapters-track-only.m4a",
+    "chapters-chpl-only.m4a",
+];
+
+fn episode_with_audio(audio: &str, notes: &str) -> String {
+    format!(
+        "---\ntitle: First Steps\ndate: 2026-01-05 09:30:00\naudio: audio/{audio}\nguid: fixture-0001\n---\n{notes}"
+    )
+}
+
+#[test]
+fn chapters_embedded_in_the_audio_are_published_when_nothing_else_gives_them() {
+    let want = fixture_chapters();
+    for name in EMBEDDED_FIXTURES {
+        let (_tmp, root) = site(&[(
+            "episodes/2026-01-05-first-steps.md",
+            &episode_with_audio(name, "Notes without timestamps.\n"),
+        )]);
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/audio/chapters")
+                .join(name),
+            root.join("audio").join(name),
+        )
+        .unwrap();
+        let built = build(&root).unwrap_or_else(|e| panic!("{name}: {e:#?}"));
+        let check = |built: &Built, how: &str| {
+            let json: serde_json::Value =
+                serde_json::from_str(&text(built, "episodes/first-steps/chapters.json")).unwrap();
+            let got: Vec<(f64, String)> = json["chapters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| {
+                    (
+                        c["startTime"].as_f64().unwrap(),
+                        c["title"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            assert_eq!(got, want, "{name} ({how})");
+            let page = text(built, "episodes/first-steps/index.html");
+            for (start, title) in &want {
+                assert!(
+                    page.contains(&format!("data-t=\"{start}\" data-chapter>"))
+                        && page.contains(&format!("<span class=\"ct\">{title}</span>")),
+                    "{name} ({how}): chapter {title} at {start} not on the page"
+                );
+            }
+            let feed = text(built, "feed.xml");
+            assert!(
+                feed.contains("episodes/first-steps/chapters.json"),
+                "{name}"
+            );
+        };
+        check(&built, "probed");
+        // The lock keeps them: a locked build without the audio file publishes them too.
+        built.lock.save(&root).unwrap();
+        let lock = std::fs::read_to_string(root.join("onair.lock")).unwrap();
+        assert!(lock.contains("\"title\": \"Wrap-up\""), "{lock}");
+        std::fs::remove_file(root.join("audio").join(name)).unwrap();
+        let locked = build_site(&BuildOptions {
+            root: root.clone(),
+            locked: true,
+            ..BuildOptions::default()
+        })
+        .unwrap_or_else(|d| {
+            panic!(
+                "{name}: {:?}",
+                d.iter().map(ToString::to_string).collect::<Vec<_>>()
+            )
+        });
+        check(&locked, "locked, audio absent");
+    }
+}
+
+#[test]
+fn notes_timestamps_win_over_embedded_chapters_and_embedded_errors_say_where() {
+    let notes = "- 00:00 - Mine\n- 00:02 - Also mine\n";
+    let (_tmp, root) = site(&[(
+        "episodes/2026-01-05-first-steps.md",
+        &episode_with_audio("chapters-id3v24.mp3", notes),
+    )]);
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/audio/chapters/chapters-id3v24.mp3");
+    std::fs::copy(&fixture, root.join("audio/chapters-id3v24.mp3")).unwrap();
+    let built = build(&root).unwrap_or_else(|e| panic!("{e:#?}"));
+    let json = text(&built, "episodes/first-steps/chapters.json");
+    assert!(
+        json.contains("Also mine") && !json.contains("Wrap-up"),
+        "{json}"
+    );
+
+    // Embedded chapters out of order (the fixture's table of contents reversed): an error on
+    // the episode's `audio:` line that says where the chapters come from.
+    let mut data = std::fs::read(&fixture).unwrap();
+    let toc = data
+        .windows(15)
+        .position(|w| w == b"ch0\0ch1\0ch2\0CHA")
+        .unwrap();
+    data[toc..toc + 12].copy_from_slice(b"ch2\0ch1\0ch0\0");
+    std::fs::write(root.join("audio/chapters-id3v24.mp3"), data).unwrap();
+    std::fs::write(
+        root.join("episodes/2026-01-05-first-steps.md"),
+        episode_with_audio("chapters-id3v24.mp3", "No timestamps.\n"),
+    )
+    .unwrap();
+    let errors = build(&root).unwrap_err();
+    assert_eq!(
+        errors,
+        vec![
+            "episodes/2026-01-05-first-steps.md:4: error: chapter `Café talk` (0:01) is out of order: it starts before the chapter on line 4 (0:03) (chapters embedded in the audio file: fix them there, or give `chapters:`)",
+            "episodes/2026-01-05-first-steps.md:4: error: chapter `Cold open` (0:00) is out of order: it starts before the chapter on line 4 (0:01) (chapters embedded in the audio file: fix them there, or give `chapters:`)",
+        ]
+    );
+}

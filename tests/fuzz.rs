@@ -15,9 +15,12 @@ use proptest::prelude::*;
 fn fixture_audio() -> Vec<(String, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audio");
     let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
+    let files = std::fs::read_dir(&dir)
+        .unwrap()
+        .chain(std::fs::read_dir(dir.join("chapters")).unwrap());
+    for e in files {
         let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x != "tsv") {
+        if p.is_file() && p.extension().is_some_and(|x| x != "tsv" && x != "txt") {
             out.push((
                 p.file_name().unwrap().to_string_lossy().into_owned(),
                 std::fs::read(&p).unwrap(),
@@ -116,6 +119,7 @@ proptest! {
         if let Ok(probe) = probe_source(&mut src, name) {
             // Whatever it reports must be a real duration, never NaN or a negative time.
             prop_assert!(probe.facts.duration.is_finite() && probe.facts.duration > 0.0);
+            prop_assert!(probe.facts.chapters.iter().flatten().all(|c| c.start.is_finite() && c.start >= 0.0));
         }
     }
 

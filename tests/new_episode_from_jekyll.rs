@@ -56,6 +56,7 @@ fn lock_remote(site: &Path, url: &str, size: u64, duration: f64) {
                 channels: 2,
                 bitrate: 128_000,
                 method: "xing header".into(),
+                chapters: None,
             },
         },
     );

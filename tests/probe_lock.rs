@@ -204,3 +204,30 @@ fn the_lock_round_trips_audio_facts_exactly() {
     );
     assert_eq!(Lock::load(site.path()).unwrap(), lock);
 }
+
+#[test]
+fn an_entry_from_before_chapters_were_read_is_probed_again() {
+    let (site, mut lock) = locked_site();
+    std::fs::copy(
+        fixture("chapters/chapters-id3v24.mp3"),
+        site.path().join("audio/ep1.mp3"),
+    )
+    .unwrap();
+    let fresh = resolve_local(site.path(), "audio/ep1.mp3", &Lock::new(), false).unwrap();
+    let mut old = fresh.lock_entry.unwrap();
+    assert_eq!(old.facts.chapters.as_ref().map(Vec::len), Some(3));
+    // What an older onair wrote: the same facts, no `chapters` key.
+    old.facts.chapters = None;
+    let json = serde_json::to_string(&old).unwrap();
+    assert!(!json.contains("chapters"), "{json}");
+    lock.audio.insert("audio/ep1.mp3".into(), old);
+    let r = resolve_local(site.path(), "audio/ep1.mp3", &lock, false).unwrap();
+    assert_eq!(r.facts.chapters.as_ref().map(Vec::len), Some(3));
+    assert!(r.lock_entry.is_some(), "the lock gets the chapters");
+    // --locked never re-probes: the entry stands as it is.
+    let r = resolve_local(site.path(), "audio/ep1.mp3", &lock, true).unwrap();
+    assert_eq!(r.facts.chapters, None);
+    // A file without chapters is recorded as read (an empty list), so it is not probed again.
+    let (_site, lock) = locked_site();
+    assert_eq!(lock.audio["audio/ep1.mp3"].facts.chapters, Some(Vec::new()));
+}

@@ -235,6 +235,7 @@ pub fn probe(r: &mut Reader, start: u64) -> Result<Parsed, String> {
         }
         .into(),
         warnings,
+        chapters: Vec::new(),
     })
 }
 

@@ -9,6 +9,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub mod flac;
+pub mod id3;
 pub mod mp3;
 pub mod mp4;
 pub mod ogg;
@@ -102,6 +103,22 @@ pub struct AudioFacts {
     pub bitrate: u32,
     /// How the duration was found, e.g. "xing header", "frame scan".
     pub method: String,
+    /// Chapters embedded in the file (ID3v2 `CHAP` frames, MP4 chapter track or `chpl`), in
+    /// the file's order. None when the file was not read for them: facts typed by hand, or a
+    /// lock entry written before onair read chapters (such audio is probed again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chapters: Option<Vec<EmbeddedChapter>>,
+}
+
+/// A chapter as an audio file stores it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EmbeddedChapter {
+    /// Seconds from the start of the audio.
+    pub start: f64,
+    /// May be empty: a chapter without a title frame.
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 impl AudioFacts {
@@ -141,6 +158,8 @@ pub struct Parsed {
     pub nominal_bitrate: Option<u32>,
     pub method: String,
     pub warnings: Vec<String>,
+    /// Chapters stored in the file.
+    pub chapters: Vec<EmbeddedChapter>,
 }
 
 /// Facts plus what `onair probe` shows beyond them.
@@ -197,10 +216,15 @@ fn sniff_and_parse(r: &mut Reader) -> Result<Parsed, String> {
         return wav::probe(r);
     }
     let start = tags::skip_id3v2(r, 0)?;
-    if r.bytes(start, 4)? == b"fLaC" {
-        return flac::probe(r, start);
+    let mut parsed = if r.bytes(start, 4)? == b"fLaC" {
+        flac::probe(r, start)?
+    } else {
+        mp3::probe(r, start)?
+    };
+    if start > 0 {
+        parsed.chapters = id3::chapters(r, 0, &mut parsed.warnings);
     }
-    mp3::probe(r, start)
+    Ok(parsed)
 }
 
 fn finish(p: Parsed, size: u64, name: &str) -> Probe {
@@ -238,6 +262,7 @@ fn finish(p: Parsed, size: u64, name: &str) -> Probe {
             channels: p.channels,
             bitrate,
             method: p.method,
+            chapters: Some(p.chapters),
         },
         warnings,
     }

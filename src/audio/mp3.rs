@@ -366,6 +366,7 @@ pub fn probe(r: &mut Reader, start: u64) -> Result<Parsed, String> {
         nominal_bitrate: None,
         method: String::new(),
         warnings: Vec::new(),
+        chapters: Vec::new(),
     };
 
     if let Some(xing) = parse_xing(&frame, &header)

@@ -13,9 +13,13 @@
 //!
 //! Truncated files are caught where a box claims more bytes than the file holds, or a chunk
 //! offset points past the end.
+//!
+//! Chapters: the QuickTime chapter track the sound track names in `tref`/`chap` (a text track
+//! whose samples are the titles; only those few samples are read from `mdat`), else Nero's
+//! `chpl` box in `moov`/`udta`.
 
 use super::source::{Reader, be16, be32, be64};
-use super::{AudioFormat, Parsed};
+use super::{AudioFormat, EmbeddedChapter, Parsed};
 
 /// Bigger `moov` boxes are refused: a multi-hour audio track needs well under 8 MiB.
 const MAX_MOOV: u64 = 64 << 20;
@@ -405,6 +409,209 @@ fn itunsmpb(moov: &[u8]) -> Result<Option<u64>, String> {
     Ok(None)
 }
 
+/// Most chapters read from one file, and most bytes of one chapter title.
+const MAX_CHAPTERS: usize = super::id3::MAX_CHAPTERS;
+const MAX_TITLE: usize = 1024;
+
+/// The sound track's chapters: from its chapter track, else from `chpl`. Problems become
+/// warnings: the audio's facts do not depend on them.
+fn chapters(
+    r: &mut Reader,
+    moov: &[u8],
+    sound: &[u8],
+    warnings: &mut Vec<String>,
+) -> Vec<EmbeddedChapter> {
+    match chapter_track(r, moov, sound) {
+        Ok(found) if !found.is_empty() => return found,
+        Ok(_) => {}
+        Err(e) => warnings.push(format!("the MP4 chapter track was not read: {e}")),
+    }
+    chpl(moov).unwrap_or_else(|e| {
+        warnings.push(format!("the MP4 `chpl` chapters were not read: {e}"));
+        Vec::new()
+    })
+}
+
+fn track_id(trak: &[u8]) -> Result<Option<u32>, String> {
+    let Some(tkhd) = child(trak, b"tkhd")? else {
+        return Ok(None);
+    };
+    let at = if tkhd.first() == Some(&1) { 20 } else { 12 };
+    Ok((tkhd.len() >= at + 4).then(|| be32(tkhd, at)))
+}
+
+/// Titles and start times of the text track(s) that the sound track's `tref`/`chap` names.
+fn chapter_track(
+    r: &mut Reader,
+    moov: &[u8],
+    sound: &[u8],
+) -> Result<Vec<EmbeddedChapter>, String> {
+    let Some(chap) = child(sound, b"tref")?
+        .map(|t| child(t, b"chap"))
+        .transpose()?
+        .flatten()
+    else {
+        return Ok(Vec::new());
+    };
+    let ids: Vec<u32> = chap.chunks_exact(4).map(|c| be32(c, 0)).collect();
+    for (kind, trak) in children(moov)? {
+        if &kind != b"trak" || !track_id(trak)?.is_some_and(|id| ids.contains(&id)) {
+            continue;
+        }
+        let mdia = child(trak, b"mdia")?.ok_or("the chapter track has no 'mdia' box")?;
+        let (timescale, _) = header_times(
+            child(mdia, b"mdhd")?.ok_or("the chapter track has no 'mdhd' box")?,
+            "mdhd",
+        )?;
+        if timescale == 0 {
+            return Err("the chapter track's timescale is 0".into());
+        }
+        let stbl = child(mdia, b"minf")?
+            .map(|m| child(m, b"stbl"))
+            .transpose()?
+            .flatten()
+            .ok_or("the chapter track has no sample table")?;
+        let samples = sample_layout(stbl)?;
+        let mut out = Vec::with_capacity(samples.len());
+        for (start, offset, size) in samples {
+            let data = r.bytes(offset, size.min(2 + MAX_TITLE))?;
+            if data.len() < 2 {
+                return Err(format!(
+                    "a chapter title at byte {offset} lies past the end of the file"
+                ));
+            }
+            let len = usize::from(be16(&data, 0)).min(data.len() - 2);
+            let text = &data[2..2 + len];
+            let title = match text {
+                [0xFE, 0xFF, rest @ ..] => char::decode_utf16(
+                    rest.chunks_exact(2)
+                        .map(|c| u16::from_be_bytes([c[0], c[1]])),
+                )
+                .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+                .collect(),
+                _ => String::from_utf8_lossy(text).into_owned(),
+            };
+            out.push(EmbeddedChapter {
+                start: start as f64 / f64::from(timescale),
+                title: title.trim().to_string(),
+                url: None,
+            });
+        }
+        return Ok(out);
+    }
+    Ok(Vec::new())
+}
+
+/// (start time, byte offset, size) of each sample of a sample table, at most
+/// [`MAX_CHAPTERS`] of them.
+fn sample_layout(stbl: &[u8]) -> Result<Vec<(u64, u64, usize)>, String> {
+    let stts = child(stbl, b"stts")?.ok_or("no 'stts' box")?;
+    need(stts, 8, "stts")?;
+    let entries = (be32(stts, 4) as usize).min((stts.len() - 8) / 8);
+    let mut starts = Vec::new();
+    let mut t = 0u64;
+    'outer: for i in 0..entries {
+        let (count, delta) = (be32(stts, 8 + i * 8), u64::from(be32(stts, 12 + i * 8)));
+        for _ in 0..count {
+            if starts.len() == MAX_CHAPTERS {
+                break 'outer;
+            }
+            starts.push(t);
+            t += delta;
+        }
+    }
+    let stsz = child(stbl, b"stsz")?.ok_or("no 'stsz' box")?;
+    need(stsz, 12, "stsz")?;
+    let fixed = be32(stsz, 4) as usize;
+    let size_of = |i: usize| -> Option<usize> {
+        if fixed != 0 {
+            Some(fixed)
+        } else {
+            stsz.get(12 + i * 4..16 + i * 4)
+                .map(|b| be32(b, 0) as usize)
+        }
+    };
+    let offsets: Vec<u64> = if let Some(d) = child(stbl, b"stco")? {
+        need(d, 8, "stco")?;
+        let n = (be32(d, 4) as usize).min((d.len() - 8) / 4);
+        (0..n).map(|i| u64::from(be32(d, 8 + i * 4))).collect()
+    } else if let Some(d) = child(stbl, b"co64")? {
+        need(d, 8, "co64")?;
+        let n = (be32(d, 4) as usize).min((d.len() - 8) / 8);
+        (0..n).map(|i| be64(d, 8 + i * 8)).collect()
+    } else {
+        return Err("no chunk offsets".into());
+    };
+    let stsc = child(stbl, b"stsc")?.ok_or("no 'stsc' box")?;
+    need(stsc, 8, "stsc")?;
+    let runs = (be32(stsc, 4) as usize).min((stsc.len() - 8) / 12);
+    // (first chunk, samples per chunk), chunks counted from 1.
+    let runs: Vec<(u64, u64)> = (0..runs)
+        .map(|i| {
+            (
+                u64::from(be32(stsc, 8 + i * 12)),
+                u64::from(be32(stsc, 12 + i * 12)),
+            )
+        })
+        .collect();
+    let mut out = Vec::with_capacity(starts.len());
+    let mut sample = 0usize;
+    let (mut run, mut per_chunk) = (0usize, 0u64);
+    for (chunk, &chunk_offset) in offsets.iter().enumerate() {
+        let chunk = chunk as u64 + 1;
+        while run < runs.len() && runs[run].0 <= chunk {
+            per_chunk = runs[run].1;
+            run += 1;
+        }
+        if sample == starts.len() {
+            break;
+        }
+        let mut at = chunk_offset;
+        for _ in 0..per_chunk {
+            if sample == starts.len() {
+                return Ok(out);
+            }
+            let size = size_of(sample).ok_or("the sample size table is cut short")?;
+            out.push((starts[sample], at, size));
+            at += size as u64;
+            sample += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// Nero chapters: `moov`/`udta`/`chpl`, start times in units of 100 ns.
+fn chpl(moov: &[u8]) -> Result<Vec<EmbeddedChapter>, String> {
+    let Some(chpl) = child(moov, b"udta")?
+        .map(|u| child(u, b"chpl"))
+        .transpose()?
+        .flatten()
+    else {
+        return Ok(Vec::new());
+    };
+    need(chpl, 5, "chpl")?;
+    // Version 1 has four more bytes before the count.
+    let mut p = if chpl[0] == 1 { 8 } else { 4 };
+    let count = *chpl.get(p).ok_or("the 'chpl' box is too short")?;
+    p += 1;
+    let mut out = Vec::with_capacity(usize::from(count));
+    for _ in 0..count {
+        let head = chpl.get(p..p + 9).ok_or("the 'chpl' box is cut short")?;
+        let start = be64(head, 0);
+        let len = usize::from(head[8]);
+        let title = chpl
+            .get(p + 9..p + 9 + len)
+            .ok_or("the 'chpl' box is cut short")?;
+        out.push(EmbeddedChapter {
+            start: start as f64 / 10_000_000.0,
+            title: String::from_utf8_lossy(title).trim().to_string(),
+            url: None,
+        });
+        p += 9 + len;
+    }
+    Ok(out)
+}
+
 /// Summed sample durations of one track's fragments (`moof` boxes at the top level).
 fn fragment_duration(
     moofs: &[Vec<u8>],
@@ -643,6 +850,7 @@ pub fn probe(r: &mut Reader) -> Result<Parsed, String> {
                     .push("the edit list selects no audio; using the whole sample table".into());
             }
         }
+        let chapters = chapters(r, &moov, trak, &mut warnings);
         return Ok(Parsed {
             format: AudioFormat::M4a,
             codec: entry.codec,
@@ -658,6 +866,7 @@ pub fn probe(r: &mut Reader) -> Result<Parsed, String> {
             nominal_bitrate: None,
             method: method.into(),
             warnings,
+            chapters,
         });
     }
     Err("no audio: the MP4 file has no sound track (a video without audio?)".into())
@@ -686,6 +895,17 @@ mod tests {
 
     /// A minimal AAC track: `frames` samples of 1024 at 44.1 kHz, optional edit list.
     fn m4a(frames: u32, edit: Option<(u32, i32)>, moov_last: bool) -> Vec<u8> {
+        m4a_with(frames, edit, moov_last, &[], &[])
+    }
+
+    /// [`m4a`] with more boxes in the sound track (`tref`) and in `moov` (another track, `udta`).
+    fn m4a_with(
+        frames: u32,
+        edit: Option<(u32, i32)>,
+        moov_last: bool,
+        in_trak: &[u8],
+        in_moov: &[u8],
+    ) -> Vec<u8> {
         let mvhd = bx(
             b"mvhd",
             &full(
@@ -753,7 +973,11 @@ mod tests {
             trak.extend(bx(b"edts", &elst));
         }
         trak.extend(mdia);
-        let moov = bx(b"moov", &[mvhd, bx(b"trak", &trak)].concat());
+        trak.extend(in_trak);
+        let moov = bx(
+            b"moov",
+            &[mvhd, bx(b"trak", &trak), in_moov.to_vec()].concat(),
+        );
         let mdat = bx(b"mdat", &vec![0xAB; frames as usize * 10]);
         let ftyp = bx(b"ftyp", b"M4A \0\0\0\0");
         if moov_last {
@@ -824,5 +1048,115 @@ mod tests {
         );
         let e = probe_bytes(&m4a(0, None, false)).unwrap_err();
         assert!(e.starts_with("no audio"), "{e}");
+    }
+
+    fn chpl(entries: &[(u64, &str)]) -> Vec<u8> {
+        let mut body = vec![1, 0, 0, 0, 0, 0, 0, 0, entries.len() as u8];
+        for (start, title) in entries {
+            body.extend(start.to_be_bytes());
+            body.push(title.len() as u8);
+            body.extend(title.as_bytes());
+        }
+        bx(b"udta", &bx(b"chpl", &body))
+    }
+
+    #[test]
+    fn nero_chapters() {
+        let udta = chpl(&[(0, "Intro"), (15_000_000, "Second")]);
+        let p = probe_bytes(&m4a_with(100, None, false, &[], &udta)).unwrap();
+        let got: Vec<(f64, &str)> = p
+            .chapters
+            .iter()
+            .map(|c| (c.start, c.title.as_str()))
+            .collect();
+        assert_eq!(got, vec![(0.0, "Intro"), (1.5, "Second")]);
+        // A count larger than the box: a warning, the audio still probes.
+        let mut udta = chpl(&[(0, "Intro")]);
+        udta[16 + 8] = 9;
+        let p = probe_bytes(&m4a_with(100, None, false, &[], &udta)).unwrap();
+        assert!(p.chapters.is_empty());
+        assert!(
+            p.warnings[0].contains("`chpl` chapters were not read"),
+            "{:?}",
+            p.warnings
+        );
+    }
+
+    /// A text track (id 2) with `titles` as samples in one chunk at `offset`, 500 units each
+    /// at timescale 1000.
+    fn text_track(titles: &[&str], offset: u32) -> (Vec<u8>, Vec<u8>) {
+        let mut samples = Vec::new();
+        let mut sizes = Vec::new();
+        for t in titles {
+            let mut s = (t.len() as u16).to_be_bytes().to_vec();
+            s.extend(t.as_bytes());
+            sizes.extend(be(s.len() as u32));
+            samples.extend(s);
+        }
+        let n = titles.len() as u32;
+        let tkhd = bx(
+            b"tkhd",
+            &full(0, &[&be(0)[..], &be(0), &be(2), &[0; 68]].concat()),
+        );
+        let mdhd = bx(
+            b"mdhd",
+            &full(
+                0,
+                &[&be(0)[..], &be(0), &be(1000), &be(n * 500), &[0; 4]].concat(),
+            ),
+        );
+        let hdlr = bx(b"hdlr", &full(0, &[&be(0)[..], b"text", &[0; 13]].concat()));
+        let stts = bx(b"stts", &full(0, &[&be(1)[..], &be(n), &be(500)].concat()));
+        let stsz = bx(b"stsz", &full(0, &[&be(0)[..], &be(n), &sizes].concat()));
+        let stsc = bx(
+            b"stsc",
+            &full(0, &[&be(1)[..], &be(1), &be(n), &be(1)].concat()),
+        );
+        let stco = bx(b"stco", &full(0, &[&be(1)[..], &be(offset)].concat()));
+        let stbl = bx(b"stbl", &[stts, stsz, stsc, stco].concat());
+        let mdia = bx(b"mdia", &[mdhd, hdlr, bx(b"minf", &stbl)].concat());
+        (bx(b"trak", &[tkhd, mdia].concat()), samples)
+    }
+
+    #[test]
+    fn quicktime_chapter_track_named_by_tref() {
+        let titles = ["Intro", "Caf\u{e9}", "End"];
+        let tref = bx(b"tref", &bx(b"chap", &be(2)));
+        // The samples go in a box after the file: first build to learn its length.
+        let (trak, samples) = text_track(&titles, 0);
+        let len = m4a_with(100, None, false, &tref, &trak).len() as u32;
+        let (trak, _) = text_track(&titles, len + 8);
+        let samples = bx(b"free", &samples);
+        let mut data = m4a_with(100, None, false, &tref, &trak);
+        data.extend(&samples);
+        let p = probe_bytes(&data).unwrap();
+        let got: Vec<(f64, &str)> = p
+            .chapters
+            .iter()
+            .map(|c| (c.start, c.title.as_str()))
+            .collect();
+        assert_eq!(got, vec![(0.0, "Intro"), (0.5, "Caf\u{e9}"), (1.0, "End")]);
+        // The chapter track wins over chpl; without tref, chpl is used.
+        let udta = chpl(&[(0, "Nero")]);
+        let mut data = m4a_with(
+            100,
+            None,
+            false,
+            &tref,
+            &[trak.clone(), udta.clone()].concat(),
+        );
+        data.extend(&samples);
+        assert_eq!(probe_bytes(&data).unwrap().chapters.len(), 3);
+        let mut data = m4a_with(100, None, false, &[], &[trak, udta].concat());
+        data.extend(&samples);
+        assert_eq!(probe_bytes(&data).unwrap().chapters[0].title, "Nero");
+        // Titles pointing past the end of the file: a warning, not a failed probe.
+        let (far, _) = text_track(&titles, u32::MAX - 10);
+        let p = probe_bytes(&m4a_with(100, None, false, &tref, &far)).unwrap();
+        assert!(
+            p.chapters.is_empty() && p.warnings[0].contains("chapter track"),
+            "{:?}",
+            p.warnings
+        );
     }
 }

@@ -231,6 +231,7 @@ pub fn probe(r: &mut Reader) -> Result<Parsed, String> {
             "granule position".into()
         },
         warnings,
+        chapters: Vec::new(),
     })
 }
 

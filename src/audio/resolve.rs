@@ -125,7 +125,10 @@ pub fn resolve_local(
     let size = meta.len();
     let mtime = mtime_ns(&meta);
 
-    if let Some(entry) = locked_entry.filter(|e| e.facts.size == size) {
+    // An entry written before onair read embedded chapters is probed again (not under
+    // --locked, which never re-probes: there the entry stands as it is).
+    let current = |e: &&LockedAudio| e.facts.size == size && (e.facts.chapters.is_some() || locked);
+    if let Some(entry) = locked_entry.filter(current) {
         if entry.mtime_ns.is_some() && entry.mtime_ns == mtime {
             return Ok(Resolved {
                 facts: entry.facts.clone(),

@@ -155,6 +155,7 @@ fn finish(
         nominal_bitrate: Some(f.byte_rate.saturating_mul(8)).filter(|b| *b > 0),
         method: method.into(),
         warnings,
+        chapters: Vec::new(),
     })
 }
 

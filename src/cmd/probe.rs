@@ -44,6 +44,7 @@ fn to_json(target: &str, result: &Result<Probe, String>) -> serde_json::Value {
                 "channels": f.channels,
                 "bitrate": f.bitrate,
                 "method": f.method,
+                "chapters": f.chapters.as_deref().unwrap_or_default(),
                 "warnings": p.warnings,
             })
         }
@@ -65,6 +66,10 @@ fn print_human(target: &str, p: &Probe) {
         (f64::from(f.bitrate) / 1000.0).round()
     );
     println!("  method    {}", f.method);
+    for (i, c) in f.chapters.iter().flatten().enumerate() {
+        let label = if i == 0 { "chapters" } else { "" };
+        println!("  {label:<8}  {:>9.3} s  {}", c.start, c.title);
+    }
 }
 
 /// The lock key of `target`: the URL, or the file's path relative to the site.
