@@ -21,6 +21,7 @@ fn options(feed: &str, dir: &Path) -> ImportOptions {
         feed: feed.to_string(),
         dir: dir.to_path_buf(),
         download: false,
+        download_audio: false,
         allow_network: false,
     }
 }
@@ -820,4 +821,351 @@ fn a_show_on_its_own_website_builds_right_after_import() {
     // The library round trip holds too (same GUIDs, URLs, dates, lengths, durations).
     let original = std::fs::read_to_string(&feed_path).unwrap();
     round_trip(feed_path.to_str().unwrap(), &original);
+}
+
+// --- --download-audio, against a scripted server ------------------------------------------
+
+/// How the audio server answers a request that asks for a range.
+#[derive(Clone, Copy, PartialEq)]
+enum Ranges {
+    Honoured,
+    Ignored,
+}
+
+struct AudioServer {
+    base: String,
+    /// Each request as (path, its Range header or "").
+    requests: Arc<std::sync::Mutex<Vec<(String, String)>>>,
+    /// Bytes after which the next response to `cut_path` is cut off (the connection closed).
+    cut: Arc<std::sync::Mutex<Option<(String, usize)>>>,
+}
+
+/// Serves `files` over plain HTTP/1.1, one request per connection: Range requests are
+/// answered with 206 or, with `Ranges::Ignored`, with the whole file; a cut set in `cut`
+/// sends the full Content-Length but closes the connection after that many bytes, once.
+fn audio_server(files: Vec<(&'static str, Vec<u8>)>, ranges: Ranges) -> AudioServer {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let requests = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let cut: Arc<std::sync::Mutex<Option<(String, usize)>>> = Arc::new(std::sync::Mutex::new(None));
+    let (log, cut_now) = (requests.clone(), cut.clone());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut first = String::new();
+            if reader.read_line(&mut first).is_err() {
+                continue;
+            }
+            let path = first.split_whitespace().nth(1).unwrap_or("").to_string();
+            let mut range = String::new();
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = line.split_once(':')
+                    && k.eq_ignore_ascii_case("range")
+                {
+                    range = v.trim().to_string();
+                }
+            }
+            log.lock().unwrap().push((path.clone(), range.clone()));
+            let Some((_, body)) = files.iter().find(|(p, _)| *p == path) else {
+                let _ = stream.write_all(
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+                continue;
+            };
+            let start = range
+                .strip_prefix("bytes=")
+                .and_then(|r| r.strip_suffix('-'))
+                .and_then(|n| n.parse::<usize>().ok())
+                .filter(|n| *n < body.len() && ranges == Ranges::Honoured);
+            let (head, part) = match start {
+                Some(n) => (
+                    format!(
+                        "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {n}-{}/{}\r\nContent-Length: {}\r\n",
+                        body.len() - 1,
+                        body.len(),
+                        body.len() - n
+                    ),
+                    &body[n..],
+                ),
+                None => (
+                    format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n", body.len()),
+                    &body[..],
+                ),
+            };
+            let _ = stream.write_all(
+                format!("{head}Content-Type: audio/mpeg\r\nConnection: close\r\n\r\n").as_bytes(),
+            );
+            let send = match cut_now.lock().unwrap().take_if(|(p, _)| *p == path) {
+                Some((_, n)) => &part[..n.min(part.len())],
+                None => part,
+            };
+            let _ = stream.write_all(send);
+            let _ = stream.flush();
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+        }
+    });
+    AudioServer {
+        base,
+        requests,
+        cut,
+    }
+}
+
+fn fixture_audio(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/audio")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// A two-episode feed whose audio is on `base`; `one_length` is what it says of the first.
+fn audio_feed(base: &str, one_length: usize, two_length: usize) -> String {
+    format!(
+        "{HEAD}<itunes:image href=\"https://t.example/c.jpg\"/><itunes:category text=\"Arts\"/><itunes:author>A</itunes:author>\n\
+         <item><title>Two</title><guid>g2</guid><pubDate>Mon, 13 Jan 2025 10:00:00 -0500</pubDate><enclosure url=\"{base}/media/two.mp3?src=feed\" length=\"{two_length}\" type=\"audio/mpeg\"/><itunes:duration>1</itunes:duration></item>\n\
+         <item><title>One</title><guid isPermaLink=\"false\">g1</guid><pubDate>Mon, 06 Jan 2025 10:00:00 +0000</pubDate><enclosure url=\"{base}/media/one\" length=\"{one_length}\" type=\"audio/mpeg\"/><itunes:duration>1</itunes:duration></item>\n\
+         </channel></rss>"
+    )
+}
+
+fn download_options(feed_path: &Path, site: &Path) -> ImportOptions {
+    let mut opts = options(feed_path.to_str().unwrap(), site);
+    opts.download_audio = true;
+    opts
+}
+
+fn messages(d: &onair::diag::Diagnostics) -> String {
+    d.iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn download_audio_resumes_an_interrupted_transfer() {
+    let (one, two) = (
+        fixture_audio("mp3-cbr-info.mp3"),
+        fixture_audio("mp3-vbr-xing.mp3"),
+    );
+    let server = audio_server(
+        vec![
+            ("/media/one", one.clone()),
+            ("/media/two.mp3?src=feed", two.clone()),
+        ],
+        Ranges::Honoured,
+    );
+    *server.cut.lock().unwrap() = Some(("/media/one".into(), 2000));
+    let tmp = tempfile::tempdir().unwrap();
+    let feed_path = tmp.path().join("old.xml");
+    let xml = audio_feed(&server.base, one.len(), two.len());
+    std::fs::write(&feed_path, &xml).unwrap();
+    let site = tmp.path().join("site");
+
+    // The first run is cut off: an error naming the item, no episode written, the part kept.
+    let err = import(&download_options(&feed_path, &site)).unwrap_err();
+    let text = messages(&err);
+    assert!(
+        text.contains(&format!(
+            "old.xml:6:1: error: \"One\": cannot download the audio {}/media/one: the transfer stopped after",
+            server.base
+        )) && text.contains("run the import again to resume it"),
+        "{text}"
+    );
+    assert!(!site.join("episodes").exists());
+    assert!(!site.join("audio").exists());
+    let part = site.join(".onair/downloads/audio/2025-01-06-one.mp3.part");
+    let kept = std::fs::metadata(&part).unwrap().len() as usize;
+    assert!(kept > 0 && kept < one.len(), "{kept}");
+
+    // The second run asks only for the rest, and completes the site.
+    let report =
+        import(&download_options(&feed_path, &site)).unwrap_or_else(|d| panic!("{}", messages(&d)));
+    let asked: Vec<String> = server
+        .requests
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(p, _)| p == "/media/one")
+        .map(|(_, r)| r.clone())
+        .collect();
+    assert_eq!(asked, vec![String::new(), format!("bytes={kept}-")]);
+    assert_eq!(
+        std::fs::read(site.join("audio/2025-01-06-one.mp3")).unwrap(),
+        one
+    );
+    assert_eq!(
+        std::fs::read(site.join("audio/2025-01-13-two.mp3")).unwrap(),
+        two
+    );
+    assert!(
+        report
+            .written
+            .contains(&"audio/2025-01-06-one.mp3".to_string())
+    );
+    assert!(
+        !site.join(".onair").exists(),
+        "the download cache is cleared"
+    );
+    let ep = read_episode(&site, "2025-01-06-one");
+    assert!(ep.contains("guid: g1\n"), "{ep}");
+    assert!(ep.contains("audio: audio/2025-01-06-one.mp3\n"), "{ep}");
+
+    // The feed now points at the site's copies; GUIDs, dates and lengths stay.
+    let new_feed = build(&site);
+    let (before, after) = (remembered(&xml), remembered(&new_feed));
+    assert_eq!(
+        after["g1"].url,
+        "https://t.example/audio/2025-01-06-one.mp3"
+    );
+    assert_eq!(
+        after["g2"].url,
+        "https://t.example/audio/2025-01-13-two.mp3"
+    );
+    for guid in ["g1", "g2"] {
+        assert_eq!(after[guid].date, before[guid].date, "{guid}");
+        assert_eq!(after[guid].length, before[guid].length, "{guid}");
+        assert_eq!(after[guid].duration, before[guid].duration, "{guid}");
+    }
+    let against = onair::check::check_against(
+        &xml,
+        Path::new("old.xml"),
+        &new_feed,
+        Path::new("feed.xml"),
+        &onair::check::AgainstOptions::default(),
+    );
+    let rules: Vec<&str> = against.iter().filter_map(|d| d.rule.as_deref()).collect();
+    assert!(
+        rules
+            .iter()
+            .all(|r| ["enclosure-changed", "feed-url-changed"].contains(r)),
+        "{against:#?}"
+    );
+    assert_eq!(
+        rules.iter().filter(|r| **r == "enclosure-changed").count(),
+        2
+    );
+}
+
+#[test]
+fn download_audio_restarts_when_the_server_ignores_range() {
+    let (one, two) = (
+        fixture_audio("mp3-cbr-info.mp3"),
+        fixture_audio("mp3-vbr-xing.mp3"),
+    );
+    let server = audio_server(
+        vec![
+            ("/media/one", one.clone()),
+            ("/media/two.mp3?src=feed", two.clone()),
+        ],
+        Ranges::Ignored,
+    );
+    *server.cut.lock().unwrap() = Some(("/media/one".into(), 3000));
+    let tmp = tempfile::tempdir().unwrap();
+    let feed_path = tmp.path().join("old.xml");
+    std::fs::write(&feed_path, audio_feed(&server.base, one.len(), two.len())).unwrap();
+    let site = tmp.path().join("site");
+    import(&download_options(&feed_path, &site)).unwrap_err();
+    import(&download_options(&feed_path, &site)).unwrap_or_else(|d| panic!("{}", messages(&d)));
+    let asked: Vec<String> = server
+        .requests
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(p, _)| p == "/media/one")
+        .map(|(_, r)| r.clone())
+        .collect();
+    assert_eq!(asked.len(), 2);
+    assert!(asked[1].starts_with("bytes="), "{asked:?}");
+    // The whole file came back: written from the start, not after the part.
+    assert_eq!(
+        std::fs::read(site.join("audio/2025-01-06-one.mp3")).unwrap(),
+        one
+    );
+}
+
+#[test]
+fn download_audio_refuses_a_wrong_length_and_never_overwrites() {
+    let (one, two) = (
+        fixture_audio("mp3-cbr-info.mp3"),
+        fixture_audio("mp3-vbr-xing.mp3"),
+    );
+    let server = audio_server(
+        vec![
+            ("/media/one", one.clone()),
+            ("/media/two.mp3?src=feed", two.clone()),
+        ],
+        Ranges::Honoured,
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let feed_path = tmp.path().join("old.xml");
+    // The feed says 100 bytes more than the server's file.
+    std::fs::write(
+        &feed_path,
+        audio_feed(&server.base, one.len() + 100, two.len()),
+    )
+    .unwrap();
+    let site = tmp.path().join("site");
+    let err = import(&download_options(&feed_path, &site)).unwrap_err();
+    let text = messages(&err);
+    assert!(
+        text.contains(&format!(
+            "old.xml:6:1: error: \"One\": cannot download the audio {}/media/one: the server's file is {} bytes but the feed's enclosure length is {}: not the file the feed describes, so it is not kept",
+            server.base,
+            one.len(),
+            one.len() + 100
+        )),
+        "{text}"
+    );
+    assert_eq!(err.iter().count(), 1, "{text}");
+    // Nothing of it is kept; the other episode's checked download waits for the next run.
+    assert!(!site.join("audio").exists());
+    assert!(!site.join("episodes").exists());
+    let cache = site.join(".onair/downloads/audio");
+    assert!(!cache.join("2025-01-06-one.mp3.part").exists());
+    assert!(!cache.join("2025-01-06-one.mp3").exists());
+    assert_eq!(
+        std::fs::read(cache.join("2025-01-13-two.mp3")).unwrap(),
+        two
+    );
+
+    // An existing file of the same name: kept when it is the same audio, an error otherwise.
+    std::fs::write(&feed_path, audio_feed(&server.base, one.len(), two.len())).unwrap();
+    std::fs::create_dir_all(site.join("audio")).unwrap();
+    let mut other = one.clone();
+    other[100] ^= 0xff;
+    std::fs::write(site.join("audio/2025-01-06-one.mp3"), &other).unwrap();
+    std::fs::write(site.join("audio/2025-01-13-two.mp3"), &two).unwrap();
+    let err = import(&download_options(&feed_path, &site)).unwrap_err();
+    let text = messages(&err);
+    assert!(
+        text.contains(&format!(
+            "old.xml:6:1: error: \"One\": audio/2025-01-06-one.mp3 already exists in the site with other bytes than {}/media/one: onair import never overwrites a file",
+            server.base
+        )),
+        "{text}"
+    );
+    assert_eq!(err.iter().count(), 1, "{text}");
+    assert_eq!(
+        std::fs::read(site.join("audio/2025-01-06-one.mp3")).unwrap(),
+        other
+    );
+    assert!(!site.join("episodes").exists());
+    std::fs::write(site.join("audio/2025-01-06-one.mp3"), &one).unwrap();
+    let report =
+        import(&download_options(&feed_path, &site)).unwrap_or_else(|d| panic!("{}", messages(&d)));
+    assert!(
+        !report.written.iter().any(|f| f.starts_with("audio/")),
+        "{:?}",
+        report.written
+    );
+    let ep = read_episode(&site, "2025-01-13-two");
+    assert!(ep.contains("audio: audio/2025-01-13-two.mp3\n"), "{ep}");
 }

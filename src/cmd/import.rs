@@ -6,16 +6,11 @@ use crate::cli::ImportArgs;
 use crate::import::{ImportOptions, import};
 
 pub fn run(args: &ImportArgs) -> ExitCode {
-    if args.download_audio {
-        eprintln!(
-            "error: --download-audio is not available yet: import without it (the audio stays on its current host), then copy the files into audio/ and point each episode's `audio:` at them"
-        );
-        return super::exit(super::EXIT_USAGE);
-    }
     let opts = ImportOptions {
         feed: args.feed.clone(),
         dir: args.dir.clone(),
         download: args.download,
+        download_audio: args.download_audio,
         allow_network: true,
     };
     match import(&opts) {
@@ -50,6 +45,13 @@ pub fn run(args: &ImportArgs) -> ExitCode {
             diags.sort();
             let (errors, _) = super::report(diags.iter());
             eprintln!("import failed: {errors} error(s); nothing was written");
+            let downloads = args.dir.join(".onair").join("downloads");
+            if args.download_audio && downloads.is_dir() {
+                eprintln!(
+                    "the audio downloaded so far waits in {} for the next run, which resumes it",
+                    downloads.display()
+                );
+            }
             super::exit(super::EXIT_ERRORS)
         }
     }

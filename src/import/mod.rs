@@ -3,6 +3,7 @@
 //! durations and lengths. The feed is read and every episode planned in memory first; only a
 //! plan without errors is written, staged and then moved into place without overwriting a file.
 
+pub mod download;
 pub mod feed;
 pub mod fetch;
 pub mod notes;
@@ -24,6 +25,8 @@ pub struct ImportOptions {
     pub dir: PathBuf,
     /// Download chapters and transcripts into the site.
     pub download: bool,
+    /// Copy each episode's audio into the site's audio/ folder.
+    pub download_audio: bool,
     /// May probe remote audio whose length or duration the feed does not give.
     pub allow_network: bool,
 }

@@ -103,6 +103,20 @@ pub struct PlannedEpisode {
     pub audio_url: String,
     /// Chapters/transcript to download into the site with `--download`: (url, site path).
     pub downloads: Vec<(String, String)>,
+    /// With `--download-audio`: the audio to copy into the site.
+    pub audio_download: Option<AudioDownload>,
+}
+
+/// An episode's audio to copy into the site.
+#[derive(Debug, Clone)]
+pub struct AudioDownload {
+    pub url: String,
+    /// Site-relative path: `audio/2015-07-29-aws-deployments.mp3`.
+    pub path: String,
+    /// The feed's enclosure length, which the download must match.
+    pub expected: Option<u64>,
+    /// Where the item is in the feed, for messages: (the item's label, the feed, line, col).
+    pub origin: (String, std::path::PathBuf, usize, usize),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -307,7 +321,20 @@ pub fn plan(
             )));
         }
         let length = enclosure.length.filter(|l| *l > 0);
+        // With --download-audio the build probes the copied file: no facts to record here.
+        let local_ext = if opts.download_audio {
+            let ext = local_extension(&audio_url, format);
+            if ext.is_none() {
+                plan.warnings.push(warn(format!(
+                    "the audio type is unknown (no audio extension in the URL, no audio MIME type): it is not downloaded and stays at {audio_url}"
+                )));
+            }
+            ext
+        } else {
+            None
+        };
         let facts = match (format, length, duration) {
+            _ if local_ext.is_some() => None,
             (Some(format), Some(size), Some(duration)) => {
                 Some(imported_facts(format, size, duration))
             }
@@ -405,7 +432,16 @@ pub fn plan(
             scalar(&date.strftime("%Y-%m-%d %H:%M:%S %z").to_string()),
         );
         line("guid", scalar(&guid));
-        line("audio", scalar(&audio_url));
+        let audio_download = local_ext.map(|ext| AudioDownload {
+            url: audio_url.clone(),
+            path: format!("audio/{day}-{unique}.{ext}"),
+            expected: length,
+            origin: (item.label(), label.to_path_buf(), item.line, item.col),
+        });
+        match &audio_download {
+            Some(d) => line("audio", scalar(&d.path)),
+            None => line("audio", scalar(&audio_url)),
+        }
         let mut number_of = |key: &str, value: &Option<String>| match value {
             Some(v) => match v.trim().parse::<u32>() {
                 Ok(n) if n > 0 => Some(n),
@@ -509,6 +545,7 @@ pub fn plan(
             guid,
             audio_url,
             downloads,
+            audio_download,
         });
     }
     if diags.has_errors() {
@@ -630,6 +667,22 @@ fn format_of_mime(mime: &str) -> Option<AudioFormat> {
         "audio/wav" | "audio/x-wav" | "audio/wave" => Some(AudioFormat::Wav),
         _ => None,
     }
+}
+
+/// The extension of a downloaded audio file: the URL's own when it names an audio type,
+/// else the enclosure type's.
+fn local_extension(url: &str, format: Option<AudioFormat>) -> Option<String> {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if let Some((_, ext)) = name.rsplit_once('.') {
+        let ext = ext.to_ascii_lowercase();
+        if let Some(f) = AudioFormat::from_extension(name)
+            && format.is_none_or(|g| g == f || g.extensions().contains(&ext.as_str()))
+        {
+            return Some(ext);
+        }
+    }
+    format.map(|f| f.extensions()[0].to_string())
 }
 
 /// A slug of at most 60 characters, cut at a word boundary.

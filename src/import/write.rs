@@ -33,6 +33,24 @@ pub fn write(plan: &Plan, dir: &Path) -> Result<ImportReport, Diagnostics> {
     if diags.has_errors() {
         return Err(diags);
     }
+    let onair_dir = dir.join(".onair");
+    let created_onair = !onair_dir.exists();
+    let created_dir = !dir.exists();
+    // Audio goes into onair's cache first (resumable), and is linked into audio/ with the
+    // episode files once everything is in hand.
+    let audio = download_audio(plan, dir).inspect_err(|_| {
+        // Partial downloads stay for the next run to resume; empty folders do not.
+        let downloads = onair_dir.join(DOWNLOADS);
+        for d in [downloads.join("audio"), downloads] {
+            let _ = std::fs::remove_dir(d);
+        }
+        if created_onair {
+            let _ = std::fs::remove_dir(&onair_dir);
+        }
+        if created_dir {
+            let _ = std::fs::remove_dir(dir);
+        }
+    })?;
     for (name, _) in &files {
         if dir.join(name).exists() {
             return Err(one(Diagnostic::error(
@@ -42,7 +60,11 @@ pub fn write(plan: &Plan, dir: &Path) -> Result<ImportReport, Diagnostics> {
         }
     }
     let report = ImportReport {
-        written: files.iter().map(|(n, _)| n.clone()).collect(),
+        written: files
+            .iter()
+            .map(|(n, _)| n.clone())
+            .chain(audio.iter().map(|(n, _)| n.clone()))
+            .collect(),
         already_present: plan.already_present.clone(),
         warnings: plan.warnings.clone(),
     };
@@ -71,15 +93,113 @@ pub fn write(plan: &Plan, dir: &Path) -> Result<ImportReport, Diagnostics> {
         return result.map(|()| report);
     }
 
-    let onair_dir = dir.join(".onair");
     let staging = onair_dir.join(format!("import-{}", std::process::id()));
-    let created_onair = !onair_dir.exists();
-    let result = stage(&staging, &files, plan).and_then(|()| move_in(&staging, dir, &files, plan));
+    let result =
+        stage(&staging, &files, plan).and_then(|()| move_in(&staging, dir, &files, &audio, plan));
     let _ = std::fs::remove_dir_all(&staging);
-    if created_onair {
+    if result.is_ok() {
+        // The audio is in audio/ now; its cached copies (the same files) go.
+        for (_, cached) in &audio {
+            let _ = std::fs::remove_file(cached);
+        }
+        let downloads = onair_dir.join(DOWNLOADS);
+        let _ = std::fs::remove_dir(downloads.join("audio"));
+        let _ = std::fs::remove_dir(&downloads);
+    }
+    // An earlier, interrupted run may have made .onair/ for its downloads: gone when empty.
+    if created_onair || plan.episodes.iter().any(|e| e.audio_download.is_some()) {
         let _ = std::fs::remove_dir(&onair_dir);
     }
     result.map(|()| report)
+}
+
+/// Where downloads wait inside `.onair/` until the import is complete.
+const DOWNLOADS: &str = "downloads";
+
+/// Downloads every episode's audio that `--download-audio` asked for into
+/// `.onair/downloads/`, returning (site path, cached file) for each file to link into the
+/// site. A file already in the site with the same bytes is kept (and not listed); one with
+/// other bytes is an error: never overwritten. Every failure is reported, item by item.
+fn download_audio(plan: &Plan, dir: &Path) -> Result<Vec<(String, PathBuf)>, Diagnostics> {
+    let cache = dir.join(".onair").join(DOWNLOADS);
+    let mut out = Vec::new();
+    let mut diags = Diagnostics::new();
+    for d in plan
+        .episodes
+        .iter()
+        .filter_map(|e| e.audio_download.as_ref())
+    {
+        let (item, feed, line, col) = &d.origin;
+        let error = |m: String| {
+            Diagnostic::error(format!("{item}: {m}"))
+                .at(feed)
+                .line_col(*line, *col)
+        };
+        let dest = dir.join(&d.path);
+        if let (Ok(meta), Some(expected)) = (std::fs::metadata(&dest), d.expected)
+            && meta.len() != expected
+        {
+            diags.push(error(format!(
+                "{} already exists in the site and is not this episode's audio ({} bytes, the feed says {expected}): onair import never overwrites a file; move it away",
+                d.path,
+                meta.len()
+            )));
+            continue;
+        }
+        let part = cache.join(format!("{}.part", d.path));
+        let cached = cache.join(&d.path);
+        let bar = super::download::progress_bar(&d.path);
+        let result = if cached.is_file() && d.expected.is_some() {
+            // Downloaded and checked by an earlier run that did not finish.
+            std::fs::metadata(&cached)
+                .map(|m| m.len())
+                .map_err(|e| super::download::DownloadError::Failed(e.to_string()))
+                .and_then(|len| {
+                    if Some(len) == d.expected {
+                        Ok(len)
+                    } else {
+                        let _ = std::fs::remove_file(&cached);
+                        super::download::fetch_resumable(&d.url, &part, d.expected, &bar)
+                    }
+                })
+        } else {
+            super::download::fetch_resumable(&d.url, &part, d.expected, &bar)
+        };
+        bar.finish_and_clear();
+        match result {
+            Ok(_) => {
+                if part.exists()
+                    && let Err(e) = std::fs::rename(&part, &cached)
+                {
+                    diags.push(error(format!("cannot move {}: {e}", part.display())));
+                    continue;
+                }
+                if dest.exists() {
+                    match super::download::same_content(&cached, &dest) {
+                        Ok(true) => {
+                            let _ = std::fs::remove_file(&cached);
+                        }
+                        Ok(false) => diags.push(error(format!(
+                            "{} already exists in the site with other bytes than {}: onair import never overwrites a file; move it away",
+                            d.path, d.url
+                        ))),
+                        Err(e) => diags.push(error(format!("cannot compare with {}: {e}", d.path))),
+                    }
+                    continue;
+                }
+                out.push((d.path.clone(), cached));
+            }
+            Err(e) => diags.push(error(format!(
+                "cannot download the audio {}: {}",
+                d.url,
+                e.message()
+            ))),
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(out)
 }
 
 fn stage(staging: &Path, files: &[(String, Vec<u8>)], plan: &Plan) -> Result<(), Diagnostics> {
@@ -112,6 +232,7 @@ fn move_in(
     staging: &Path,
     dir: &Path,
     files: &[(String, Vec<u8>)],
+    audio: &[(String, PathBuf)],
     plan: &Plan,
 ) -> Result<(), Diagnostics> {
     let mut placed: Vec<PathBuf> = Vec::new();
@@ -124,7 +245,11 @@ fn move_in(
             let _ = std::fs::remove_dir(d);
         }
     };
-    for (name, _) in files {
+    let sources = files
+        .iter()
+        .map(|(name, _)| (name, staging.join(name)))
+        .chain(audio.iter().map(|(name, cached)| (name, cached.clone())));
+    for (name, source) in sources {
         let dest = dir.join(name);
         if let Some(parent) = dest.parent()
             && !parent.exists()
@@ -137,7 +262,7 @@ fn move_in(
             }
             made_dirs.push(parent.to_path_buf());
         }
-        if let Err(e) = std::fs::hard_link(staging.join(name), &dest) {
+        if let Err(e) = std::fs::hard_link(&source, &dest) {
             undo(&placed, &made_dirs);
             let msg = if e.kind() == std::io::ErrorKind::AlreadyExists {
                 "already exists: onair import never overwrites a file".to_string()
