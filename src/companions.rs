@@ -23,13 +23,37 @@ use crate::transcript::{self, Transcript};
 #[derive(Debug, Clone, Default)]
 pub struct Companions {
     pub chapters: Vec<Chapter>,
-    pub transcript: Option<Transcript>,
+    /// Every transcript read from the site, in the order given.
+    pub transcripts: Vec<LocalTranscript>,
     /// The episode's own people (`people:`), not the show's hosts.
     pub people: Vec<Person>,
     /// `chapters:` or `transcript:` given as an http(s) URL: hosted elsewhere (as `onair
     /// import` leaves them), so only linked from the feed and the page, never fetched.
     pub remote_chapters: Option<String>,
-    pub remote_transcript: Option<String>,
+    pub remote_transcripts: Vec<RemoteTranscript>,
+}
+
+/// A transcript read from a file of the site (or the notes' Transcript section).
+#[derive(Debug, Clone)]
+pub struct LocalTranscript {
+    pub transcript: Transcript,
+    pub format: transcript::Format,
+    /// As given (`language:`); None is the site's language.
+    pub language: Option<String>,
+    /// Site-relative source (the episode file for a notes section).
+    pub source: String,
+    /// 1-based line of the episode file that names it.
+    pub line: usize,
+    /// The source text of a JSON transcript, published as written (it may time every word).
+    pub json: Option<String>,
+}
+
+/// A transcript hosted elsewhere.
+#[derive(Debug, Clone)]
+pub struct RemoteTranscript {
+    pub url: String,
+    pub kind: &'static str,
+    pub language: Option<String>,
 }
 
 fn is_url(s: &str) -> bool {
@@ -51,14 +75,10 @@ fn transcript_type(url: &str) -> Option<&'static str> {
     })
 }
 
-/// File names tried in transcripts/ for an episode without a `transcript:` key.
-const TRANSCRIPT_EXTENSIONS: [&str; 4] = ["vtt", "srt", "json", "txt"];
-
 /// Reads an episode's chapters, transcript and people from their sources and checks them
 /// against its audio. Chapters: a `chapters:` list or JSON file, else the show notes'
 /// timestamp lines, else the chapters embedded in the audio (read when it was probed, so a
-/// locked build without the audio has them too). Transcript: the `transcript:` file, else transcripts/<file stem or
-/// slug>.{vtt,srt,json,txt}, else a Transcript section of the notes.
+/// locked build without the audio has them too). Transcripts: see [`attach_transcripts`].
 pub fn attach(root: &Path, ep: &Episode) -> (Companions, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let file = Path::new(&ep.file);
@@ -154,63 +174,8 @@ pub fn attach(root: &Path, ep: &Episode) -> (Companions, Vec<Diagnostic>) {
         d
     }));
 
-    let mut remote_transcript = None;
-    if let Some(url) = ep.front.transcript.as_deref().filter(|t| is_url(t)) {
-        if transcript_type(url).is_some() {
-            remote_transcript = Some(url.trim().to_string());
-        } else {
-            diags.push(
-                Diagnostic::warning(format!(
-                    "transcript `{url}`: its type cannot be told from the URL (.vtt, .srt, .json, .html or .txt); it is not published"
-                ))
-                .at(file)
-                .line(crate::config::key_line(&yaml, "transcript") + yaml_line - 1),
-            );
-        }
-    }
-    let transcript = match transcript_file(root, ep) {
-        Ok(Some(rel)) => match crate::content::read_text(&root.join(&rel), &rel) {
-            Ok(text) => match transcript::parse(&text, Path::new(&rel), duration) {
-                Ok(t) => {
-                    diags.extend(transcript::validate(&t, duration, Path::new(&rel)));
-                    Some(t)
-                }
-                Err(errors) => {
-                    diags.extend(errors);
-                    None
-                }
-            },
-            Err(d) => {
-                diags.push(
-                    Diagnostic::error(format!("transcript `{rel}`: {}", d.message))
-                        .at(file)
-                        .line(crate::config::key_line(&yaml, "transcript") + yaml_line - 1),
-                );
-                None
-            }
-        },
-        // A transcript hosted elsewhere is the episode's transcript, whatever the notes hold.
-        Ok(None) if remote_transcript.is_some() => None,
-        Ok(None) => match transcript::from_notes_section(&ep.body, ep.body_line, file, duration) {
-            Some(Ok(t)) => {
-                diags.extend(transcript::validate(&t, duration, file));
-                Some(t)
-            }
-            Some(Err(errors)) => {
-                diags.extend(errors);
-                None
-            }
-            None => None,
-        },
-        Err(d) => {
-            diags.push(
-                d.at(file)
-                    .line(crate::config::key_line(&yaml, "transcript") + yaml_line - 1),
-            );
-            None
-        }
-    }
-    .filter(|t| !t.cues.is_empty());
+    let (transcripts, remote_transcripts) =
+        attach_transcripts(root, ep, &yaml, yaml_line, duration, &mut diags);
 
     let mut people = Vec::new();
     if let Some(entries) = &ep.front.people {
@@ -231,10 +196,10 @@ pub fn attach(root: &Path, ep: &Episode) -> (Companions, Vec<Diagnostic>) {
     (
         Companions {
             chapters,
-            transcript,
+            transcripts,
             people,
             remote_chapters,
-            remote_transcript,
+            remote_transcripts,
         },
         diags,
     )
@@ -253,40 +218,170 @@ fn site_relative(path: &str) -> String {
         .to_string()
 }
 
-/// The transcript file of an episode: `transcript:` (which must exist), else the first of
-/// transcripts/<file stem>.<ext> and transcripts/<slug>.<ext> that does.
-fn transcript_file(root: &Path, ep: &Episode) -> Result<Option<String>, Diagnostic> {
-    if let Some(rel) = &ep.front.transcript {
-        if is_url(rel) {
-            return Ok(None);
+/// The episode's transcripts: those `transcript:`/`transcripts:` lists (files must exist;
+/// URLs are linked, not fetched), else every transcripts/<file stem or slug>.{vtt,srt,json}
+/// (a .txt only when there is none of those), else a Transcript section of the notes.
+fn attach_transcripts(
+    root: &Path,
+    ep: &Episode,
+    yaml: &str,
+    yaml_line: usize,
+    duration: Option<f64>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<LocalTranscript>, Vec<RemoteTranscript>) {
+    let file = Path::new(&ep.file);
+    let key = ["transcripts", "transcript"]
+        .into_iter()
+        .find(|k| {
+            yaml.lines().any(|l| {
+                l.strip_prefix(k)
+                    .is_some_and(|r| r.trim_start().starts_with(':'))
+            })
+        })
+        .unwrap_or("transcript");
+    let (key_line, item_lines) = chapters::yaml_item_lines(yaml, yaml_line, key);
+    let key_line = key_line.unwrap_or(yaml_line);
+    // (file or URL, language, line that names it)
+    let wanted: Vec<(String, Option<String>, usize)> = match &ep.front.transcript {
+        Some(field) => field
+            .entries()
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let line = match field {
+                    transcript::TranscriptField::List(_) => {
+                        item_lines.get(i).copied().unwrap_or(key_line)
+                    }
+                    transcript::TranscriptField::One(_) => key_line,
+                };
+                (
+                    e.file().trim().to_string(),
+                    e.language().map(str::to_string),
+                    line,
+                )
+            })
+            .collect(),
+        None => discover_transcripts(root, ep)
+            .into_iter()
+            .map(|rel| (rel, None, 1))
+            .collect(),
+    };
+    let mut local = Vec::new();
+    let mut remote = Vec::new();
+    for (given, language, line) in wanted {
+        let err = |m: String| Diagnostic::error(m).at(file).line(line);
+        if let Some(lang) = &language
+            && !crate::config::valid_language(lang)
+        {
+            diags.push(err(format!(
+                "transcript language `{lang}` is not an ISO 639 code such as `en` or `pt-br`"
+            )));
+            continue;
         }
-        let rel = site_relative(rel);
+        if is_url(&given) {
+            match transcript_type(&given) {
+                Some(kind) => remote.push(RemoteTranscript { url: given, kind, language }),
+                None => diags.push(
+                    Diagnostic::warning(format!(
+                        "transcript `{given}`: its type cannot be told from the URL (.vtt, .srt, .json, .html or .txt); it is not published"
+                    ))
+                    .at(file)
+                    .line(line),
+                ),
+            }
+            continue;
+        }
+        let rel = site_relative(&given);
         if rel.is_empty() {
-            return Err(Diagnostic::error(
-                "`transcript:` is empty: give a file such as transcripts/218.srt",
+            diags.push(err(
+                "`transcript:` is empty: give a file such as transcripts/218.srt".to_string(),
             ));
+            continue;
         }
         if !root.join(&rel).is_file() {
-            return Err(Diagnostic::error(format!(
+            diags.push(err(format!(
                 "transcript `{rel}` not found (a path in the site folder such as transcripts/218.srt)"
             )));
+            continue;
         }
-        return Ok(Some(rel));
+        let text = match crate::content::read_text(&root.join(&rel), &rel) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(err(format!("transcript `{rel}`: {}", d.message)));
+                continue;
+            }
+        };
+        let path = Path::new(&rel);
+        let format = transcript::Format::detect(path, &text);
+        match transcript::parse(&text, path, duration) {
+            Ok(t) => {
+                diags.extend(transcript::validate(&t, duration, path));
+                if !t.cues.is_empty() {
+                    local.push(LocalTranscript {
+                        transcript: t,
+                        format,
+                        language,
+                        source: rel.clone(),
+                        line,
+                        json: (format == transcript::Format::Json).then_some(text),
+                    });
+                }
+            }
+            Err(errors) => diags.extend(errors),
+        }
     }
+    // A transcript given or found as a file, or hosted elsewhere, is the episode's transcript,
+    // whatever the notes hold.
+    if ep.front.transcript.is_none() && local.is_empty() && remote.is_empty() {
+        match transcript::from_notes_section(&ep.body, ep.body_line, file, duration) {
+            Some(Ok(t)) => {
+                diags.extend(transcript::validate(&t, duration, file));
+                if !t.cues.is_empty() {
+                    local.push(LocalTranscript {
+                        transcript: t,
+                        format: transcript::Format::TimestampedText,
+                        language: None,
+                        source: ep.file.clone(),
+                        line: ep.body_line,
+                        json: None,
+                    });
+                }
+            }
+            Some(Err(errors)) => diags.extend(errors),
+            None => {}
+        }
+    }
+    (local, remote)
+}
+
+/// Transcript files found by name: transcripts/<file stem or slug>.{vtt,srt,json}, every one
+/// that exists for the first name that has any; a .txt only when there is none of those.
+fn discover_transcripts(root: &Path, ep: &Episode) -> Vec<String> {
     let stem = ep
         .path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     for name in [stem.as_str(), ep.slug.as_str()] {
-        for ext in TRANSCRIPT_EXTENSIONS {
+        if name.is_empty() {
+            continue;
+        }
+        let exists = |ext: &str| {
             let rel = format!("transcripts/{name}.{ext}");
-            if !name.is_empty() && root.join(&rel).is_file() {
-                return Ok(Some(rel));
-            }
+            root.join(&rel).is_file().then_some(rel)
+        };
+        let found: Vec<String> = ["vtt", "srt", "json"]
+            .into_iter()
+            .filter_map(exists)
+            .collect();
+        if !found.is_empty() {
+            return found;
+        }
+        if let Some(txt) = exists("txt") {
+            return vec![txt];
         }
     }
-    Ok(None)
+    Vec::new()
 }
 
 /// Image settings of chapters and people (`assets/alex.jpg` or a URL) as absolute URLs.
@@ -391,6 +486,213 @@ fn link_element(url: String, kind: &str, rel: Option<&str>) -> ExtraElement {
     }
 }
 
+fn transcript_element(url: String, kind: &str, language: &str) -> ExtraElement {
+    let mut e = link_element(
+        url,
+        kind,
+        matches!(kind, "text/vtt" | "application/x-subrip").then_some("captions"),
+    );
+    e.attrs.push(("language".to_string(), language.to_string()));
+    e
+}
+
+/// How well a transcript serves the episode page: timed beats untimed, speakers named beat
+/// none, then the richer format.
+fn page_rank(t: &LocalTranscript) -> (bool, bool, u8) {
+    let format = match t.format {
+        transcript::Format::Json => 3,
+        transcript::Format::Vtt => 2,
+        transcript::Format::Srt => 1,
+        transcript::Format::TimestampedText => 0,
+    };
+    let speakers = t.transcript.cues.iter().any(|c| c.speaker.is_some());
+    (t.transcript.timed, speakers, format)
+}
+
+fn format_name(format: transcript::Format) -> &'static str {
+    match format {
+        transcript::Format::Srt => "SRT",
+        transcript::Format::Vtt => "WebVTT",
+        transcript::Format::Json => "JSON",
+        transcript::Format::TimestampedText => "timestamped text",
+    }
+}
+
+/// The transcripts of one episode, by language (the site's language when none is given).
+/// Each language's timed transcript is published as transcript.vtt and transcript.srt
+/// (from the source of that format when there is one, else from the best source), a JSON
+/// source also as transcript.json; an untimed one (notes turns) as transcript.html. The page
+/// language (the site's, else the first given) has the bare names and the page's transcript;
+/// others are named transcript.<language>.<ext>. Every file is a `podcast:transcript`.
+fn publish_transcripts(
+    config: &Config,
+    ep: &Episode,
+    dir: &str,
+    out: &mut Published,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let c = &ep.companions;
+    let site_language = config.language.to_ascii_lowercase();
+    let language_of = |given: &Option<String>| {
+        given
+            .as_deref()
+            .map_or(site_language.clone(), str::to_ascii_lowercase)
+    };
+    // Languages in the order given, the page's first.
+    let mut languages: Vec<String> = Vec::new();
+    for t in &c.transcripts {
+        let lang = language_of(&t.language);
+        if !languages.contains(&lang) {
+            languages.push(lang);
+        }
+    }
+    if let Some(i) = languages.iter().position(|l| *l == site_language) {
+        let site = languages.remove(i);
+        languages.insert(0, site);
+    }
+
+    let mut files: Vec<Value> = Vec::new();
+    let mut page: Option<Value> = None;
+    let file = Path::new(&ep.file);
+    for (i, lang) in languages.iter().enumerate() {
+        let members: Vec<&LocalTranscript> = c
+            .transcripts
+            .iter()
+            .filter(|t| language_of(&t.language) == *lang)
+            .collect();
+        let mut clash = false;
+        for (k, t) in members.iter().enumerate() {
+            if let Some(first) = members[..k].iter().find(|m| m.format == t.format) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "transcripts `{}` and `{}` are both {} in language `{lang}`: give each a `language:`, or keep one",
+                        first.source,
+                        t.source,
+                        format_name(t.format)
+                    ))
+                    .at(file)
+                    .line(t.line),
+                );
+                clash = true;
+            }
+        }
+        if clash {
+            continue;
+        }
+        let best = members
+            .iter()
+            .copied()
+            .max_by_key(|t| page_rank(t))
+            .expect("a language has a transcript");
+        let name = if i == 0 {
+            format!("{dir}transcript")
+        } else {
+            format!("{dir}transcript.{lang}")
+        };
+        let mut push =
+            |key: String, kind: &str, label: &str, bytes: Vec<u8>, out: &mut Published| {
+                out.feed
+                    .push(transcript_element(config.absolute(&key), kind, lang));
+                files.push(json!({
+                    "url": config.root_relative(&key), "type": kind, "language": lang,
+                    "label": label,
+                }));
+                out.files.push((key, bytes));
+            };
+        let mut urls = serde_json::Map::new();
+        if best.transcript.timed {
+            let of_format = |f: transcript::Format| {
+                members
+                    .iter()
+                    .copied()
+                    .find(|t| t.format == f && t.transcript.timed)
+                    .unwrap_or(best)
+            };
+            let vtt = transcript::to_vtt(&of_format(transcript::Format::Vtt).transcript);
+            let srt = transcript::to_srt(&of_format(transcript::Format::Srt).transcript);
+            if let Some(vtt) = vtt {
+                let key = format!("{name}.vtt");
+                urls.insert("vtt_url".into(), json!(config.root_relative(&key)));
+                push(key, "text/vtt", "WebVTT", vtt.into_bytes(), out);
+            }
+            if let Some(srt) = srt {
+                let key = format!("{name}.srt");
+                urls.insert("srt_url".into(), json!(config.root_relative(&key)));
+                push(key, "application/x-subrip", "SRT", srt.into_bytes(), out);
+            }
+            if let Some(text) = members.iter().find_map(|t| t.json.as_ref()) {
+                let key = format!("{name}.json");
+                urls.insert("json_url".into(), json!(config.root_relative(&key)));
+                push(
+                    key,
+                    "application/json",
+                    "JSON",
+                    text.clone().into_bytes(),
+                    out,
+                );
+            }
+        } else {
+            // Untimed turns: an HTML transcript for apps. The page already shows the notes'
+            // Transcript section, so the template gets no second copy.
+            let key = format!("{name}.html");
+            push(
+                key,
+                "text/html",
+                "HTML",
+                transcript::to_html(&best.transcript, &ep.title).into_bytes(),
+                out,
+            );
+        }
+        if i == 0 && best.transcript.timed {
+            let cues: Vec<Value> = best
+                .transcript
+                .cues
+                .iter()
+                .map(|cue| {
+                    json!({
+                        "start": cue.start, "end": cue.end,
+                        "start_display": timecode::display(cue.start),
+                        "speaker": cue.speaker, "text": cue.text,
+                    })
+                })
+                .collect();
+            let mut value = json!({
+                "vtt_url": null, "srt_url": null, "json_url": null, "language": lang, "cues": cues,
+            });
+            for (k, v) in urls {
+                value[k] = v;
+            }
+            page = Some(value);
+        }
+    }
+
+    let mut first_remote: BTreeMap<&str, &str> = BTreeMap::new();
+    for r in &c.remote_transcripts {
+        let lang = language_of(&r.language);
+        out.feed
+            .push(transcript_element(r.url.clone(), r.kind, &lang));
+        files.push(json!({"url": r.url, "type": r.kind, "language": lang, "label": match r.kind {
+            "text/vtt" => "WebVTT", "application/x-subrip" => "SRT", "application/json" => "JSON",
+            "text/html" => "HTML", _ => "text",
+        }}));
+        first_remote.entry(r.kind).or_insert(&r.url);
+    }
+    if page.is_none() && !c.remote_transcripts.is_empty() {
+        page = Some(json!({
+            "vtt_url": first_remote.get("text/vtt"),
+            "srt_url": first_remote.get("application/x-subrip"),
+            "json_url": first_remote.get("application/json"),
+            "language": site_language,
+            "cues": [],
+        }));
+    }
+    if !files.is_empty() {
+        let value = page.get_or_insert_with(|| json!({"vtt_url": null, "srt_url": null, "json_url": null, "language": null, "cues": []}));
+        value["files"] = Value::from(files);
+    }
+    out.transcript = page;
+}
+
 /// Files, feed elements and template fields of one episode's companions.
 pub fn publish(site: &Site, ep: &Episode, images: &Images<'_>) -> (Published, Vec<Diagnostic>) {
     let config = &site.config;
@@ -438,70 +740,7 @@ pub fn publish(site: &Site, ep: &Episode, images: &Images<'_>) -> (Published, Ve
             .push(link_element(url.clone(), "application/json+chapters", None));
         out.chapters_url = Some(url.clone());
     }
-    if let Some(url) = &c.remote_transcript {
-        let kind = transcript_type(url).expect("checked by attach");
-        let captions = (kind == "text/vtt").then_some("captions");
-        out.feed.push(link_element(url.clone(), kind, captions));
-        out.transcript = Some(json!({
-            "vtt_url": (kind == "text/vtt").then_some(url),
-            "srt_url": (kind == "application/x-subrip").then_some(url),
-            "cues": [],
-        }));
-    }
-    if let Some(t) = &c.transcript {
-        let cue_values = |timed: bool| -> Vec<Value> {
-            t.cues
-                .iter()
-                .map(|cue| {
-                    let (start, end, display) = if timed {
-                        (
-                            json!(cue.start),
-                            json!(cue.end),
-                            json!(timecode::display(cue.start)),
-                        )
-                    } else {
-                        (Value::Null, Value::Null, Value::Null)
-                    };
-                    json!({
-                        "start": start, "end": end, "start_display": display,
-                        "speaker": cue.speaker, "text": cue.text,
-                    })
-                })
-                .collect()
-        };
-        match (transcript::to_vtt(t), transcript::to_srt(t)) {
-            (Some(vtt), Some(srt)) => {
-                let vtt_key = format!("{dir}transcript.vtt");
-                let srt_key = format!("{dir}transcript.srt");
-                out.feed.push(link_element(
-                    config.absolute(&vtt_key),
-                    "text/vtt",
-                    Some("captions"),
-                ));
-                out.feed.push(link_element(
-                    config.absolute(&srt_key),
-                    "application/x-subrip",
-                    None,
-                ));
-                out.transcript = Some(json!({
-                    "vtt_url": config.root_relative(&vtt_key),
-                    "srt_url": config.root_relative(&srt_key),
-                    "cues": cue_values(true),
-                }));
-                out.files.push((vtt_key, vtt.into_bytes()));
-                out.files.push((srt_key, srt.into_bytes()));
-            }
-            // Untimed turns: an HTML transcript for apps. The page already shows the notes'
-            // Transcript section, so the template gets no second copy.
-            _ => {
-                let key = format!("{dir}transcript.html");
-                out.feed
-                    .push(link_element(config.absolute(&key), "text/html", None));
-                out.files
-                    .push((key, transcript::to_html(t, &ep.title).into_bytes()));
-            }
-        }
-    }
+    publish_transcripts(config, ep, &dir, &mut out, &mut diags);
 
     for p in &c.people {
         let img = images.resolve_or_report(p.img.as_deref(), file, None, &mut diags);

@@ -371,7 +371,7 @@ pub fn key_line(text: &str, key: &str) -> usize {
         .map_or(1, |i| i + 1)
 }
 
-fn valid_language(lang: &str) -> bool {
+pub fn valid_language(lang: &str) -> bool {
     let mut parts = lang.split('-');
     let primary = parts.next().unwrap_or("");
     (2..=3).contains(&primary.len())

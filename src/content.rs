@@ -36,7 +36,9 @@ pub struct EpisodeFrontMatter {
     pub people: Option<Vec<crate::people::PersonEntry>>,
     /// A list of `{start, title, url?, img?}`, or the path of a JSON chapters file.
     pub chapters: Option<crate::chapters::ChaptersField>,
-    pub transcript: Option<String>,
+    /// One transcript (a path or URL), or a list of them, each optionally `{file, language}`.
+    #[serde(alias = "transcripts")]
+    pub transcript: Option<crate::transcript::TranscriptField>,
     pub guid: Option<String>,
     pub draft: Option<bool>,
     pub slug: Option<String>,
@@ -210,14 +212,15 @@ impl Site {
                 out.insert(url.clone());
             }
             let companions = &ep.companions;
-            let links = [
-                ep.image.as_deref(),
-                companions.remote_chapters.as_deref(),
-                companions.remote_transcript.as_deref(),
-            ];
+            let links = [ep.image.as_deref(), companions.remote_chapters.as_deref()];
+            let transcripts = companions
+                .remote_transcripts
+                .iter()
+                .map(|t| Some(t.url.as_str()));
             out.extend(
                 links
                     .into_iter()
+                    .chain(transcripts)
                     .flatten()
                     .filter(|u| is_url(u))
                     .map(str::to_string),

@@ -32,6 +32,58 @@ pub struct Transcript {
     pub timed: bool,
 }
 
+/// The `transcript:` (or `transcripts:`) key of front matter: one transcript, or a list of
+/// them (several formats of one transcript, or several languages).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum TranscriptField {
+    List(Vec<TranscriptEntry>),
+    One(TranscriptEntry),
+}
+
+impl TranscriptField {
+    pub fn entries(&self) -> &[TranscriptEntry] {
+        match self {
+            TranscriptField::List(list) => list,
+            TranscriptField::One(one) => std::slice::from_ref(one),
+        }
+    }
+}
+
+/// One transcript: a path in the site or an http(s) URL, alone or with its language.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum TranscriptEntry {
+    Path(String),
+    Detailed(TranscriptSpec),
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TranscriptSpec {
+    #[serde(alias = "url", alias = "path")]
+    pub file: String,
+    /// ISO 639 code (`es`, `pt-br`); default: the site's `language:`.
+    #[serde(default, alias = "lang")]
+    pub language: Option<String>,
+}
+
+impl TranscriptEntry {
+    pub fn file(&self) -> &str {
+        match self {
+            TranscriptEntry::Path(p) => p,
+            TranscriptEntry::Detailed(d) => &d.file,
+        }
+    }
+
+    pub fn language(&self) -> Option<&str> {
+        match self {
+            TranscriptEntry::Path(_) => None,
+            TranscriptEntry::Detailed(d) => d.language.as_deref(),
+        }
+    }
+}
+
 /// The source formats, told apart by extension and then by content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -624,3 +624,159 @@ fn notes_timestamps_win_over_embedded_chapters_and_embedded_errors_say_where() {
         ]
     );
 }
+
+const MULTI: &str = "---
+title: First Steps
+date: 2026-01-05 09:30:00
+audio: audio/first.mp3
+guid: fixture-0001
+transcripts:
+  - transcripts/first.srt
+  - transcripts/first.vtt
+  - transcripts/first.json
+  - { file: transcripts/first.es.vtt, language: es }
+  - { url: https://cdn.example.net/first.fr.vtt, language: fr }
+---
+Notes.
+";
+
+const FIRST_VTT: &str = "WEBVTT
+
+00:00:00.000 --> 00:00:00.500
+<v Test Host>Hello from the VTT.
+
+00:00:00.500 --> 00:00:01.100
+<v Alex Wood>Thanks from the VTT.
+";
+
+const FIRST_JSON: &str = r#"{"version": "1.0.0", "segments": [
+  {"speaker": "Test Host", "startTime": 0, "endTime": 0.5, "body": "Hello from the JSON."},
+  {"speaker": "Alex Wood", "startTime": 0.5, "endTime": 1.1, "body": "Thanks from the JSON."}
+]}"#;
+
+const FIRST_ES_VTT: &str = "WEBVTT
+
+00:00:00.000 --> 00:00:01.000
+<v Test Host>Hola desde el VTT.
+";
+
+#[test]
+fn several_transcripts_each_published_and_the_best_on_the_page() {
+    let (_tmp, root) = site(&[
+        ("episodes/2026-01-05-first-steps.md", MULTI),
+        ("transcripts/first.srt", FIRST_SRT),
+        ("transcripts/first.vtt", FIRST_VTT),
+        ("transcripts/first.json", FIRST_JSON),
+        ("transcripts/first.es.vtt", FIRST_ES_VTT),
+    ]);
+    let built = build(&root).unwrap_or_else(|e| panic!("{e:#?}"));
+    let dir = "episodes/first-steps/";
+    // Each format from its own source; JSON as written; Spanish under its own names.
+    assert!(
+        text(&built, &format!("{dir}transcript.vtt")).contains("<v Test Host>Hello from the VTT.")
+    );
+    let srt = text(&built, &format!("{dir}transcript.srt"));
+    assert!(srt.contains("Test Host: Hello & welcome."), "{srt}");
+    assert_eq!(text(&built, &format!("{dir}transcript.json")), FIRST_JSON);
+    let es = text(&built, &format!("{dir}transcript.es.vtt"));
+    assert!(es.contains("<v Test Host>Hola desde el VTT."), "{es}");
+    let es_srt = text(&built, &format!("{dir}transcript.es.srt"));
+    assert!(es_srt.contains("Test Host: Hola desde el VTT."), "{es_srt}");
+
+    let feed = text(&built, "feed.xml");
+    let els = podcast_elements(&feed);
+    let got: Vec<(String, String, String, Option<String>)> = els["First Steps"]
+        .iter()
+        .filter(|e| e.0 == "podcast:transcript")
+        .map(|e| {
+            (
+                e.1["url"].replace("https://fixture.example.com/show/episodes/first-steps/", ""),
+                e.1["type"].clone(),
+                e.1["language"].clone(),
+                e.1.get("rel").cloned(),
+            )
+        })
+        .collect();
+    let captions = Some("captions".to_string());
+    let row = |u: &str, t: &str, l: &str, r: &Option<String>| {
+        (u.to_string(), t.to_string(), l.to_string(), r.clone())
+    };
+    assert_eq!(
+        got,
+        vec![
+            row("transcript.vtt", "text/vtt", "en-us", &captions),
+            row("transcript.srt", "application/x-subrip", "en-us", &captions),
+            row("transcript.json", "application/json", "en-us", &None),
+            row("transcript.es.vtt", "text/vtt", "es", &captions),
+            row("transcript.es.srt", "application/x-subrip", "es", &captions),
+            row(
+                "https://cdn.example.net/first.fr.vtt",
+                "text/vtt",
+                "fr",
+                &captions
+            ),
+        ]
+    );
+
+    // The page shows one transcript, the richest in the site's language (the JSON, with
+    // speakers), and links every file.
+    let page = text(&built, &format!("{dir}index.html"));
+    assert!(page.contains("Hello from the JSON."), "{page}");
+    assert!(!page.contains("Hello from the VTT.") && !page.contains("Hola desde"));
+    for link in [
+        "href=\"/show/episodes/first-steps/transcript.vtt\" hreflang=\"en-us\">Transcript (WebVTT)</a>",
+        "href=\"/show/episodes/first-steps/transcript.json\" hreflang=\"en-us\">Transcript (JSON)</a>",
+        "href=\"/show/episodes/first-steps/transcript.es.srt\" hreflang=\"es\">Transcript (SRT, es)</a>",
+        "href=\"https://cdn.example.net/first.fr.vtt\" hreflang=\"fr\">Transcript (WebVTT, fr)</a>",
+    ] {
+        assert!(page.contains(link), "{link}");
+    }
+}
+
+#[test]
+fn transcripts_found_by_name_and_list_errors() {
+    // Without a key, every format of transcripts/<file stem> is found.
+    let (_tmp, root) = site(&[
+        ("transcripts/2026-01-05-first-steps.srt", FIRST_SRT),
+        ("transcripts/2026-01-05-first-steps.vtt", FIRST_VTT),
+    ]);
+    let built = build(&root).unwrap_or_else(|e| panic!("{e:#?}"));
+    let dir = "episodes/first-steps/";
+    assert!(text(&built, &format!("{dir}transcript.vtt")).contains("Hello from the VTT."));
+    assert!(text(&built, &format!("{dir}transcript.srt")).contains("Hello & welcome."));
+
+    // Two of one format in one language, a bad language, a missing file: each names its line.
+    let bad = MULTI
+        .replace("transcripts/first.vtt", "transcripts/first.es.vtt")
+        .replace("language: es", "language: spanish")
+        .replace("transcripts/first.json", "transcripts/missing.json");
+    std::fs::write(root.join("episodes/2026-01-05-first-steps.md"), bad).unwrap();
+    for (name, text) in [
+        ("transcripts/first.srt", FIRST_SRT),
+        ("transcripts/first.es.vtt", FIRST_ES_VTT),
+    ] {
+        std::fs::write(root.join(name), text).unwrap();
+    }
+    assert_eq!(
+        build(&root).unwrap_err(),
+        vec![
+            "episodes/2026-01-05-first-steps.md:9: error: transcript `transcripts/missing.json` not found (a path in the site folder such as transcripts/218.srt)",
+            "episodes/2026-01-05-first-steps.md:10: error: transcript language `spanish` is not an ISO 639 code such as `en` or `pt-br`",
+        ]
+    );
+    // The Spanish file listed without its language: two WebVTT transcripts in the site's.
+    let clash = MULTI
+        .replace(
+            "{ file: transcripts/first.es.vtt, language: es }",
+            "transcripts/first.es.vtt",
+        )
+        .replace("\n  - transcripts/first.json", "");
+    std::fs::write(root.join("episodes/2026-01-05-first-steps.md"), clash).unwrap();
+    std::fs::write(root.join("transcripts/first.vtt"), FIRST_VTT).unwrap();
+    assert_eq!(
+        build(&root).unwrap_err(),
+        vec![
+            "episodes/2026-01-05-first-steps.md:9: error: transcripts `transcripts/first.vtt` and `transcripts/first.es.vtt` are both WebVTT in language `en-us`: give each a `language:`, or keep one"
+        ]
+    );
+}
