@@ -578,6 +578,16 @@ mod tests {
     }
 
     #[test]
+    fn at_most_max_chapters_are_kept() {
+        let frames: Vec<Vec<u8>> = (0..MAX_CHAPTERS as u32 + 10)
+            .map(|i| chap(4, &format!("c{i}"), i * 1000, None, None))
+            .collect();
+        let (got, warnings) = read_bytes(&tag(4, &frames, 0));
+        assert_eq!(got.len(), MAX_CHAPTERS);
+        assert!(warnings[0].contains("more than 4096 chapters"), "{warnings:?}");
+    }
+
+    #[test]
     fn unsynchronised_v23_tags_are_read_whole() {
         let frames = chap(3, "c1", 0x00FF_0000, Some(b"\x03One"), None);
         let mut synced = Vec::new();
