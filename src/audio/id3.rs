@@ -584,7 +584,10 @@ mod tests {
             .collect();
         let (got, warnings) = read_bytes(&tag(4, &frames, 0));
         assert_eq!(got.len(), MAX_CHAPTERS);
-        assert!(warnings[0].contains("more than 4096 chapters"), "{warnings:?}");
+        assert!(
+            warnings[0].contains("more than 4096 chapters"),
+            "{warnings:?}"
+        );
     }
 
     #[test]

@@ -512,7 +512,7 @@ pub fn plan(
             }
             for t in rest {
                 plan.warnings.push(warn(format!(
-                    "a second podcast:transcript ({}) is not carried over: onair publishes one transcript per episode, in VTT and SRT",
+                    "a second podcast:transcript ({}) is not carried over: add it to the episode's `transcripts:` list (with its `language:`) to publish it too",
                     t.url
                 )));
             }
