@@ -128,7 +128,8 @@ pub fn from_embedded(stored: &[crate::audio::EmbeddedChapter], line: usize) -> V
         .iter()
         .map(|c| {
             let mut chapter = Chapter::new(c.start, c.title.clone(), line);
-            chapter.url = c.url.clone();
+            // Tagging tools leave local paths in link frames: only web links are published.
+            chapter.url = c.url.clone().filter(|u| is_web_url(u));
             chapter
         })
         .collect()
@@ -957,6 +958,33 @@ mod tests {
             errors[0].to_string(),
             "c.json:2: error: chapter startTime must be a number of seconds, not \"soon\""
         );
+    }
+
+    #[test]
+    fn embedded_chapters_keep_web_links_only() {
+        let stored = [
+            crate::audio::EmbeddedChapter {
+                start: 0.0,
+                title: "Intro".into(),
+                url: Some("https://a.example/".into()),
+            },
+            crate::audio::EmbeddedChapter {
+                start: 61.5,
+                title: "Local".into(),
+                url: Some("file:///Users/me/notes.txt".into()),
+            },
+        ];
+        let chapters = from_embedded(&stored, 4);
+        assert_eq!(chapters[0].url.as_deref(), Some("https://a.example/"));
+        assert_eq!(
+            (
+                chapters[1].start,
+                chapters[1].url.as_deref(),
+                chapters[1].line
+            ),
+            (61.5, None, 4)
+        );
+        assert!(validate(&chapters, Some(120.0), Path::new("e.md")).is_empty());
     }
 
     #[test]

@@ -130,3 +130,29 @@ fn lock_records_local_files_by_site_relative_path() {
             .contains("--lock records files inside the site folder")
     );
 }
+
+#[test]
+fn lists_the_chapters_embedded_in_the_audio() {
+    let file = fixture("chapters/chapters-id3v23.mp3");
+    let out = onair(&["probe".as_ref(), file.as_os_str()]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.ends_with(
+            "  chapters      0.000 s  Cold open\n                1.500 s  Café talk\n                3.250 s  Wrap-up\n"
+        ),
+        "{stdout}"
+    );
+    let file = fixture("chapters/chapters-track-only.m4a");
+    let out = onair(&["probe".as_ref(), "--json".as_ref(), file.as_os_str()]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let item = if v.is_array() { &v[0] } else { &v };
+    assert_eq!(item["chapters"][1]["title"], "Café talk");
+    assert_eq!(item["chapters"][2]["start"], 3.25);
+    // Audio without chapters gives an empty list.
+    let file = fixture("mp3-cbr-info.mp3");
+    let out = onair(&["probe".as_ref(), "--json".as_ref(), file.as_os_str()]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let item = if v.is_array() { &v[0] } else { &v };
+    assert_eq!(item["chapters"], serde_json::json!([]));
+}
