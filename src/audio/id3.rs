@@ -4,8 +4,8 @@
 //!
 //! Bounded with hostile input: frame headers are walked through the [`Reader`] (cover art and
 //! other frames are never loaded); only `CHAP`/`CTOC` bodies are read, each cut at
-//! [`MAX_FRAME`]; at most [`MAX_CHAPTERS`] chapters. A damaged chapter frame is a warning,
-//! never a failed probe: the audio's facts do not depend on it.
+//! [`MAX_FRAME`]; at most [`MAX_CHAPTERS`] chapters and [`MAX_FRAMES`] frames walked. A damaged
+//! chapter frame is a warning, never a failed probe: the audio's facts do not depend on it.
 
 use std::collections::{HashMap, HashSet};
 
@@ -16,6 +16,9 @@ use super::source::{Reader, be32};
 /// are not needed.
 const MAX_FRAME: usize = 64 * 1024;
 pub const MAX_CHAPTERS: usize = 4096;
+/// Frames walked in one tag: real tags hold a few dozen (a few thousand with chapters); a
+/// hostile one of millions of empty frames stops here.
+const MAX_FRAMES: usize = 65_536;
 /// A v2.3 tag unsynchronised as a whole must be read whole to find its frames.
 const MAX_UNSYNC_TAG: u64 = 16 << 20;
 
@@ -130,7 +133,15 @@ fn read(r: &mut Reader, offset: u64) -> Result<(Vec<EmbeddedChapter>, Vec<String
     let mut tocs: Vec<Toc> = Vec::new();
     let mut notes = Vec::new();
     let mut too_many = false;
+    let mut walked = 0usize;
     while pos + 10 <= end {
+        walked += 1;
+        if walked > MAX_FRAMES {
+            notes.push(format!(
+                "the ID3 tag has more than {MAX_FRAMES} frames; chapters after them are not read"
+            ));
+            break;
+        }
         let fh = header_at(r, pos, 10)?;
         if fh.len() < 10 || fh[0] == 0 {
             break; // padding
@@ -586,6 +597,19 @@ mod tests {
         assert_eq!(got.len(), MAX_CHAPTERS);
         assert!(
             warnings[0].contains("more than 4096 chapters"),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn a_tag_of_countless_empty_frames_is_walked_only_so_far() {
+        let empty = frame(3, b"TXXX", b"");
+        let mut frames = vec![empty; MAX_FRAMES + 1];
+        frames.push(chap(3, "late", 0, Some(b"\x03Late"), None));
+        let (got, warnings) = read_bytes(&tag(3, &frames, 0));
+        assert!(got.is_empty());
+        assert!(
+            warnings[0].contains("more than 65536 frames"),
             "{warnings:?}"
         );
     }
