@@ -1,8 +1,9 @@
-//! An episode's companions: chapters, transcript and people. Each is read once, from the first
-//! source that has it, when the site loads (`attach`); rendering then publishes it everywhere
-//! from that one model (`publish`): as files (/episodes/<slug>/chapters.json, transcript.vtt,
-//! transcript.srt), as feed elements (`podcast:chapters`, `podcast:transcript`,
-//! `podcast:person`), as template fields, and as people pages (`people_index`).
+//! An episode's companions: chapters, transcripts and people. Each is read once, from the
+//! first source that has it (transcripts: every one the episode lists), when the site loads
+//! (`attach`); rendering then publishes it everywhere from that one model (`publish`): as
+//! files (/episodes/<slug>/chapters.json, transcript[.<language>].vtt/.srt/.json/.html), as
+//! feed elements (`podcast:chapters`, `podcast:transcript`, `podcast:person`), as template
+//! fields, and as people pages (`people_index`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
