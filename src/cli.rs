@@ -156,6 +156,10 @@ pub struct ImportArgs {
     /// Copy the audio into audio/ instead of leaving it on its current host
     #[arg(long)]
     pub download_audio: bool,
+    /// The new site's address (site.yaml `url:`); its feed then names itself as the show's
+    /// new feed (`new_feed_url`) for apps that follow the old feed's redirect
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
 }
 
 #[cfg(test)]

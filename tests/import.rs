@@ -22,6 +22,7 @@ fn options(feed: &str, dir: &Path) -> ImportOptions {
         dir: dir.to_path_buf(),
         download: false,
         download_audio: false,
+        url: None,
         allow_network: false,
     }
 }
@@ -1168,4 +1169,106 @@ fn download_audio_refuses_a_wrong_length_and_never_overwrites() {
     );
     let ep = read_episode(&site, "2025-01-13-two");
     assert!(ep.contains("audio: audio/2025-01-13-two.mp3\n"), "{ep}");
+}
+
+#[test]
+fn url_gives_the_new_address_and_the_feed_names_itself_for_redirected_apps() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let feed_path = fixture("own-website.xml");
+    let (code, out) = onair(&[
+        "import".as_ref(),
+        feed_path.as_os_str(),
+        site.as_os_str(),
+        "--url".as_ref(),
+        "https://harbour.example.org/".as_ref(),
+    ]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("next: `onair build`, publish, then redirect the old feed to https://harbour.example.org/feed.xml"),
+        "{out}"
+    );
+    let config = std::fs::read_to_string(site.join("site.yaml")).unwrap();
+    assert!(
+        config.contains("\nurl: https://harbour.example.org\n"),
+        "{config}"
+    );
+    assert!(
+        config.contains("\nnew_feed_url: https://harbour.example.org/feed.xml\n"),
+        "{config}"
+    );
+    let (code, out) = onair(&["build".as_ref(), site.as_os_str()]);
+    assert_eq!(code, Some(0), "{out}");
+    // The old site's files are no longer under the site's URL: nothing to warn about.
+    assert!(!out.contains("remote-under-site"), "{out}");
+    let feed_xml = std::fs::read_to_string(site.join("public/feed.xml")).unwrap();
+    assert!(
+        feed_xml.contains(
+            "<itunes:new-feed-url>https://harbour.example.org/feed.xml</itunes:new-feed-url>"
+        ),
+        "{feed_xml}"
+    );
+    // The move is the only change apps could notice.
+    let (code, out) = onair(&[
+        "check".as_ref(),
+        site.as_os_str(),
+        "--against".as_ref(),
+        feed_path.as_os_str(),
+    ]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("warning[feed-url-changed]"), "{out}");
+    assert!(out.contains("0 errors, 1 warning"), "{out}");
+
+    let (code, out) = onair(&[
+        "import".as_ref(),
+        feed_path.as_os_str(),
+        tmp.path().join("other").as_os_str(),
+        "--url".as_ref(),
+        "harbour.example.org".as_ref(),
+    ]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains("error: --url harbour.example.org: give the new site's absolute address"),
+        "{out}"
+    );
+    assert!(!tmp.path().join("other").exists());
+}
+
+#[test]
+fn a_feed_that_already_points_elsewhere_is_named_not_followed() {
+    let xml = std::fs::read_to_string(fixture("hosted-cdata.xml")).unwrap();
+    let moved = xml.replacen(
+        "<channel>",
+        "<channel>\n<itunes:new-feed-url>https://elsewhere.example/feed.xml</itunes:new-feed-url>",
+        1,
+    );
+    assert_ne!(moved, xml);
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("old.xml");
+    std::fs::write(&path, &moved).unwrap();
+    let report = import(&options(path.to_str().unwrap(), &tmp.path().join("a"))).unwrap();
+    let warnings: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        warnings.iter().any(|w| w.contains("old.xml: warning: <itunes:new-feed-url> is not carried over: this feed already sends apps to https://elsewhere.example/feed.xml; if that is the show's current feed, import from it instead")),
+        "{warnings:#?}"
+    );
+    let config = std::fs::read_to_string(tmp.path().join("a/site.yaml")).unwrap();
+    assert!(!config.contains("new_feed_url"), "{config}");
+    // Already redirected to the address the import is given: consistent, nothing to say.
+    let mut opts = options(path.to_str().unwrap(), &tmp.path().join("b"));
+    opts.url = Some("https://elsewhere.example".into());
+    let report = import(&opts).unwrap();
+    assert!(
+        !report
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("new-feed-url")),
+        "{:#?}",
+        report.warnings
+    );
+    let config = std::fs::read_to_string(tmp.path().join("b/site.yaml")).unwrap();
+    assert!(
+        config.contains("\nnew_feed_url: https://elsewhere.example/feed.xml\n"),
+        "{config}"
+    );
 }

@@ -6,11 +6,20 @@ use crate::cli::ImportArgs;
 use crate::import::{ImportOptions, import};
 
 pub fn run(args: &ImportArgs) -> ExitCode {
+    if let Some(url) = &args.url
+        && !is_site_address(url)
+    {
+        eprintln!(
+            "error: --url {url}: give the new site's absolute address, such as https://podcast.example.com"
+        );
+        return super::exit(super::EXIT_USAGE);
+    }
     let opts = ImportOptions {
         feed: args.feed.clone(),
         dir: args.dir.clone(),
         download: args.download,
         download_audio: args.download_audio,
+        url: args.url.clone(),
         allow_network: true,
     };
     match import(&opts) {
@@ -35,9 +44,15 @@ pub fn run(args: &ImportArgs) -> ExitCode {
                 .iter()
                 .any(|f| f == crate::config::CONFIG_FILE)
             {
-                eprintln!(
-                    "next: set `url:` in site.yaml to the new site's address, `onair build`, then redirect the old feed (docs/migrating-from-a-host.md)"
-                );
+                match &args.url {
+                    Some(url) => eprintln!(
+                        "next: `onair build`, publish, then redirect the old feed to {}/feed.xml (docs/migrating-from-a-host.md)",
+                        url.trim_end_matches('/')
+                    ),
+                    None => eprintln!(
+                        "next: set `url:` in site.yaml to the new site's address (or import with --url), `onair build`, then redirect the old feed (docs/migrating-from-a-host.md)"
+                    ),
+                }
             }
             super::exit(super::EXIT_OK)
         }
@@ -55,4 +70,12 @@ pub fn run(args: &ImportArgs) -> ExitCode {
             super::exit(super::EXIT_ERRORS)
         }
     }
+}
+
+/// `https://host` or `https://host/path`: what site.yaml's `url:` accepts.
+fn is_site_address(url: &str) -> bool {
+    let host = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    host.is_some_and(|h| !h.is_empty() && !h.starts_with('/') && !h.contains(char::is_whitespace))
 }

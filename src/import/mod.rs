@@ -27,6 +27,8 @@ pub struct ImportOptions {
     pub download: bool,
     /// Copy each episode's audio into the site's audio/ folder.
     pub download_audio: bool,
+    /// The new site's address: site.yaml's `url:`, and its feed as `new_feed_url`.
+    pub url: Option<String>,
     /// May probe remote audio whose length or duration the feed does not give.
     pub allow_network: bool,
 }

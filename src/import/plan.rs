@@ -174,13 +174,21 @@ pub fn plan(
     }
     if existing.has_config {
         plan.warnings.push(
-            Diagnostic::warning(
-                "site.yaml exists: the show's settings from the feed are not applied (only its episodes are added)",
-            )
+            Diagnostic::warning(if opts.url.is_some() {
+                "site.yaml exists: the show's settings from the feed and --url are not applied (only its episodes are added)"
+            } else {
+                "site.yaml exists: the show's settings from the feed are not applied (only its episodes are added)"
+            })
             .at(label),
         );
     } else {
-        plan.config = Some(site_yaml(feed, label, base.as_deref(), &mut plan.warnings));
+        plan.config = Some(site_yaml(
+            feed,
+            label,
+            base.as_deref(),
+            opts.url.as_deref(),
+            &mut plan.warnings,
+        ));
     }
 
     let mut guids: HashMap<String, usize> = HashMap::new();
@@ -747,6 +755,7 @@ fn site_yaml(
     feed: &Feed,
     label: &Path,
     base: Option<&str>,
+    new_url: Option<&str>,
     warnings: &mut Vec<Diagnostic>,
 ) -> String {
     let c = &feed.channel;
@@ -780,7 +789,10 @@ fn site_yaml(
             "add `description:` to site.yaml before building",
         ),
     }
-    match base.filter(|b| super::fetch::is_url(b)) {
+    // The new site's address when given, else the old website's (to be changed before
+    // publishing).
+    let new_feed = new_url.map(|u| format!("{}/feed.xml", u.trim_end_matches('/')));
+    match new_url.or(base.filter(|b| super::fetch::is_url(b))) {
         Some(url) => kv(&mut out, "url", scalar(url.trim_end_matches('/'))),
         None => missing(
             warnings,
@@ -897,10 +909,17 @@ fn site_yaml(
     if let Some(g) = &c.podcast_guid {
         kv(&mut out, "podcast_guid", scalar(g));
     }
-    if let Some(url) = &c.new_feed_url {
+    if let Some(feed_url) = &new_feed {
+        // Apps that follow the old feed's 301 read this feed: it names its own address, so
+        // they keep it (Apple asks for the tag in the new feed; hosts put it in the old one).
+        kv(&mut out, "new_feed_url", scalar(feed_url));
+    }
+    if let Some(url) = &c.new_feed_url
+        && new_feed.as_deref() != Some(url.as_str())
+    {
         warnings.push(
             Diagnostic::warning(format!(
-                "the feed already names a new feed URL ({url}): is this the show's current feed?"
+                "<itunes:new-feed-url> is not carried over: this feed already sends apps to {url}; if that is the show's current feed, import from it instead"
             ))
             .at(label),
         );
