@@ -760,6 +760,15 @@ fn a_show_on_its_own_website_builds_right_after_import() {
         out.contains("own-website.xml: warning: podcast:locked owner `locks@harbournotes.example` is not carried over: onair names the lock's owner by the email of `owner:` in site.yaml (mara@harbournotes.example)"),
         "{out}"
     );
+    // A finished show stays finished; what has no place in onair is listed.
+    assert!(config.contains("\ncomplete: true\n"), "{config}");
+    assert!(!config.contains("block"), "{config}");
+    for expected in [
+        "own-website.xml:15: warning: channel: <itunes:subtitle> is not carried over",
+        "own-website.xml:27: warning: \"Low Tide\": <itunes:block> is not carried over",
+    ] {
+        assert!(out.contains(expected), "{expected}: {out}");
+    }
     // A person onair would refuse is listed, not written into a file the build rejects.
     let nets = read_episode(&site, "2025-02-25-nets");
     assert!(
@@ -767,7 +776,7 @@ fn a_show_on_its_own_website_builds_right_after_import() {
         "{nets}"
     );
     assert!(
-        out.contains("own-website.xml:30:5: warning: \"Nets\": podcast:person `Young Tomas` is not carried over: person `Young Tomas`: role `fisherman` is not in the Podcast Index taxonomy"),
+        out.contains("own-website.xml:33:5: warning: \"Nets\": podcast:person `Young Tomas` is not carried over: person `Young Tomas`: role `fisherman` is not in the Podcast Index taxonomy"),
         "{out}"
     );
     let (code, out) = onair(&["build".as_ref(), site.as_os_str()]);

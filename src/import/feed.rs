@@ -30,6 +30,9 @@ pub struct Channel {
     pub funding: Vec<(String, String)>,
     pub medium: Option<String>,
     pub new_feed_url: Option<String>,
+    /// `itunes:block` and `itunes:complete` (Apple acts on `Yes` only).
+    pub block: Option<bool>,
+    pub complete: Option<bool>,
     /// The feed's own URL (`atom:link rel="self"`).
     pub self_url: Option<String>,
     /// Elements onair does not carry over, by display name, with their line.
@@ -290,8 +293,9 @@ fn read_channel(ch: &Element, line_of: &dyn Fn(&Element) -> usize) -> Channel {
                 "generator" | "lastBuildDate" | "pubDate" | "docs" | "ttl" | "webMaster"
                 | "managingEditor",
             )
-            | (Vocab::Atom, "link")
-            | (Vocab::Itunes, "subtitle" | "block" | "complete") => {}
+            | (Vocab::Atom, "link") => {}
+            (Vocab::Itunes, "block") => c.block = yes_no(&el.text),
+            (Vocab::Itunes, "complete") => c.complete = yes_no(&el.text),
             _ => c.dropped.push((el.display_name(), line_of(el))),
         }
     }
@@ -388,6 +392,10 @@ fn read_item(el: &Element, line: usize, col: usize, line_of: &dyn Fn(&Element) -
                         mime: ch.attr("type").map(str::to_string),
                     });
                 }
+            }
+            // onair has no per-episode block: a blocked episode would become visible.
+            (Vocab::Itunes, "block") if yes_no(&ch.text) == Some(true) => {
+                it.dropped.push((ch.display_name(), line_of(ch)))
             }
             // Written anew by the build from the episode itself.
             (Vocab::Itunes, "author" | "block")

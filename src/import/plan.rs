@@ -903,6 +903,12 @@ fn site_yaml(
             out.push('\n');
         }
     }
+    if c.block == Some(true) {
+        kv(&mut out, "block", "true".into());
+    }
+    if c.complete == Some(true) {
+        kv(&mut out, "complete", "true".into());
+    }
     if let Some(m) = &c.medium {
         kv(&mut out, "medium", scalar(m));
     }
