@@ -231,3 +231,86 @@ fn an_entry_from_before_chapters_were_read_is_probed_again() {
     let (_site, lock) = locked_site();
     assert_eq!(lock.audio["audio/ep1.mp3"].facts.chapters, Some(Vec::new()));
 }
+
+#[test]
+fn mtimes_live_in_the_onair_cache_and_the_lock_stays_content_only() {
+    let (site, lock) = locked_site();
+    let lock_text = std::fs::read_to_string(site.path().join("onair.lock")).unwrap();
+    assert!(!lock_text.contains("mtime"), "{lock_text}");
+    let stats = std::fs::read_to_string(site.path().join(".onair/audio-stats.json")).unwrap();
+    assert!(
+        stats.contains("\"audio/ep1.mp3\"") && stats.contains("\"mtime_ns\""),
+        "{stats}"
+    );
+    // The cache gives the loaded lock its mtime back: the fast path is not lost.
+    assert!(lock.audio["audio/ep1.mp3"].mtime_ns.is_some());
+
+    // A fresh checkout: every mtime changes. The hash confirms the file; only the cache moves.
+    let path = site.path().join("audio/ep1.mp3");
+    let f = std::fs::File::options().write(true).open(&path).unwrap();
+    f.set_modified(std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(2_000_000))
+        .unwrap();
+    let r = resolve_local(site.path(), "audio/ep1.mp3", &lock, false).unwrap();
+    let mut updated = lock.clone();
+    updated
+        .audio
+        .insert(r.lock_key.clone(), r.lock_entry.unwrap());
+    updated.save(site.path()).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(site.path().join("onair.lock")).unwrap(),
+        lock_text,
+        "the committed lock does not churn with mtimes"
+    );
+    let reloaded = Lock::load(site.path()).unwrap();
+    assert_eq!(
+        reloaded.audio["audio/ep1.mp3"].mtime_ns,
+        Some(2_000_000_000_000_000)
+    );
+
+    // Without the cache (a clean clone) the lock still builds; the hash does the checking.
+    std::fs::remove_dir_all(site.path().join(".onair")).unwrap();
+    let bare = Lock::load(site.path()).unwrap();
+    assert_eq!(bare.audio["audio/ep1.mp3"].mtime_ns, None);
+    let r = resolve_local(site.path(), "audio/ep1.mp3", &bare, true).unwrap();
+    assert_eq!(r.facts, lock.audio["audio/ep1.mp3"].facts);
+}
+
+#[test]
+fn a_stale_cache_entry_is_not_trusted() {
+    let (site, _) = locked_site();
+    // The cache claims this mtime for other content: it must not lend it to the lock's entry.
+    let stats_path = site.path().join(".onair/audio-stats.json");
+    let stats = std::fs::read_to_string(&stats_path).unwrap();
+    let lock = Lock::load(site.path()).unwrap();
+    let hash = lock.audio["audio/ep1.mp3"].blake3.clone().unwrap();
+    std::fs::write(&stats_path, stats.replace(&hash, &"0".repeat(64))).unwrap();
+    assert_eq!(
+        Lock::load(site.path()).unwrap().audio["audio/ep1.mp3"].mtime_ns,
+        None
+    );
+    // A damaged cache is ignored, not an error.
+    std::fs::write(&stats_path, "{ not json").unwrap();
+    assert!(Lock::load(site.path()).is_ok());
+}
+
+#[test]
+fn an_older_lock_with_mtimes_is_read_and_rewritten_without_them() {
+    let (site, lock) = locked_site();
+    let entry = &lock.audio["audio/ep1.mp3"];
+    let mtime = entry.mtime_ns.unwrap();
+    std::fs::remove_dir_all(site.path().join(".onair")).unwrap();
+    let text = std::fs::read_to_string(site.path().join("onair.lock")).unwrap();
+    let legacy = text.replacen(
+        "\"audio/ep1.mp3\": {",
+        &format!("\"audio/ep1.mp3\": {{\n      \"mtime_ns\": {mtime},"),
+        1,
+    );
+    std::fs::write(site.path().join("onair.lock"), &legacy).unwrap();
+    let loaded = Lock::load(site.path()).unwrap();
+    assert_eq!(loaded.audio["audio/ep1.mp3"].mtime_ns, Some(mtime));
+    loaded.save(site.path()).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(site.path().join("onair.lock")).unwrap(),
+        text
+    );
+}
