@@ -20,6 +20,7 @@ fn compare(old: &str, new: &str, allow: bool) -> Vec<String> {
         Path::new("feed.xml"),
         &AgainstOptions {
             allow_feed_changes: allow,
+            ..AgainstOptions::default()
         },
     )
     .iter()
@@ -86,6 +87,7 @@ fn a_vanished_episode_is_reported_in_the_old_feed() {
         Path::new("feed.xml"),
         &AgainstOptions {
             allow_feed_changes: true,
+            ..AgainstOptions::default()
         },
     );
     assert_eq!(allowed[0].severity, Severity::Warning);

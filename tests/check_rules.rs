@@ -110,15 +110,32 @@ fn a_feed_over_3_mb_gets_a_size_warning() {
         );
     }
     let big = format!("{}{}{}", &base[..item_start], items, &base[item_end..]);
-    assert!(big.len() > 3 * 1024 * 1024);
+    assert!(big.len() > 3_000_000);
     let out = check_feed(&big, Path::new("feed.xml"), &options());
     let rules: Vec<_> = out.iter().filter_map(|d| d.rule.as_deref()).collect();
     assert_eq!(rules, ["feed-size"], "{out:?}");
-    assert!(
-        out[0]
-            .to_string()
-            .starts_with("feed.xml: warning[feed-size]: the feed is 3.")
+    assert_eq!(
+        out[0].to_string(),
+        format!(
+            "feed.xml: warning[feed-size]: the feed is {:.1} MB; apps start refusing feeds over 3 MB: list fewer episodes in it (in site.yaml, `feed_limit: N` keeps the newest N in the feed; the website keeps them all)",
+            big.len() as f64 / 1e6
+        )
     );
+    // Just under the threshold passes.
+    let under_items = items.len() - (big.len() - 3_000_000) - 1;
+    let cut = items[..under_items].rfind("    <item>").unwrap();
+    let under = format!(
+        "{}{}{}",
+        &base[..item_start],
+        &items[..cut],
+        &base[item_end..]
+    );
+    assert!(
+        under.len() <= 3_000_000 && under.len() > 2_990_000,
+        "{}",
+        under.len()
+    );
+    assert!(check_feed(&under, Path::new("feed.xml"), &options()).is_empty());
 }
 
 #[test]

@@ -8,10 +8,14 @@ use super::feed::{Reporter, item_label};
 use super::xml::{self, Element};
 use crate::diag::{Diagnostic, Severity};
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct AgainstOptions {
     /// Vanished and re-GUIDed episodes are warnings instead of errors.
     pub allow_feed_changes: bool,
+    /// GUIDs of episodes the site still publishes but leaves out of the feed (`feed_limit`):
+    /// the cap rolling them out is what the user asked for, so they are not reported as
+    /// vanished.
+    pub left_out_by_feed_limit: HashSet<String>,
 }
 
 struct Episode {
@@ -131,6 +135,9 @@ pub(crate) fn compare(
         .collect();
     let mut claimed: HashSet<&str> = HashSet::new();
     for ep in &old.episodes {
+        if opts.left_out_by_feed_limit.contains(&ep.guid) {
+            continue;
+        }
         if let Some(now) = new_by_guid.get(ep.guid.as_str()) {
             if let (Some(before), Some(after)) = (&ep.enclosure, &now.enclosure)
                 && before != after

@@ -11,8 +11,9 @@ use super::xml::{self, Element, LineIndex};
 use super::{CheckOptions, rules};
 use crate::diag::Diagnostic;
 
-/// Where feeds start being refused by some apps (rules.rs `feed-size`).
-pub const FEED_SIZE_WARNING: usize = 3 * 1024 * 1024;
+/// Where feeds start being refused by some apps (rules.rs `feed-size`); onair's own feed
+/// writer keeps under it.
+pub const FEED_SIZE_WARNING: usize = crate::render::feed::FEED_SIZE_BUDGET;
 
 /// Collects diagnostics for one file, placing them by byte offset.
 pub(crate) struct Reporter<'a> {
@@ -257,9 +258,9 @@ impl Feed<'_, '_> {
                 "feed-size",
                 None,
                 format!(
-                    "the feed is {:.1} MB; some apps refuse feeds over {} MB (set `feed_limit:` to list fewer episodes)",
-                    size as f64 / 1_048_576.0,
-                    FEED_SIZE_WARNING / 1_048_576
+                    "the feed is {:.1} MB; apps start refusing feeds over {} MB: list fewer episodes in it (in site.yaml, `feed_limit: N` keeps the newest N in the feed; the website keeps them all)",
+                    size as f64 / 1_000_000.0,
+                    FEED_SIZE_WARNING / 1_000_000
                 ),
             );
         }

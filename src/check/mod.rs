@@ -119,6 +119,13 @@ pub fn check_build(
             feed_label,
             &AgainstOptions {
                 allow_feed_changes: check.allow_feed_changes,
+                left_out_by_feed_limit: built
+                    .site
+                    .episodes
+                    .iter()
+                    .skip(config.feed_limit.unwrap_or(usize::MAX))
+                    .map(|ep| ep.guid.clone())
+                    .collect(),
             },
         ));
     }

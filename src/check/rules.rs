@@ -115,7 +115,7 @@ pub const RULES: &[Rule] = &[
     rule(
         "feed-size",
         W,
-        "The feed stays under 3 MB; larger feeds are truncated or refused by some apps.",
+        "The feed stays under 3 MB (onair shortens older items' notes to stay under it); larger feeds are refused by some apps.",
         "K/anchors 3.8: feeds of 3 MB+ refused by Pocket Casts (MinusPod #67)",
     ),
     // B. Channel

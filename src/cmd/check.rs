@@ -43,6 +43,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             target,
             &AgainstOptions {
                 allow_feed_changes: args.allow_feed_changes,
+                ..AgainstOptions::default()
             },
         ));
     }

@@ -22,6 +22,10 @@ const PODCAST_GUID_NAMESPACE: uuid::Uuid = uuid::uuid!("ead4c236-bf58-58c6-a2c6-
 /// Apple and rule 16/31: descriptions up to 4000 bytes.
 const DESCRIPTION_LIMIT: usize = 4000;
 
+/// The size a feed is kept under by default (and `onair check`'s `feed-size` threshold):
+/// apps start refusing larger feeds (Pocket Casts refused 3 MB+ feeds, MinusPod #67).
+pub const FEED_SIZE_BUDGET: usize = 3_000_000;
+
 /// podcast:guid for a feed URL: UUIDv5 of the URL without scheme and trailing slashes.
 pub fn podcast_guid(feed_url: &str) -> String {
     let name = feed_url
@@ -54,15 +58,69 @@ pub struct ExtraElement {
 
 type W = Writer<Vec<u8>>;
 
+/// How much of an episode's show notes its item carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Notes {
+    /// The notes as HTML, in `<description>` (when short enough) and `<content:encoded>`.
+    Full,
+    /// The plain-text summary in `<description>` only; the episode's page has the rest.
+    Summary,
+}
+
+/// The feed, kept under FEED_SIZE_BUDGET: see `write_feed_within`.
 pub fn write_feed(inputs: &FeedInputs<'_>) -> Vec<u8> {
-    let mut w = Writer::new_with_indent(Vec::with_capacity(64 * 1024), b' ', 2);
-    write_all(&mut w, inputs).expect("writing to memory cannot fail");
-    let mut out = w.into_inner();
-    out.push(b'\n');
+    write_feed_within(inputs, FEED_SIZE_BUDGET)
+}
+
+/// The feed with every episode (up to `feed_limit`). When it would be larger than `budget`
+/// bytes, the oldest items carry their summary instead of their full show notes, as few of
+/// them as it takes: every episode stays in the feed, with its enclosure, GUID and link to its
+/// page, and the website keeps every word. If even that is over, `onair check` warns
+/// (`feed-size`) and `feed_limit` is the way out.
+pub fn write_feed_within(inputs: &FeedInputs<'_>, budget: usize) -> Vec<u8> {
+    let (full, full_items) = render(inputs, Notes::Full);
+    if full.len() <= budget || full_items.is_empty() {
+        return full;
+    }
+    let (short, short_items) = render(inputs, Notes::Summary);
+    // Both renders are byte for byte the same outside the items; with the newest `k` items
+    // full and the rest short the feed is full[..end of item k-1] + short[start of item k..].
+    let split_full = |k: usize| {
+        if k == 0 {
+            full_items[0].0
+        } else {
+            full_items[k - 1].1
+        }
+    };
+    let size = |k: usize| split_full(k) + (short.len() - short_items[k].0);
+    let n = full_items.len();
+    // The size only grows with k; take the largest k that fits (0 when none does).
+    let k = (0..n)
+        .take_while(|&k| size(k) <= budget)
+        .last()
+        .unwrap_or(0);
+    let mut out = Vec::with_capacity(size(k));
+    out.extend_from_slice(&full[..split_full(k)]);
+    out.extend_from_slice(&short[short_items[k].0..]);
     out
 }
 
-fn write_all(w: &mut W, inputs: &FeedInputs<'_>) -> std::io::Result<()> {
+/// The feed and the byte range of each `<item>` in it.
+fn render(inputs: &FeedInputs<'_>, notes: Notes) -> (Vec<u8>, Vec<(usize, usize)>) {
+    let mut w = Writer::new_with_indent(Vec::with_capacity(64 * 1024), b' ', 2);
+    let mut items = Vec::new();
+    write_all(&mut w, inputs, notes, &mut items).expect("writing to memory cannot fail");
+    let mut out = w.into_inner();
+    out.push(b'\n');
+    (out, items)
+}
+
+fn write_all(
+    w: &mut W,
+    inputs: &FeedInputs<'_>,
+    notes: Notes,
+    items: &mut Vec<(usize, usize)>,
+) -> std::io::Result<()> {
     let site = inputs.site;
     let c = &site.config;
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
@@ -195,7 +253,9 @@ fn write_all(w: &mut W, inputs: &FeedInputs<'_>) -> std::io::Result<()> {
     for (i, ep) in site.episodes.iter().enumerate().take(limit) {
         let image = inputs.episode_images.get(i).cloned().flatten();
         let extras = inputs.item_extras.get(i).map(Vec::as_slice).unwrap_or(&[]);
-        write_item(w, c, ep, image.as_deref(), extras)?;
+        let start = w.get_ref().len();
+        write_item(w, c, ep, image.as_deref(), extras, notes)?;
+        items.push((start, w.get_ref().len()));
     }
     end(w, "channel")?;
     end(w, "rss")?;
@@ -208,10 +268,14 @@ fn write_item(
     ep: &Episode,
     image: Option<&str>,
     extras: &[ExtraElement],
+    notes: Notes,
 ) -> std::io::Result<()> {
     start(w, "item", &[])?;
     text(w, "title", &ep.title)?;
-    let notes = ep.notes.feed_html.trim();
+    let notes = match notes {
+        Notes::Full => ep.notes.feed_html.trim(),
+        Notes::Summary => "",
+    };
     let description = if !notes.is_empty() && notes.len() <= DESCRIPTION_LIMIT {
         notes.to_string()
     } else {
