@@ -106,14 +106,47 @@ fn enclosure_podcast_guid_and_self_url_changes_are_warnings() {
             "https://example.com/feed.xml",
             "https://example.com/podcast.xml",
         );
-    let out = compare(&old, &new, false);
-    assert_eq!(out.len(), 3, "{out:?}");
-    assert!(out[0].starts_with("feed.xml:72:18: warning[enclosure-changed]: Night Nurses: the enclosure URL changed from \"https://example.com/audio/nurses.mp3\" to \"https://example.com/media/nurses.mp3\""));
-    assert!(
-        out.iter()
-            .any(|l| l.contains("warning[podcast-guid-changed]"))
+    // Warnings: apps keep working, but each of these costs something; pinned in full.
+    assert_eq!(
+        compare(&old, &new, false),
+        [
+            "feed.xml:72:18: warning[enclosure-changed]: Night Nurses: the enclosure URL changed from \"https://example.com/audio/nurses.mp3\" to \"https://example.com/media/nurses.mp3\"; some apps download the episode again",
+            "feed.xml:28:19: warning[podcast-guid-changed]: <podcast:guid> changed from \"4a5d36c8-8f0e-5a4c-9d7e-1f2b3c4d5e6f\" to \"11111111-2222-5333-8444-555555555555\"; keep the old one forever (in onair: `podcast_guid: 4a5d36c8-8f0e-5a4c-9d7e-1f2b3c4d5e6f` in site.yaml)",
+            "feed.xml:4:16: warning[feed-url-changed]: the feed's self URL changed from \"https://example.com/feed.xml\" to \"https://example.com/podcast.xml\"; serve a 301 from the old URL and set `new_feed_url`",
+        ]
     );
-    assert!(out.iter().any(|l| l.contains("warning[feed-url-changed]")));
+    // --allow-feed-changes only concerns errors: these stay warnings, unchanged.
+    assert_eq!(compare(&old, &new, true), compare(&old, &new, false));
+}
+
+#[test]
+fn a_podcast_guid_that_is_gone_is_reported() {
+    let old = base();
+    let start = old.find("    <podcast:guid>").unwrap();
+    let end = start + old[start..].find('\n').unwrap() + 1;
+    let new = format!("{}{}", &old[..start], &old[end..]);
+    assert_eq!(
+        compare(&old, &new, false),
+        [
+            "feed.xml: warning[podcast-guid-changed]: <podcast:guid> \"4a5d36c8-8f0e-5a4c-9d7e-1f2b3c4d5e6f\" is gone from the new feed; keep it forever (in onair: `podcast_guid: 4a5d36c8-8f0e-5a4c-9d7e-1f2b3c4d5e6f` in site.yaml)"
+        ]
+    );
+}
+
+#[test]
+fn vanished_and_re_guided_together_are_each_reported() {
+    let old = base();
+    let start = old.find("    <item>\n      <title>Signal").unwrap();
+    let end = start + old[start..].find("    </item>").unwrap() + "    </item>\n".len();
+    let new = format!("{}{}", &old[..start], &old[end..])
+        .replace("0b7e2c1a-6a49-4a4e-8d1e-3f7e0c5b9a01", "bakery-renamed");
+    let out = compare(&old, &new, false);
+    assert_eq!(out.len(), 2, "{out:?}");
+    assert!(
+        out[0].starts_with("old.xml:54:5: error[episode-vanished]: Signal Maintenance: "),
+        "{out:?}"
+    );
+    assert!(out[1].contains("error[guid-changed]: The Bakery at 3 AM: the GUID changed from \"0b7e2c1a-6a49-4a4e-8d1e-3f7e0c5b9a01\" to \"bakery-renamed\""), "{out:?}");
 }
 
 #[test]

@@ -113,6 +113,27 @@ fn a_vanished_episode_fails_the_build() {
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert!(errs[0].contains("public/feed.xml:"), "{errs:?}");
     assert!(errs[0].contains("error[episode-vanished]: Second Thoughts: this published episode"));
+    assert!(
+        root.join("public/episodes/second-thoughts/index.html")
+            .exists(),
+        "public/ stays"
+    );
+
+    // Deleting it on purpose: allowed, reported as a warning, published.
+    let allowed = onair(&["build", "--allow-feed-changes"], &root);
+    assert_eq!(allowed.status.code(), Some(0), "{}", stderr(&allowed));
+    assert!(
+        stderr(&allowed)
+            .contains("warning[episode-vanished]: Second Thoughts: this published episode")
+            && stderr(&allowed).contains("(allowed by --allow-feed-changes)"),
+        "{}",
+        stderr(&allowed)
+    );
+    assert!(!root.join("public/episodes/second-thoughts").exists());
+    // The next build compares with what was published: nothing left to report.
+    let again = onair(&["build"], &root);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(!stderr(&again).contains("episode-vanished"));
 }
 
 #[test]

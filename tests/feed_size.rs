@@ -89,10 +89,10 @@ fn items(feed: &str) -> Vec<(String, bool, String)> {
                     _ => {}
                 }
             }
-            quick_xml::events::Event::CData(t) => {
-                if path.last().map(String::as_str) == Some("description") && path.len() == 4 {
-                    out.last_mut().unwrap().2 = t.xml10_content().into_owned();
-                }
+            quick_xml::events::Event::CData(t)
+                if path.last().map(String::as_str) == Some("description") && path.len() == 4 =>
+            {
+                out.last_mut().unwrap().2 = t.xml10_content().into_owned();
             }
             _ => {}
         }

@@ -195,12 +195,12 @@ pub(crate) fn compare(
             Some((after, pos)) if after != before => new_rep.report(
                 "podcast-guid-changed",
                 Some(*pos),
-                format!("<podcast:guid> changed from \"{before}\" to \"{after}\"; keep the old one forever"),
+                format!("<podcast:guid> changed from \"{before}\" to \"{after}\"; keep the old one forever (in onair: `podcast_guid: {before}` in site.yaml)"),
             ),
             None => new_rep.report(
                 "podcast-guid-changed",
                 None,
-                format!("<podcast:guid> \"{before}\" is gone from the new feed"),
+                format!("<podcast:guid> \"{before}\" is gone from the new feed; keep it forever (in onair: `podcast_guid: {before}` in site.yaml)"),
             ),
             _ => {}
         }
