@@ -448,14 +448,14 @@ pub fn parse(xml: &str) -> Document {
                     ),
                 }
             }
+            Event::Start(_) | Event::Empty(_) if root.is_some() && stack.is_empty() => {
+                r.problem("xml-well-formed", pos, "a second root element after </rss>");
+                return Document {
+                    root: None,
+                    problems: r.problems,
+                };
+            }
             Event::Start(e) => {
-                if root.is_some() && stack.is_empty() {
-                    r.problem("xml-well-formed", pos, "a second root element after </rss>");
-                    return Document {
-                        root: None,
-                        problems: r.problems,
-                    };
-                }
                 let Some(el) = r.element(&e, pos) else {
                     return Document {
                         root: None,
@@ -465,13 +465,6 @@ pub fn parse(xml: &str) -> Document {
                 stack.push(el);
             }
             Event::Empty(e) => {
-                if root.is_some() && stack.is_empty() {
-                    r.problem("xml-well-formed", pos, "a second root element after </rss>");
-                    return Document {
-                        root: None,
-                        problems: r.problems,
-                    };
-                }
                 let Some(el) = r.element(&e, pos) else {
                     return Document {
                         root: None,

@@ -1,6 +1,6 @@
 //! `onair serve`: build in memory, serve, watch, rebuild, reload. Never writes `public/`; the
-//! only file it may write is `onair.lock` (newly probed audio, newly assigned GUIDs), as
-//! `build` does. A content error never stops it: the last good build stays served and the
+//! only files it may write are `onair.lock` (newly probed audio, newly assigned GUIDs) and
+//! the audio stats cache in `.onair/`, as `build` does. A content error never stops it: the last good build stays served and the
 //! browser shows the problems over it.
 
 use std::net::{SocketAddr, ToSocketAddrs};
