@@ -548,6 +548,26 @@ mod tests {
         v
     }
 
+    /// `n` frames whose first carries a Xing/Info header (`tag`) with `flags`, a frame count
+    /// and, when given, a byte count (flag 2).
+    fn with_xing(
+        n: usize,
+        tag: &[u8; 4],
+        flags: u32,
+        frame_count: u32,
+        bytes: Option<u32>,
+    ) -> Vec<u8> {
+        let mut data = frames(n);
+        let x = 4 + 32;
+        data[x..x + 4].copy_from_slice(tag);
+        data[x + 4..x + 8].copy_from_slice(&flags.to_be_bytes());
+        data[x + 8..x + 12].copy_from_slice(&frame_count.to_be_bytes());
+        if let Some(bytes) = bytes {
+            data[x + 12..x + 16].copy_from_slice(&bytes.to_be_bytes());
+        }
+        data
+    }
+
     fn probe_bytes(data: &[u8]) -> Result<Parsed, String> {
         let mut src: &[u8] = data;
         let mut r = Reader::new(&mut src);
@@ -571,13 +591,8 @@ mod tests {
 
     #[test]
     fn xing_with_lame_tag_trims_delay_and_padding() {
-        let mut data = frames(11);
-        let x = 4 + 32;
-        data[x..x + 4].copy_from_slice(b"Xing");
-        data[x + 4..x + 8].copy_from_slice(&3u32.to_be_bytes());
-        data[x + 8..x + 12].copy_from_slice(&10u32.to_be_bytes());
-        data[x + 12..x + 16].copy_from_slice(&(417u32 * 11).to_be_bytes());
-        let l = x + 16;
+        let mut data = with_xing(11, b"Xing", 3, 10, Some(417 * 11));
+        let l = 4 + 32 + 16;
         data[l..l + 9].copy_from_slice(b"LAME3.100");
         // delay 576, padding 1000: 0x240 0x3E8
         data[l + 21..l + 24].copy_from_slice(&[0x24, 0x03, 0xE8]);
@@ -588,12 +603,7 @@ mod tests {
 
     #[test]
     fn xing_promising_more_than_the_file_holds_is_truncation() {
-        let mut data = frames(11);
-        let x = 4 + 32;
-        data[x..x + 4].copy_from_slice(b"Info");
-        data[x + 4..x + 8].copy_from_slice(&3u32.to_be_bytes());
-        data[x + 8..x + 12].copy_from_slice(&1000u32.to_be_bytes());
-        data[x + 12..x + 16].copy_from_slice(&(417u32 * 1001).to_be_bytes());
+        let data = with_xing(11, b"Info", 3, 1000, Some(417 * 1001));
         let e = probe_bytes(&data).unwrap_err();
         assert!(
             e.starts_with("truncated: the Info header promises 1000 frames"),
@@ -603,11 +613,7 @@ mod tests {
 
     #[test]
     fn a_frame_count_the_file_cannot_hold_is_truncation() {
-        let mut data = frames(11);
-        let x = 4 + 32;
-        data[x..x + 4].copy_from_slice(b"Xing");
-        data[x + 4..x + 8].copy_from_slice(&1u32.to_be_bytes());
-        data[x + 8..x + 12].copy_from_slice(&4_000_000_000u32.to_be_bytes());
+        let data = with_xing(11, b"Xing", 1, 4_000_000_000, None);
         let e = probe_bytes(&data).unwrap_err();
         assert!(
             e.starts_with("truncated: the Xing header promises 4000000000 frames"),
