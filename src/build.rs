@@ -642,8 +642,13 @@ pub fn publish(output: &SiteOutput, site_root: &Path, dest: &Path) -> Result<(),
 /// published (`dest`), since the staging folder is onair's own.
 fn write_tree(output: &SiteOutput, staging: &Path, dest: &Path) -> Result<(), Diagnostic> {
     use crate::output::OutputFile;
-    std::fs::create_dir_all(staging)
-        .map_err(|e| Diagnostic::error(format!("cannot create `{}`: {e}", staging.display())))?;
+    std::fs::create_dir_all(staging).map_err(|e| {
+        Diagnostic::error(format!(
+            "cannot publish into `{}`: the new site is written beside it first, and `{}` cannot be created: {e}",
+            dest.display(),
+            staging.display()
+        ))
+    })?;
     let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
     for key in output.files.keys() {
         if let Some(parent) = Path::new(key).parent()

@@ -425,3 +425,114 @@ fn a_two_gigabyte_audio_file_is_handled_in_bounded_memory() {
     let rss = children_max_rss();
     assert!(rss < 512 << 20, "peak memory {} MB", rss >> 20);
 }
+
+/// Runs `onair build` so that file permissions mean what they say: as root (CI runs the tests
+/// as root, for whom nothing is unreadable or read-only) the build runs as the unprivileged
+/// user `nobody`, after the whole temporary tree was opened up to it; `restrict` then sets the
+/// permissions under test.
+#[cfg(unix)]
+fn build_with_permissions(
+    tmp: &Path,
+    root: &Path,
+    extra: &[&str],
+    restrict: impl FnOnce(),
+) -> (i32, String) {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_onair"));
+    cmd.arg("build").arg(root).args(extra);
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        for entry in walkdir::WalkDir::new(tmp) {
+            let entry = entry.unwrap();
+            let mode = if entry.file_type().is_dir() {
+                0o777
+            } else {
+                0o666
+            };
+            if !entry.file_type().is_symlink() {
+                std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode))
+                    .unwrap();
+            }
+        }
+        cmd.uid(65534).gid(65534);
+    }
+    restrict();
+    let out = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).replace(&format!("{}/", root.display()), "");
+    (out.status.code().unwrap_or(-1), err)
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_audio_is_an_error_naming_the_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let (tmp, root) = base_site();
+    write(
+        &root,
+        "audio/private.mp3",
+        std::fs::read(root.join("audio/good.mp3")).unwrap(),
+    );
+    write(
+        &root,
+        "episodes/2026-01-02-private.md",
+        "---\ntitle: Private\naudio: audio/private.mp3\n---\n",
+    );
+    let audio = root.join("audio/private.mp3");
+    let (code, err) = build_with_permissions(tmp.path(), &root, &[], || {
+        std::fs::set_permissions(&audio, std::fs::Permissions::from_mode(0o000)).unwrap()
+    });
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        "episodes/2026-01-02-private.md:3: error: cannot use the audio `audio/private.mp3`: cannot read: Permission denied (os error 13)",
+    );
+    assert_has(&err, "nothing was published");
+    assert!(!root.join("public").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_output_location_fails_cleanly_and_keeps_the_previous_site() {
+    use std::os::unix::fs::PermissionsExt;
+    let (tmp, root) = base_site();
+    let parent = tmp.path().join("readonly");
+    let out = parent.join("public");
+    std::fs::create_dir_all(&parent).unwrap();
+    let (code, err) = build(&root, &["--output", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let before = std::fs::read(out.join("feed.xml")).unwrap();
+    write(
+        &root,
+        "audio/next.mp3",
+        std::fs::read(root.join("audio/good.mp3")).unwrap(),
+    );
+    write(
+        &root,
+        "episodes/2026-01-02-next.md",
+        "---\ntitle: Next\naudio: audio/next.mp3\nguid: next\n---\n",
+    );
+    let (code, err) = build_with_permissions(
+        tmp.path(),
+        &root,
+        &["--output", out.to_str().unwrap()],
+        || {
+            std::fs::set_permissions(&parent, std::fs::Permissions::from_mode(0o555)).unwrap();
+            std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o555)).unwrap();
+        },
+    );
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &format!(
+            "error: cannot publish into `{}`: the new site is written beside it first, and `{}/.public.staging-",
+            out.display(),
+            parent.display()
+        ),
+    );
+    assert_has(&err, "cannot be created: Permission denied (os error 13)");
+    assert_has(&err, "nothing was published");
+    assert_eq!(std::fs::read(out.join("feed.xml")).unwrap(), before);
+    // Writable again, so the temporary folder can be removed by a non-root run too.
+    std::fs::set_permissions(&parent, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
