@@ -766,6 +766,8 @@ fn a_show_on_its_own_website_builds_right_after_import() {
     for expected in [
         "own-website.xml:15: warning: channel: <itunes:subtitle> is not carried over",
         "own-website.xml:27: warning: \"Low Tide\": <itunes:block> is not carried over",
+        "own-website.xml:33:5: warning: \"Nets\": <category> `Fishing` is not carried over (add it to the episode's `tags:` if it names a topic)",
+        "own-website.xml:33:5: warning: \"Nets\": the episode's author `Ivo Net` is not carried over: onair credits every episode to the show's `author:`",
     ] {
         assert!(out.contains(expected), "{expected}: {out}");
     }

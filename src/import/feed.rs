@@ -85,6 +85,10 @@ pub struct Item {
     pub image: Option<String>,
     pub link: Option<String>,
     pub keywords: Vec<String>,
+    /// RSS `<category>` values.
+    pub categories: Vec<String>,
+    /// `itunes:author`, else the RSS `<author>`.
+    pub author: Option<String>,
     pub people: Vec<Person>,
     pub chapters: Option<Linked>,
     pub transcripts: Vec<Linked>,
@@ -397,9 +401,15 @@ fn read_item(el: &Element, line: usize, col: usize, line_of: &dyn Fn(&Element) -
             (Vocab::Itunes, "block") if yes_no(&ch.text) == Some(true) => {
                 it.dropped.push((ch.display_name(), line_of(ch)))
             }
-            // Written anew by the build from the episode itself.
-            (Vocab::Itunes, "author" | "block")
-            | (Vocab::Rss, "author" | "comments" | "category" | "source") => {}
+            (Vocab::Itunes, "author") => it.author = text_of(ch),
+            (Vocab::Rss, "author") => {
+                if it.author.is_none() {
+                    it.author = text_of(ch);
+                }
+            }
+            (Vocab::Rss, "category") => it.categories.extend(text_of(ch)),
+            // `itunes:block` `no` is what every episode is anyway.
+            (Vocab::Itunes, "block") => {}
             _ => it.dropped.push((ch.display_name(), line_of(ch))),
         }
     }

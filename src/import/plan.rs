@@ -532,6 +532,20 @@ pub fn plan(
             fm.push_str("people:\n");
             fm.push_str(&people);
         }
+        for category in &item.categories {
+            if !item.keywords.contains(category) {
+                plan.warnings.push(warn(format!(
+                    "<category> `{category}` is not carried over (add it to the episode's `tags:` if it names a topic)"
+                )));
+            }
+        }
+        if let Some(author) = &item.author
+            && ![&c.author, &c.owner_name].contains(&&Some(author.clone()))
+        {
+            plan.warnings.push(warn(format!(
+                "the episode's author `{author}` is not carried over: onair credits every episode to the show's `author:` (list the person in `people:` instead)"
+            )));
+        }
         for (name, line) in &item.dropped {
             plan.warnings.push(
                 Diagnostic::warning(format!(
