@@ -271,7 +271,15 @@ fn notes_become_clean_markdown() {
     let ep = {
         let tmp2 = tempfile::tempdir().unwrap();
         let s2 = tmp2.path().join("s");
-        import(&options(fixture("hosted-cdata.xml").to_str().unwrap(), &s2)).unwrap();
+        let report = import(&options(fixture("hosted-cdata.xml").to_str().unwrap(), &s2)).unwrap();
+        // The old feed's serial trailer has no number: onair would refuse to publish that.
+        assert!(
+            report.warnings.iter().any(|w| w.to_string().ends_with(
+                "hosted-cdata.xml:67:5: warning: \"Season 2 Trailer\": has no episode number, which a serial show needs on every episode: give it `episode:` before building"
+            )),
+            "{:#?}",
+            report.warnings
+        );
         read_episode(&s2, "the-baker-at-3-am")
     };
     for expected in [

@@ -474,6 +474,11 @@ pub fn plan(
         }
         if let Some(n) = episode {
             line("episode", n.to_string());
+        } else if c.show_type.as_deref() == Some("serial") {
+            // The old feed had the same problem; onair refuses to publish it (itunes-type).
+            plan.warnings.push(warn(
+                "has no episode number, which a serial show needs on every episode: give it `episode:` before building".to_string(),
+            ));
         }
         if let Some(n) = season {
             line("season", n.to_string());
