@@ -2,12 +2,11 @@
 //! (`build_site`), and the one place that publishes them to disk (`publish`), through a
 //! staging folder swapped into place only when everything succeeded.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use tera::Context;
 
 use crate::audio::AudioFacts;
 use crate::config::Config;
@@ -43,9 +42,83 @@ pub struct Built {
 
 /// Builds the site in memory. Every problem of the build is collected; any error fails it.
 pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
+    build_site_with(opts, &mut BuildCache::default(), &Reuse::Nothing)
+}
+
+/// What the previous builds of one site left for the next to reuse: `serve` keeps one between
+/// rebuilds so that saving one episode re-reads that episode only and re-renders only the
+/// pages whose inputs changed. A one-off build starts with an empty cache.
+#[derive(Default)]
+pub struct BuildCache {
+    /// site.yaml and the build options the cached episodes were built under.
+    config_stamp: Option<blake3::Hash>,
+    /// Episodes as the last successful build finished them (audio facts, companions), with
+    /// the warnings they gave, by site-relative file.
+    episodes: HashMap<String, (Episode, Vec<Diagnostic>)>,
+    /// Every rendered page by output key, with the fingerprint of all it was rendered from.
+    pages: HashMap<String, (blake3::Hash, Arc<Vec<u8>>)>,
+}
+
+/// Which cached episodes a build may take without reading their files again. The caller
+/// vouches that nothing else changed since the cache was filled (serve's watcher knows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reuse {
+    /// Read everything again (the page cache still answers for unchanged pages).
+    Nothing,
+    /// Only these episode files (site-relative) changed, were added or were removed.
+    EpisodesExcept(BTreeSet<PathBuf>),
+    /// Only these audio files changed: the episodes using them are read and probed again.
+    AudioExcept(BTreeSet<PathBuf>),
+}
+
+impl Reuse {
+    fn keeps(&self, file: &str, cached: &Episode) -> bool {
+        match self {
+            Reuse::Nothing => false,
+            Reuse::EpisodesExcept(changed) => !changed.contains(Path::new(file)),
+            // By file name: `audio:` may name the file in more than one way (`ep1.mp3`,
+            // `audio/ep1.mp3`), and re-reading one episode too many costs little.
+            Reuse::AudioExcept(changed) => match &cached.audio {
+                AudioSource::Local(rel) => {
+                    let name = Path::new(rel).file_name();
+                    !changed.iter().any(|c| c.file_name() == name)
+                }
+                AudioSource::Remote(_) => true,
+            },
+        }
+    }
+}
+
+/// site.yaml's bytes and the options that shape every episode.
+fn config_stamp(root: &Path, opts: &BuildOptions) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    for name in [crate::config::CONFIG_FILE, "site.yml"] {
+        h.update(name.as_bytes());
+        h.update(&std::fs::read(root.join(name)).unwrap_or_default());
+    }
+    h.update(format!("{:?}|{}|{}", opts.base_url, opts.drafts, opts.locked).as_bytes());
+    h.finalize()
+}
+
+/// One episode finished from its source: audio facts, then chapters, transcript and people.
+type Finished = (Episode, Option<(String, LockedAudio)>, Vec<Diagnostic>);
+
+/// Builds the site in memory, reusing what `cache` holds as far as `reuse` allows, and fills
+/// the cache for the next build. The result is the same as `build_site`'s.
+pub fn build_site_with(
+    opts: &BuildOptions,
+    cache: &mut BuildCache,
+    reuse: &Reuse,
+) -> Result<Built, Diagnostics> {
     let root = opts.root.as_path();
+    let mut phases = crate::timings::Phases::start();
     let mut diags = Diagnostics::new();
     let config = Config::load(root, opts.base_url.as_deref())?;
+    let stamp = config_stamp(root, opts);
+    if cache.config_stamp != Some(stamp) {
+        cache.episodes.clear();
+        cache.config_stamp = Some(stamp);
+    }
     let mut lock = match Lock::load(root) {
         Ok(l) => l,
         Err(d) => {
@@ -53,46 +126,71 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
             Lock::new()
         }
     };
-    let (sources, pages) = content::parse_all(root, &config, &mut diags);
+    let keep = |file: &str| {
+        cache
+            .episodes
+            .get(file)
+            .is_some_and(|(cached, _)| reuse.keeps(file, cached))
+    };
+    let (listed, pages) = content::parse_all_except(root, &config, &mut diags, keep);
+    phases.mark("read and parse");
 
     let now = jiff::Timestamp::now();
-    let sources: Vec<EpisodeSource> = sources
-        .into_iter()
-        .filter(|e| opts.drafts || (!e.draft && e.date.timestamp() <= now))
+    let published = |draft: bool, date: &jiff::ZonedDateTime| {
+        opts.drafts || (!draft && date.timestamp() <= now)
+    };
+    // Audio facts, then companions, in parallel; the lock is read here and updated after.
+    let finished: Vec<Result<Finished, Diagnostic>> = listed
+        .into_par_iter()
+        .filter_map(|item| match item {
+            content::Listed::Kept(file) => {
+                let (ep, warnings) = cache.episodes.get(&file)?;
+                published(ep.draft, &ep.date).then(|| Ok((ep.clone(), None, warnings.clone())))
+            }
+            content::Listed::Parsed(src) => {
+                if !published(src.draft, &src.date) {
+                    return None;
+                }
+                Some(resolve_audio(root, &config, &src, &lock, opts).map(
+                    |(facts, entry, mut warnings)| {
+                        let mut ep = finish_episode(&config, *src, facts);
+                        let (found, d) = crate::companions::attach(root, &ep);
+                        ep.companions = found;
+                        warnings.extend(d);
+                        (ep, entry, warnings)
+                    },
+                ))
+            }
+        })
         .collect();
-
-    // Audio facts, in parallel; the lock is read here and updated after.
-    let resolved: Vec<_> = sources
-        .par_iter()
-        .map(|src| resolve_audio(root, &config, src, &lock, opts))
-        .collect();
-    let mut episodes = Vec::with_capacity(sources.len());
-    for (src, res) in sources.into_iter().zip(resolved) {
-        match res {
-            Ok((facts, entry, warnings)) => {
-                diags.extend(warnings);
+    let mut episodes = Vec::with_capacity(finished.len());
+    let mut episode_warnings = Vec::with_capacity(finished.len());
+    for r in finished {
+        match r {
+            Ok((ep, entry, warnings)) => {
                 if let Some((key, locked)) = entry {
                     lock.audio.insert(key, locked);
                 }
-                episodes.push(finish_episode(&config, src, facts));
+                diags.extend(warnings.iter().cloned());
+                episode_warnings.push(warnings);
+                episodes.push(ep);
             }
             Err(d) => diags.push(d),
         }
     }
-    let companion_diags: Vec<Vec<Diagnostic>> = episodes
-        .par_iter_mut()
-        .map(|ep| {
-            let (found, d) = crate::companions::attach(root, ep);
-            ep.companions = found;
-            d
-        })
-        .collect();
-    diags.extend(companion_diags.into_iter().flatten());
+    phases.mark("audio facts and companions");
     assign_guids(root, &config, &mut episodes, &mut lock);
     check_duplicates(&episodes, &mut diags);
     if diags.has_errors() {
+        // What this build read is not kept: the next build reads every file again.
+        cache.episodes.clear();
         return Err(diags);
     }
+    cache.episodes = episodes
+        .iter()
+        .zip(episode_warnings)
+        .map(|(ep, w)| (ep.file.clone(), (ep.clone(), w)))
+        .collect();
     episodes.sort_by(|a, b| {
         b.date
             .timestamp()
@@ -107,8 +205,10 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
         pages,
         tags,
     });
-    let output = render_site(&site, &mut diags);
+    let output = render_site(&site, &mut cache.pages, &mut diags);
+    phases.mark("render");
     if diags.has_errors() {
+        cache.episodes.clear();
         return Err(diags);
     }
     Ok(Built {
@@ -273,6 +373,14 @@ pub fn percent_encode_path(path: &str) -> String {
 fn assign_guids(root: &Path, config: &Config, episodes: &mut [Episode], lock: &mut Lock) {
     let namespace =
         uuid::Uuid::parse_str(&feed::podcast_guid(&config.feed_url())).unwrap_or(uuid::Uuid::nil());
+    // Files the lock knows that are gone: the only candidates for a rename. Found once, not
+    // once per new episode (that was a stat per lock entry per episode: quadratic).
+    let mut vanished: Vec<String> = lock
+        .episodes
+        .keys()
+        .filter(|file| !root.join(file).exists())
+        .cloned()
+        .collect();
     for ep in episodes.iter_mut().filter(|e| e.guid.is_empty()) {
         let audio_key = match &ep.audio {
             AudioSource::Local(r) => r.clone(),
@@ -281,15 +389,15 @@ fn assign_guids(root: &Path, config: &Config, episodes: &mut [Episode], lock: &m
         if let Some(entry) = lock.episodes.get(&ep.file) {
             ep.guid = entry.guid.clone();
         } else {
-            let renamed_from = lock
-                .episodes
+            let renamed_from = vanished
                 .iter()
-                .find(|(file, e)| {
-                    !root.join(file).exists()
-                        && ((ep.number.is_some() && e.episode == ep.number)
-                            || e.audio.as_deref() == Some(audio_key.as_str()))
+                .position(|file| {
+                    lock.episodes.get(file).is_some_and(|e| {
+                        (ep.number.is_some() && e.episode == ep.number)
+                            || e.audio.as_deref() == Some(audio_key.as_str())
+                    })
                 })
-                .map(|(f, _)| f.clone());
+                .map(|i| vanished.remove(i));
             ep.guid = match renamed_from.and_then(|f| lock.episodes.remove(&f)) {
                 Some(old) => old.guid,
                 None => uuid::Uuid::new_v5(&namespace, ep.file.as_bytes()).to_string(),
@@ -390,9 +498,14 @@ fn image_url(
 }
 
 /// Renders every page, the feed and the other files into memory.
-fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> {
+fn render_site(
+    site: &Arc<Site>,
+    page_cache: &mut HashMap<String, (blake3::Hash, Arc<Vec<u8>>)>,
+    diags: &mut Diagnostics,
+) -> Option<SiteOutput> {
     let root = &site.root;
     let config = &site.config;
+    let mut phases = crate::timings::Phases::start();
     let assets = Arc::new(crate::assets::collect(
         root,
         crate::theme::static_files(),
@@ -411,7 +524,11 @@ fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> 
                 .and_then(|img| image_url(config, &assets, img, &e.file, diags))
         })
         .collect();
-    let mut tera = render::load_templates(root, diags)?;
+    let render::Templates {
+        mut tera,
+        stamp: templates_stamp,
+        uses_build_time,
+    } = render::load_templates(root, diags)?;
     render::register_functions(&mut tera, assets.clone(), config.base_path.clone());
     let mut data = RenderData::new(site, assets.clone(), show_image.clone(), &episode_images);
     // Chapters, transcripts and people: files, feed elements and template fields.
@@ -440,11 +557,32 @@ fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> 
         companion_files.extend(p.files);
     }
 
-    // (output key, template, url path, extra context)
-    let mut jobs: Vec<(String, &'static str, String, Context)> = Vec::new();
+    phases.mark("render: assets, companions");
+    // What every page is rendered from besides its own variables: the templates, the `site`
+    // variable, the asset URLs and the base path the template functions answer with.
+    let site_stamp = {
+        let mut h = blake3::Hasher::new();
+        h.update(templates_stamp.as_bytes());
+        let mut site_value = data.site_value.clone();
+        // The build time changes every build: it counts only where a template shows it.
+        if !uses_build_time && let Some(fields) = site_value.as_object_mut() {
+            fields.remove("build_time");
+        }
+        h.update(site_value.to_string().as_bytes());
+        for (name, key) in &assets.urls {
+            h.update(name.as_bytes());
+            h.update(&[0]);
+            h.update(key.as_bytes());
+            h.update(&[0]);
+        }
+        h.update(config.base_path.as_bytes());
+        h.update(config.base_url.as_bytes());
+        h.finalize()
+    };
+    // (output key, template, url path, the page's own variables)
+    let mut jobs: Vec<(String, &'static str, String, serde_json::Value)> = Vec::new();
     // Lists get light cards (no show notes or transcript), computed once and shared.
     let cards: Vec<serde_json::Value> = data.episodes.par_iter().map(render::card).collect();
-    let all: Vec<&serde_json::Value> = cards.iter().collect();
     let tag_refs: Vec<_> = site
         .tags
         .iter()
@@ -455,92 +593,104 @@ fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> 
             })
         })
         .collect();
-    let mut ctx = Context::new();
-    ctx.insert("episodes", &all);
-    ctx.insert("tags", &tag_refs);
+    let lists = serde_json::json!({ "episodes": cards, "tags": tag_refs });
     jobs.push((
         "index.html".into(),
         "index.html",
         String::new(),
-        ctx.clone(),
+        lists.clone(),
     ));
     jobs.push((
         "episodes/index.html".into(),
         "episodes.html",
         "episodes/".into(),
-        ctx,
+        lists,
     ));
     for page in &person_pages {
-        let mut ctx = Context::new();
-        ctx.insert("person", &page.person);
         let eps: Vec<&serde_json::Value> = page.episodes.iter().map(|&i| &cards[i]).collect();
-        ctx.insert("episodes", &eps);
         let path = format!("people/{}/", page.slug);
-        jobs.push((format!("{path}index.html"), "person.html", path, ctx));
+        jobs.push((
+            format!("{path}index.html"),
+            "person.html",
+            path,
+            serde_json::json!({ "person": page.person, "episodes": eps }),
+        ));
     }
-    // Episode and tag pages, the thousands, get their context built inside the parallel
+    // Episode and tag pages, the thousands, get their variables built inside the parallel
     // render and dropped right after: building them all up front was serial work and held a
     // serialized copy of every episode's notes in memory at once.
     let lazy = (0..data.episodes.len())
         .map(Job::Episode)
         .chain((0..site.tags.len()).map(Job::Tag));
     for p in &site.pages {
-        let mut ctx = Context::new();
-        ctx.insert(
-            "page",
-            &serde_json::json!({
-                "title": p.title, "slug": p.slug, "description": p.description,
-                "url": config.root_relative(&format!("{}/", p.slug)),
-                "permalink": config.absolute(&format!("{}/", p.slug)),
-                "content": p.content.html,
-            }),
-        );
         let path = format!("{}/", p.slug);
-        jobs.push((format!("{path}index.html"), "page.html", path, ctx));
+        let page = serde_json::json!({
+            "title": p.title, "slug": p.slug, "description": p.description,
+            "url": config.root_relative(&path),
+            "permalink": config.absolute(&path),
+            "content": p.content.html,
+        });
+        jobs.push((
+            format!("{path}index.html"),
+            "page.html",
+            path,
+            serde_json::json!({ "page": page }),
+        ));
     }
     jobs.push((
         "404.html".into(),
         "404.html",
         "404.html".into(),
-        Context::new(),
+        serde_json::json!({}),
     ));
 
     let jobs: Vec<Job> = jobs.into_iter().map(Job::Ready).chain(lazy).collect();
-    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
+    let cached: &HashMap<_, _> = page_cache;
+    let rendered: Vec<Result<(String, blake3::Hash, Arc<Vec<u8>>), Diagnostic>> = jobs
         .into_par_iter()
         .map(|job| {
-            let (key, template, path, ctx) = match job {
+            let (key, template, path, vars) = match job {
                 Job::Ready(ready) => ready,
                 Job::Episode(i) => {
                     let view = &data.episodes[i];
-                    let mut ctx = Context::new();
-                    ctx.insert("episode", view);
-                    // Episodes are newest first: the previous (older) one is the next index.
-                    ctx.insert("prev", &cards.get(i + 1));
-                    ctx.insert("next", &i.checked_sub(1).and_then(|j| cards.get(j)));
                     let path = format!("episodes/{}/", view.slug);
-                    (format!("{path}index.html"), "episode.html", path, ctx)
+                    // Episodes are newest first: the previous (older) one is the next index.
+                    let vars = serde_json::json!({
+                        "episode": view,
+                        "prev": cards.get(i + 1),
+                        "next": i.checked_sub(1).and_then(|j| cards.get(j)),
+                    });
+                    (format!("{path}index.html"), "episode.html", path, vars)
                 }
                 Job::Tag(t) => {
                     let tag = &site.tags[t];
-                    let mut ctx = Context::new();
-                    ctx.insert("tag", &tag_refs[t]);
                     // A tag page is a list: light cards, like the other lists.
                     let eps: Vec<&serde_json::Value> =
                         tag.episodes.iter().map(|&i| &cards[i]).collect();
-                    ctx.insert("episodes", &eps);
                     let path = format!("tags/{}/", tag.slug);
-                    (format!("{path}index.html"), "tag.html", path, ctx)
+                    let vars = serde_json::json!({ "tag": tag_refs[t], "episodes": eps });
+                    (format!("{path}index.html"), "tag.html", path, vars)
                 }
             };
-            render::render_page(&tera, &data, template, &path, ctx).map(|b| (key, b))
+            let fingerprint = page_fingerprint(&site_stamp, template, &path, &vars);
+            if let Some((fp, bytes)) = cached.get(&key)
+                && *fp == fingerprint
+            {
+                return Ok((key, fingerprint, bytes.clone()));
+            }
+            render::render_page(&tera, &data, template, &path, vars)
+                .map(|b| (key, fingerprint, Arc::new(b)))
         })
         .collect();
     let mut output = SiteOutput::new();
     let mut template_errors = 0;
+    let mut fresh_cache = HashMap::with_capacity(rendered.len());
     for r in rendered {
         match r {
-            Ok((key, bytes)) => output.insert_bytes(key, bytes),
+            Ok((key, fingerprint, bytes)) => {
+                fresh_cache.insert(key.clone(), (fingerprint, bytes.clone()));
+                output.insert_shared(key, bytes);
+            }
             // One broken template fails every page using it: report each distinct message once.
             Err(d) => {
                 if template_errors < 20 && !diags.iter().any(|x| x.message == d.message) {
@@ -550,9 +700,21 @@ fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> 
             }
         }
     }
+    if std::env::var_os("ONAIR_TIMINGS").is_some() {
+        let reused = fresh_cache
+            .iter()
+            .filter(|(k, (fp, _))| page_cache.get(*k).is_some_and(|(old, _)| old == fp))
+            .count();
+        eprintln!(
+            "onair: timing: {reused} of {} pages reused",
+            fresh_cache.len()
+        );
+    }
+    *page_cache = fresh_cache;
     if template_errors > 0 {
         return None;
     }
+    phases.mark("render: pages");
     let feed_inputs = feed::FeedInputs {
         site,
         image_url: show_image,
@@ -561,6 +723,7 @@ fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> 
         channel_extras: channel_people,
     };
     output.insert_bytes("feed.xml", feed::write_feed(&feed_inputs));
+    phases.mark("render: feed");
     output.insert_bytes("episodes/index.json", render::episode_index(&data.episodes));
     let page_paths: Vec<String> = site
         .pages
@@ -592,10 +755,31 @@ fn render_site(site: &Arc<Site>, diags: &mut Diagnostics) -> Option<SiteOutput> 
     Some(output)
 }
 
+/// What a page was rendered from, as one hash: the site-wide inputs, the template, the URL
+/// and the page's own variables. Equal fingerprints render equal bytes.
+fn page_fingerprint(
+    site_stamp: &blake3::Hash,
+    template: &str,
+    path: &str,
+    vars: &serde_json::Value,
+) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    h.update(site_stamp.as_bytes());
+    h.update(template.as_bytes());
+    h.update(&[0]);
+    h.update(path.as_bytes());
+    h.update(&[0]);
+    // serde_json writes in small pieces: buffered, blake3 gets whole chunks to hash.
+    let mut w = std::io::BufWriter::with_capacity(64 * 1024, &mut h);
+    serde_json::to_writer(&mut w, vars).expect("JSON values serialize");
+    drop(w);
+    h.finalize()
+}
+
 /// One page to render: ready (a few list and plain pages), or an episode or tag page whose
-/// context is built where it is rendered.
+/// variables are built where it is rendered.
 enum Job {
-    Ready((String, &'static str, String, Context)),
+    Ready((String, &'static str, String, serde_json::Value)),
     Episode(usize),
     Tag(usize),
 }

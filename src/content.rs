@@ -599,11 +599,47 @@ pub fn parse_all(
     config: &Config,
     diags: &mut Diagnostics,
 ) -> (Vec<EpisodeSource>, Vec<Page>) {
+    let (listed, pages) = parse_all_except(root, config, diags, |_| false);
+    let sources = listed
+        .into_iter()
+        .filter_map(|l| match l {
+            Listed::Parsed(src) => Some(*src),
+            Listed::Kept(_) => None,
+        })
+        .collect();
+    (sources, pages)
+}
+
+/// One episode file of the listing.
+#[derive(Debug)]
+pub enum Listed {
+    /// Read and parsed now.
+    Parsed(Box<EpisodeSource>),
+    /// Not read: the caller said it has this file (site-relative path) from an earlier build.
+    Kept(String),
+}
+
+/// Lists the episode files in order and parses all but those `keep` answers true for (by
+/// site-relative path), then parses the pages. Files that fail to parse are left out of the
+/// list and their errors added to `diags`.
+pub fn parse_all_except(
+    root: &Path,
+    config: &Config,
+    diags: &mut Diagnostics,
+    keep: impl Fn(&str) -> bool + Sync,
+) -> (Vec<Listed>, Vec<Page>) {
     let episode_files = markdown_files(root, "episodes", diags);
     let page_files = markdown_files(root, "pages", diags);
     let parsed: Vec<_> = episode_files
         .par_iter()
-        .map(|p| parse_episode(root, p, config))
+        .map(|p| {
+            let file = rel(root, p);
+            if keep(&file) {
+                Ok(Listed::Kept(file))
+            } else {
+                parse_episode(root, p, config).map(|src| Listed::Parsed(Box::new(src)))
+            }
+        })
         .collect();
     let mut episodes = Vec::with_capacity(parsed.len());
     for r in parsed {

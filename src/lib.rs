@@ -28,6 +28,7 @@ pub mod serve;
 pub mod slug;
 pub mod theme;
 pub mod timecode;
+pub mod timings;
 pub mod transcript;
 
 #[cfg(test)]

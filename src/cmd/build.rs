@@ -35,15 +35,18 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         .output
         .clone()
         .unwrap_or_else(|| args.dir.join("public"));
+    let mut phases = crate::timings::Phases::start();
     // The feed rules and publish safety (issue 10): errors keep the published site as it is.
     if !super::check::before_publish(&built, &dest, args.allow_feed_changes) {
         return super::exit(super::EXIT_ERRORS);
     }
+    phases.mark("check");
     if let Err(d) = publish(&built.output, &args.dir, &dest) {
         super::report([&d]);
         eprintln!("build failed: nothing was published");
         return super::exit(super::EXIT_ERRORS);
     }
+    phases.mark("publish");
     if let Err(d) = built.lock.save(&args.dir) {
         super::report([&d]);
         return super::exit(super::EXIT_ERRORS);

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildOptions, Built, build_site};
+use crate::build::{BuildCache, BuildOptions, Built, Reuse, build_site_with};
 use crate::cli::ServeArgs;
 use crate::diag::Diagnostic;
 use crate::output::SiteOutput;
@@ -67,8 +67,9 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             None
         }
     };
+    let mut cache = BuildCache::default();
     let started = Instant::now();
-    let first = build(&opts);
+    let first = build(&opts, &mut cache, &Reuse::Nothing);
     let first_ms = started.elapsed().as_millis();
     let site = Arc::new(LiveSite::new(&root, SiteOutput::new(), None));
     let summary = match first {
@@ -106,7 +107,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             std::thread::park();
         }
     };
-    watch_loop(&opts, &site, &mut watcher);
+    watch_loop(&opts, &site, &mut watcher, &mut cache);
     drop(server);
     super::exit(super::EXIT_OK)
 }
@@ -122,8 +123,12 @@ fn listen_addr(bind: &str, port: u16) -> Result<SocketAddr, String> {
 }
 
 /// Build once, saving the lock when the build learned something (probed audio, new GUIDs).
-fn build(opts: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
-    match build_site(opts) {
+fn build(
+    opts: &BuildOptions,
+    cache: &mut BuildCache,
+    reuse: &Reuse,
+) -> Result<Built, Vec<Diagnostic>> {
+    match build_site_with(opts, cache, reuse) {
         Ok(built) => {
             super::report(built.warnings.iter());
             if let Err(d) = built.lock.save(&opts.root) {
@@ -157,7 +162,12 @@ fn describe(built: &Built) -> String {
     )
 }
 
-fn watch_loop(opts: &BuildOptions, site: &LiveSite, watcher: &mut SiteWatcher) {
+fn watch_loop(
+    opts: &BuildOptions,
+    site: &LiveSite,
+    watcher: &mut SiteWatcher,
+    cache: &mut BuildCache,
+) {
     while let Some(batch) = next_batch(&watcher.paths, DEBOUNCE_QUIET, DEBOUNCE_MAX) {
         watcher.follow(&batch);
         let changes = ChangeSet::from_paths(&opts.root, &batch);
@@ -166,7 +176,14 @@ fn watch_loop(opts: &BuildOptions, site: &LiveSite, watcher: &mut SiteWatcher) {
         };
         let started = Instant::now();
         let what = describe_changes(&opts.root, &changes);
-        match build(opts) {
+        // The classifier knows what the batch touched: everything else is reused as the last
+        // build left it. Pages are re-rendered only when what they show changed.
+        let reuse = match &plan {
+            Rebuild::Episodes(files) => Reuse::EpisodesExcept(files.clone()),
+            Rebuild::Audio(files) => Reuse::AudioExcept(files.clone()),
+            Rebuild::Stylesheets | Rebuild::Full => Reuse::Nothing,
+        };
+        match build(opts, cache, &reuse) {
             Ok(built) => {
                 let had_problems = site.current().problems.is_some();
                 let urls = site_urls(&built);

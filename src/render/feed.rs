@@ -6,6 +6,7 @@ use std::io::Write;
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesCData, BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use rayon::prelude::*;
 
 use crate::config::ShowType;
 use crate::content::{Episode, Site};
@@ -249,12 +250,26 @@ fn write_all(
     for extra in &inputs.channel_extras {
         write_extra(w, extra)?;
     }
-    let limit = c.feed_limit.unwrap_or(usize::MAX);
-    for (i, ep) in site.episodes.iter().enumerate().take(limit) {
-        let image = inputs.episode_images.get(i).cloned().flatten();
-        let extras = inputs.item_extras.get(i).map(Vec::as_slice).unwrap_or(&[]);
+    let limit = c.feed_limit.unwrap_or(usize::MAX).min(site.episodes.len());
+    // Items are written in parallel, each by a writer nested as deep as the real one (inside
+    // rss and channel) so its indentation is the same, then joined in order.
+    let written: Vec<std::io::Result<Vec<u8>>> = site.episodes[..limit]
+        .par_iter()
+        .enumerate()
+        .map(|(i, ep)| {
+            let mut iw = Writer::new_with_indent(Vec::with_capacity(8 * 1024), b' ', 2);
+            start(&mut iw, "rss", &[])?;
+            start(&mut iw, "channel", &[])?;
+            let from = iw.get_ref().len();
+            let image = inputs.episode_images.get(i).cloned().flatten();
+            let extras = inputs.item_extras.get(i).map(Vec::as_slice).unwrap_or(&[]);
+            write_item(&mut iw, c, ep, image.as_deref(), extras, notes)?;
+            Ok(iw.into_inner().split_off(from))
+        })
+        .collect();
+    for item in written {
         let start = w.get_ref().len();
-        write_item(w, c, ep, image.as_deref(), extras, notes)?;
+        w.get_mut().extend_from_slice(&item?);
         items.push((start, w.get_ref().len()));
     }
     end(w, "channel")?;

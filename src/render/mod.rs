@@ -18,7 +18,9 @@ use crate::dates;
 use crate::diag::{Diagnostic, Diagnostics};
 
 /// Loads the theme's templates, then the site's overrides of the same names (and any new ones).
-pub fn load_templates(site_root: &Path, diags: &mut Diagnostics) -> Option<Tera> {
+/// The templates (the theme's, with the site's overrides), and a hash of all their sources for
+/// fingerprinting what a page was rendered from.
+pub fn load_templates(site_root: &Path, diags: &mut Diagnostics) -> Option<Templates> {
     let mut sources: Vec<(String, String, String)> = crate::theme::templates()
         .iter()
         .map(|(name, bytes)| {
@@ -70,7 +72,30 @@ pub fn load_templates(site_root: &Path, diags: &mut Diagnostics) -> Option<Tera>
         diags.push(template_error(shown, &e));
         return None;
     }
-    Some(tera)
+    let uses_build_time = sources
+        .iter()
+        .any(|(_, text, _)| text.contains("build_time"));
+    let mut stamp = blake3::Hasher::new();
+    for (name, text, _) in &sources {
+        stamp.update(name.as_bytes());
+        stamp.update(&[0]);
+        stamp.update(text.as_bytes());
+        stamp.update(&[0]);
+    }
+    Some(Templates {
+        tera,
+        stamp: stamp.finalize(),
+        uses_build_time,
+    })
+}
+
+/// Loaded templates and what a page cache needs to know of them.
+pub struct Templates {
+    pub tera: Tera,
+    /// A hash of every template's name and source.
+    pub stamp: blake3::Hash,
+    /// Whether any template reads `site.build_time`, the one variable that changes every build.
+    pub uses_build_time: bool,
 }
 
 /// Tera's default escaper also turns `/` into `&#x2F;`, which bloats every URL; HTML needs
@@ -371,20 +396,20 @@ pub fn register_functions(tera: &mut Tera, assets: Arc<Assets>, base_path: Strin
     });
 }
 
-/// Renders one template with the common variables plus `extra`.
+/// Renders one template with the common variables (`site`, `page_url`, `canonical`) plus
+/// `extra`, a JSON object of the page's own variables.
 pub fn render_page(
     tera: &Tera,
     data: &RenderData<'_>,
     template: &str,
     url_path: &str,
-    extra: Context,
+    extra: Value,
 ) -> Result<Vec<u8>, Diagnostic> {
     let c = &data.site.config;
-    let mut ctx = Context::new();
+    let mut ctx = Context::from_value(extra).unwrap_or_default();
     ctx.insert("site", &data.site_value);
     ctx.insert("page_url", &c.root_relative(url_path));
     ctx.insert("canonical", &c.absolute(url_path));
-    ctx.extend(extra);
     tera.render(template, &ctx)
         .map(String::into_bytes)
         .map_err(|e| {
@@ -412,7 +437,7 @@ struct IndexEntry<'a> {
 /// `/episodes/index.json`: every published episode, newest first, as JSON.
 pub fn episode_index(episodes: &[EpisodeView]) -> Vec<u8> {
     let entries: Vec<IndexEntry<'_>> = episodes
-        .iter()
+        .par_iter()
         .map(|e| {
             let mut text = html_text(&e.content);
             for title in e.chapters.iter().filter_map(|c| c.get("title")?.as_str()) {

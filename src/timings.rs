@@ -1,0 +1,35 @@
+//! Phase timings for profiling a build: `ONAIR_TIMINGS=1 onair build` prints how long each
+//! phase took to stderr. Off by default; costs one env lookup per build when off.
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+fn enabled() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("ONAIR_TIMINGS").is_some_and(|v| v != "0"))
+}
+
+/// Marks the end of one phase after another.
+pub struct Phases {
+    last: Instant,
+}
+
+impl Phases {
+    pub fn start() -> Self {
+        Phases {
+            last: Instant::now(),
+        }
+    }
+
+    /// Prints the time since the previous mark (when timings are on).
+    pub fn mark(&mut self, phase: &str) {
+        if enabled() {
+            let now = Instant::now();
+            eprintln!(
+                "onair: timing: {phase}: {:.1} ms",
+                (now - self.last).as_secs_f64() * 1000.0
+            );
+            self.last = now;
+        }
+    }
+}
