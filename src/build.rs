@@ -646,7 +646,7 @@ fn render_site(
 
     let jobs: Vec<Job> = jobs.into_iter().map(Job::Ready).chain(lazy).collect();
     let cached: &HashMap<_, _> = page_cache;
-    let rendered: Vec<Result<(String, blake3::Hash, Arc<Vec<u8>>), Diagnostic>> = jobs
+    let rendered: Vec<Result<RenderedPage, Diagnostic>> = jobs
         .into_par_iter()
         .map(|job| {
             let (key, template, path, vars) = match job {
@@ -754,6 +754,9 @@ fn render_site(
     output.remote = site.remote_urls();
     Some(output)
 }
+
+/// A rendered page: its output key, fingerprint and bytes.
+type RenderedPage = (String, blake3::Hash, Arc<Vec<u8>>);
 
 /// What a page was rendered from, as one hash: the site-wide inputs, the template, the URL
 /// and the page's own variables. Equal fingerprints render equal bytes.
