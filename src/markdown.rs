@@ -237,7 +237,13 @@ fn unsafe_tag(tag: &str) -> bool {
     lower.contains("javascript:")
         || lower
             .match_indices("on")
-            .filter(|(i, _)| *i > 0 && lower.as_bytes()[i - 1].is_ascii_whitespace())
+            // `<img/onerror=...>` is an attribute too.
+            .filter(|(i, _)| {
+                *i > 0 && {
+                    let before = lower.as_bytes()[i - 1];
+                    before.is_ascii_whitespace() || matches!(before, b'/' | b'"' | b'\'')
+                }
+            })
             .any(|(i, _)| {
                 let name_len = lower[i + 2..]
                     .chars()
@@ -537,6 +543,8 @@ mod tests {
         assert_eq!(clean_feed_html("a<!--b-->c<!-- d"), "ac");
         assert_eq!(clean_feed_html("<a href=\"javascript:x()\">t</a>"), "t</a>");
         assert_eq!(clean_feed_html("<img src=a.png onerror = \"x\">"), "");
+        assert_eq!(clean_feed_html("<IMG/ONERROR=x>"), "");
+        assert_eq!(clean_feed_html("<img src=\"a\"onload=x>"), "");
         assert_eq!(
             clean_feed_html("<p class=\"only\">on=1</p>"),
             "<p class=\"only\">on=1</p>"
