@@ -33,31 +33,34 @@ pub fn render(markdown: &str, page_url: &str) -> Rendered {
     let mut page_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut page_html, events.iter().cloned());
 
-    let feed_events = feed_safe(events.into_iter().map(|ev| match ev {
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: absolutize(&dest_url, page_url).into(),
-            title,
-            id,
+    let feed_events = feed_safe(
+        page_url,
+        events.into_iter().map(|ev| match ev {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: absolutize(&dest_url, page_url).into(),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: absolutize(&dest_url, page_url).into(),
+                title,
+                id,
+            }),
+            other => other,
         }),
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Image {
-            link_type,
-            dest_url: absolutize(&dest_url, page_url).into(),
-            title,
-            id,
-        }),
-        other => other,
-    }));
+    );
     let mut feed_html = String::with_capacity(page_html.len());
     html::push_html(&mut feed_html, feed_events);
 
@@ -80,7 +83,10 @@ const FEED_DROPPED_VOID: &[&str] = &["embed"];
 /// out. An HTML block arrives as one event per line, so a block is cleaned as a whole; inline
 /// HTML is cleaned tag by tag, with the text between an inline `<script>` and `</script>` left
 /// out too.
-fn feed_safe<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+fn feed_safe<'a>(
+    page_url: &'a str,
+    events: impl Iterator<Item = Event<'a>>,
+) -> impl Iterator<Item = Event<'a>> {
     let mut block: Option<String> = None;
     let mut inline_skip: Option<&'static str> = None;
     events.flat_map(move |ev| -> Vec<Event<'a>> {
@@ -94,11 +100,11 @@ fn feed_safe<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item 
                     b.push_str(&h);
                     Vec::new()
                 }
-                None => vec![Event::Html(clean_feed_html(&h).into())],
+                None => vec![Event::Html(clean_feed_html(&h, page_url).into())],
             },
             Event::End(TagEnd::HtmlBlock) => {
                 let html = block.take().unwrap_or_default();
-                vec![Event::Html(clean_feed_html(&html).into()), ev]
+                vec![Event::Html(clean_feed_html(&html, page_url).into()), ev]
             }
             Event::InlineHtml(h) => {
                 if let Some(name) = inline_skip {
@@ -114,7 +120,7 @@ fn feed_safe<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item 
                     inline_skip = Some(dropped);
                     return Vec::new();
                 }
-                let clean = clean_feed_html(&h);
+                let clean = clean_feed_html(&h, page_url);
                 if clean.is_empty() {
                     Vec::new()
                 } else {
@@ -149,11 +155,12 @@ fn closing_tag_name(html: &str) -> Option<String> {
 }
 
 /// Raw HTML without comments, without the elements of FEED_DROPPED_ELEMENTS (content and
-/// all) and without any remaining tag that carries an event handler or a `javascript:` URL.
-fn clean_feed_html(html: &str) -> String {
+/// all), without event-handler attributes and `javascript:` URLs, and with link and image
+/// URLs made absolute against `page_url` (rule 15), as Markdown links are.
+fn clean_feed_html(html: &str, page_url: &str) -> String {
     let without_comments = strip_comments(html);
     let without_elements = strip_dropped_elements(&without_comments);
-    strip_unsafe_tags(&without_elements)
+    clean_tags(&without_elements, page_url)
 }
 
 fn strip_comments(html: &str) -> String {
@@ -208,49 +215,132 @@ fn strip_dropped_elements(html: &str) -> String {
     out
 }
 
-fn strip_unsafe_tags(html: &str) -> String {
+fn clean_tags(html: &str, page_url: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
         out.push_str(&rest[..lt]);
-        let tag_end = rest[lt..].find('>').map_or(rest.len(), |i| lt + i + 1);
-        let tag = &rest[lt..tag_end];
-        if !unsafe_tag(tag) {
-            out.push_str(tag);
-        }
+        let Some(tag_end) = rest[lt..].find('>').map(|i| lt + i + 1) else {
+            // An unterminated tag is no tag for a browser either; plain `<` stays as text.
+            let tail = &rest[lt..];
+            if opening_tag_name(tail).is_none() && closing_tag_name(tail).is_none() {
+                out.push_str(tail);
+            }
+            return out;
+        };
+        clean_tag(&rest[lt..tag_end], page_url, &mut out);
         rest = &rest[tag_end..];
     }
     out.push_str(rest);
     out
 }
 
-/// A tag that validators flag as a security risk (rule 32): a stray opening or closing tag
-/// of a dropped element, an event-handler attribute or a `javascript:` URL.
-fn unsafe_tag(tag: &str) -> bool {
-    let lower = tag.to_ascii_lowercase();
-    let name = opening_tag_name(&lower).or_else(|| closing_tag_name(&lower));
-    if name.is_some_and(|n| {
-        FEED_DROPPED_ELEMENTS.contains(&n.as_str()) || FEED_DROPPED_VOID.contains(&n.as_str())
-    }) {
-        return true;
+/// Attributes whose value is a URL: made absolute, and dropped when `javascript:`.
+const URL_ATTRIBUTES: &[&str] = &["href", "src", "poster", "cite", "action", "formaction"];
+
+/// Writes `tag` (`<...>`) to `out` without what a feed must not carry: the tags of dropped
+/// elements (stray ones; their content is already gone), event-handler attributes
+/// (`onclick=`) and `javascript:` URLs. Other attributes are kept as written.
+fn clean_tag(tag: &str, page_url: &str, out: &mut String) {
+    if let Some(name) = closing_tag_name(tag) {
+        if !FEED_DROPPED_ELEMENTS.contains(&name.as_str()) {
+            out.push_str(tag);
+        }
+        return;
     }
-    lower.contains("javascript:")
-        || lower
-            .match_indices("on")
-            // `<img/onerror=...>` is an attribute too.
-            .filter(|(i, _)| {
-                *i > 0 && {
-                    let before = lower.as_bytes()[i - 1];
-                    before.is_ascii_whitespace() || matches!(before, b'/' | b'"' | b'\'')
-                }
-            })
-            .any(|(i, _)| {
-                let name_len = lower[i + 2..]
+    let Some(name) = opening_tag_name(tag) else {
+        // Not a tag (`a < b`): text, kept.
+        out.push_str(tag);
+        return;
+    };
+    if FEED_DROPPED_ELEMENTS.contains(&name.as_str()) || FEED_DROPPED_VOID.contains(&name.as_str())
+    {
+        return;
+    }
+    let inner = tag[1 + name.len()..].trim_end_matches('>');
+    let self_closing = inner.trim_end().ends_with('/');
+    out.push('<');
+    out.push_str(&tag[1..1 + name.len()]);
+    for (attr, value) in attributes(inner) {
+        let lower = attr.to_ascii_lowercase();
+        if lower.starts_with("on") {
+            continue;
+        }
+        match value {
+            None => {
+                out.push(' ');
+                out.push_str(attr);
+            }
+            Some(value) => {
+                let is_url = URL_ATTRIBUTES.contains(&lower.as_str());
+                let squeezed: String = value
                     .chars()
-                    .take_while(|c| c.is_ascii_alphabetic())
-                    .count();
-                name_len > 0 && lower[i + 2 + name_len..].trim_start().starts_with('=')
-            })
+                    .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                if squeezed.contains("javascript:") || squeezed.contains("vbscript:") {
+                    continue;
+                }
+                let value = if is_url {
+                    absolutize(value, page_url)
+                } else {
+                    value.to_string()
+                };
+                let quote = if value.contains('"') { '\'' } else { '"' };
+                out.push(' ');
+                out.push_str(attr);
+                out.push('=');
+                out.push(quote);
+                out.push_str(&value);
+                out.push(quote);
+            }
+        }
+    }
+    if self_closing {
+        out.push_str(" /");
+    }
+    out.push('>');
+}
+
+/// The attributes of a tag's inside (after its name): `(name, value as written)`.
+fn attributes(inner: &str) -> Vec<(&str, Option<&str>)> {
+    let mut attrs = Vec::new();
+    let mut rest = inner;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '/');
+        if rest.is_empty() {
+            return attrs;
+        }
+        let name_end = rest
+            .find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '/')
+            .unwrap_or(rest.len());
+        let (name, after) = rest.split_at(name_end);
+        let after_ws = after.trim_start();
+        let Some(value_part) = after_ws.strip_prefix('=') else {
+            if !name.is_empty() {
+                attrs.push((name, None));
+            }
+            rest = after;
+            continue;
+        };
+        let value_part = value_part.trim_start();
+        let (value, next) = match value_part.chars().next() {
+            Some(q @ ('"' | '\'')) => match value_part[1..].find(q) {
+                Some(end) => (&value_part[1..1 + end], &value_part[end + 2..]),
+                None => (&value_part[1..], ""),
+            },
+            _ => {
+                let end = value_part
+                    .find(|c: char| c.is_ascii_whitespace())
+                    .unwrap_or(value_part.len());
+                (&value_part[..end], &value_part[end..])
+            }
+        };
+        if !name.is_empty() {
+            attrs.push((name, Some(value)));
+        }
+        rest = next;
+    }
 }
 
 /// Gives every heading without an explicit `{#id}` an id made from its text, unique in the page.
@@ -540,17 +630,34 @@ mod tests {
 
     #[test]
     fn clean_feed_html_cases() {
-        assert_eq!(clean_feed_html("a<!--b-->c<!-- d"), "ac");
-        assert_eq!(clean_feed_html("<a href=\"javascript:x()\">t</a>"), "t</a>");
-        assert_eq!(clean_feed_html("<img src=a.png onerror = \"x\">"), "");
-        assert_eq!(clean_feed_html("<IMG/ONERROR=x>"), "");
-        assert_eq!(clean_feed_html("<img src=\"a\"onload=x>"), "");
+        let clean = |h: &str| clean_feed_html(h, "https://e.com/show/ep/");
+        assert_eq!(clean("a<!--b-->c<!-- d"), "ac");
+        assert_eq!(clean("<a href=\"javascript:x()\">t</a>"), "<a>t</a>");
+        assert_eq!(clean("<a href=\" java\tscript:x()\">t</a>"), "<a>t</a>");
         assert_eq!(
-            clean_feed_html("<p class=\"only\">on=1</p>"),
+            clean("<img src=a.png onerror = \"x\">"),
+            "<img src=\"https://e.com/show/ep/a.png\">"
+        );
+        assert_eq!(clean("<IMG/ONERROR=x>"), "<IMG>");
+        assert_eq!(
+            clean("<img src=\"a\"onload=x/>"),
+            "<img src=\"https://e.com/show/ep/a\" />"
+        );
+        assert_eq!(
+            clean(
+                "<div class='note \"x\"' hidden onClick=\"y()\"><a href=\"../about/\">a</a></div>"
+            ),
+            "<div class='note \"x\"' hidden><a href=\"https://e.com/show/about/\">a</a></div>"
+        );
+        assert_eq!(clean("1 < 2 and 3 > 2"), "1 < 2 and 3 > 2");
+        assert_eq!(clean("ok <img src=x onerror=y"), "ok ");
+        assert_eq!(clean("a < b"), "a < b");
+        assert_eq!(
+            clean("<p class=\"only\">on=1</p>"),
             "<p class=\"only\">on=1</p>"
         );
         assert_eq!(
-            clean_feed_html("<style>p{}</style><b>b</b><embed src=x> after"),
+            clean("<style>p{}</style><b>b</b><embed src=x> after"),
             "<b>b</b> after"
         );
     }
