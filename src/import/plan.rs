@@ -951,3 +951,36 @@ fn site_yaml(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn downloaded_audio_is_named_by_its_type() {
+        let mp3 = Some(AudioFormat::Mp3);
+        let m4a = Some(AudioFormat::M4a);
+        assert_eq!(
+            local_extension("https://a.example/x/ep1.MP3?t=1", mp3).as_deref(),
+            Some("mp3")
+        );
+        assert_eq!(
+            local_extension("https://a.example/x/ep1.m4b", m4a).as_deref(),
+            Some("m4b")
+        );
+        // No extension, or one that contradicts the enclosure type: the type decides.
+        assert_eq!(
+            local_extension("https://a.example/media/123", mp3).as_deref(),
+            Some("mp3")
+        );
+        assert_eq!(
+            local_extension("https://a.example/ep.mp3", m4a).as_deref(),
+            Some("m4a")
+        );
+        assert_eq!(local_extension("https://a.example/ep.php", None), None);
+        assert_eq!(
+            local_extension("https://a.example/ep.ogg", None).as_deref(),
+            Some("ogg")
+        );
+    }
+}
