@@ -128,6 +128,16 @@ impl Config {
         format!("{}/{}", self.base_url, path.trim_start_matches('/'))
     }
 
+    /// An absolute URL of this site as a root-relative one (`https://show.example/assets/a.png`
+    /// -> `/assets/a.png`), for `<img src>` that must also work on `onair serve`'s own address;
+    /// URLs of other hosts are returned as they are.
+    pub fn on_site(&self, url: &str) -> String {
+        match url.strip_prefix(self.base_url.as_str()) {
+            Some(rest) if rest.starts_with('/') => self.root_relative(rest),
+            _ => url.to_string(),
+        }
+    }
+
     /// Root-relative URL of a site path, under the base path.
     pub fn root_relative(&self, path: &str) -> String {
         format!("{}{}", self.base_path, path.trim_start_matches('/'))

@@ -173,6 +173,20 @@ fn serves_edits_errors_and_leaves_the_site_folder_alone() {
     let episode = get(a, "/episodes/two-cans-and-a-string/");
     assert_eq!(episode.status, 200);
     assert!(episode.text().contains("Two Cans and a String"));
+    // The player's audio and the artwork are the preview's own files, not the live site's.
+    let page = episode.text().replace("&#x2F;", "/");
+    let attr = |before: &str| {
+        let rest =
+            &page[page.find(before).unwrap_or_else(|| panic!("no {before}")) + before.len()..];
+        rest[..rest.find('"').unwrap()].to_string()
+    };
+    for src in [
+        attr("<audio controls preload=\"none\" src=\""),
+        attr("<img class=\"ep-art\" src=\""),
+    ] {
+        assert!(src.starts_with('/'), "{src}");
+        assert_eq!(get(a, &src).status, 200, "{src}");
+    }
     let feed = get(a, "/feed.xml");
     assert_eq!(feed.status, 200);
     assert!(feed.text().contains("<title>Two Cans and a String</title>"));

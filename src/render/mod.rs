@@ -161,7 +161,10 @@ pub struct SiteView {
     pub language: String,
     pub author: String,
     pub owner: Option<crate::config::Owner>,
+    /// Absolute, for feeds and Open Graph.
     pub image_url: Option<String>,
+    /// Root-relative when the image is the site's own: for `<img src>`.
+    pub image_path: Option<String>,
     pub categories: Vec<String>,
     pub explicit: bool,
     #[serde(rename = "type")]
@@ -196,6 +199,9 @@ pub struct EpisodeView {
     pub summary: String,
     pub content: String,
     pub audio_url: String,
+    /// Root-relative when the audio is published with the site: for the player and the
+    /// download link, so they also work on `onair serve`.
+    pub audio_path: String,
     pub audio_mime: &'static str,
     pub audio_size: u64,
     pub audio_size_display: String,
@@ -206,7 +212,10 @@ pub struct EpisodeView {
     pub season: Option<u32>,
     pub episode_type: &'static str,
     pub explicit: Option<bool>,
+    /// Absolute, for feeds and Open Graph.
     pub image_url: Option<String>,
+    /// Root-relative when the image is the site's own: for `<img src>`.
+    pub image_path: Option<String>,
     pub tags: Vec<TagRef>,
     pub chapters: Vec<Value>,
     pub chapters_url: Option<String>,
@@ -285,6 +294,7 @@ impl<'a> RenderData<'a> {
             language: c.language.clone(),
             author: c.author.clone(),
             owner: c.owner.clone(),
+            image_path: image_url.as_deref().map(|u| c.on_site(u)),
             image_url,
             categories: c
                 .categories
@@ -339,6 +349,7 @@ pub fn episode_view(site: &Site, e: &Episode, image_url: Option<String>) -> Epis
         summary: e.summary.clone(),
         content: e.notes.html.clone(),
         audio_url: e.audio_url.clone(),
+        audio_path: c.on_site(&e.audio_url),
         audio_mime: e.facts.format.mime(),
         audio_size: e.facts.size,
         audio_size_display: human_size(e.facts.size),
@@ -349,6 +360,7 @@ pub fn episode_view(site: &Site, e: &Episode, image_url: Option<String>) -> Epis
         season: e.season,
         episode_type: e.episode_type.as_str(),
         explicit: e.explicit,
+        image_path: image_url.as_deref().map(|u| c.on_site(u)),
         image_url,
         tags: e
             .tags
@@ -615,6 +627,7 @@ mod tests {
             summary: format!("About {title}."),
             content: content.into(),
             audio_url: "https://x.test/a.mp3".into(),
+            audio_path: "/a.mp3".into(),
             audio_mime: "audio/mpeg",
             audio_size: 1000,
             audio_size_display: human_size(1000),
@@ -626,6 +639,7 @@ mod tests {
             episode_type: "full",
             explicit: None,
             image_url: None,
+            image_path: None,
             tags: vec![TagRef {
                 name: "Crystal Radio".into(),
                 slug: "crystal-radio".into(),
