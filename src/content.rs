@@ -245,11 +245,14 @@ pub fn markdown_files(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<Pa
             Ok(e) => {
                 let p = e.path();
                 let name = e.file_name().to_string_lossy();
-                if e.file_type().is_file()
-                    && p.extension().is_some_and(|x| x == "md" || x == "markdown")
-                    && !name.starts_with('.')
-                {
+                let markdown = p.extension().is_some_and(|x| x == "md" || x == "markdown")
+                    && !name.starts_with('.');
+                if e.file_type().is_file() && markdown {
                     files.push(p.to_path_buf());
+                } else if e.file_type().is_symlink()
+                    && let Some(target) = symlinked_markdown(root, p, markdown, diags)
+                {
+                    files.push(target);
                 }
             }
             Err(err) => {
@@ -262,6 +265,71 @@ pub fn markdown_files(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<Pa
         }
     }
     files
+}
+
+/// A symbolic link met in a content folder. A link to a Markdown file inside the site is read
+/// like the file (its path is the link's: the slug comes from the link's name); anything
+/// else is reported, never followed: a loop or a broken link named like an episode is an
+/// error (that episode would silently go missing), a link leading out of the site is an error
+/// for Markdown and a warning otherwise, a link to a folder is a warning.
+fn symlinked_markdown(
+    root: &Path,
+    link: &Path,
+    markdown: bool,
+    diags: &mut Diagnostics,
+) -> Option<PathBuf> {
+    let at = rel(root, link);
+    let target = std::fs::read_link(link)
+        .map(|t| t.display().to_string())
+        .unwrap_or_default();
+    let report = |d: Diagnostic, diags: &mut Diagnostics| {
+        diags.push(d.at(&at));
+        None
+    };
+    let meta = match std::fs::metadata(link) {
+        Ok(m) => m,
+        Err(e) => {
+            let what = if e.raw_os_error() == Some(libc::ELOOP) {
+                format!("symbolic link loop: `{at}` -> `{target}` never reaches a file")
+            } else if e.kind() == std::io::ErrorKind::NotFound {
+                format!("broken symbolic link (`{at}` -> `{target}`, which does not exist)")
+            } else {
+                format!("cannot follow the symbolic link `{at}` -> `{target}`: {e}")
+            };
+            let d = if markdown {
+                Diagnostic::error(format!("{what}: replace it with the file itself"))
+            } else {
+                Diagnostic::warning(format!("{what}: ignored"))
+            };
+            return report(d, diags);
+        }
+    };
+    let inside = match (link.canonicalize(), root.canonicalize()) {
+        (Ok(real), Ok(root)) => real.starts_with(root),
+        _ => false,
+    };
+    if !inside {
+        let what = format!(
+            "the symbolic link `{at}` leads outside the site folder (to `{target}`); onair never follows links out of the site"
+        );
+        return if markdown {
+            report(
+                Diagnostic::error(format!("{what}: copy the file into the site")),
+                diags,
+            )
+        } else {
+            report(Diagnostic::warning(format!("{what}: ignored")), diags)
+        };
+    }
+    if meta.is_dir() {
+        return report(
+            Diagnostic::warning(format!(
+                "the symbolic link `{at}` leads to a folder, which is not searched: move the files here instead"
+            )),
+            diags,
+        );
+    }
+    (markdown && meta.is_file()).then(|| link.to_path_buf())
 }
 
 /// `path` relative to `root`, with `/` separators.

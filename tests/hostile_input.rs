@@ -221,9 +221,66 @@ fn symlink_loops_and_links_out_of_the_site_are_not_followed() {
     let (_t, root) = base_site();
     std::os::unix::fs::symlink(&root, root.join("episodes/loop")).unwrap();
     std::os::unix::fs::symlink("/etc", root.join("assets/etc")).unwrap();
+    std::fs::create_dir_all(root.join("pages")).unwrap();
+    std::os::unix::fs::symlink("p2", root.join("pages/p1")).unwrap();
+    std::os::unix::fs::symlink("p1", root.join("pages/p2")).unwrap();
+    // A link to an episode file inside the site is read like the file, under the link's name.
+    write(
+        &root,
+        "drafts/kept.md",
+        "---\ntitle: Linked\naudio: audio/good.mp3\nguid: linked\nepisode: 2\n---\n",
+    );
+    std::fs::remove_file(root.join("episodes/2026-01-01-good.md")).unwrap();
+    std::os::unix::fs::symlink(
+        "../drafts/kept.md",
+        root.join("episodes/2026-01-05-linked.md"),
+    )
+    .unwrap();
     let (code, err) = build(&root, &[]);
     assert_eq!(code, 0, "{err}");
+    assert_has(
+        &err,
+        "episodes/loop: warning: the symbolic link `episodes/loop` leads to a folder, which is not searched: move the files here instead",
+    );
+    assert_has(
+        &err,
+        "pages/p1: warning: symbolic link loop: `pages/p1` -> `p2` never reaches a file: ignored",
+    );
+    assert_has(
+        &err,
+        "assets/etc: warning: symbolic link in assets/ not published (onair never follows links out of the site)",
+    );
     assert!(!root.join("public/assets/etc").exists());
+    assert!(root.join("public/episodes/linked/index.html").exists());
+
+    // Episode files that are loops, broken or lead out of the site: errors, never followed.
+    std::os::unix::fs::symlink("b.md", root.join("episodes/a.md")).unwrap();
+    std::os::unix::fs::symlink("a.md", root.join("episodes/b.md")).unwrap();
+    std::os::unix::fs::symlink("gone.md", root.join("episodes/broken.md")).unwrap();
+    let outside = root.parent().unwrap().join("outside.md");
+    std::fs::write(
+        &outside,
+        "---\ntitle: Outside\naudio: audio/good.mp3\n---\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("episodes/out.md")).unwrap();
+    let (code, err) = build(&root, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        "episodes/a.md: error: symbolic link loop: `episodes/a.md` -> `b.md` never reaches a file: replace it with the file itself",
+    );
+    assert_has(
+        &err,
+        "episodes/broken.md: error: broken symbolic link (`episodes/broken.md` -> `gone.md`, which does not exist): replace it with the file itself",
+    );
+    assert_has(
+        &err,
+        &format!(
+            "episodes/out.md: error: the symbolic link `episodes/out.md` leads outside the site folder (to `{}`); onair never follows links out of the site: copy the file into the site",
+            outside.display()
+        ),
+    );
 }
 
 #[test]
