@@ -3,6 +3,7 @@
 //! the audio stats cache in `.onair/`, as `build` does. A content error never stops it: the last good build stays served and the
 //! browser shows the problems over it.
 
+use std::collections::HashSet;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -68,8 +69,9 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         }
     };
     let mut cache = BuildCache::default();
+    let mut shown = HashSet::new();
     let started = Instant::now();
-    let first = build(&opts, &mut cache, &Reuse::Nothing);
+    let first = build(&opts, &mut cache, &Reuse::Nothing, &mut shown);
     let first_ms = started.elapsed().as_millis();
     let site = Arc::new(LiveSite::new(&root, SiteOutput::new(), None));
     let summary = match first {
@@ -107,7 +109,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             std::thread::park();
         }
     };
-    watch_loop(&opts, &site, &mut watcher, &mut cache);
+    watch_loop(&opts, &site, &mut watcher, &mut cache, &mut shown);
     drop(server);
     super::exit(super::EXIT_OK)
 }
@@ -123,14 +125,28 @@ fn listen_addr(bind: &str, port: u16) -> Result<SocketAddr, String> {
 }
 
 /// Build once, saving the lock when the build learned something (probed audio, new GUIDs).
+/// Warnings already printed by an earlier build are counted, not printed again: a save
+/// should show what it changed, not a thousand lines the terminal showed before.
 fn build(
     opts: &BuildOptions,
     cache: &mut BuildCache,
     reuse: &Reuse,
+    shown: &mut HashSet<String>,
 ) -> Result<Built, Vec<Diagnostic>> {
     match build_site_with(opts, cache, reuse) {
         Ok(built) => {
-            super::report(built.warnings.iter());
+            let lines: HashSet<String> = built.warnings.iter().map(|w| w.to_string()).collect();
+            let fresh: Vec<&Diagnostic> = built
+                .warnings
+                .iter()
+                .filter(|w| !shown.contains(&w.to_string()))
+                .collect();
+            super::report(fresh.iter().copied());
+            let repeated = built.warnings.len() - fresh.len();
+            if repeated > 0 {
+                eprintln!("onair: {repeated} warning(s) shown before still apply");
+            }
+            *shown = lines;
             if let Err(d) = built.lock.save(&opts.root) {
                 super::report([&d]);
             }
@@ -167,6 +183,7 @@ fn watch_loop(
     site: &LiveSite,
     watcher: &mut SiteWatcher,
     cache: &mut BuildCache,
+    shown: &mut HashSet<String>,
 ) {
     while let Some(batch) = next_batch(&watcher.paths, DEBOUNCE_QUIET, DEBOUNCE_MAX) {
         watcher.follow(&batch);
@@ -183,7 +200,7 @@ fn watch_loop(
             Rebuild::Audio(files) => Reuse::AudioExcept(files.clone()),
             Rebuild::Stylesheets | Rebuild::Full => Reuse::Nothing,
         };
-        match build(opts, cache, &reuse) {
+        match build(opts, cache, &reuse, shown) {
             Ok(built) => {
                 let had_problems = site.current().problems.is_some();
                 let urls = site_urls(&built);
