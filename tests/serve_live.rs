@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use serve_support::{EventStream, get, get_range};
 
-const WAIT: Duration = Duration::from_secs(30);
+const WAIT: Duration = Duration::from_secs(60);
 const EPISODE: &str = "episodes/2026-01-13-two-cans-and-a-string.md";
 
 fn example_site() -> PathBuf {
