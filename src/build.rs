@@ -55,8 +55,16 @@ pub struct BuildCache {
     /// Episodes as the last successful build finished them (audio facts, companions), with
     /// the warnings they gave, by site-relative file.
     episodes: HashMap<String, (Episode, Vec<Diagnostic>)>,
-    /// Every rendered page by output key, with the fingerprint of all it was rendered from.
+    render: RenderCache,
+}
+
+/// Rendered output by output key, each with the fingerprint of all it was made from.
+#[derive(Default)]
+struct RenderCache {
     pages: HashMap<String, (blake3::Hash, Arc<Vec<u8>>)>,
+    /// Each episode's entry of episodes/index.json, under its page's key and fingerprint (the
+    /// page's variables hold everything the entry is made from).
+    index_entries: HashMap<String, (blake3::Hash, Arc<Vec<u8>>)>,
 }
 
 /// Which cached episodes a build may take without reading their files again. The caller
@@ -205,7 +213,7 @@ pub fn build_site_with(
         pages,
         tags,
     });
-    let output = render_site(&site, &mut cache.pages, &mut diags);
+    let output = render_site(&site, &mut cache.render, &mut diags);
     phases.mark("render");
     if diags.has_errors() {
         cache.episodes.clear();
@@ -500,7 +508,7 @@ fn image_url(
 /// Renders every page, the feed and the other files into memory.
 fn render_site(
     site: &Arc<Site>,
-    page_cache: &mut HashMap<String, (blake3::Hash, Arc<Vec<u8>>)>,
+    cache: &mut RenderCache,
     diags: &mut Diagnostics,
 ) -> Option<SiteOutput> {
     let root = &site.root;
@@ -645,7 +653,7 @@ fn render_site(
     ));
 
     let jobs: Vec<Job> = jobs.into_iter().map(Job::Ready).chain(lazy).collect();
-    let cached: &HashMap<_, _> = page_cache;
+    let cached = &cache.pages;
     let rendered: Vec<Result<RenderedPage, Diagnostic>> = jobs
         .into_par_iter()
         .map(|job| {
@@ -654,13 +662,24 @@ fn render_site(
                 Job::Episode(i) => {
                     let view = &data.episodes[i];
                     let path = format!("episodes/{}/", view.slug);
+                    let key = format!("{path}index.html");
                     // Episodes are newest first: the previous (older) one is the next index.
-                    let vars = serde_json::json!({
-                        "episode": view,
-                        "prev": cards.get(i + 1),
-                        "next": i.checked_sub(1).and_then(|j| cards.get(j)),
-                    });
-                    (format!("{path}index.html"), "episode.html", path, vars)
+                    let vars = EpisodeVars {
+                        episode: view,
+                        prev: cards.get(i + 1),
+                        next: i.checked_sub(1).and_then(|j| cards.get(j)),
+                    };
+                    // Fingerprinted from the typed variables: the thousand unchanged pages
+                    // of a rebuild never build their JSON variables.
+                    let fingerprint = page_fingerprint(&site_stamp, "episode.html", &path, &vars);
+                    if let Some((fp, bytes)) = cached.get(&key)
+                        && *fp == fingerprint
+                    {
+                        return Ok((key, fingerprint, bytes.clone()));
+                    }
+                    let vars = serde_json::to_value(&vars).expect("episode variables serialize");
+                    return render::render_page(&tera, &data, "episode.html", &path, vars)
+                        .map(|b| (key, fingerprint, Arc::new(b)));
                 }
                 Job::Tag(t) => {
                     let tag = &site.tags[t];
@@ -703,14 +722,43 @@ fn render_site(
     if std::env::var_os("ONAIR_TIMINGS").is_some() {
         let reused = fresh_cache
             .iter()
-            .filter(|(k, (fp, _))| page_cache.get(*k).is_some_and(|(old, _)| old == fp))
+            .filter(|(k, (fp, _))| cache.pages.get(*k).is_some_and(|(old, _)| old == fp))
             .count();
         eprintln!(
             "onair: timing: {reused} of {} pages reused",
             fresh_cache.len()
         );
     }
-    *page_cache = fresh_cache;
+    // Index entries: an episode whose page fingerprint is unchanged has the same entry.
+    let entries: Vec<(String, blake3::Hash, Arc<Vec<u8>>)> = data
+        .episodes
+        .par_iter()
+        .map(|view| {
+            let key = format!("episodes/{}/index.html", view.slug);
+            let fingerprint = fresh_cache.get(&key).map(|(fp, _)| *fp);
+            match (fingerprint, cache.index_entries.get(&key)) {
+                (Some(fp), Some((old, bytes))) if fp == *old => (key, fp, bytes.clone()),
+                (fp, _) => {
+                    let fp = fp.unwrap_or_else(|| blake3::hash(b""));
+                    (key, fp, Arc::new(render::index_entry(view)))
+                }
+            }
+        })
+        .collect();
+    output.insert_bytes(
+        "episodes/index.json",
+        render::join_index(
+            &entries
+                .iter()
+                .map(|(_, _, b)| b.as_slice())
+                .collect::<Vec<_>>(),
+        ),
+    );
+    cache.index_entries = entries
+        .into_iter()
+        .map(|(key, fp, bytes)| (key, (fp, bytes)))
+        .collect();
+    cache.pages = fresh_cache;
     if template_errors > 0 {
         return None;
     }
@@ -724,7 +772,6 @@ fn render_site(
     };
     output.insert_bytes("feed.xml", feed::write_feed(&feed_inputs));
     phases.mark("render: feed");
-    output.insert_bytes("episodes/index.json", render::episode_index(&data.episodes));
     let page_paths: Vec<String> = site
         .pages
         .iter()
@@ -755,6 +802,14 @@ fn render_site(
     Some(output)
 }
 
+/// An episode page's own variables.
+#[derive(serde::Serialize)]
+struct EpisodeVars<'a> {
+    episode: &'a render::EpisodeView,
+    prev: Option<&'a serde_json::Value>,
+    next: Option<&'a serde_json::Value>,
+}
+
 /// A rendered page: its output key, fingerprint and bytes.
 type RenderedPage = (String, blake3::Hash, Arc<Vec<u8>>);
 
@@ -764,7 +819,7 @@ fn page_fingerprint(
     site_stamp: &blake3::Hash,
     template: &str,
     path: &str,
-    vars: &serde_json::Value,
+    vars: &impl serde::Serialize,
 ) -> blake3::Hash {
     let mut h = blake3::Hasher::new();
     h.update(site_stamp.as_bytes());

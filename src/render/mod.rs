@@ -187,8 +187,32 @@ pub struct TagRef {
     pub url: String,
 }
 
+/// An episode as pages show it: its card (what lists show) plus the show notes and the
+/// transcript, which only its own page needs. Fields of the card read through (`view.title`).
 #[derive(Serialize, Clone)]
 pub struct EpisodeView {
+    #[serde(flatten)]
+    pub card: CardView,
+    pub content: String,
+    pub transcript: Option<Value>,
+}
+
+impl std::ops::Deref for EpisodeView {
+    type Target = CardView;
+    fn deref(&self) -> &CardView {
+        &self.card
+    }
+}
+
+impl std::ops::DerefMut for EpisodeView {
+    fn deref_mut(&mut self) -> &mut CardView {
+        &mut self.card
+    }
+}
+
+/// An episode in a list: everything but the show notes and the transcript.
+#[derive(Serialize, Clone)]
+pub struct CardView {
     pub title: String,
     pub slug: String,
     pub url: String,
@@ -197,7 +221,6 @@ pub struct EpisodeView {
     pub date: String,
     pub date_display: String,
     pub summary: String,
-    pub content: String,
     pub audio_url: String,
     /// Root-relative when the audio is published with the site: for the player and the
     /// download link, so they also work on `onair serve`.
@@ -219,18 +242,12 @@ pub struct EpisodeView {
     pub tags: Vec<TagRef>,
     pub chapters: Vec<Value>,
     pub chapters_url: Option<String>,
-    pub transcript: Option<Value>,
     pub people: Vec<Value>,
 }
 
 /// An episode as lists show it: everything but the show notes and the transcript.
 pub fn card(view: &EpisodeView) -> Value {
-    let mut v = serde_json::to_value(view).expect("episode view serializes");
-    if let Some(map) = v.as_object_mut() {
-        map.remove("content");
-        map.remove("transcript");
-    }
-    v
+    serde_json::to_value(&view.card).expect("episode card serializes")
 }
 
 /// "1 hr 43 min", "12 min", "45 sec".
@@ -339,45 +356,47 @@ impl<'a> RenderData<'a> {
 pub fn episode_view(site: &Site, e: &Episode, image_url: Option<String>) -> EpisodeView {
     let c = &site.config;
     EpisodeView {
-        title: e.title.clone(),
-        slug: e.slug.clone(),
-        url: c.root_relative(&format!("episodes/{}/", e.slug)),
-        permalink: c.absolute(&format!("episodes/{}/", e.slug)),
-        guid: e.guid.clone(),
-        date: dates::rfc3339(&e.date),
-        date_display: dates::display(&e.date),
-        summary: e.summary.clone(),
+        card: CardView {
+            title: e.title.clone(),
+            slug: e.slug.clone(),
+            url: c.root_relative(&format!("episodes/{}/", e.slug)),
+            permalink: c.absolute(&format!("episodes/{}/", e.slug)),
+            guid: e.guid.clone(),
+            date: dates::rfc3339(&e.date),
+            date_display: dates::display(&e.date),
+            summary: e.summary.clone(),
+            audio_url: e.audio_url.clone(),
+            audio_path: c.on_site(&e.audio_url),
+            audio_mime: e.facts.format.mime(),
+            audio_size: e.facts.size,
+            audio_size_display: human_size(e.facts.size),
+            duration: e.facts.duration,
+            duration_display: human_duration(e.facts.duration),
+            duration_hms: hms(e.facts.duration),
+            number: e.number,
+            season: e.season,
+            episode_type: e.episode_type.as_str(),
+            explicit: e.explicit,
+            image_path: image_url.as_deref().map(|u| c.on_site(u)),
+            image_url,
+            tags: e
+                .tags
+                .iter()
+                .map(|t| {
+                    let slug = crate::slug::slugify(t);
+                    TagRef {
+                        name: t.clone(),
+                        url: c.root_relative(&format!("tags/{slug}/")),
+                        slug,
+                    }
+                })
+                .collect(),
+            chapters: Vec::new(),
+            chapters_url: None,
+            people: Vec::new(),
+        },
         content: e.notes.html.clone(),
-        audio_url: e.audio_url.clone(),
-        audio_path: c.on_site(&e.audio_url),
-        audio_mime: e.facts.format.mime(),
-        audio_size: e.facts.size,
-        audio_size_display: human_size(e.facts.size),
-        duration: e.facts.duration,
-        duration_display: human_duration(e.facts.duration),
-        duration_hms: hms(e.facts.duration),
-        number: e.number,
-        season: e.season,
-        episode_type: e.episode_type.as_str(),
-        explicit: e.explicit,
-        image_path: image_url.as_deref().map(|u| c.on_site(u)),
-        image_url,
-        tags: e
-            .tags
-            .iter()
-            .map(|t| {
-                let slug = crate::slug::slugify(t);
-                TagRef {
-                    name: t.clone(),
-                    url: c.root_relative(&format!("tags/{slug}/")),
-                    slug,
-                }
-            })
-            .collect(),
-        chapters: Vec::new(),
-        chapters_url: None,
         transcript: None,
-        people: Vec::new(),
     }
 }
 
@@ -448,27 +467,43 @@ struct IndexEntry<'a> {
 
 /// `/episodes/index.json`: every published episode, newest first, as JSON.
 pub fn episode_index(episodes: &[EpisodeView]) -> Vec<u8> {
-    let entries: Vec<IndexEntry<'_>> = episodes
-        .par_iter()
-        .map(|e| {
-            let mut text = html_text(&e.content);
-            for title in e.chapters.iter().filter_map(|c| c.get("title")?.as_str()) {
-                if !text.is_empty() {
-                    text.push(' ');
-                }
-                text.push_str(title);
-            }
-            IndexEntry {
-                title: &e.title,
-                url: &e.url,
-                date: &e.date,
-                tags: e.tags.iter().map(|t| t.name.as_str()).collect(),
-                summary: &e.summary,
-                text,
-            }
-        })
-        .collect();
-    serde_json::to_vec(&entries).expect("episode index serializes")
+    let entries: Vec<Vec<u8>> = episodes.par_iter().map(index_entry).collect();
+    join_index(&entries)
+}
+
+/// One episode's entry of `/episodes/index.json`, as JSON.
+pub fn index_entry(e: &EpisodeView) -> Vec<u8> {
+    let mut text = html_text(&e.content);
+    for title in e.chapters.iter().filter_map(|c| c.get("title")?.as_str()) {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(title);
+    }
+    let entry = IndexEntry {
+        title: &e.title,
+        url: &e.url,
+        date: &e.date,
+        tags: e.tags.iter().map(|t| t.name.as_str()).collect(),
+        summary: &e.summary,
+        text,
+    };
+    serde_json::to_vec(&entry).expect("episode index entry serializes")
+}
+
+/// The entries as one JSON array, byte for byte what serializing them together gives.
+pub fn join_index(entries: &[impl AsRef<[u8]>]) -> Vec<u8> {
+    let len = entries.iter().map(|e| e.as_ref().len() + 1).sum::<usize>() + 2;
+    let mut out = Vec::with_capacity(len);
+    out.push(b'[');
+    for (i, e) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(e.as_ref());
+    }
+    out.push(b']');
+    out
 }
 
 /// The text of an HTML fragment: tags become spaces (so "</li><li>" separates words), the
@@ -617,38 +652,40 @@ mod tests {
     #[test]
     fn episode_index_lists_each_episode_with_text() {
         let ep = |title: &str, slug: &str, content: &str, chapters: Vec<Value>| EpisodeView {
-            title: title.into(),
-            slug: slug.into(),
-            url: format!("/episodes/{slug}/"),
-            permalink: format!("https://x.test/episodes/{slug}/"),
-            guid: slug.into(),
-            date: "2026-01-13T08:00:00+01:00".into(),
-            date_display: "13 January 2026".into(),
-            summary: format!("About {title}."),
+            card: CardView {
+                title: title.into(),
+                slug: slug.into(),
+                url: format!("/episodes/{slug}/"),
+                permalink: format!("https://x.test/episodes/{slug}/"),
+                guid: slug.into(),
+                date: "2026-01-13T08:00:00+01:00".into(),
+                date_display: "13 January 2026".into(),
+                summary: format!("About {title}."),
+                audio_url: "https://x.test/a.mp3".into(),
+                audio_path: "/a.mp3".into(),
+                audio_mime: "audio/mpeg",
+                audio_size: 1000,
+                audio_size_display: human_size(1000),
+                duration: 60.0,
+                duration_display: human_duration(60.0),
+                duration_hms: hms(60.0),
+                number: Some(1),
+                season: None,
+                episode_type: "full",
+                explicit: None,
+                image_url: None,
+                image_path: None,
+                tags: vec![TagRef {
+                    name: "Crystal Radio".into(),
+                    slug: "crystal-radio".into(),
+                    url: "/tags/crystal-radio/".into(),
+                }],
+                chapters,
+                chapters_url: None,
+                people: Vec::new(),
+            },
             content: content.into(),
-            audio_url: "https://x.test/a.mp3".into(),
-            audio_path: "/a.mp3".into(),
-            audio_mime: "audio/mpeg",
-            audio_size: 1000,
-            audio_size_display: human_size(1000),
-            duration: 60.0,
-            duration_display: human_duration(60.0),
-            duration_hms: hms(60.0),
-            number: Some(1),
-            season: None,
-            episode_type: "full",
-            explicit: None,
-            image_url: None,
-            image_path: None,
-            tags: vec![TagRef {
-                name: "Crystal Radio".into(),
-                slug: "crystal-radio".into(),
-                url: "/tags/crystal-radio/".into(),
-            }],
-            chapters,
-            chapters_url: None,
             transcript: None,
-            people: Vec::new(),
         };
         let eps = [
             ep(
