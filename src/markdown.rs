@@ -43,7 +43,7 @@ pub fn render(markdown: &str, page_url: &str) -> Rendered {
                 id,
             }) => Event::Start(Tag::Link {
                 link_type,
-                dest_url: absolutize(&dest_url, page_url).into(),
+                dest_url: feed_url(&dest_url, page_url).into(),
                 title,
                 id,
             }),
@@ -54,7 +54,7 @@ pub fn render(markdown: &str, page_url: &str) -> Rendered {
                 id,
             }) => Event::Start(Tag::Image {
                 link_type,
-                dest_url: absolutize(&dest_url, page_url).into(),
+                dest_url: feed_url(&dest_url, page_url).into(),
                 title,
                 id,
             }),
@@ -69,6 +69,26 @@ pub fn render(markdown: &str, page_url: &str) -> Rendered {
         feed_html,
         first_paragraph,
     }
+}
+
+/// A Markdown link or image URL for the feed: absolute (rule 15), and never a script URL
+/// (which becomes the page's own URL: the link stays, harmless).
+fn feed_url(url: &str, page_url: &str) -> String {
+    if script_url(url) {
+        page_url.to_string()
+    } else {
+        absolutize(url, page_url)
+    }
+}
+
+/// `javascript:` and `vbscript:` URLs, however spaced or cased.
+fn script_url(value: &str) -> bool {
+    let squeezed: String = value
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    squeezed.contains("javascript:") || squeezed.contains("vbscript:")
 }
 
 /// Elements whose content is dropped with them in the feed: code, styles and embeds that
@@ -220,19 +240,40 @@ fn clean_tags(html: &str, page_url: &str) -> String {
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
         out.push_str(&rest[..lt]);
-        let Some(tag_end) = rest[lt..].find('>').map(|i| lt + i + 1) else {
-            // An unterminated tag is no tag for a browser either; plain `<` stays as text.
-            let tail = &rest[lt..];
-            if opening_tag_name(tail).is_none() && closing_tag_name(tail).is_none() {
-                out.push_str(tail);
-            }
+        let tail = &rest[lt..];
+        if opening_tag_name(tail).is_none() && closing_tag_name(tail).is_none() {
+            // Not a tag (`a < b`, `<!DOCTYPE`): the `<` is text. Written `&lt;`, so that no
+            // tag removed after it can make it start a new one (`<</style>b` must not
+            // become `<b`).
+            out.push_str("&lt;");
+            rest = &tail[1..];
+            continue;
+        }
+        // An unterminated tag is no tag for a browser either: it goes.
+        let Some(tag_len) = tag_length(tail) else {
             return out;
         };
-        clean_tag(&rest[lt..tag_end], page_url, &mut out);
-        rest = &rest[tag_end..];
+        clean_tag(&tail[..tag_len], page_url, &mut out);
+        rest = &tail[tag_len..];
     }
     out.push_str(rest);
     out
+}
+
+/// The length of the tag at the start of `s`, to its `>`, a `>` inside a quoted attribute
+/// value not counting (`<a title="a>b" onclick=x>` is one tag).
+fn tag_length(s: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '>') => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Attributes whose value is a URL: made absolute, and dropped when `javascript:`.
@@ -249,8 +290,6 @@ fn clean_tag(tag: &str, page_url: &str, out: &mut String) {
         return;
     }
     let Some(name) = opening_tag_name(tag) else {
-        // Not a tag (`a < b`): text, kept.
-        out.push_str(tag);
         return;
     };
     if FEED_DROPPED_ELEMENTS.contains(&name.as_str()) || FEED_DROPPED_VOID.contains(&name.as_str())
@@ -263,7 +302,12 @@ fn clean_tag(tag: &str, page_url: &str, out: &mut String) {
     out.push_str(&tag[1..1 + name.len()]);
     for (attr, value) in attributes(inner) {
         let lower = attr.to_ascii_lowercase();
-        if lower.starts_with("on") {
+        // Only plain names; anything odd (quotes, `<`, `>`) is not worth the risk in a feed.
+        if lower.starts_with("on")
+            || !attr
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_:.".contains(c))
+        {
             continue;
         }
         match value {
@@ -273,12 +317,7 @@ fn clean_tag(tag: &str, page_url: &str, out: &mut String) {
             }
             Some(value) => {
                 let is_url = URL_ATTRIBUTES.contains(&lower.as_str());
-                let squeezed: String = value
-                    .chars()
-                    .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
-                    .collect::<String>()
-                    .to_ascii_lowercase();
-                if squeezed.contains("javascript:") || squeezed.contains("vbscript:") {
+                if script_url(value) {
                     continue;
                 }
                 let value = if is_url {
@@ -286,13 +325,11 @@ fn clean_tag(tag: &str, page_url: &str, out: &mut String) {
                 } else {
                     value.to_string()
                 };
-                let quote = if value.contains('"') { '\'' } else { '"' };
                 out.push(' ');
                 out.push_str(attr);
-                out.push('=');
-                out.push(quote);
-                out.push_str(&value);
-                out.push(quote);
+                out.push_str("=\"");
+                out.push_str(&value.replace('"', "&quot;"));
+                out.push('"');
             }
         }
     }
@@ -586,6 +623,18 @@ mod tests {
     }
 
     #[test]
+    fn feed_html_has_no_script_links() {
+        let r = render(
+            "[a](javascript:alert(1)) ![i](JavaScript:x)",
+            "https://e.com/ep/",
+        );
+        assert_eq!(
+            r.feed_html,
+            "<p><a href=\"https://e.com/ep/\">a</a> <img src=\"https://e.com/ep/\" alt=\"i\" /></p>\n"
+        );
+    }
+
+    #[test]
     fn feed_html_leaves_out_comments() {
         let r = render(
             "<!-- private: ask Alex\nabout the sponsor -->\nIntro <!-- inline --> text.\n\n<div>\n<!-- in a block -->\n<p>kept</p>\n</div>\n\nAfter<!---->.\n",
@@ -647,11 +696,17 @@ mod tests {
             clean(
                 "<div class='note \"x\"' hidden onClick=\"y()\"><a href=\"../about/\">a</a></div>"
             ),
-            "<div class='note \"x\"' hidden><a href=\"https://e.com/show/about/\">a</a></div>"
+            "<div class=\"note &quot;x&quot;\" hidden><a href=\"https://e.com/show/about/\">a</a></div>"
         );
-        assert_eq!(clean("1 < 2 and 3 > 2"), "1 < 2 and 3 > 2");
+        assert_eq!(clean("1 < 2 and 3 > 2"), "1 &lt; 2 and 3 > 2");
+        assert_eq!(clean("<</style>b onclick=x>"), "&lt;b onclick=x>");
         assert_eq!(clean("ok <img src=x onerror=y"), "ok ");
-        assert_eq!(clean("a < b"), "a < b");
+        assert_eq!(clean("a < b"), "a &lt; b");
+        assert_eq!(clean("<a title=\"a>b\" onclick=x>t"), "<a title=\"a>b\">t");
+        assert_eq!(clean("<\"<div onclick=x>"), "&lt;\"<div>");
+        // Quotes where no value starts: the whole tag goes rather than guess.
+        assert_eq!(clean("<b x\"y=1 z=\"2\">t"), "");
+        assert_eq!(clean("<b x\"y z=2 \">t"), "<b z=\"2\">t");
         assert_eq!(
             clean("<p class=\"only\">on=1</p>"),
             "<p class=\"only\">on=1</p>"

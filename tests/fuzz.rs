@@ -76,6 +76,83 @@ fn episode(title: &str, notes: &str, tag: &str, i: usize) -> Episode {
     }
 }
 
+/// Raw-HTML fragments that feed sanitizing must handle in any order and nesting.
+const HTML_FRAGMENTS: &[&str] = &[
+    "<div onclick=\"x()\">",
+    "</div>",
+    "<a href=\"javascript:alert(1)\">",
+    "<a href='../rel'>",
+    "</a>",
+    "<!-- secret",
+    "-->",
+    "<!---->",
+    "<script>",
+    "</script>",
+    "<SCRIPT src=x>",
+    "<img/onerror=y src=a.png>",
+    "<style>",
+    "</style>",
+    "<iframe src=x>",
+    "</iframe>",
+    "<object data=x>",
+    "</object>",
+    "<embed src=x>",
+    "text ",
+    "\n",
+    "\n\n",
+    "<b>",
+    "</b>",
+    "`code <a onclick=z>`",
+    "    indented <script>",
+    "> quote <img onload=z>",
+    "- item <a onmouseover=q>",
+    "]]>",
+    "&amp;",
+    "<",
+    ">",
+    "\"",
+    "'",
+    "=",
+    " on",
+    "<p title=\"a>b\" onclick=x>",
+    "<a href=\" java\tscript:x\">",
+    "<b x\"y z=2 \">",
+    "[md](javascript:x)",
+    "<br/>",
+    "<?php ?>",
+];
+
+/// Every tag of `html` as a browser would see it: `<` then a letter, `/` or `!`, up to the
+/// `>` outside quotes (a `<` before anything else is text).
+fn tags(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        let tail = &rest[lt..];
+        if !tail[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!') {
+            rest = &tail[1..];
+            continue;
+        }
+        let mut quote = None;
+        let mut end = tail.len();
+        for (i, c) in tail.char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '>') => {
+                    end = i + 1;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        out.push(&tail[..end]);
+        rest = &tail[end..];
+    }
+    out
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256), ..ProptestConfig::default() })]
 
@@ -184,5 +261,23 @@ proptest! {
             }
         }
         prop_assert_eq!(items, 2);
+    }
+
+    #[test]
+    fn feed_html_carries_no_comments_scripts_or_handlers(parts in proptest::collection::vec(prop::sample::select(HTML_FRAGMENTS), 0..40)) {
+        let notes = parts.concat();
+        let r = onair::markdown::render(&notes, "https://f.example.com/episodes/x/");
+        for tag in tags(&r.feed_html) {
+            let lower = tag.to_ascii_lowercase();
+            prop_assert!(!lower.starts_with("<!--"), "comment {tag:?} in {:?}", r.feed_html);
+            for name in ["<script", "</script", "<style", "<iframe", "<object", "<embed"] {
+                prop_assert!(!lower.starts_with(name), "{tag:?} in {:?}", r.feed_html);
+            }
+            prop_assert!(!lower.contains("javascript:"), "{tag:?} in {:?}", r.feed_html);
+            let handler = lower
+                .split(|c: char| c.is_ascii_whitespace() || c == '/' || c == '"')
+                .any(|w| w.starts_with("on") && w.contains('=') && w[2..].split('=').next().is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphabetic())));
+            prop_assert!(!handler, "handler in {tag:?} of {:?}", r.feed_html);
+        }
     }
 }
