@@ -56,13 +56,23 @@ struct Serve {
 
 impl Serve {
     fn start(site: &Path) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_onair"))
+        use std::os::unix::process::CommandExt;
+        let mut command = Command::new(env!("CARGO_BIN_EXE_onair"));
+        command
             .args(["serve", "--port", "0"])
             .arg(site)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+            .stderr(Stdio::null());
+        // A test run started in the background of a non-interactive shell inherits SIGINT
+        // ignored; the server must see the Ctrl+C this test sends it.
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            command.pre_exec(|| {
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
+                Ok(())
+            });
+        }
+        let mut child = command.spawn().unwrap();
         let (tx, lines) = mpsc::channel();
         let stdout = child.stdout.take().unwrap();
         std::thread::spawn(move || {

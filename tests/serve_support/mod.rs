@@ -47,6 +47,38 @@ pub fn request(addr: SocketAddr, method: &str, target: &str, extra: &[&str]) -> 
     parse_response(&bytes, method == "HEAD")
 }
 
+/// GET `target` and read exactly one response by its Content-Length, without waiting for the
+/// server to close the connection: for tests about answers, not about connection handling.
+pub fn get_answer(addr: SocketAddr, target: &str) -> Response {
+    let raw = format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(TIMEOUT)).unwrap();
+    s.write_all(raw.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    let mut buf = [0u8; 64 * 1024];
+    loop {
+        if let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&bytes[..end]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            if let Some(length) = length
+                && bytes.len() >= end + 4 + length
+            {
+                bytes.truncate(end + 4 + length);
+                break;
+            }
+        }
+        match s.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => bytes.extend_from_slice(&buf[..n]),
+            Err(e) => panic!("GET {target}: no complete answer within {TIMEOUT:?}: {e}"),
+        }
+    }
+    parse_response(&bytes, false)
+}
+
 pub fn get(addr: SocketAddr, target: &str) -> Response {
     request(addr, "GET", target, &[])
 }
