@@ -169,7 +169,9 @@ if (episodePath) {
   const ld = await page.evaluate(() => JSON.parse(document.querySelector('script[type="application/ld+json"]').textContent));
   check(ld["@type"] === "PodcastEpisode" && ld.partOfSeries["@type"] === "PodcastSeries", "episode has PodcastEpisode JSON-LD");
   const og = await page.locator('meta[property="og:audio"]').getAttribute("content");
-  check(og === await audio.getAttribute("src"), "og:audio names the episode's audio", og);
+  // The player's src is root-relative (so it also plays in `onair serve`); resolved, it is
+  // the absolute URL Open Graph names.
+  check(og === await audio.evaluate((a) => a.src), "og:audio names the episode's audio", og);
 
   // Keyboard: Tab reaches the play button, which shows a focus ring, and Space plays.
   let focused = false;
