@@ -719,7 +719,7 @@ fn render_site(
             }
         }
     }
-    if std::env::var_os("ONAIR_TIMINGS").is_some() {
+    if crate::timings::enabled() {
         let reused = fresh_cache
             .iter()
             .filter(|(k, (fp, _))| cache.pages.get(*k).is_some_and(|(old, _)| old == fp))

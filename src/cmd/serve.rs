@@ -135,18 +135,19 @@ fn build(
 ) -> Result<Built, Vec<Diagnostic>> {
     match build_site_with(opts, cache, reuse) {
         Ok(built) => {
-            let lines: HashSet<String> = built.warnings.iter().map(|w| w.to_string()).collect();
-            let fresh: Vec<&Diagnostic> = built
-                .warnings
-                .iter()
-                .filter(|w| !shown.contains(&w.to_string()))
-                .collect();
-            super::report(fresh.iter().copied());
-            let repeated = built.warnings.len() - fresh.len();
+            let lines: Vec<String> = built.warnings.iter().map(|w| w.to_string()).collect();
+            let mut repeated = 0;
+            for line in &lines {
+                if shown.contains(line) {
+                    repeated += 1;
+                } else {
+                    eprintln!("{line}");
+                }
+            }
             if repeated > 0 {
                 eprintln!("onair: {repeated} warning(s) shown before still apply");
             }
-            *shown = lines;
+            *shown = lines.into_iter().collect();
             if let Err(d) = built.lock.save(&opts.root) {
                 super::report([&d]);
             }
