@@ -150,15 +150,27 @@ pub fn attach(root: &Path, ep: &Episode) -> (Companions, Vec<Diagnostic>) {
         (Some(d), None) if duration_typed_by_hand(ep) => {
             let (inside, outside): (Vec<Chapter>, Vec<Chapter>) =
                 chapters.into_iter().partition(|c| c.start < d);
-            for c in &outside {
+            // One warning per episode, on the first such line: a duration typed too short
+            // pushes every later timestamp out, and one line says so as well as ten.
+            if let Some(first) = outside.first() {
+                let stamps = match outside.as_slice() {
+                    [only] => format!("timestamp {} is", timecode::display(only.start)),
+                    [.., last] => format!(
+                        "{} timestamps ({} to {}) are",
+                        outside.len(),
+                        timecode::display(first.start),
+                        timecode::display(last.start)
+                    ),
+                    [] => unreachable!("outside has a first chapter"),
+                };
+                let what = if outside.len() == 1 { "a chapter" } else { "chapters" };
                 diags.push(
                     Diagnostic::warning(format!(
-                        "timestamp {} is past the `duration:` given for this episode ({}): not published as a chapter; check `duration:`",
-                        crate::timecode::display(c.start),
-                        crate::timecode::display(d)
+                        "{stamps} past the `duration:` given for this episode ({}): not published as {what}; check `duration:`",
+                        timecode::display(d)
                     ))
                     .at(file)
-                    .line(c.line),
+                    .line(first.line),
                 );
             }
             inside

@@ -563,15 +563,17 @@ fn notes_timestamps_past_a_hand_given_duration_warn_and_are_left_out() {
     let (_tmp, root) = site("basic");
     std::fs::write(
         root.join("episodes/2026-03-01-remote.md"),
-        "---\ntitle: Remote Audio\ndate: 2026-03-01\naudio: https://media.fixture.example.com/remote%20one.mp3\nlength: 28200000\nduration: \"0:58:45\"\nepisode: 3\n---\n- 00:00 - Start\n- 30:00 - Middle\n- 1:10:00 - Past the end\n",
+        "---\ntitle: Remote Audio\ndate: 2026-03-01\naudio: https://media.fixture.example.com/remote%20one.mp3\nlength: 28200000\nduration: \"0:58:45\"\nepisode: 3\n---\n- 00:00 - Start\n- 30:00 - Middle\n- 1:10:00 - Past the end\n- 1:20:00 - Later still\n",
     )
     .unwrap();
     let (code, err) = build(&root, &[]);
     assert_eq!(code, 0, "{err}");
+    // One warning for the episode, on its first line past the end.
     assert!(
-        err.contains("episodes/2026-03-01-remote.md:11: warning: timestamp 1:10:00 is past the `duration:` given for this episode (58:45)"),
+        err.contains("episodes/2026-03-01-remote.md:11: warning: 2 timestamps (1:10:00 to 1:20:00) are past the `duration:` given for this episode (58:45): not published as chapters; check `duration:`\n"),
         "{err}"
     );
+    assert_eq!(err.matches("episodes/2026-03-01-remote.md:").count(), 1, "{err}");
     let chapters =
         std::fs::read_to_string(root.join("public/episodes/remote/chapters.json")).unwrap();
     assert!(
