@@ -42,29 +42,79 @@ pub struct Built {
 
 /// Builds the site in memory. Every problem of the build is collected; any error fails it.
 pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
-    build_site_with(opts, &mut BuildCache::default(), &Reuse::Nothing)
+    build_site_with(opts, &mut BuildCache::one_off(), &Reuse::Nothing)
 }
 
 /// What the previous builds of one site left for the next to reuse: `serve` keeps one between
 /// rebuilds so that saving one episode re-reads that episode only and re-renders only the
-/// pages whose inputs changed. A one-off build starts with an empty cache.
+/// pages whose inputs changed. A one-off build (`build_site`) keeps nothing.
 #[derive(Default)]
 pub struct BuildCache {
+    /// Set for one-off builds: nothing is kept, so nothing is fingerprinted either.
+    one_off: bool,
     /// site.yaml and the build options the cached episodes were built under.
     config_stamp: Option<blake3::Hash>,
     /// Episodes as the last successful build finished them (audio facts, companions), with
     /// the warnings they gave, by site-relative file.
-    episodes: HashMap<String, (Episode, Vec<Diagnostic>)>,
+    episodes: HashMap<String, CachedEpisode>,
     render: RenderCache,
+}
+
+impl BuildCache {
+    /// For a build whose cache is thrown away: no episode is kept or fingerprinted.
+    pub fn one_off() -> Self {
+        BuildCache {
+            one_off: true,
+            ..BuildCache::default()
+        }
+    }
+}
+
+struct CachedEpisode {
+    episode: Arc<Episode>,
+    warnings: Vec<Diagnostic>,
+    /// `episode_stamp` of `episode`.
+    stamp: blake3::Hash,
 }
 
 /// Rendered output by output key, each with the fingerprint of all it was made from.
 #[derive(Default)]
 struct RenderCache {
     pages: HashMap<String, (blake3::Hash, Arc<Vec<u8>>)>,
-    /// Each episode's entry of episodes/index.json, under its page's key and fingerprint (the
-    /// page's variables hold everything the entry is made from).
-    index_entries: HashMap<String, (blake3::Hash, Arc<Vec<u8>>)>,
+    /// Each episode's prepared view, companions and index entry, by episode file.
+    prepared: HashMap<String, PreparedEpisode>,
+    /// Feed items, by their prepared episode's key.
+    feed_items: feed::ItemCache,
+}
+
+/// An episode made ready for rendering: its view (with chapters, transcript and people), its
+/// card for lists, its companion files and feed elements, and its entry of episodes/index.json.
+/// serve keeps them between rebuilds under `key`, a hash of everything they are made from.
+struct PreparedEpisode {
+    key: blake3::Hash,
+    view: Arc<render::EpisodeView>,
+    card: serde_json::Value,
+    /// A hash of `card`: lists change only when the cards they show do.
+    card_stamp: blake3::Hash,
+    files: Vec<(String, Arc<Vec<u8>>)>,
+    feed: Arc<Vec<feed::ExtraElement>>,
+    diags: Vec<Diagnostic>,
+    index_entry: Arc<Vec<u8>>,
+}
+
+/// A hash of everything an episode holds (front matter, notes, audio facts, companions), so
+/// that a rebuild can tell the episodes a save changed from those it did not.
+fn episode_stamp(ep: &Episode) -> blake3::Hash {
+    struct HashWriter(blake3::Hasher);
+    impl std::fmt::Write for HashWriter {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.update(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut w = HashWriter(blake3::Hasher::new());
+    std::fmt::Write::write_fmt(&mut w, format_args!("{ep:?}")).expect("hashing cannot fail");
+    w.0.finalize()
 }
 
 /// Which cached episodes a build may take without reading their files again. The caller
@@ -108,8 +158,14 @@ fn config_stamp(root: &Path, opts: &BuildOptions) -> blake3::Hash {
     h.finalize()
 }
 
-/// One episode finished from its source: audio facts, then chapters, transcript and people.
-type Finished = (Episode, Option<(String, LockedAudio)>, Vec<Diagnostic>);
+/// One episode finished from its source: audio facts, then chapters, transcript and people,
+/// and its `episode_stamp` when the build is not a one-off.
+type Finished = (
+    Arc<Episode>,
+    Option<(String, LockedAudio)>,
+    Vec<Diagnostic>,
+    Option<blake3::Hash>,
+);
 
 /// Builds the site in memory, reusing what `cache` holds as far as `reuse` allows, and fills
 /// the cache for the next build. The result is the same as `build_site`'s.
@@ -138,7 +194,7 @@ pub fn build_site_with(
         cache
             .episodes
             .get(file)
-            .is_some_and(|(cached, _)| reuse.keeps(file, cached))
+            .is_some_and(|cached| reuse.keeps(file, &cached.episode))
     };
     let (listed, pages) = content::parse_all_except(root, &config, &mut diags, keep);
     phases.mark("read and parse");
@@ -147,13 +203,22 @@ pub fn build_site_with(
     let published = |draft: bool, date: &jiff::ZonedDateTime| {
         opts.drafts || (!draft && date.timestamp() <= now)
     };
+    let one_off = cache.one_off;
     // Audio facts, then companions, in parallel; the lock is read here and updated after.
     let finished: Vec<Result<Finished, Diagnostic>> = listed
         .into_par_iter()
         .filter_map(|item| match item {
             content::Listed::Kept(file) => {
-                let (ep, warnings) = cache.episodes.get(&file)?;
-                published(ep.draft, &ep.date).then(|| Ok((ep.clone(), None, warnings.clone())))
+                let cached = cache.episodes.get(&file)?;
+                let ep = &cached.episode;
+                published(ep.draft, &ep.date).then(|| {
+                    Ok((
+                        ep.clone(),
+                        None,
+                        cached.warnings.clone(),
+                        Some(cached.stamp),
+                    ))
+                })
             }
             content::Listed::Parsed(src) => {
                 if !published(src.draft, &src.date) {
@@ -165,7 +230,8 @@ pub fn build_site_with(
                         let (found, d) = crate::companions::attach(root, &ep);
                         ep.companions = found;
                         warnings.extend(d);
-                        (ep, entry, warnings)
+                        let stamp = (!one_off).then(|| episode_stamp(&ep));
+                        (Arc::new(ep), entry, warnings, stamp)
                     },
                 ))
             }
@@ -175,12 +241,12 @@ pub fn build_site_with(
     let mut episode_warnings = Vec::with_capacity(finished.len());
     for r in finished {
         match r {
-            Ok((ep, entry, warnings)) => {
+            Ok((ep, entry, warnings, stamp)) => {
                 if let Some((key, locked)) = entry {
                     lock.audio.insert(key, locked);
                 }
                 diags.extend(warnings.iter().cloned());
-                episode_warnings.push(warnings);
+                episode_warnings.push((warnings, stamp));
                 episodes.push(ep);
             }
             Err(d) => diags.push(d),
@@ -194,11 +260,20 @@ pub fn build_site_with(
         cache.episodes.clear();
         return Err(diags);
     }
-    cache.episodes = episodes
-        .iter()
-        .zip(episode_warnings)
-        .map(|(ep, w)| (ep.file.clone(), (ep.clone(), w)))
-        .collect();
+    if !one_off {
+        cache.episodes = episodes
+            .iter()
+            .zip(episode_warnings)
+            .filter_map(|(ep, (warnings, stamp))| {
+                let cached = CachedEpisode {
+                    episode: ep.clone(),
+                    warnings,
+                    stamp: stamp?,
+                };
+                Some((ep.file.clone(), cached))
+            })
+            .collect();
+    }
     episodes.sort_by(|a, b| {
         b.date
             .timestamp()
@@ -213,7 +288,18 @@ pub fn build_site_with(
         pages,
         tags,
     });
-    let output = render_site(&site, &mut cache.render, &mut diags);
+    let render_cache = if one_off {
+        None
+    } else {
+        let stamps = site
+            .episodes
+            .iter()
+            .map(|e| cache.episodes.get(&e.file).map(|c| c.stamp))
+            .collect::<Option<Vec<_>>>()
+            .expect("every episode of an incremental build has a stamp");
+        Some((&mut cache.render, stamps))
+    };
+    let output = render_site(&site, render_cache, &mut diags);
     phases.mark("render");
     if diags.has_errors() {
         cache.episodes.clear();
@@ -378,7 +464,7 @@ pub fn percent_encode_path(path: &str) -> String {
 /// Episodes without `guid:` keep the GUID the lock recorded for their file; a renamed file
 /// keeps it when its episode number or audio is unchanged; a new one gets a UUID (v5 of the
 /// feed's podcast:guid and the file, so a lost lock gives the same answer) recorded in the lock.
-fn assign_guids(root: &Path, config: &Config, episodes: &mut [Episode], lock: &mut Lock) {
+fn assign_guids(root: &Path, config: &Config, episodes: &mut [Arc<Episode>], lock: &mut Lock) {
     let namespace =
         uuid::Uuid::parse_str(&feed::podcast_guid(&config.feed_url())).unwrap_or(uuid::Uuid::nil());
     // Files the lock knows that are gone: the only candidates for a rename. Found once, not
@@ -390,6 +476,7 @@ fn assign_guids(root: &Path, config: &Config, episodes: &mut [Episode], lock: &m
         .cloned()
         .collect();
     for ep in episodes.iter_mut().filter(|e| e.guid.is_empty()) {
+        let ep = Arc::make_mut(ep);
         let audio_key = match &ep.audio {
             AudioSource::Local(r) => r.clone(),
             AudioSource::Remote(u) => u.clone(),
@@ -422,7 +509,7 @@ fn assign_guids(root: &Path, config: &Config, episodes: &mut [Episode], lock: &m
     }
 }
 
-fn check_duplicates(episodes: &[Episode], diags: &mut Diagnostics) {
+fn check_duplicates(episodes: &[Arc<Episode>], diags: &mut Diagnostics) {
     let mut seen: HashMap<(&str, String), &str> = HashMap::new();
     for ep in episodes {
         let mut keys = vec![("slug", ep.slug.clone()), ("guid", ep.guid.clone())];
@@ -456,7 +543,7 @@ fn check_duplicates(episodes: &[Episode], diags: &mut Diagnostics) {
     }
 }
 
-fn index_tags(episodes: &[Episode]) -> Vec<Tag> {
+fn index_tags(episodes: &[Arc<Episode>]) -> Vec<Tag> {
     let mut by_slug: BTreeMap<String, Tag> = BTreeMap::new();
     for (i, ep) in episodes.iter().enumerate() {
         for t in &ep.tags {
@@ -505,10 +592,12 @@ fn image_url(
     }
 }
 
-/// Renders every page, the feed and the other files into memory.
+/// Renders every page, the feed and the other files into memory. With a cache (serve), each
+/// episode's prepared view and each page are taken from it when what they are made from is
+/// unchanged; `stamps` are the episodes' `episode_stamp`s, in `site.episodes` order.
 fn render_site(
     site: &Arc<Site>,
-    cache: &mut RenderCache,
+    mut cache: Option<(&mut RenderCache, Vec<blake3::Hash>)>,
     diags: &mut Diagnostics,
 ) -> Option<SiteOutput> {
     let root = &site.root;
@@ -538,32 +627,80 @@ fn render_site(
         uses_build_time,
     } = render::load_templates(root, diags)?;
     render::register_functions(&mut tera, assets.clone(), config.base_path.clone());
-    let mut data = RenderData::new(site, assets.clone(), show_image.clone(), &episode_images);
     // Chapters, transcripts and people: files, feed elements and template fields.
     let images = crate::companions::Images {
         config,
         assets: &assets,
     };
+    // What an episode's prepared view is made from besides the episode: the settings and the
+    // asset URLs (the episode's artwork URL and GUID are hashed per episode below).
+    let inputs_stamp = {
+        let mut h = blake3::Hasher::new();
+        h.update(format!("{config:?}").as_bytes());
+        hash_asset_urls(&mut h, &assets);
+        h.finalize()
+    };
+    let mut reusable = cache
+        .as_mut()
+        .map(|(c, _)| std::mem::take(&mut c.prepared))
+        .unwrap_or_default();
+    let keys: Vec<Option<blake3::Hash>> = match &cache {
+        Some((_, stamps)) => site
+            .episodes
+            .iter()
+            .zip(stamps)
+            .zip(&episode_images)
+            .map(|((e, stamp), image)| {
+                let mut h = blake3::Hasher::new();
+                h.update(inputs_stamp.as_bytes());
+                h.update(stamp.as_bytes());
+                h.update(e.guid.as_bytes());
+                h.update(&[0]);
+                h.update(image.as_deref().unwrap_or("").as_bytes());
+                Some(h.finalize())
+            })
+            .collect(),
+        None => vec![None; site.episodes.len()],
+    };
+    let mut taken: Vec<Option<PreparedEpisode>> = site
+        .episodes
+        .iter()
+        .zip(&keys)
+        .map(|(e, key)| {
+            let key = (*key)?;
+            reusable.remove(&e.file).filter(|p| p.key == key)
+        })
+        .collect();
+    drop(reusable);
+    let prepared: Vec<PreparedEpisode> = site
+        .episodes
+        .par_iter()
+        .zip(taken.par_iter_mut())
+        .zip(keys.par_iter())
+        .zip(episode_images.par_iter())
+        .map(|(((e, taken), key), image)| match taken.take() {
+            Some(p) => p,
+            None => prepare_episode(site, e, image.clone(), &images, *key),
+        })
+        .collect();
+    drop(taken);
+    let mut item_extras = Vec::with_capacity(prepared.len());
+    let mut companion_files = Vec::new();
+    for p in &prepared {
+        diags.extend(p.diags.iter().cloned());
+        item_extras.push(p.feed.clone());
+        companion_files.extend(p.files.iter().cloned());
+    }
+    let mut data = RenderData::new(
+        site,
+        assets.clone(),
+        show_image.clone(),
+        prepared.iter().map(|p| p.view.clone()).collect(),
+    );
     let (hosts, channel_people, person_pages, people_diags) =
         crate::companions::people_index(site, &images);
     diags.extend(people_diags);
     data.site_value["hosts"] = serde_json::Value::from(hosts);
-    let published: Vec<_> = site
-        .episodes
-        .par_iter()
-        .map(|e| crate::companions::publish(site, e, &images))
-        .collect();
-    let mut item_extras = Vec::with_capacity(published.len());
-    let mut companion_files = Vec::new();
-    for (view, (p, d)) in data.episodes.iter_mut().zip(published) {
-        diags.extend(d);
-        view.chapters = p.chapters;
-        view.chapters_url = p.chapters_url;
-        view.transcript = p.transcript;
-        view.people = p.people;
-        item_extras.push(p.feed);
-        companion_files.extend(p.files);
-    }
 
     phases.mark("render: assets, companions");
     // What every page is rendered from besides its own variables: the templates, the `site`
@@ -577,20 +714,12 @@ fn render_site(
             fields.remove("build_time");
         }
         h.update(site_value.to_string().as_bytes());
-        for (name, key) in &assets.urls {
-            h.update(name.as_bytes());
-            h.update(&[0]);
-            h.update(key.as_bytes());
-            h.update(&[0]);
-        }
+        hash_asset_urls(&mut h, &assets);
         h.update(config.base_path.as_bytes());
         h.update(config.base_url.as_bytes());
         h.finalize()
     };
-    // (output key, template, url path, the page's own variables)
-    let mut jobs: Vec<(String, &'static str, String, serde_json::Value)> = Vec::new();
-    // Lists get light cards (no show notes or transcript), computed once and shared.
-    let cards: Vec<serde_json::Value> = data.episodes.par_iter().map(render::card).collect();
+    let cards: Vec<&serde_json::Value> = prepared.iter().map(|p| &p.card).collect();
     let tag_refs: Vec<_> = site
         .tags
         .iter()
@@ -601,35 +730,29 @@ fn render_site(
             })
         })
         .collect();
-    let lists = serde_json::json!({ "episodes": cards, "tags": tag_refs });
-    jobs.push((
-        "index.html".into(),
-        "index.html",
-        String::new(),
-        lists.clone(),
-    ));
-    jobs.push((
-        "episodes/index.html".into(),
-        "episodes.html",
-        "episodes/".into(),
-        lists,
-    ));
+    // A list's fingerprint: the cards it shows, in order.
+    let list_stamp = |episodes: &mut dyn Iterator<Item = usize>, extra: &str| {
+        let mut h = blake3::Hasher::new();
+        for i in episodes {
+            h.update(prepared[i].card_stamp.as_bytes());
+        }
+        h.update(extra.as_bytes());
+        h.finalize()
+    };
+    let mut jobs: Vec<Job> = vec![
+        Job::List("index.html", "index.html", String::new()),
+        Job::List("episodes/index.html", "episodes.html", "episodes/".into()),
+    ];
     for page in &person_pages {
-        let eps: Vec<&serde_json::Value> = page.episodes.iter().map(|&i| &cards[i]).collect();
+        let eps: Vec<&serde_json::Value> = page.episodes.iter().map(|&i| cards[i]).collect();
         let path = format!("people/{}/", page.slug);
-        jobs.push((
+        jobs.push(Job::Ready((
             format!("{path}index.html"),
             "person.html",
             path,
             serde_json::json!({ "person": page.person, "episodes": eps }),
-        ));
+        )));
     }
-    // Episode and tag pages, the thousands, get their variables built inside the parallel
-    // render and dropped right after: building them all up front was serial work and held a
-    // serialized copy of every episode's notes in memory at once.
-    let lazy = (0..data.episodes.len())
-        .map(Job::Episode)
-        .chain((0..site.tags.len()).map(Job::Tag));
     for p in &site.pages {
         let path = format!("{}/", p.slug);
         let page = serde_json::json!({
@@ -638,76 +761,142 @@ fn render_site(
             "permalink": config.absolute(&path),
             "content": p.content.html,
         });
-        jobs.push((
+        jobs.push(Job::Ready((
             format!("{path}index.html"),
             "page.html",
             path,
             serde_json::json!({ "page": page }),
-        ));
+        )));
     }
-    jobs.push((
+    jobs.push(Job::Ready((
         "404.html".into(),
         "404.html",
         "404.html".into(),
         serde_json::json!({}),
-    ));
+    )));
+    // Episode and tag pages, the thousands, get their variables built inside the parallel
+    // render, only when the page is not cached, and dropped right after.
+    jobs.extend((0..prepared.len()).map(Job::Episode));
+    jobs.extend((0..site.tags.len()).map(Job::Tag));
 
-    let jobs: Vec<Job> = jobs.into_iter().map(Job::Ready).chain(lazy).collect();
-    let cached = &cache.pages;
+    let page_cache = cache.as_ref().map(|(c, _)| &c.pages);
+    let tag_list = serde_json::Value::from(tag_refs.clone()).to_string();
     let rendered: Vec<Result<RenderedPage, Diagnostic>> = jobs
         .into_par_iter()
         .map(|job| {
-            let (key, template, path, vars) = match job {
-                Job::Ready(ready) => ready,
+            // The variable closures below move these references, not the vectors.
+            let (prepared, cards, tag_refs) = (&prepared, &cards, &tag_refs);
+            let (key, template, path, fingerprint, vars): PageJob<'_> = match job {
+                Job::Ready((key, template, path, vars)) => {
+                    let fingerprint = page_cache
+                        .is_some()
+                        .then(|| page_fingerprint(&site_stamp, template, &path, &vars));
+                    (
+                        key,
+                        template,
+                        path,
+                        fingerprint,
+                        Box::new(move || vars.clone()),
+                    )
+                }
+                Job::List(key, template, path) => {
+                    let fingerprint = page_cache.is_some().then(|| {
+                        let episodes = list_stamp(&mut (0..prepared.len()), &tag_list);
+                        page_fingerprint(&site_stamp, template, &path, &episodes.to_hex().as_str())
+                    });
+                    let vars = || serde_json::json!({ "episodes": cards, "tags": tag_refs });
+                    (key.to_string(), template, path, fingerprint, Box::new(vars))
+                }
                 Job::Episode(i) => {
-                    let view = &data.episodes[i];
-                    let path = format!("episodes/{}/", view.slug);
-                    let key = format!("{path}index.html");
+                    let path = format!("episodes/{}/", prepared[i].view.slug);
                     // Episodes are newest first: the previous (older) one is the next index.
-                    let vars = EpisodeVars {
-                        episode: view,
-                        prev: cards.get(i + 1),
-                        next: i.checked_sub(1).and_then(|j| cards.get(j)),
+                    let (prev, next) = (i + 1, i.checked_sub(1));
+                    let fingerprint = page_cache.is_some().then(|| {
+                        // Its own prepared episode, and the cards of its neighbours.
+                        let neighbours = list_stamp(
+                            &mut [Some(prev).filter(|&p| p < prepared.len()), next]
+                                .into_iter()
+                                .flatten(),
+                            &format!("{}|{:?}|{}", prev < prepared.len(), next, prepared[i].key),
+                        );
+                        page_fingerprint(
+                            &site_stamp,
+                            "episode.html",
+                            &path,
+                            &neighbours.to_hex().as_str(),
+                        )
+                    });
+                    let vars = move || {
+                        let vars = EpisodeVars {
+                            episode: &prepared[i].view,
+                            prev: cards.get(prev).copied(),
+                            next: next.and_then(|j| cards.get(j)).copied(),
+                        };
+                        serde_json::to_value(&vars).expect("episode variables serialize")
                     };
-                    // Fingerprinted from the typed variables: the thousand unchanged pages
-                    // of a rebuild never build their JSON variables.
-                    let fingerprint = page_fingerprint(&site_stamp, "episode.html", &path, &vars);
-                    if let Some((fp, bytes)) = cached.get(&key)
-                        && *fp == fingerprint
-                    {
-                        return Ok((key, fingerprint, bytes.clone()));
-                    }
-                    let vars = serde_json::to_value(&vars).expect("episode variables serialize");
-                    return render::render_page(&tera, &data, "episode.html", &path, vars)
-                        .map(|b| (key, fingerprint, Arc::new(b)));
+                    (
+                        format!("{path}index.html"),
+                        "episode.html",
+                        path,
+                        fingerprint,
+                        Box::new(vars),
+                    )
                 }
                 Job::Tag(t) => {
                     let tag = &site.tags[t];
-                    // A tag page is a list: light cards, like the other lists.
-                    let eps: Vec<&serde_json::Value> =
-                        tag.episodes.iter().map(|&i| &cards[i]).collect();
                     let path = format!("tags/{}/", tag.slug);
-                    let vars = serde_json::json!({ "tag": tag_refs[t], "episodes": eps });
-                    (format!("{path}index.html"), "tag.html", path, vars)
+                    let fingerprint = page_cache.is_some().then(|| {
+                        let episodes =
+                            list_stamp(&mut tag.episodes.iter().copied(), &tag_refs[t].to_string());
+                        page_fingerprint(
+                            &site_stamp,
+                            "tag.html",
+                            &path,
+                            &episodes.to_hex().as_str(),
+                        )
+                    });
+                    // A tag page is a list: light cards, like the other lists.
+                    let vars = move || {
+                        let eps: Vec<&serde_json::Value> =
+                            tag.episodes.iter().map(|&i| cards[i]).collect();
+                        serde_json::json!({ "tag": tag_refs[t], "episodes": eps })
+                    };
+                    (
+                        format!("{path}index.html"),
+                        "tag.html",
+                        path,
+                        fingerprint,
+                        Box::new(vars),
+                    )
                 }
             };
-            let fingerprint = page_fingerprint(&site_stamp, template, &path, &vars);
-            if let Some((fp, bytes)) = cached.get(&key)
+            if let (Some(fingerprint), Some(pages)) = (fingerprint, page_cache)
+                && let Some((fp, bytes)) = pages.get(&key)
                 && *fp == fingerprint
             {
                 return Ok((key, fingerprint, bytes.clone()));
             }
-            render::render_page(&tera, &data, template, &path, vars)
+            let fingerprint = fingerprint.unwrap_or_else(|| blake3::hash(b""));
+            render::render_page(&tera, &data, template, &path, vars())
                 .map(|b| (key, fingerprint, Arc::new(b)))
         })
         .collect();
     let mut output = SiteOutput::new();
     let mut template_errors = 0;
-    let mut fresh_cache = HashMap::with_capacity(rendered.len());
+    let mut fresh_pages = HashMap::with_capacity(if cache.is_some() { rendered.len() } else { 0 });
+    let mut reused = 0;
     for r in rendered {
         match r {
             Ok((key, fingerprint, bytes)) => {
-                fresh_cache.insert(key.clone(), (fingerprint, bytes.clone()));
+                if let Some((c, _)) = &cache {
+                    if c.pages
+                        .get(&key)
+                        .is_some_and(|(old, _)| *old == fingerprint)
+                    {
+                        reused += 1;
+                    }
+                    fresh_pages.insert(key.clone(), (fingerprint, bytes.clone()));
+                }
                 output.insert_shared(key, bytes);
             }
             // One broken template fails every page using it: report each distinct message once.
@@ -720,45 +909,31 @@ fn render_site(
         }
     }
     if crate::timings::enabled() {
-        let reused = fresh_cache
-            .iter()
-            .filter(|(k, (fp, _))| cache.pages.get(*k).is_some_and(|(old, _)| old == fp))
-            .count();
         eprintln!(
             "onair: timing: {reused} of {} pages reused",
-            fresh_cache.len()
+            output.files.len()
         );
     }
-    // Index entries: an episode whose page fingerprint is unchanged has the same entry.
-    let entries: Vec<(String, blake3::Hash, Arc<Vec<u8>>)> = data
-        .episodes
-        .par_iter()
-        .map(|view| {
-            let key = format!("episodes/{}/index.html", view.slug);
-            let fingerprint = fresh_cache.get(&key).map(|(fp, _)| *fp);
-            match (fingerprint, cache.index_entries.get(&key)) {
-                (Some(fp), Some((old, bytes))) if fp == *old => (key, fp, bytes.clone()),
-                (fp, _) => {
-                    let fp = fp.unwrap_or_else(|| blake3::hash(b""));
-                    (key, fp, Arc::new(render::index_entry(view)))
-                }
-            }
-        })
-        .collect();
     output.insert_bytes(
         "episodes/index.json",
         render::join_index(
-            &entries
+            &prepared
                 .iter()
-                .map(|(_, _, b)| b.as_slice())
+                .map(|p| p.index_entry.as_slice())
                 .collect::<Vec<_>>(),
         ),
     );
-    cache.index_entries = entries
-        .into_iter()
-        .map(|(key, fp, bytes)| (key, (fp, bytes)))
-        .collect();
-    cache.pages = fresh_cache;
+    drop(cards);
+    drop(data);
+    if let Some((c, _)) = cache.as_mut() {
+        c.pages = fresh_pages;
+        c.prepared = site
+            .episodes
+            .iter()
+            .zip(prepared)
+            .map(|(e, p)| (e.file.clone(), p))
+            .collect();
+    }
     if template_errors > 0 {
         return None;
     }
@@ -769,8 +944,19 @@ fn render_site(
         episode_images,
         item_extras,
         channel_extras: channel_people,
+        item_cache: cache.as_ref().map(|(c, _)| &c.feed_items),
+        item_keys: keys.clone(),
     };
     output.insert_bytes("feed.xml", feed::write_feed(&feed_inputs));
+    drop(feed_inputs);
+    if let Some((c, _)) = cache.as_mut() {
+        // Only the current episodes' items are worth keeping.
+        let current: std::collections::HashSet<_> = keys.iter().flatten().collect();
+        c.feed_items
+            .get_mut()
+            .expect("item cache")
+            .retain(|(key, _), _| current.contains(key));
+    }
     phases.mark("render: feed");
     let page_paths: Vec<String> = site
         .pages
@@ -782,7 +968,7 @@ fn render_site(
     output.insert_bytes("sitemap.xml", render::sitemap(site, &page_paths));
     output.insert_bytes("robots.txt", render::robots(site));
     for (key, bytes) in companion_files {
-        output.insert_bytes(key, bytes);
+        output.insert_shared(key, bytes);
     }
     for (key, bytes) in &assets.files {
         output.insert_bytes(key.clone(), bytes.clone());
@@ -810,6 +996,16 @@ struct EpisodeVars<'a> {
     next: Option<&'a serde_json::Value>,
 }
 
+/// A page to render: output key, template, URL path, fingerprint (when cached builds are
+/// kept), and its variables, built only when it is rendered.
+type PageJob<'a> = (
+    String,
+    &'static str,
+    String,
+    Option<blake3::Hash>,
+    Box<dyn Fn() -> serde_json::Value + 'a>,
+);
+
 /// A rendered page: its output key, fingerprint and bytes.
 type RenderedPage = (String, blake3::Hash, Arc<Vec<u8>>);
 
@@ -834,12 +1030,54 @@ fn page_fingerprint(
     h.finalize()
 }
 
-/// One page to render: ready (a few list and plain pages), or an episode or tag page whose
-/// variables are built where it is rendered.
+/// One page to render: ready (plain and people pages), or a list, episode or tag page whose
+/// variables are built where it is rendered, and only when it is not cached.
 enum Job {
     Ready((String, &'static str, String, serde_json::Value)),
+    /// (output key, template, url path) of a list of every episode.
+    List(&'static str, &'static str, String),
     Episode(usize),
     Tag(usize),
+}
+
+/// Feeds the asset names and their fingerprinted keys to a hash.
+fn hash_asset_urls(h: &mut blake3::Hasher, assets: &crate::assets::Assets) {
+    for (name, key) in &assets.urls {
+        h.update(name.as_bytes());
+        h.update(&[0]);
+        h.update(key.as_bytes());
+        h.update(&[0]);
+    }
+}
+
+/// An episode's view, card, companions and index entry, made from scratch.
+fn prepare_episode(
+    site: &Site,
+    e: &Episode,
+    image: Option<String>,
+    images: &crate::companions::Images<'_>,
+    key: Option<blake3::Hash>,
+) -> PreparedEpisode {
+    let mut view = render::episode_view(site, e, image);
+    let (p, diags) = crate::companions::publish(site, e, images);
+    view.chapters = p.chapters;
+    view.chapters_url = p.chapters_url;
+    view.transcript = p.transcript;
+    view.people = p.people;
+    let card = render::card(&view);
+    PreparedEpisode {
+        key: key.unwrap_or_else(|| blake3::hash(b"")),
+        card_stamp: match key {
+            Some(_) => blake3::hash(card.to_string().as_bytes()),
+            None => blake3::hash(b""),
+        },
+        card,
+        index_entry: Arc::new(render::index_entry(&view)),
+        view: Arc::new(view),
+        files: p.files.into_iter().map(|(k, b)| (k, Arc::new(b))).collect(),
+        feed: Arc::new(p.feed),
+        diags,
+    }
 }
 
 /// Where staging folders go: inside the site's `.onair/` for the default output, otherwise

@@ -163,7 +163,11 @@ pub fn attach(root: &Path, ep: &Episode) -> (Companions, Vec<Diagnostic>) {
                     ),
                     [] => unreachable!("outside has a first chapter"),
                 };
-                let what = if outside.len() == 1 { "a chapter" } else { "chapters" };
+                let what = if outside.len() == 1 {
+                    "a chapter"
+                } else {
+                    "chapters"
+                };
                 diags.push(
                     Diagnostic::warning(format!(
                         "{stamps} past the `duration:` given for this episode ({}): not published as {what}; check `duration:`",

@@ -2,6 +2,7 @@
 //! `load`, then only read (pages, feed and checks all borrow it).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::ZonedDateTime as Zoned;
 use rayon::prelude::*;
@@ -191,8 +192,9 @@ pub struct Tag {
 pub struct Site {
     pub root: PathBuf,
     pub config: Config,
-    /// Published episodes, newest first.
-    pub episodes: Vec<Episode>,
+    /// Published episodes, newest first. Shared with serve's build cache, which keeps them
+    /// between rebuilds.
+    pub episodes: Vec<Arc<Episode>>,
     pub pages: Vec<Page>,
     pub tags: Vec<Tag>,
 }

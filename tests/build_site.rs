@@ -573,7 +573,11 @@ fn notes_timestamps_past_a_hand_given_duration_warn_and_are_left_out() {
         err.contains("episodes/2026-03-01-remote.md:11: warning: 2 timestamps (1:10:00 to 1:20:00) are past the `duration:` given for this episode (58:45): not published as chapters; check `duration:`\n"),
         "{err}"
     );
-    assert_eq!(err.matches("episodes/2026-03-01-remote.md:").count(), 1, "{err}");
+    assert_eq!(
+        err.matches("episodes/2026-03-01-remote.md:").count(),
+        1,
+        "{err}"
+    );
     let chapters =
         std::fs::read_to_string(root.join("public/episodes/remote/chapters.json")).unwrap();
     assert!(

@@ -238,7 +238,10 @@ proptest! {
         let site = Site {
             root: ".".into(),
             config: c.clone(),
-            episodes: vec![episode(&title, &notes, &tag, 0), episode(&notes, &title, &tag, 1)],
+            episodes: vec![
+                episode(&title, &notes, &tag, 0).into(),
+                episode(&notes, &title, &tag, 1).into(),
+            ],
             pages: Vec::new(),
             tags: Vec::new(),
         };
@@ -248,6 +251,8 @@ proptest! {
             episode_images: vec![None, None],
             item_extras: Vec::new(),
             channel_extras: Vec::new(),
+            item_cache: None,
+            item_keys: Vec::new(),
         };
         let xml = String::from_utf8(write_feed(&inputs)).unwrap();
         let mut reader = quick_xml::Reader::from_str(&xml);

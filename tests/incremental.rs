@@ -120,6 +120,62 @@ fn an_edited_episode_rebuilds_as_a_full_build_would_and_reuses_the_rest() {
 }
 
 #[test]
+fn a_notes_edit_renders_only_that_page_and_what_shows_the_notes() {
+    let (_tmp, opts) = site();
+    let mut cache = BuildCache::default();
+    let first = build_site_with(&opts, &mut cache, &Reuse::Nothing).unwrap();
+
+    // Deep in the notes: not in the summary, so no card (lists, neighbours) changes.
+    edit(
+        &opts.root.join(EPISODE),
+        "take it down before a thunderstorm",
+        "take it down before any thunderstorm",
+    );
+    let reuse = Reuse::EpisodesExcept(changed(&[EPISODE]));
+    let second = build_site_with(&opts, &mut cache, &reuse).unwrap();
+    assert_eq!(published(&second), published(&build_site(&opts).unwrap()));
+    let edited = "episodes/a-radio-without-a-battery/index.html";
+    assert!(!same_bytes(&first, &second, edited));
+    assert!(
+        String::from_utf8_lossy(second.output.bytes(edited).unwrap())
+            .contains("before any thunderstorm")
+    );
+    for page in [
+        "index.html",
+        "episodes/index.html",
+        "tags/antennas/index.html",
+        "episodes/two-cans-and-a-string/index.html",
+    ] {
+        assert!(
+            same_bytes(&first, &second, page),
+            "{page} was rendered again"
+        );
+    }
+    // The search index carries the notes' text: it follows the edit.
+    assert!(
+        String::from_utf8_lossy(second.output.bytes("episodes/index.json").unwrap())
+            .contains("before any thunderstorm")
+    );
+
+    // A template edit renders every page again, from the cached episodes.
+    let template = opts.root.join("templates/episode.html");
+    std::fs::create_dir_all(template.parent().unwrap()).unwrap();
+    let theme = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/episode.html"),
+    )
+    .unwrap();
+    std::fs::write(
+        &template,
+        theme.replacen("</article>", "<p>edited theme</p></article>", 1),
+    )
+    .unwrap();
+    let third =
+        build_site_with(&opts, &mut cache, &Reuse::EpisodesExcept(BTreeSet::new())).unwrap();
+    assert_eq!(published(&third), published(&build_site(&opts).unwrap()));
+    assert!(String::from_utf8_lossy(third.output.bytes(edited).unwrap()).contains("edited theme"));
+}
+
+#[test]
 fn added_removed_and_broken_episodes_end_as_a_full_build() {
     let (_tmp, opts) = site();
     let mut cache = BuildCache::default();

@@ -2,7 +2,9 @@
 //! Follows ../shared/research/feed-rules.md: exact namespace URIs and prefixes, RFC 2822 dates,
 //! absolute URLs, exact enclosure lengths, CDATA notes with `]]>` split, no control characters.
 
+use std::collections::HashMap;
 use std::io::Write;
+use std::sync::Arc;
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesCData, BytesDecl, BytesEnd, BytesStart, BytesText, Event};
@@ -44,10 +46,17 @@ pub struct FeedInputs<'a> {
     /// Absolute URL of each episode's own artwork (same order as `site.episodes`).
     pub episode_images: Vec<Option<String>>,
     /// Per-episode extra elements (chapters, transcripts, people), written inside `<item>`.
-    pub item_extras: Vec<Vec<ExtraElement>>,
+    pub item_extras: Vec<std::sync::Arc<Vec<ExtraElement>>>,
     /// Extra elements written at the end of `<channel>` (people, ...).
     pub channel_extras: Vec<ExtraElement>,
+    /// Items written by earlier builds (serve), by what each was made from: `item_keys[i]`
+    /// hashes everything episode `i`'s item is written from but the notes mode.
+    pub item_cache: Option<&'a ItemCache>,
+    pub item_keys: Vec<Option<blake3::Hash>>,
 }
+
+/// Written `<item>`s by (item key, with full notes), kept by serve between rebuilds.
+pub type ItemCache = std::sync::Mutex<HashMap<(blake3::Hash, bool), Arc<Vec<u8>>>>;
 
 /// A simple extra element: `<name attr="v">text</name>` (or empty when `text` is None).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -253,18 +262,37 @@ fn write_all(
     let limit = c.feed_limit.unwrap_or(usize::MAX).min(site.episodes.len());
     // Items are written in parallel, each by a writer nested as deep as the real one (inside
     // rss and channel) so its indentation is the same, then joined in order.
-    let written: Vec<std::io::Result<Vec<u8>>> = site.episodes[..limit]
+    let written: Vec<std::io::Result<Arc<Vec<u8>>>> = site.episodes[..limit]
         .par_iter()
         .enumerate()
         .map(|(i, ep)| {
+            let cache_key = inputs
+                .item_keys
+                .get(i)
+                .copied()
+                .flatten()
+                .map(|k| (k, notes == Notes::Full));
+            if let (Some(cache), Some(key)) = (inputs.item_cache, cache_key)
+                && let Some(item) = cache.lock().expect("item cache").get(&key)
+            {
+                return Ok(item.clone());
+            }
             let mut iw = Writer::new_with_indent(Vec::with_capacity(8 * 1024), b' ', 2);
             start(&mut iw, "rss", &[])?;
             start(&mut iw, "channel", &[])?;
             let from = iw.get_ref().len();
             let image = inputs.episode_images.get(i).cloned().flatten();
-            let extras = inputs.item_extras.get(i).map(Vec::as_slice).unwrap_or(&[]);
+            let extras = inputs
+                .item_extras
+                .get(i)
+                .map(|e| e.as_slice())
+                .unwrap_or(&[]);
             write_item(&mut iw, c, ep, image.as_deref(), extras, notes)?;
-            Ok(iw.into_inner().split_off(from))
+            let item = Arc::new(iw.into_inner().split_off(from));
+            if let (Some(cache), Some(key)) = (inputs.item_cache, cache_key) {
+                cache.lock().expect("item cache").insert(key, item.clone());
+            }
+            Ok(item)
         })
         .collect();
     for item in written {

@@ -291,7 +291,7 @@ pub fn human_size(bytes: u64) -> String {
 pub struct RenderData<'a> {
     pub site: &'a Site,
     pub site_value: Value,
-    pub episodes: Vec<EpisodeView>,
+    pub episodes: Vec<Arc<EpisodeView>>,
     pub assets: Arc<Assets>,
 }
 
@@ -300,7 +300,7 @@ impl<'a> RenderData<'a> {
         site: &'a Site,
         assets: Arc<Assets>,
         image_url: Option<String>,
-        episode_images: &[Option<String>],
+        episodes: Vec<Arc<EpisodeView>>,
     ) -> Self {
         let c = &site.config;
         let site_view = SiteView {
@@ -338,12 +338,6 @@ impl<'a> RenderData<'a> {
                 &jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC),
             ),
         };
-        let episodes = site
-            .episodes
-            .par_iter()
-            .enumerate()
-            .map(|(i, e)| episode_view(site, e, episode_images.get(i).cloned().flatten()))
-            .collect();
         RenderData {
             site,
             site_value: serde_json::to_value(&site_view).expect("site view serializes"),
