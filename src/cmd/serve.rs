@@ -17,8 +17,8 @@ use crate::output::SiteOutput;
 use crate::serve::watch::{ChangeSet, Rebuild, SiteWatcher, next_batch};
 use crate::serve::{LiveSite, Server};
 
-/// One editor save is several file events within a few milliseconds.
-const DEBOUNCE_QUIET: Duration = Duration::from_millis(50);
+/// One editor save is several file events within a few milliseconds (write, rename, chmod).
+const DEBOUNCE_QUIET: Duration = Duration::from_millis(30);
 /// A file being written for longer than this (a big audio copy) is rebuilt anyway.
 const DEBOUNCE_MAX: Duration = Duration::from_secs(2);
 
@@ -79,6 +79,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             let summary = describe(&built);
             let urls = site_urls(&built);
             site.publish_at(built.output, &built.site.config.base_path, urls, false);
+            save_lock(&built.lock, &opts);
             summary
         }
         Err(problems) => {
@@ -124,8 +125,7 @@ fn listen_addr(bind: &str, port: u16) -> Result<SocketAddr, String> {
         .ok_or_else(|| format!("--bind {bind}: no address found"))
 }
 
-/// Build once, saving the lock when the build learned something (probed audio, new GUIDs).
-/// Warnings already printed by an earlier build are counted, not printed again: a save
+/// Build once. Warnings already printed by an earlier build are counted, not printed again: a save
 /// should show what it changed, not a thousand lines the terminal showed before.
 fn build(
     opts: &BuildOptions,
@@ -148,9 +148,6 @@ fn build(
                 eprintln!("onair: {repeated} warning(s) shown before still apply");
             }
             *shown = lines.into_iter().collect();
-            if let Err(d) = built.lock.save(&opts.root) {
-                super::report([&d]);
-            }
             Ok(built)
         }
         Err(mut diags) => {
@@ -158,6 +155,14 @@ fn build(
             super::report(diags.iter());
             Err(diags.into_vec())
         }
+    }
+}
+
+/// Saves the lock when the build learned something (probed audio, new GUIDs): after the
+/// browser has the new build, which need not wait for it.
+fn save_lock(lock: &crate::lock::Lock, opts: &BuildOptions) {
+    if let Err(d) = lock.save(&opts.root) {
+        super::report([&d]);
     }
 }
 
@@ -211,6 +216,7 @@ fn watch_loop(
                     urls,
                     plan == Rebuild::Stylesheets,
                 );
+                save_lock(&built.lock, opts);
                 println!(
                     "onair: {}rebuilt in {} ms ({what})",
                     if had_problems { "fixed: " } else { "" },
