@@ -182,6 +182,42 @@ pub struct Server {
     site: Arc<LiveSite>,
     stopping: Arc<AtomicBool>,
     accept: Option<JoinHandle<()>>,
+    nudge: Option<JoinHandle<()>>,
+}
+
+/// The path of the server's own nudge requests (see `nudge_loop`), answered with no content.
+const NUDGE_PATH: &str = "/_onair/nudge";
+/// How long a connection can wait in tiny_http's queue at worst.
+const NUDGE_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// tiny_http 0.12's connection pool can leave a new connection queued with no thread to read
+/// it: `spawn` queues it when a thread counts as waiting, but that thread may already have
+/// been woken for the connection before, and the queue is only looked at again when some
+/// pool thread finishes a connection. Connections that never finish (a browser's keep-alive
+/// sockets, a live-reload stream, a stalled client) can hold every other thread, so the page
+/// a browser asked for hangs. A short connection of our own, every `NUDGE_EVERY`, makes a
+/// pool thread finish one and take the queued connection.
+fn nudge_loop(addr: SocketAddr, stopping: &AtomicBool) {
+    use std::io::Write;
+    let target = match addr {
+        SocketAddr::V4(a) if a.ip().is_unspecified() => {
+            SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, a.port()))
+        }
+        SocketAddr::V6(a) if a.ip().is_unspecified() => {
+            SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, a.port()))
+        }
+        other => other,
+    };
+    while !stopping.load(Ordering::SeqCst) {
+        std::thread::sleep(NUDGE_EVERY);
+        if stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        if let Ok(mut s) = std::net::TcpStream::connect_timeout(&target, NUDGE_EVERY) {
+            // HTTP/1.0 without keep-alive: tiny_http reads one request and lets the thread go.
+            let _ = write!(s, "GET {NUDGE_PATH} HTTP/1.0\r\n\r\n");
+        }
+    }
 }
 
 impl Server {
@@ -208,12 +244,20 @@ impl Server {
                 .spawn(move || accept_loop(&http, &site, &stopping))
                 .map_err(|source| BindError::Other { addr, source })?
         };
+        let nudge = {
+            let stopping = stopping.clone();
+            std::thread::Builder::new()
+                .name("onair-nudge".into())
+                .spawn(move || nudge_loop(addr, &stopping))
+                .map_err(|source| BindError::Other { addr, source })?
+        };
         Ok(Server {
             http,
             addr,
             site,
             stopping,
             accept: Some(accept),
+            nudge: Some(nudge),
         })
     }
 
@@ -238,6 +282,8 @@ impl Server {
         if let Some(t) = self.accept.take() {
             let _ = t.join();
         }
+        // Not joined: it sees `stopping` within NUDGE_EVERY and only ever makes connections.
+        drop(self.nudge.take());
     }
 }
 
@@ -276,6 +322,10 @@ fn handle(request: tiny_http::Request, site: &LiveSite) {
         if_range: header(&request, "If-Range").is_some(),
     };
     let path = head.target.split(['?', '#']).next().unwrap_or("");
+    if path == NUDGE_PATH {
+        let _ = request.respond(tiny_http::Response::empty(204));
+        return;
+    }
     if path == reload::EVENTS_PATH && head.method == "GET" {
         // Subscribe before reading the generation so no rebuild falls in between.
         let events = site.events.subscribe();
