@@ -88,49 +88,116 @@ pub fn write_feed(inputs: &FeedInputs<'_>) -> Vec<u8> {
 /// page, and the website keeps every word. If even that is over, `onair check` warns
 /// (`feed-size`) and `feed_limit` is the way out.
 pub fn write_feed_within(inputs: &FeedInputs<'_>, budget: usize) -> Vec<u8> {
-    let (full, full_items) = render(inputs, Notes::Full);
-    if full.len() <= budget || full_items.is_empty() {
-        return full;
-    }
-    let (short, short_items) = render(inputs, Notes::Summary);
-    // Both renders are byte for byte the same outside the items; with the newest `k` items
-    // full and the rest short the feed is full[..end of item k-1] + short[start of item k..].
-    let split_full = |k: usize| {
-        if k == 0 {
-            full_items[0].0
-        } else {
-            full_items[k - 1].1
-        }
+    let (head, tail) = frame(inputs);
+    let c = &inputs.site.config;
+    let n = c
+        .feed_limit
+        .unwrap_or(usize::MAX)
+        .min(inputs.site.episodes.len());
+    let items = |range: std::ops::Range<usize>, notes: Notes| -> Vec<Arc<Vec<u8>>> {
+        range
+            .into_par_iter()
+            .map(|i| item(inputs, i, notes).expect("writing to memory cannot fail"))
+            .collect()
     };
-    let size = |k: usize| split_full(k) + (short.len() - short_items[k].0);
-    let n = full_items.len();
-    // The size only grows with k; take the largest k that fits (0 when none does).
-    let k = (0..n)
-        .take_while(|&k| size(k) <= budget)
-        .last()
-        .unwrap_or(0);
-    let mut out = Vec::with_capacity(size(k));
-    out.extend_from_slice(&full[..split_full(k)]);
-    out.extend_from_slice(&short[short_items[k].0..]);
-    out
+    let frame_len = head.len() + tail.len();
+    // Full items, newest first and a batch at a time: only as many as can fit are written
+    // (a 10,000-episode feed keeps about a thousand of them whole).
+    let mut full: Vec<Arc<Vec<u8>>> = Vec::new();
+    let mut full_len = 0;
+    while full.len() < n && frame_len + full_len <= budget {
+        let batch = items(full.len()..(full.len() + 64).min(n), Notes::Full);
+        full_len += batch.iter().map(|i| i.len()).sum::<usize>();
+        full.extend(batch);
+    }
+    let join = |parts: &mut dyn Iterator<Item = &Arc<Vec<u8>>>, len: usize| {
+        let mut out = Vec::with_capacity(len);
+        out.extend_from_slice(&head);
+        for part in parts {
+            out.extend_from_slice(part);
+        }
+        out.extend_from_slice(&tail);
+        out
+    };
+    if full.len() == n && (frame_len + full_len <= budget || n == 0) {
+        return join(&mut full.iter(), frame_len + full_len);
+    }
+    let short = items(0..n, Notes::Summary);
+    // With the newest `k` items full and the rest short; the size only grows with k: take the
+    // largest k that fits (0 when none does).
+    let mut short_after: Vec<usize> = vec![0; n + 1];
+    for i in (0..n).rev() {
+        short_after[i] = short_after[i + 1] + short[i].len();
+    }
+    let mut full_before = 0;
+    let mut k = 0;
+    let mut size = frame_len + short_after[0];
+    for (i, f) in full.iter().enumerate().take(n - 1) {
+        full_before += f.len();
+        let with = frame_len + full_before + short_after[i + 1];
+        if with > budget {
+            break;
+        }
+        (k, size) = (i + 1, with);
+    }
+    join(&mut full[..k].iter().chain(&short[k..]), size)
 }
 
-/// The feed and the byte range of each `<item>` in it.
-fn render(inputs: &FeedInputs<'_>, notes: Notes) -> (Vec<u8>, Vec<(usize, usize)>) {
-    let mut w = Writer::new_with_indent(Vec::with_capacity(64 * 1024), b' ', 2);
-    let mut items = Vec::new();
-    write_all(&mut w, inputs, notes, &mut items).expect("writing to memory cannot fail");
-    let mut out = w.into_inner();
-    out.push(b'\n');
-    (out, items)
+/// The feed's bytes before its first item and after its last.
+fn frame(inputs: &FeedInputs<'_>) -> (Vec<u8>, Vec<u8>) {
+    let mut w = Writer::new_with_indent(Vec::with_capacity(16 * 1024), b' ', 2);
+    write_head(&mut w, inputs).expect("writing to memory cannot fail");
+    let at = w.get_ref().len();
+    end(&mut w, "channel").expect("writing to memory cannot fail");
+    end(&mut w, "rss").expect("writing to memory cannot fail");
+    let mut head = w.into_inner();
+    let mut tail = head.split_off(at);
+    tail.push(b'\n');
+    (head, tail)
 }
 
-fn write_all(
-    w: &mut W,
-    inputs: &FeedInputs<'_>,
-    notes: Notes,
-    items: &mut Vec<(usize, usize)>,
-) -> std::io::Result<()> {
+/// Episode `i`'s `<item>`, written by a writer nested as deep as the feed's own (inside rss
+/// and channel) so its indentation is the same; taken from the item cache when it has it.
+fn item(inputs: &FeedInputs<'_>, i: usize, notes: Notes) -> std::io::Result<Arc<Vec<u8>>> {
+    let cache_key = inputs
+        .item_keys
+        .get(i)
+        .copied()
+        .flatten()
+        .map(|k| (k, notes == Notes::Full));
+    if let (Some(cache), Some(key)) = (inputs.item_cache, cache_key)
+        && let Some(item) = cache.lock().expect("item cache").get(&key)
+    {
+        return Ok(item.clone());
+    }
+    let ep = &inputs.site.episodes[i];
+    let mut iw = Writer::new_with_indent(Vec::with_capacity(8 * 1024), b' ', 2);
+    start(&mut iw, "rss", &[])?;
+    start(&mut iw, "channel", &[])?;
+    let from = iw.get_ref().len();
+    let image = inputs.episode_images.get(i).cloned().flatten();
+    let extras = inputs
+        .item_extras
+        .get(i)
+        .map(|e| e.as_slice())
+        .unwrap_or(&[]);
+    write_item(
+        &mut iw,
+        &inputs.site.config,
+        ep,
+        image.as_deref(),
+        extras,
+        notes,
+    )?;
+    let item = Arc::new(iw.into_inner().split_off(from));
+    if let (Some(cache), Some(key)) = (inputs.item_cache, cache_key) {
+        cache.lock().expect("item cache").insert(key, item.clone());
+    }
+    Ok(item)
+}
+
+/// Everything of the feed before its items.
+fn write_head(w: &mut W, inputs: &FeedInputs<'_>) -> std::io::Result<()> {
     let site = inputs.site;
     let c = &site.config;
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
@@ -259,49 +326,6 @@ fn write_all(
     for extra in &inputs.channel_extras {
         write_extra(w, extra)?;
     }
-    let limit = c.feed_limit.unwrap_or(usize::MAX).min(site.episodes.len());
-    // Items are written in parallel, each by a writer nested as deep as the real one (inside
-    // rss and channel) so its indentation is the same, then joined in order.
-    let written: Vec<std::io::Result<Arc<Vec<u8>>>> = site.episodes[..limit]
-        .par_iter()
-        .enumerate()
-        .map(|(i, ep)| {
-            let cache_key = inputs
-                .item_keys
-                .get(i)
-                .copied()
-                .flatten()
-                .map(|k| (k, notes == Notes::Full));
-            if let (Some(cache), Some(key)) = (inputs.item_cache, cache_key)
-                && let Some(item) = cache.lock().expect("item cache").get(&key)
-            {
-                return Ok(item.clone());
-            }
-            let mut iw = Writer::new_with_indent(Vec::with_capacity(8 * 1024), b' ', 2);
-            start(&mut iw, "rss", &[])?;
-            start(&mut iw, "channel", &[])?;
-            let from = iw.get_ref().len();
-            let image = inputs.episode_images.get(i).cloned().flatten();
-            let extras = inputs
-                .item_extras
-                .get(i)
-                .map(|e| e.as_slice())
-                .unwrap_or(&[]);
-            write_item(&mut iw, c, ep, image.as_deref(), extras, notes)?;
-            let item = Arc::new(iw.into_inner().split_off(from));
-            if let (Some(cache), Some(key)) = (inputs.item_cache, cache_key) {
-                cache.lock().expect("item cache").insert(key, item.clone());
-            }
-            Ok(item)
-        })
-        .collect();
-    for item in written {
-        let start = w.get_ref().len();
-        w.get_mut().extend_from_slice(&item?);
-        items.push((start, w.get_ref().len()));
-    }
-    end(w, "channel")?;
-    end(w, "rss")?;
     Ok(())
 }
 
