@@ -2,7 +2,7 @@
 //! (`build_site`), and the one place that publishes them to disk (`publish`), through a
 //! staging folder swapped into place only when everything succeeded.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::content::{self, AudioSource, Episode, EpisodeSource, Site, Tag};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lock::{Lock, LockedAudio, LockedEpisode};
-use crate::output::SiteOutput;
+use crate::output::{OutputFile, SiteOutput};
 use crate::render::{self, RenderData, feed};
 
 #[derive(Debug, Clone, Default)]
@@ -42,7 +42,18 @@ pub struct Built {
 
 /// Builds the site in memory. Every problem of the build is collected; any error fails it.
 pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
-    build_site_with(opts, &mut BuildCache::one_off(), &Reuse::Nothing)
+    build_site_inner(opts, &mut BuildCache::one_off(), &Reuse::Nothing, None)
+}
+
+/// `build_site`, writing pages into `staging` as soon as they are rendered (the rest is
+/// written by `Staging::publish`): the disk works while the next pages render.
+pub fn build_site_staged(opts: &BuildOptions, staging: &Staging) -> Result<Built, Diagnostics> {
+    build_site_inner(
+        opts,
+        &mut BuildCache::one_off(),
+        &Reuse::Nothing,
+        Some(staging),
+    )
 }
 
 /// What the previous builds of one site left for the next to reuse: `serve` keeps one between
@@ -174,6 +185,15 @@ pub fn build_site_with(
     cache: &mut BuildCache,
     reuse: &Reuse,
 ) -> Result<Built, Diagnostics> {
+    build_site_inner(opts, cache, reuse, None)
+}
+
+fn build_site_inner(
+    opts: &BuildOptions,
+    cache: &mut BuildCache,
+    reuse: &Reuse,
+    staging: Option<&Staging>,
+) -> Result<Built, Diagnostics> {
     let root = opts.root.as_path();
     let mut phases = crate::timings::Phases::start();
     let mut diags = Diagnostics::new();
@@ -299,7 +319,7 @@ pub fn build_site_with(
             .expect("every episode of an incremental build has a stamp");
         Some((&mut cache.render, stamps))
     };
-    let output = render_site(&site, render_cache, &mut diags);
+    let output = render_site(&site, render_cache, staging, &mut diags);
     phases.mark("render");
     if diags.has_errors() {
         cache.episodes.clear();
@@ -598,6 +618,7 @@ fn image_url(
 fn render_site(
     site: &Arc<Site>,
     mut cache: Option<(&mut RenderCache, Vec<blake3::Hash>)>,
+    staging: Option<&Staging>,
     diags: &mut Diagnostics,
 ) -> Option<SiteOutput> {
     let root = &site.root;
@@ -808,6 +829,11 @@ fn render_site(
                     (key.to_string(), template, path, fingerprint, Box::new(vars))
                 }
                 Job::Episode(i) => {
+                    if let Some(staging) = staging {
+                        for (key, bytes) in &prepared[i].files {
+                            let _ = staging.write(key, bytes)?;
+                        }
+                    }
                     let path = format!("episodes/{}/", prepared[i].view.slug);
                     // Episodes are newest first: the previous (older) one is the next index.
                     let (prev, next) = (i + 1, i.checked_sub(1));
@@ -874,11 +900,16 @@ fn render_site(
                 && let Some((fp, bytes)) = pages.get(&key)
                 && *fp == fingerprint
             {
-                return Ok((key, fingerprint, bytes.clone()));
+                return Ok((key, fingerprint, OutputFile::Bytes(bytes.clone())));
             }
             let fingerprint = fingerprint.unwrap_or_else(|| blake3::hash(b""));
-            render::render_page(&tera, &data, template, &path, vars())
-                .map(|b| (key, fingerprint, Arc::new(b)))
+            let bytes = render::render_page(&tera, &data, template, &path, vars())?;
+            // Written now, the page is not kept in memory: the output points at its file.
+            if let Some(staging) = staging {
+                let staged = staging.write(&key, &bytes)?;
+                return Ok((key, fingerprint, OutputFile::Copy(staged)));
+            }
+            Ok((key, fingerprint, OutputFile::Bytes(Arc::new(bytes))))
         })
         .collect();
     let mut output = SiteOutput::new();
@@ -887,7 +918,8 @@ fn render_site(
     let mut reused = 0;
     for r in rendered {
         match r {
-            Ok((key, fingerprint, bytes)) => {
+            Ok((key, _, OutputFile::Copy(staged))) => output.insert_copy(key, staged),
+            Ok((key, fingerprint, OutputFile::Bytes(bytes))) => {
                 if let Some((c, _)) = &cache {
                     if c.pages
                         .get(&key)
@@ -1007,7 +1039,8 @@ type PageJob<'a> = (
 );
 
 /// A rendered page: its output key, fingerprint and bytes.
-type RenderedPage = (String, blake3::Hash, Arc<Vec<u8>>);
+/// (In memory, or already written to the staging folder.)
+type RenderedPage = (String, blake3::Hash, OutputFile);
 
 /// What a page was rendered from, as one hash: the site-wide inputs, the template, the URL
 /// and the page's own variables. Equal fingerprints render equal bytes.
@@ -1097,68 +1130,125 @@ fn staging_parent(site_root: &Path, dest: &Path) -> PathBuf {
 /// replaces `dest` in one atomic exchange. A failure at any point leaves `dest` as it was;
 /// files of earlier builds that are no longer produced disappear with the old folder.
 pub fn publish(output: &SiteOutput, site_root: &Path, dest: &Path) -> Result<(), Diagnostic> {
-    let parent = staging_parent(site_root, dest);
-    let fail = |what: &str, path: &Path, e: std::io::Error| {
-        Diagnostic::error(format!("cannot {what} `{}`: {e}", path.display()))
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| fail("create", &parent, e))?;
-    clean_stale_staging(&parent);
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(|e| fail("remove", &staging, e))?;
-    }
-    let result = write_tree(output, &staging, dest).and_then(|()| swap_into_place(&staging, dest));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+    Staging::create(site_root, dest)?.publish(output)
 }
 
-/// Writes every file under `staging`; an error names the file by where it was to be
-/// published (`dest`), since the staging folder is onair's own.
-fn write_tree(output: &SiteOutput, staging: &Path, dest: &Path) -> Result<(), Diagnostic> {
-    use crate::output::OutputFile;
-    std::fs::create_dir_all(staging).map_err(|e| {
+/// The folder a build is written into before it replaces the published one. `onair build`
+/// creates it first, so pages go to disk while others are still rendering
+/// (`build_site_staged`); dropped without `publish`, it is removed and `dest` is untouched.
+pub struct Staging {
+    dir: PathBuf,
+    dest: PathBuf,
+    /// Output keys already written.
+    written: std::sync::Mutex<HashSet<String>>,
+    published: bool,
+}
+
+impl Staging {
+    pub fn create(site_root: &Path, dest: &Path) -> Result<Staging, Diagnostic> {
+        let parent = staging_parent(site_root, dest);
+        let fail = |what: &str, path: &Path, e: std::io::Error| {
+            Diagnostic::error(format!("cannot {what} `{}`: {e}", path.display()))
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| fail("create", &parent, e))?;
+        clean_stale_staging(&parent);
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| fail("remove", &dir, e))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| {
+            Diagnostic::error(format!(
+                "cannot publish into `{}`: the new site is written beside it first, and `{}` cannot be created: {e}",
+                dest.display(),
+                dir.display()
+            ))
+        })?;
+        Ok(Staging {
+            dir,
+            dest: dest.to_path_buf(),
+            written: Default::default(),
+            published: false,
+        })
+    }
+
+    /// Writes one file now (creating its folders); `publish` will not write it again. Returns
+    /// where it was written.
+    fn write(&self, key: &str, bytes: &[u8]) -> Result<PathBuf, Diagnostic> {
+        let path = self.dir.join(key);
+        let r = match path.parent() {
+            Some(parent) => std::fs::create_dir_all(parent),
+            None => Ok(()),
+        };
+        r.and_then(|()| std::fs::write(&path, bytes))
+            .map_err(|e| self.write_error(key, &path, e))?;
+        self.written
+            .lock()
+            .expect("staging")
+            .insert(key.to_string());
+        Ok(path)
+    }
+
+    fn write_error(&self, key: &str, path: &Path, e: std::io::Error) -> Diagnostic {
         Diagnostic::error(format!(
-            "cannot publish into `{}`: the new site is written beside it first, and `{}` cannot be created: {e}",
-            dest.display(),
-            staging.display()
+            "cannot write `{}` (staged at `{}`): {e}",
+            self.dest.join(key).display(),
+            path.display()
         ))
-    })?;
-    let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
-    for key in output.files.keys() {
-        if let Some(parent) = Path::new(key).parent()
-            && !parent.as_os_str().is_empty()
-        {
-            dirs.insert(staging.join(parent));
+    }
+
+    /// Writes the rest of `output` and swaps the staging folder into place.
+    pub fn publish(mut self, output: &SiteOutput) -> Result<(), Diagnostic> {
+        self.write_rest(output)?;
+        swap_into_place(&self.dir, &self.dest)?;
+        self.published = true;
+        Ok(())
+    }
+
+    /// Writes every file not written yet; an error names the file by where it was to be
+    /// published (`dest`), since the staging folder is onair's own.
+    fn write_rest(&self, output: &SiteOutput) -> Result<(), Diagnostic> {
+        let written = std::mem::take(&mut *self.written.lock().expect("staging"));
+        let rest: Vec<(&String, &OutputFile)> = output
+            .files
+            .iter()
+            .filter(|(key, _)| !written.contains(*key))
+            .collect();
+        let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
+        for (key, _) in &rest {
+            if let Some(parent) = Path::new(key).parent()
+                && !parent.as_os_str().is_empty()
+            {
+                dirs.insert(self.dir.join(parent));
+            }
+        }
+        for d in &dirs {
+            std::fs::create_dir_all(d)
+                .map_err(|e| Diagnostic::error(format!("cannot create `{}`: {e}", d.display())))?;
+        }
+        rest.par_iter().try_for_each(|(key, file)| {
+            let path = self.dir.join(key);
+            let r = match file {
+                OutputFile::Bytes(b) => std::fs::write(&path, b.as_slice()),
+                // A hard link publishes the audio byte for byte without copying it; across
+                // file systems fall back to a copy.
+                OutputFile::Copy(src) => std::fs::hard_link(src, &path)
+                    .or_else(|_| std::fs::copy(src, &path).map(|_| ())),
+            };
+            r.map_err(|e| self.write_error(key, &path, e))
+        })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
-    for d in &dirs {
-        std::fs::create_dir_all(d)
-            .map_err(|e| Diagnostic::error(format!("cannot create `{}`: {e}", d.display())))?;
-    }
-    output.files.par_iter().try_for_each(|(key, file)| {
-        let path = staging.join(key);
-        let r = match file {
-            OutputFile::Bytes(b) => std::fs::write(&path, b.as_slice()),
-            // A hard link publishes the audio byte for byte without copying it; across file
-            // systems fall back to a copy.
-            OutputFile::Copy(src) => {
-                std::fs::hard_link(src, &path).or_else(|_| std::fs::copy(src, &path).map(|_| ()))
-            }
-        };
-        r.map_err(|e| {
-            Diagnostic::error(format!(
-                "cannot write `{}` (staged at `{}`): {e}",
-                dest.join(key).display(),
-                path.display()
-            ))
-        })
-    })
 }
 
 fn swap_into_place(staging: &Path, dest: &Path) -> Result<(), Diagnostic> {

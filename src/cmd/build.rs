@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use crate::build::{BuildOptions, build_site, publish};
+use crate::build::{BuildOptions, Staging, build_site, build_site_staged};
 use crate::cli::BuildArgs;
 
 pub fn run(args: &BuildArgs) -> ExitCode {
@@ -19,7 +19,19 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         locked: args.locked,
         allow_network: true,
     };
-    let built = match build_site(&opts) {
+    let dest = args
+        .output
+        .clone()
+        .unwrap_or_else(|| args.dir.join("public"));
+    // Pages are written to the staging folder while the build renders; it replaces `dest` only
+    // once the build and its checks passed. When it cannot be made, the build still runs, to
+    // report every problem of the site, and publishing reports why it cannot.
+    let staging = Staging::create(&args.dir, &dest);
+    let result = match &staging {
+        Ok(staging) => build_site_staged(&opts, staging),
+        Err(_) => build_site(&opts),
+    };
+    let built = match result {
         Ok(b) => b,
         Err(mut diags) => {
             diags.sort();
@@ -31,17 +43,13 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         }
     };
     super::report(built.warnings.iter());
-    let dest = args
-        .output
-        .clone()
-        .unwrap_or_else(|| args.dir.join("public"));
     let mut phases = crate::timings::Phases::start();
     // The feed rules and publish safety (issue 10): errors keep the published site as it is.
     if !super::check::before_publish(&built, &dest, args.allow_feed_changes) {
         return super::exit(super::EXIT_ERRORS);
     }
     phases.mark("check");
-    if let Err(d) = publish(&built.output, &args.dir, &dest) {
+    if let Err(d) = staging.and_then(|staging| staging.publish(&built.output)) {
         super::report([&d]);
         eprintln!("build failed: nothing was published");
         return super::exit(super::EXIT_ERRORS);
