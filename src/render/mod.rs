@@ -394,8 +394,26 @@ pub fn episode_view(site: &Site, e: &Episode, image_url: Option<String>) -> Epis
     }
 }
 
-/// Registers `asset_url(name=...)` and `url_for(path=...)` for the templates.
+/// The `ld` filter: a value as JSON for a `<script type="application/ld+json">` block, with
+/// no `<` left that could close the script element. (The `ld` macro of macros.html does the
+/// same for templates written before the filter; a filter is one call, a macro a new frame.)
+struct JsonLd;
+
+impl tera::Filter for JsonLd {
+    fn filter(&self, value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+        let json = serde_json::to_string(value).map_err(tera::Error::json)?;
+        Ok(Value::String(json.replace('<', "\\u003c")))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// Registers `asset_url(name=...)` and `url_for(path=...)`, and the `ld` filter, for the
+/// templates.
 pub fn register_functions(tera: &mut Tera, assets: Arc<Assets>, base_path: String) {
+    tera.register_filter("ld", JsonLd);
     let bp = base_path.clone();
     tera.register_function("asset_url", move |args: &HashMap<String, Value>| {
         let name = args
@@ -625,6 +643,33 @@ fn xml_escape(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ld_filter_escapes_like_the_ld_macro_and_never_closes_the_script() {
+        let macros = crate::theme::templates()
+            .iter()
+            .find(|(name, _)| *name == "macros.html")
+            .map(|(_, bytes)| std::str::from_utf8(bytes).unwrap())
+            .unwrap();
+        let mut tera = Tera::default();
+        tera.add_raw_templates(vec![
+            ("macros.html", macros),
+            ("filter", "{{ v | ld }}"),
+            ("macro", "{% import \"macros.html\" as m %}{{ m::ld(v=v) }}"),
+        ])
+        .unwrap();
+        register_functions(&mut tera, Arc::new(Assets::default()), "/".into());
+        let mut ctx = Context::new();
+        ctx.insert("v", "Tips & \"tricks\" </script><b>");
+        let filtered = tera.render("filter", &ctx).unwrap();
+        assert_eq!(filtered, r#""Tips & \"tricks\" \u003c/script>\u003cb>""#);
+        assert_eq!(filtered, tera.render("macro", &ctx).unwrap());
+        ctx.insert("v", &serde_json::json!({"n": 3, "s": "<"}));
+        assert_eq!(
+            tera.render("filter", &ctx).unwrap(),
+            r#"{"n":3,"s":"\u003c"}"#
+        );
+    }
+
     use super::*;
 
     #[test]
