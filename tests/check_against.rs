@@ -120,6 +120,30 @@ fn enclosure_podcast_guid_and_self_url_changes_are_warnings() {
 }
 
 #[test]
+fn a_feed_move_announced_with_new_feed_url_is_not_reported() {
+    let old = base();
+    let moved = old.replace(
+        "https://example.com/feed.xml",
+        "https://example.com/podcast.xml",
+    );
+    let announce = |url: &str| {
+        moved.replacen(
+            "<channel>",
+            &format!("<channel>\n    <itunes:new-feed-url>{url}</itunes:new-feed-url>"),
+            1,
+        )
+    };
+    assert_eq!(
+        compare(&old, &announce("https://example.com/podcast.xml"), false),
+        Vec::<String>::new()
+    );
+    // Announcing some other URL is not this move: still reported.
+    let other = compare(&old, &announce("https://example.org/elsewhere.xml"), false);
+    assert_eq!(other.len(), 1, "{other:?}");
+    assert!(other[0].contains("warning[feed-url-changed]"), "{other:?}");
+}
+
+#[test]
 fn a_podcast_guid_that_is_gone_is_reported() {
     let old = base();
     let start = old.find("    <podcast:guid>").unwrap();

@@ -31,6 +31,8 @@ struct Episode {
 struct Summary {
     podcast_guid: Option<(String, usize)>,
     self_url: Option<(String, usize)>,
+    /// `<itunes:new-feed-url>`: a move the feed announces.
+    new_feed_url: Option<String>,
     episodes: Vec<Episode>,
 }
 
@@ -43,6 +45,9 @@ fn summarize(channel: &Element) -> Summary {
         .find(|l| l.attr_value("rel") == Some("self"))
         .and_then(|l| l.attr("href"))
         .map(|a| (a.value.trim().to_string(), a.pos));
+    let new_feed_url = channel
+        .child("itunes:new-feed-url")
+        .map(|u| u.text.trim().to_string());
     let episodes = channel
         .children_named("item")
         .enumerate()
@@ -69,6 +74,7 @@ fn summarize(channel: &Element) -> Summary {
     Summary {
         podcast_guid,
         self_url,
+        new_feed_url,
         episodes,
     }
 }
@@ -205,8 +211,11 @@ pub(crate) fn compare(
             _ => {}
         }
     }
+    // A move the new feed announces with <itunes:new-feed-url> is the move done right (the
+    // 301 from the old URL is the server's part, which no feed shows).
     if let (Some((before, _)), Some((after, pos))) = (&old.self_url, &new.self_url)
         && before != after
+        && new.new_feed_url.as_deref() != Some(after.as_str())
     {
         new_rep.report(
             "feed-url-changed",
