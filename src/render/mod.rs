@@ -99,8 +99,8 @@ pub struct Templates {
 }
 
 /// Tera's default escaper also turns `/` into `&#x2F;`, which bloats every URL; HTML needs
-/// only these five.
-fn escape_html(input: &str) -> String {
+/// only these five. (Also what serve's overlay and app view escape with.)
+pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 8);
     for c in input.chars() {
         match c {

@@ -8,8 +8,8 @@ use quick_xml::reader::Reader;
 
 use super::Served;
 use super::http::{Body, Reply, RequestHead};
-use super::reload::escape_html;
 use crate::output::SiteOutput;
+use crate::render::escape_html;
 
 pub const APP_PATH: &str = "/_onair/";
 
@@ -239,22 +239,10 @@ pub fn read_feed(xml: &str) -> Result<AppShow, String> {
     })
 }
 
-/// Show notes as apps show them in a list: tags dropped, whitespace folded.
+/// Show notes as apps show them in a list: tags dropped, entities decoded (the page escapes
+/// the text again), whitespace folded.
 fn plain_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::render::html_text(html)
 }
 
 /// `3525` or `58:45` or `0:58:45` -> `58:45`; anything else as written.
@@ -644,6 +632,16 @@ pub fn reply(req: &RequestHead, served: &Served, decoration: &str) -> Reply {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn list_text_decodes_what_the_page_escapes_again() {
+        assert_eq!(
+            super::plain_text(
+                "<p>Tips &amp; <b>tricks</b></p>\n<script>x()</script><p>2 &lt; 3</p>"
+            ),
+            "Tips & tricks 2 < 3"
+        );
+    }
+
     use super::*;
     use std::sync::Arc;
 

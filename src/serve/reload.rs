@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::output::SiteOutput;
+use crate::render::escape_html;
 
 /// The path of the event stream.
 pub const EVENTS_PATH: &str = "/_onair/events";
@@ -122,21 +123,6 @@ fn find_last_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     (0..=haystack.len() - needle.len())
         .rev()
         .find(|&i| haystack[i..i + needle.len()].eq_ignore_ascii_case(needle))
-}
-
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `path:line:col` as the terminal prints it, or None when the problem has no place.
