@@ -158,14 +158,12 @@ impl Reuse {
     }
 }
 
-/// site.yaml's bytes and the options that shape every episode.
-fn config_stamp(root: &Path, opts: &BuildOptions) -> blake3::Hash {
+/// The settings and the options that shape every episode.
+fn config_stamp(config: &Config, opts: &BuildOptions) -> blake3::Hash {
+    // The settings as loaded (every field), not site.yaml's bytes read a second time.
     let mut h = blake3::Hasher::new();
-    for name in [crate::config::CONFIG_FILE, "site.yml"] {
-        h.update(name.as_bytes());
-        h.update(&std::fs::read(root.join(name)).unwrap_or_default());
-    }
-    h.update(format!("{:?}|{}|{}", opts.base_url, opts.drafts, opts.locked).as_bytes());
+    h.update(format!("{config:?}").as_bytes());
+    h.update(format!("|{:?}|{}|{}", opts.base_url, opts.drafts, opts.locked).as_bytes());
     h.finalize()
 }
 
@@ -198,7 +196,7 @@ fn build_site_inner(
     let mut phases = crate::timings::Phases::start();
     let mut diags = Diagnostics::new();
     let config = Config::load(root, opts.base_url.as_deref())?;
-    let stamp = config_stamp(root, opts);
+    let stamp = config_stamp(&config, opts);
     if cache.config_stamp != Some(stamp) {
         cache.episodes.clear();
         cache.config_stamp = Some(stamp);
