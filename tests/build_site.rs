@@ -11,31 +11,12 @@ use std::process::Command;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/sites")
-        .join(name)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
+mod site_support;
+use site_support::{copy_site, fixture};
 
 /// A fresh copy of a fixture site in a temp dir.
 fn site(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    copy_dir(&fixture(name), &root);
-    (tmp, root)
+    copy_site(&fixture(name))
 }
 
 fn onair(args: &[&str]) -> (i32, String, String) {

@@ -4,24 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
+mod site_support;
+use site_support::{copy_site, fixture};
 
 fn site() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sites/basic");
-    copy_dir(&fixture, &root);
-    (tmp, root)
+    copy_site(&fixture("basic"))
 }
 
 fn onair(args: &[&str], root: &Path) -> Output {

@@ -9,24 +9,12 @@ use onair::build::{BuildOptions, Built, build_site};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
+mod site_support;
+use site_support::{copy_site, fixture};
 
 /// The basic fixture site (audio of about 1.2 and 1.1 seconds), with `files` written over it.
 fn site(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sites/basic");
-    copy_dir(&fixture, &root);
+    let (tmp, root) = copy_site(&fixture("basic"));
     for (rel, text) in files {
         let path = root.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

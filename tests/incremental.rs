@@ -8,21 +8,8 @@ use std::sync::Arc;
 use onair::build::{BuildCache, BuildOptions, Built, Reuse, build_site, build_site_with};
 use onair::output::OutputFile;
 
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        if rel.starts_with("public") || rel.starts_with(".onair") {
-            continue;
-        }
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
+mod site_support;
+use site_support::copy_tree;
 
 fn site() -> (tempfile::TempDir, BuildOptions) {
     let tmp = tempfile::tempdir().unwrap();
@@ -30,6 +17,7 @@ fn site() -> (tempfile::TempDir, BuildOptions) {
     copy_tree(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"),
         &root,
+        &["public", ".onair"],
     );
     let opts = BuildOptions {
         root,

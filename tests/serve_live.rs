@@ -14,23 +14,14 @@ use std::time::{Duration, Instant};
 
 use serve_support::{EventStream, get, get_range};
 
+mod site_support;
+use site_support::copy_site;
+
 const WAIT: Duration = Duration::from_secs(60);
 const EPISODE: &str = "episodes/2026-01-13-two-cans-and-a-string.md";
 
 fn example_site() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Every file under `dir` with its bytes (and every folder), to compare before and after.
@@ -144,10 +135,7 @@ fn edit(path: &Path, from: &str, to: &str) {
 }
 
 fn setup() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let site = tmp.path().join("site");
-    copy_tree(&example_site(), &site);
-    (tmp, site)
+    copy_site(&example_site())
 }
 
 #[test]

@@ -1,0 +1,37 @@
+//! Copies of fixture and example sites in temporary folders, for the tests that build them.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// A fixture site of tests/fixtures/sites.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/sites")
+        .join(name)
+}
+
+/// Copies the tree at `from` into `to`, leaving out the entries at its top named in `skip`
+/// (`public`, `.onair`: what building the original left there).
+pub fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        if skip.iter().any(|s| rel.starts_with(s)) {
+            continue;
+        }
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A fresh copy of the site at `from`, as `<temporary folder>/site`.
+pub fn copy_site(from: &Path) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(from, &root, &[]);
+    (tmp, root)
+}
