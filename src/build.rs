@@ -98,14 +98,14 @@ struct RenderCache {
     feed_items: feed::ItemCache,
 }
 
-/// An episode made ready for rendering: its view (with chapters, transcript and people), its
-/// card for lists, its companion files and feed elements, and its entry of episodes/index.json.
-/// serve keeps them between rebuilds under `key`, a hash of everything they are made from.
+/// An episode made ready for rendering: its view (with chapters, transcript and people; its
+/// card is what lists show), its companion files and feed elements, and its entry of
+/// episodes/index.json. serve keeps them between rebuilds under `key`, a hash of everything
+/// they are made from.
 struct PreparedEpisode {
     key: blake3::Hash,
     view: Arc<render::EpisodeView>,
-    card: serde_json::Value,
-    /// A hash of `card`: lists change only when the cards they show do.
+    /// A hash of the view's card: lists change only when the cards they show do.
     card_stamp: blake3::Hash,
     files: Vec<(String, Arc<Vec<u8>>)>,
     feed: Arc<Vec<feed::ExtraElement>>,
@@ -738,7 +738,8 @@ fn render_site(
         h.update(config.base_url.as_bytes());
         h.finalize()
     };
-    let cards: Vec<&serde_json::Value> = prepared.iter().map(|p| &p.card).collect();
+    // Lists get the cards typed, serialized only when a list page is rendered.
+    let cards: Vec<&render::CardView> = prepared.iter().map(|p| &p.view.card).collect();
     let tag_refs: Vec<_> = site
         .tags
         .iter()
@@ -763,7 +764,7 @@ fn render_site(
         Job::List("episodes/index.html", "episodes.html", "episodes/".into()),
     ];
     for page in &person_pages {
-        let eps: Vec<&serde_json::Value> = page.episodes.iter().map(|&i| cards[i]).collect();
+        let eps: Vec<&render::CardView> = page.episodes.iter().map(|&i| cards[i]).collect();
         let path = format!("people/{}/", page.slug);
         jobs.push(Job::Ready((
             format!("{path}index.html"),
@@ -881,7 +882,7 @@ fn render_site(
                     });
                     // A tag page is a list: light cards, like the other lists.
                     let vars = move || {
-                        let eps: Vec<&serde_json::Value> =
+                        let eps: Vec<&render::CardView> =
                             tag.episodes.iter().map(|&i| cards[i]).collect();
                         serde_json::json!({ "tag": tag_refs[t], "episodes": eps })
                     };
@@ -1022,8 +1023,8 @@ fn render_site(
 #[derive(serde::Serialize)]
 struct EpisodeVars<'a> {
     episode: &'a render::EpisodeView,
-    prev: Option<&'a serde_json::Value>,
-    next: Option<&'a serde_json::Value>,
+    prev: Option<&'a render::CardView>,
+    next: Option<&'a render::CardView>,
 }
 
 /// A page to render: output key, template, URL path, fingerprint (when cached builds are
@@ -1095,14 +1096,14 @@ fn prepare_episode(
     view.chapters_url = p.chapters_url;
     view.transcript = p.transcript;
     view.people = p.people;
-    let card = render::card(&view);
     PreparedEpisode {
         key: key.unwrap_or_else(|| blake3::hash(b"")),
         card_stamp: match key {
-            Some(_) => blake3::hash(card.to_string().as_bytes()),
+            Some(_) => blake3::hash(
+                &serde_json::to_vec(&view.card).expect("episode card serializes"),
+            ),
             None => blake3::hash(b""),
         },
-        card,
         index_entry: Arc::new(render::index_entry(&view)),
         view: Arc::new(view),
         files: p.files.into_iter().map(|(k, b)| (k, Arc::new(b))).collect(),

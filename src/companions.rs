@@ -447,7 +447,7 @@ impl Images<'_> {
 #[derive(Debug, Default)]
 pub struct Published {
     /// Template fields, as themes/default/README.md documents them.
-    pub chapters: Vec<Value>,
+    pub chapters: Vec<crate::render::ChapterView>,
     pub chapters_url: Option<String>,
     pub transcript: Option<Value>,
     pub people: Vec<Value>,
@@ -743,11 +743,12 @@ pub fn publish(site: &Site, ep: &Episode, images: &Images<'_>) -> (Published, Ve
         out.chapters_url = Some(config.root_relative(&key));
         out.chapters = resolved
             .iter()
-            .map(|ch| {
-                json!({
-                    "start": ch.start, "start_display": timecode::display(ch.start),
-                    "title": ch.title, "url": ch.url, "img": ch.img,
-                })
+            .map(|ch| crate::render::ChapterView {
+                start: ch.start,
+                start_display: timecode::display(ch.start),
+                title: ch.title.clone(),
+                url: ch.url.clone(),
+                img: ch.img.clone(),
             })
             .collect();
     }

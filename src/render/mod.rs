@@ -240,14 +240,22 @@ pub struct CardView {
     /// Root-relative when the image is the site's own: for `<img src>`.
     pub image_path: Option<String>,
     pub tags: Vec<TagRef>,
-    pub chapters: Vec<Value>,
+    pub chapters: Vec<ChapterView>,
     pub chapters_url: Option<String>,
     pub people: Vec<Value>,
 }
 
-/// An episode as lists show it: everything but the show notes and the transcript.
-pub fn card(view: &EpisodeView) -> Value {
-    serde_json::to_value(&view.card).expect("episode card serializes")
+/// A chapter as templates see it. (Typed, not a JSON object: an episode's dozen chapters are
+/// kept for every episode, and a JSON object is a B-tree node of its own.)
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct ChapterView {
+    /// Seconds.
+    pub start: f64,
+    /// "12:30".
+    pub start_display: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub img: Option<String>,
 }
 
 /// "1 hr 43 min", "12 min", "45 sec".
@@ -486,7 +494,7 @@ pub fn episode_index(episodes: &[EpisodeView]) -> Vec<u8> {
 /// One episode's entry of `/episodes/index.json`, as JSON.
 pub fn index_entry(e: &EpisodeView) -> Vec<u8> {
     let mut text = html_text(&e.content);
-    for title in e.chapters.iter().filter_map(|c| c.get("title")?.as_str()) {
+    for title in e.chapters.iter().map(|c| c.title.as_str()) {
         if !text.is_empty() {
             text.push(' ');
         }
@@ -690,7 +698,7 @@ mod tests {
 
     #[test]
     fn episode_index_lists_each_episode_with_text() {
-        let ep = |title: &str, slug: &str, content: &str, chapters: Vec<Value>| EpisodeView {
+        let ep = |title: &str, slug: &str, content: &str, chapters: Vec<ChapterView>| EpisodeView {
             card: CardView {
                 title: title.into(),
                 slug: slug.into(),
@@ -731,7 +739,13 @@ mod tests {
                 "Coils",
                 "coils",
                 "<p>Wind the <em>coil</em> tight.</p>",
-                vec![serde_json::json!({"start": 0.0, "title": "Winding"})],
+                vec![ChapterView {
+                    start: 0.0,
+                    start_display: "0:00".into(),
+                    title: "Winding".into(),
+                    url: None,
+                    img: None,
+                }],
             ),
             ep("Cans", "cans", "", Vec::new()),
         ];
