@@ -1099,9 +1099,9 @@ fn prepare_episode(
     PreparedEpisode {
         key: key.unwrap_or_else(|| blake3::hash(b"")),
         card_stamp: match key {
-            Some(_) => blake3::hash(
-                &serde_json::to_vec(&view.card).expect("episode card serializes"),
-            ),
+            Some(_) => {
+                blake3::hash(&serde_json::to_vec(&view.card).expect("episode card serializes"))
+            }
             None => blake3::hash(b""),
         },
         index_entry: Arc::new(render::index_entry(&view)),
