@@ -63,7 +63,7 @@ pub fn build_site_staged(opts: &BuildOptions, staging: &Staging) -> Result<Built
 pub struct BuildCache {
     /// Set for one-off builds: nothing is kept, so nothing is fingerprinted either.
     one_off: bool,
-    /// site.yaml and the build options the cached episodes were built under.
+    /// The settings and build options the cached episodes were built under.
     config_stamp: Option<blake3::Hash>,
     /// Episodes as the last successful build finished them (audio facts, companions), with
     /// the warnings they gave, by site-relative file.
@@ -750,15 +750,16 @@ fn render_site(
             })
         })
         .collect();
-    // A list's fingerprint: the cards it shows, in order.
-    let list_stamp = |episodes: &mut dyn Iterator<Item = usize>, extra: &str| {
-        let mut h = blake3::Hasher::new();
-        for i in episodes {
-            h.update(prepared[i].card_stamp.as_bytes());
-        }
-        h.update(extra.as_bytes());
-        h.finalize()
-    };
+    // The fingerprint of a page made from cards: the cards it shows, in order, and `extra`.
+    let list_fingerprint =
+        |template: &str, path: &str, episodes: &mut dyn Iterator<Item = usize>, extra: &str| {
+            let mut h = page_hasher(&site_stamp, template, path);
+            for i in episodes {
+                h.update(prepared[i].card_stamp.as_bytes());
+            }
+            h.update(extra.as_bytes());
+            h.finalize()
+        };
     let mut jobs: Vec<Job> = vec![
         Job::List("index.html", "index.html", String::new()),
         Job::List("episodes/index.html", "episodes.html", "episodes/".into()),
@@ -800,7 +801,9 @@ fn render_site(
     jobs.extend((0..site.tags.len()).map(Job::Tag));
 
     let page_cache = cache.as_ref().map(|(c, _)| &c.pages);
-    let tag_list = serde_json::Value::from(tag_refs.clone()).to_string();
+    let tag_list = page_cache
+        .map(|_| serde_json::Value::from(tag_refs.clone()).to_string())
+        .unwrap_or_default();
     let rendered: Vec<Result<RenderedPage, Diagnostic>> = jobs
         .into_par_iter()
         .map(|job| {
@@ -811,18 +814,11 @@ fn render_site(
                     let fingerprint = page_cache
                         .is_some()
                         .then(|| page_fingerprint(&site_stamp, template, &path, &vars));
-                    (
-                        key,
-                        template,
-                        path,
-                        fingerprint,
-                        Box::new(move || vars.clone()),
-                    )
+                    (key, template, path, fingerprint, Box::new(move || vars))
                 }
                 Job::List(key, template, path) => {
                     let fingerprint = page_cache.is_some().then(|| {
-                        let episodes = list_stamp(&mut (0..prepared.len()), &tag_list);
-                        page_fingerprint(&site_stamp, template, &path, &episodes.to_hex().as_str())
+                        list_fingerprint(template, &path, &mut (0..prepared.len()), &tag_list)
                     });
                     let vars = || serde_json::json!({ "episodes": cards, "tags": tag_refs });
                     (key.to_string(), template, path, fingerprint, Box::new(vars))
@@ -838,17 +834,13 @@ fn render_site(
                     let (prev, next) = (i + 1, i.checked_sub(1));
                     let fingerprint = page_cache.is_some().then(|| {
                         // Its own prepared episode, and the cards of its neighbours.
-                        let neighbours = list_stamp(
+                        list_fingerprint(
+                            "episode.html",
+                            &path,
                             &mut [Some(prev).filter(|&p| p < prepared.len()), next]
                                 .into_iter()
                                 .flatten(),
                             &format!("{}|{:?}|{}", prev < prepared.len(), next, prepared[i].key),
-                        );
-                        page_fingerprint(
-                            &site_stamp,
-                            "episode.html",
-                            &path,
-                            &neighbours.to_hex().as_str(),
                         )
                     });
                     let vars = move || {
@@ -871,13 +863,11 @@ fn render_site(
                     let tag = &site.tags[t];
                     let path = format!("tags/{}/", tag.slug);
                     let fingerprint = page_cache.is_some().then(|| {
-                        let episodes =
-                            list_stamp(&mut tag.episodes.iter().copied(), &tag_refs[t].to_string());
-                        page_fingerprint(
-                            &site_stamp,
+                        list_fingerprint(
                             "tag.html",
                             &path,
-                            &episodes.to_hex().as_str(),
+                            &mut tag.episodes.iter().copied(),
+                            &tag_refs[t].to_string(),
                         )
                     });
                     // A tag page is a list: light cards, like the other lists.
@@ -1034,7 +1024,7 @@ type PageJob<'a> = (
     &'static str,
     String,
     Option<blake3::Hash>,
-    Box<dyn Fn() -> serde_json::Value + 'a>,
+    Box<dyn FnOnce() -> serde_json::Value + 'a>,
 );
 
 /// A rendered page: its output key, fingerprint and bytes.
@@ -1049,17 +1039,23 @@ fn page_fingerprint(
     path: &str,
     vars: &impl serde::Serialize,
 ) -> blake3::Hash {
+    let mut h = page_hasher(site_stamp, template, path);
+    // serde_json writes in small pieces: buffered, blake3 gets whole chunks to hash.
+    let mut w = std::io::BufWriter::with_capacity(64 * 1024, &mut h);
+    serde_json::to_writer(&mut w, vars).expect("JSON values serialize");
+    drop(w);
+    h.finalize()
+}
+
+/// A hasher fed with what every page's fingerprint starts with.
+fn page_hasher(site_stamp: &blake3::Hash, template: &str, path: &str) -> blake3::Hasher {
     let mut h = blake3::Hasher::new();
     h.update(site_stamp.as_bytes());
     h.update(template.as_bytes());
     h.update(&[0]);
     h.update(path.as_bytes());
     h.update(&[0]);
-    // serde_json writes in small pieces: buffered, blake3 gets whole chunks to hash.
-    let mut w = std::io::BufWriter::with_capacity(64 * 1024, &mut h);
-    serde_json::to_writer(&mut w, vars).expect("JSON values serialize");
-    drop(w);
-    h.finalize()
+    h
 }
 
 /// One page to render: ready (plain and people pages), or a list, episode or tag page whose
@@ -1125,16 +1121,11 @@ fn staging_parent(site_root: &Path, dest: &Path) -> PathBuf {
     }
 }
 
-/// Publishes `output` to `dest`: everything is written into a fresh staging folder, which then
-/// replaces `dest` in one atomic exchange. A failure at any point leaves `dest` as it was;
-/// files of earlier builds that are no longer produced disappear with the old folder.
-pub fn publish(output: &SiteOutput, site_root: &Path, dest: &Path) -> Result<(), Diagnostic> {
-    Staging::create(site_root, dest)?.publish(output)
-}
-
-/// The folder a build is written into before it replaces the published one. `onair build`
-/// creates it first, so pages go to disk while others are still rendering
-/// (`build_site_staged`); dropped without `publish`, it is removed and `dest` is untouched.
+/// The folder a build is written into before it replaces the published one (`dest`) in one
+/// atomic exchange. `onair build` creates it first, so pages go to disk while others are still
+/// rendering (`build_site_staged`). A failure at any point leaves `dest` as it was: dropped
+/// without `publish`, the folder is removed. Files of earlier builds that are no longer
+/// produced disappear with the old folder.
 pub struct Staging {
     dir: PathBuf,
     dest: PathBuf,

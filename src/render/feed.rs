@@ -119,6 +119,7 @@ pub fn write_feed_within(inputs: &FeedInputs<'_>, budget: usize) -> Vec<u8> {
         out.extend_from_slice(&tail);
         out
     };
+    // (With no items there is nothing to shorten, whatever the size.)
     if full.len() == n && (frame_len + full_len <= budget || n == 0) {
         return join(&mut full.iter(), frame_len + full_len);
     }
