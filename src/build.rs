@@ -222,6 +222,7 @@ fn build_site_inner(
         opts.drafts || (!draft && date.timestamp() <= now)
     };
     let one_off = cache.one_off;
+    let transcript_files = crate::companions::TranscriptFiles::list(root);
     // Audio facts, then companions, in parallel; the lock is read here and updated after.
     let finished: Vec<Result<Finished, Diagnostic>> = listed
         .into_par_iter()
@@ -245,7 +246,7 @@ fn build_site_inner(
                 Some(resolve_audio(root, &config, &src, &lock, opts).map(
                     |(facts, entry, mut warnings)| {
                         let mut ep = finish_episode(&config, *src, facts);
-                        let (found, d) = crate::companions::attach(root, &ep);
+                        let (found, d) = crate::companions::attach(root, &ep, &transcript_files);
                         ep.companions = found;
                         warnings.extend(d);
                         let stamp = (!one_off).then(|| episode_stamp(&ep));
@@ -460,6 +461,8 @@ fn finish_episode(config: &Config, src: EpisodeSource, facts: AudioFacts) -> Epi
         notes: src.notes,
         body: src.body,
         body_line: src.body_line,
+        yaml: src.yaml,
+        yaml_line: src.yaml_line,
         draft: src.draft,
         front: src.front,
         companions: Default::default(),
@@ -760,10 +763,7 @@ fn render_site(
             h.update(extra.as_bytes());
             h.finalize()
         };
-    let mut jobs: Vec<Job> = vec![
-        Job::List("index.html", "index.html", String::new()),
-        Job::List("episodes/index.html", "episodes.html", "episodes/".into()),
-    ];
+    let mut jobs: Vec<Job> = Vec::new();
     for page in &person_pages {
         let eps: Vec<&render::CardView> = page.episodes.iter().map(|&i| cards[i]).collect();
         let path = format!("people/{}/", page.slug);
@@ -804,103 +804,139 @@ fn render_site(
     let tag_list = page_cache
         .map(|_| serde_json::Value::from(tag_refs.clone()).to_string())
         .unwrap_or_default();
-    let rendered: Vec<Result<RenderedPage, Diagnostic>> = jobs
-        .into_par_iter()
-        .map(|job| {
-            // The variable closures below move these references, not the vectors.
-            let (prepared, cards, tag_refs) = (&prepared, &cards, &tag_refs);
-            let (key, template, path, fingerprint, vars): PageJob<'_> = match job {
-                Job::Ready((key, template, path, vars)) => {
-                    let fingerprint = page_cache
-                        .is_some()
-                        .then(|| page_fingerprint(&site_stamp, template, &path, &vars));
-                    (key, template, path, fingerprint, Box::new(move || vars))
-                }
-                Job::List(key, template, path) => {
-                    let fingerprint = page_cache.is_some().then(|| {
-                        list_fingerprint(template, &path, &mut (0..prepared.len()), &tag_list)
-                    });
-                    let vars = || serde_json::json!({ "episodes": cards, "tags": tag_refs });
-                    (key.to_string(), template, path, fingerprint, Box::new(vars))
-                }
-                Job::Episode(i) => {
-                    if let Some(staging) = staging {
-                        for (key, bytes) in &prepared[i].files {
-                            let _ = staging.write(key, bytes)?;
-                        }
+    // A page whose fingerprint is the one in the cache: its cached bytes.
+    let cached = |key: &String, fingerprint: Option<blake3::Hash>| -> Option<RenderedPage> {
+        let (fingerprint, pages) = (fingerprint?, page_cache?);
+        let (fp, bytes) = pages.get(key)?;
+        (*fp == fingerprint).then(|| (key.clone(), fingerprint, OutputFile::Bytes(bytes.clone())))
+    };
+    // A freshly rendered page: written now, it is not kept in memory (the output points at
+    // its file), unless the build is in memory.
+    let finish = |key: String,
+                  fingerprint: Option<blake3::Hash>,
+                  bytes: Vec<u8>|
+     -> Result<RenderedPage, Diagnostic> {
+        let fingerprint = fingerprint.unwrap_or_else(|| blake3::hash(b""));
+        if let Some(staging) = staging {
+            let staged = staging.write(&key, &bytes)?;
+            return Ok((key, fingerprint, OutputFile::Copy(staged)));
+        }
+        Ok((key, fingerprint, OutputFile::Bytes(Arc::new(bytes))))
+    };
+    // The home page and the episode list show every episode: one context serves both, as
+    // its cards are the bulk of the work.
+    let render_lists = || -> Vec<Result<RenderedPage, Diagnostic>> {
+        let mut done = Vec::new();
+        let mut todo = Vec::new();
+        for (key, template, path) in [
+            ("index.html", "index.html", ""),
+            ("episodes/index.html", "episodes.html", "episodes/"),
+        ] {
+            let key = key.to_string();
+            let fingerprint = page_cache
+                .is_some()
+                .then(|| list_fingerprint(template, path, &mut (0..prepared.len()), &tag_list));
+            match cached(&key, fingerprint) {
+                Some(page) => done.push(Ok(page)),
+                None => todo.push((key, template, path, fingerprint)),
+            }
+        }
+        if !todo.is_empty() {
+            let mut ctx = render::page_context(
+                &data,
+                serde_json::json!({ "episodes": cards, "tags": tag_refs }),
+            );
+            for (key, template, path, fingerprint) in todo {
+                done.push(
+                    render::render_in(&tera, &data, &mut ctx, template, path)
+                        .and_then(|bytes| finish(key, fingerprint, bytes)),
+                );
+            }
+        }
+        done
+    };
+    let render_job = |job: Job| -> Result<RenderedPage, Diagnostic> {
+        // The variable closures below move these references, not the vectors.
+        let (prepared, cards, tag_refs) = (&prepared, &cards, &tag_refs);
+        let (key, template, path, fingerprint, vars): PageJob<'_> = match job {
+            Job::Ready((key, template, path, vars)) => {
+                let fingerprint = page_cache
+                    .is_some()
+                    .then(|| page_fingerprint(&site_stamp, template, &path, &vars));
+                (key, template, path, fingerprint, Box::new(move || vars))
+            }
+            Job::Episode(i) => {
+                if let Some(staging) = staging {
+                    for (key, bytes) in &prepared[i].files {
+                        let _ = staging.write(key, bytes)?;
                     }
-                    let path = format!("episodes/{}/", prepared[i].view.slug);
-                    // Episodes are newest first: the previous (older) one is the next index.
-                    let (prev, next) = (i + 1, i.checked_sub(1));
-                    let fingerprint = page_cache.is_some().then(|| {
-                        // Its own prepared episode, and the cards of its neighbours.
-                        list_fingerprint(
-                            "episode.html",
-                            &path,
-                            &mut [Some(prev).filter(|&p| p < prepared.len()), next]
-                                .into_iter()
-                                .flatten(),
-                            &format!("{}|{:?}|{}", prev < prepared.len(), next, prepared[i].key),
-                        )
-                    });
-                    let vars = move || {
-                        let vars = EpisodeVars {
-                            episode: &prepared[i].view,
-                            prev: cards.get(prev).copied(),
-                            next: next.and_then(|j| cards.get(j)).copied(),
-                        };
-                        serde_json::to_value(&vars).expect("episode variables serialize")
-                    };
-                    (
-                        format!("{path}index.html"),
+                }
+                let path = format!("episodes/{}/", prepared[i].view.slug);
+                // Episodes are newest first: the previous (older) one is the next index.
+                let (prev, next) = (i + 1, i.checked_sub(1));
+                let fingerprint = page_cache.is_some().then(|| {
+                    // Its own prepared episode, and the cards of its neighbours.
+                    list_fingerprint(
                         "episode.html",
-                        path,
-                        fingerprint,
-                        Box::new(vars),
+                        &path,
+                        &mut [Some(prev).filter(|&p| p < prepared.len()), next]
+                            .into_iter()
+                            .flatten(),
+                        &format!("{}|{:?}|{}", prev < prepared.len(), next, prepared[i].key),
                     )
-                }
-                Job::Tag(t) => {
-                    let tag = &site.tags[t];
-                    let path = format!("tags/{}/", tag.slug);
-                    let fingerprint = page_cache.is_some().then(|| {
-                        list_fingerprint(
-                            "tag.html",
-                            &path,
-                            &mut tag.episodes.iter().copied(),
-                            &tag_refs[t].to_string(),
-                        )
-                    });
-                    // A tag page is a list: light cards, like the other lists.
-                    let vars = move || {
-                        let eps: Vec<&render::CardView> =
-                            tag.episodes.iter().map(|&i| cards[i]).collect();
-                        serde_json::json!({ "tag": tag_refs[t], "episodes": eps })
+                });
+                let vars = move || {
+                    let vars = EpisodeVars {
+                        episode: &prepared[i].view,
+                        prev: cards.get(prev).copied(),
+                        next: next.and_then(|j| cards.get(j)).copied(),
                     };
-                    (
-                        format!("{path}index.html"),
+                    serde_json::to_value(&vars).expect("episode variables serialize")
+                };
+                (
+                    format!("{path}index.html"),
+                    "episode.html",
+                    path,
+                    fingerprint,
+                    Box::new(vars),
+                )
+            }
+            Job::Tag(t) => {
+                let tag = &site.tags[t];
+                let path = format!("tags/{}/", tag.slug);
+                let fingerprint = page_cache.is_some().then(|| {
+                    list_fingerprint(
                         "tag.html",
-                        path,
-                        fingerprint,
-                        Box::new(vars),
+                        &path,
+                        &mut tag.episodes.iter().copied(),
+                        &tag_refs[t].to_string(),
                     )
-                }
-            };
-            if let (Some(fingerprint), Some(pages)) = (fingerprint, page_cache)
-                && let Some((fp, bytes)) = pages.get(&key)
-                && *fp == fingerprint
-            {
-                return Ok((key, fingerprint, OutputFile::Bytes(bytes.clone())));
+                });
+                // A tag page is a list: light cards, like the other lists.
+                let vars = move || {
+                    let eps: Vec<&render::CardView> =
+                        tag.episodes.iter().map(|&i| cards[i]).collect();
+                    serde_json::json!({ "tag": tag_refs[t], "episodes": eps })
+                };
+                (
+                    format!("{path}index.html"),
+                    "tag.html",
+                    path,
+                    fingerprint,
+                    Box::new(vars),
+                )
             }
-            let fingerprint = fingerprint.unwrap_or_else(|| blake3::hash(b""));
-            let bytes = render::render_page(&tera, &data, template, &path, vars())?;
-            // Written now, the page is not kept in memory: the output points at its file.
-            if let Some(staging) = staging {
-                let staged = staging.write(&key, &bytes)?;
-                return Ok((key, fingerprint, OutputFile::Copy(staged)));
-            }
-            Ok((key, fingerprint, OutputFile::Bytes(Arc::new(bytes))))
-        })
-        .collect();
+        };
+        if let Some(page) = cached(&key, fingerprint) {
+            return Ok(page);
+        }
+        let bytes = render::render_page(&tera, &data, template, &path, vars())?;
+        finish(key, fingerprint, bytes)
+    };
+    let (mut rendered, pages): (Vec<_>, Vec<_>) = rayon::join(render_lists, || {
+        jobs.into_par_iter().map(render_job).collect()
+    });
+    rendered.extend(pages);
     let mut output = SiteOutput::new();
     let mut template_errors = 0;
     let mut fresh_pages = HashMap::with_capacity(if cache.is_some() { rendered.len() } else { 0 });
@@ -1062,8 +1098,6 @@ fn page_hasher(site_stamp: &blake3::Hash, template: &str, path: &str) -> blake3:
 /// variables are built where it is rendered, and only when it is not cached.
 enum Job {
     Ready((String, &'static str, String, serde_json::Value)),
-    /// (output key, template, url path) of a list of every episode.
-    List(&'static str, &'static str, String),
     Episode(usize),
     Tag(usize),
 }
@@ -1169,12 +1203,18 @@ impl Staging {
     /// where it was written.
     fn write(&self, key: &str, bytes: &[u8]) -> Result<PathBuf, Diagnostic> {
         let path = self.dir.join(key);
-        let r = match path.parent() {
-            Some(parent) => std::fs::create_dir_all(parent),
-            None => Ok(()),
+        // The folder is made when the first file in it is written: trying the file first
+        // saves two system calls for every other file of the folder.
+        let r = match std::fs::write(&path, bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => match path.parent() {
+                Some(parent) => {
+                    std::fs::create_dir_all(parent).and_then(|()| std::fs::write(&path, bytes))
+                }
+                None => Err(e),
+            },
+            r => r,
         };
-        r.and_then(|()| std::fs::write(&path, bytes))
-            .map_err(|e| self.write_error(key, &path, e))?;
+        r.map_err(|e| self.write_error(key, &path, e))?;
         self.written
             .lock()
             .expect("staging")

@@ -80,17 +80,16 @@ fn transcript_type(url: &str) -> Option<&'static str> {
 /// against its audio. Chapters: a `chapters:` list or JSON file, else the show notes'
 /// timestamp lines, else the chapters embedded in the audio (read when it was probed, so a
 /// locked build without the audio has them too). Transcripts: see [`attach_transcripts`].
-pub fn attach(root: &Path, ep: &Episode) -> (Companions, Vec<Diagnostic>) {
+pub fn attach(
+    root: &Path,
+    ep: &Episode,
+    transcript_files: &TranscriptFiles,
+) -> (Companions, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let file = Path::new(&ep.file);
     let duration = Some(ep.facts.duration).filter(|d| *d > 0.0);
-    // serde kept no positions: the front matter is read again for the lines of list items.
-    let source = crate::content::read_text(&ep.path, &ep.file).unwrap_or_default();
-    let (yaml, yaml_line) = match crate::frontmatter::split(&source) {
-        Ok(s) => (s.yaml.to_string(), s.yaml_line),
-        Err(_) => (String::new(), 1),
-    };
-    let key_line = |key: &str| chapters::yaml_item_lines(&yaml, yaml_line, key);
+    let (yaml, yaml_line) = (ep.yaml.as_str(), ep.yaml_line);
+    let key_line = |key: &str| chapters::yaml_item_lines(yaml, yaml_line, key);
 
     let mut remote_chapters = None;
     // Chapters read from the audio file itself: errors name the episode's `audio:` line.
@@ -132,7 +131,7 @@ pub fn attach(root: &Path, ep: &Episode) -> (Companions, Vec<Diagnostic>) {
             match ep.facts.chapters.as_deref() {
                 Some(stored) if none_in_notes && !stored.is_empty() => {
                     embedded = true;
-                    let audio_line = crate::config::key_line(&yaml, "audio") + yaml_line - 1;
+                    let audio_line = crate::config::key_line(yaml, "audio") + yaml_line - 1;
                     (
                         chapters::from_embedded(stored, audio_line),
                         file.to_path_buf(),
@@ -192,7 +191,7 @@ pub fn attach(root: &Path, ep: &Episode) -> (Companions, Vec<Diagnostic>) {
     }));
 
     let (transcripts, remote_transcripts) =
-        attach_transcripts(root, ep, &yaml, yaml_line, duration, &mut diags);
+        attach_transcripts(root, ep, transcript_files, duration, &mut diags);
 
     let mut people = Vec::new();
     if let Some(entries) = &ep.front.people {
@@ -241,12 +240,12 @@ fn site_relative(path: &str) -> String {
 fn attach_transcripts(
     root: &Path,
     ep: &Episode,
-    yaml: &str,
-    yaml_line: usize,
+    transcript_files: &TranscriptFiles,
     duration: Option<f64>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<LocalTranscript>, Vec<RemoteTranscript>) {
     let file = Path::new(&ep.file);
+    let (yaml, yaml_line) = (ep.yaml.as_str(), ep.yaml_line);
     let key = ["transcripts", "transcript"]
         .into_iter()
         .find(|k| {
@@ -278,7 +277,7 @@ fn attach_transcripts(
                 )
             })
             .collect(),
-        None => discover_transcripts(root, ep)
+        None => discover_transcripts(transcript_files, ep)
             .into_iter()
             .map(|rel| (rel, None, 1))
             .collect(),
@@ -371,9 +370,38 @@ fn attach_transcripts(
     (local, remote)
 }
 
+/// The files of the site's transcripts/ folder, listed once per build: every episode looks
+/// for its transcripts by name, and a listing is one system call where eight lookups per
+/// episode were thousands.
+#[derive(Default)]
+pub struct TranscriptFiles(std::collections::HashSet<String>);
+
+impl TranscriptFiles {
+    pub fn list(root: &Path) -> TranscriptFiles {
+        let Ok(entries) = std::fs::read_dir(root.join("transcripts")) else {
+            return TranscriptFiles::default();
+        };
+        TranscriptFiles(
+            entries
+                .flatten()
+                .filter(|e| {
+                    // Like `Path::is_file`: a link counts by what it points to.
+                    e.file_type()
+                        .is_ok_and(|t| t.is_file() || (t.is_symlink() && e.path().is_file()))
+                })
+                .filter_map(|e| e.file_name().into_string().ok())
+                .collect(),
+        )
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.0.contains(name)
+    }
+}
+
 /// Transcript files found by name: transcripts/<file stem or slug>.{vtt,srt,json}, every one
 /// that exists for the first name that has any; a .txt only when there is none of those.
-fn discover_transcripts(root: &Path, ep: &Episode) -> Vec<String> {
+fn discover_transcripts(files: &TranscriptFiles, ep: &Episode) -> Vec<String> {
     let stem = ep
         .path
         .file_stem()
@@ -384,8 +412,8 @@ fn discover_transcripts(root: &Path, ep: &Episode) -> Vec<String> {
             continue;
         }
         let exists = |ext: &str| {
-            let rel = format!("transcripts/{name}.{ext}");
-            root.join(&rel).is_file().then_some(rel)
+            let file = format!("{name}.{ext}");
+            files.has(&file).then(|| format!("transcripts/{file}"))
         };
         let found: Vec<String> = ["vtt", "srt", "json"]
             .into_iter()

@@ -136,6 +136,10 @@ pub struct EpisodeSource {
     pub audio_line: usize,
     pub body: String,
     pub body_line: usize,
+    /// The front matter's text and its first line, for the lines of list items (serde keeps
+    /// no positions).
+    pub yaml: String,
+    pub yaml_line: usize,
     pub notes: Rendered,
     pub tags: Vec<String>,
     pub episode_type: EpisodeType,
@@ -164,6 +168,9 @@ pub struct Episode {
     pub notes: Rendered,
     pub body: String,
     pub body_line: usize,
+    /// The front matter's text and its first line (see `EpisodeSource`).
+    pub yaml: String,
+    pub yaml_line: usize,
     pub draft: bool,
     pub front: EpisodeFrontMatter,
     /// Chapters, transcript and people, read by `companions::attach` once the audio is known.
@@ -538,6 +545,8 @@ pub fn parse_episode(
         audio_line,
         body: body.into_owned(),
         body_line: split.body_line,
+        yaml: split.yaml.to_string(),
+        yaml_line: split.yaml_line,
         notes,
         tags,
         episode_type,

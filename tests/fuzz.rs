@@ -69,6 +69,8 @@ fn episode(title: &str, notes: &str, tag: &str, i: usize) -> Episode {
         tags: vec![tag.to_string()],
         body: notes.to_string(),
         body_line: 1,
+        yaml: String::new(),
+        yaml_line: 1,
         notes: rendered,
         draft: false,
         front: EpisodeFrontMatter::default(),

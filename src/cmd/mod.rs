@@ -19,9 +19,12 @@ pub const EXIT_USAGE: u8 = 2;
 
 /// Print problems to stderr, one per line, then a summary line.
 pub fn report<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> (usize, usize) {
+    use std::io::Write;
     let (mut errors, mut warnings) = (0, 0);
+    // One buffered stream: stderr is unbuffered, and a line is several writes otherwise.
+    let mut out = std::io::BufWriter::new(std::io::stderr().lock());
     for d in diags {
-        eprintln!("{d}");
+        let _ = writeln!(out, "{d}");
         if d.is_error() {
             errors += 1;
         } else {
