@@ -1238,15 +1238,18 @@ impl Staging {
         Ok(())
     }
 
-    /// Writes every file not written yet; an error names the file by where it was to be
-    /// published (`dest`), since the staging folder is onair's own.
-    fn write_rest(&self, output: &SiteOutput) -> Result<(), Diagnostic> {
-        let written = std::mem::take(&mut *self.written.lock().expect("staging"));
+    /// Writes every file not written yet (so `publish` has only the swap left: the build's
+    /// checks can run meanwhile); an error names the file by where it was to be published
+    /// (`dest`), since the staging folder is onair's own.
+    pub fn write_rest(&self, output: &SiteOutput) -> Result<(), Diagnostic> {
+        let mut written = self.written.lock().expect("staging");
         let rest: Vec<(&String, &OutputFile)> = output
             .files
             .iter()
             .filter(|(key, _)| !written.contains(*key))
             .collect();
+        written.extend(rest.iter().map(|(key, _)| (*key).clone()));
+        drop(written);
         let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
         for (key, _) in &rest {
             if let Some(parent) = Path::new(key).parent()

@@ -7,8 +7,8 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 /// What a Markdown document becomes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
-    /// HTML for the site's pages.
-    pub html: String,
+    /// HTML for the site's pages (shared with the page's view, not copied).
+    pub html: std::sync::Arc<str>,
     /// The same HTML with every link and image URL made absolute, for the feed.
     pub feed_html: String,
     /// The text of the first paragraph, for summaries and descriptions.
@@ -65,7 +65,7 @@ pub fn render(markdown: &str, page_url: &str) -> Rendered {
     html::push_html(&mut feed_html, feed_events);
 
     Rendered {
-        html: page_html,
+        html: page_html.into(),
         feed_html,
         first_paragraph,
     }

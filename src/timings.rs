@@ -22,15 +22,26 @@ impl Phases {
         }
     }
 
-    /// Prints the time since the previous mark (when timings are on).
+    /// Prints the time since the previous mark (when timings are on), and the memory the
+    /// process holds at the mark where the system says.
     pub fn mark(&mut self, phase: &str) {
         if enabled() {
             let now = Instant::now();
+            let memory = resident_mb()
+                .map(|mb| format!(" (resident {mb} MB)"))
+                .unwrap_or_default();
             eprintln!(
-                "onair: timing: {phase}: {:.1} ms",
+                "onair: timing: {phase}: {:.1} ms{memory}",
                 (now - self.last).as_secs_f64() * 1000.0
             );
             self.last = now;
         }
     }
+}
+
+/// The process's resident memory in MB, from /proc (Linux only).
+fn resident_mb() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096 / 1_000_000)
 }

@@ -45,10 +45,20 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     super::report(built.warnings.iter());
     let mut phases = crate::timings::Phases::start();
     // The feed rules and publish safety (issue 10): errors keep the published site as it is.
-    if !super::check::before_publish(&built, &dest, args.allow_feed_changes) {
+    // The rest of the output is staged meanwhile: it is only swapped in when they pass.
+    let (checked, staged) = rayon::join(
+        || super::check::before_publish(&built, &dest, args.allow_feed_changes),
+        || staging.as_ref().map(|s| s.write_rest(&built.output)),
+    );
+    if !checked {
         return super::exit(super::EXIT_ERRORS);
     }
     phases.mark("check");
+    if let Ok(Err(d)) = staged {
+        super::report([&d]);
+        eprintln!("build failed: nothing was published");
+        return super::exit(super::EXIT_ERRORS);
+    }
     if let Err(d) = staging.and_then(|staging| staging.publish(&built.output)) {
         super::report([&d]);
         eprintln!("build failed: nothing was published");

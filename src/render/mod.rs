@@ -201,7 +201,7 @@ pub struct TagRef {
 pub struct EpisodeView {
     #[serde(flatten)]
     pub card: CardView,
-    pub content: String,
+    pub content: Arc<str>,
     pub transcript: Option<Value>,
 }
 
@@ -572,14 +572,14 @@ pub fn html_text(html: &str) -> String {
             rest = "";
             break;
         };
-        let name: String = tag[1..gt]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let name_len = tag[1..gt]
+            .bytes()
+            .take_while(u8::is_ascii_alphanumeric)
+            .count();
+        let name = &tag[1..1 + name_len];
         rest = &tag[gt + 1..];
-        if name == "script" || name == "style" {
-            let close = format!("</{name}");
+        if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style") {
+            let close = format!("</{}", name.to_ascii_lowercase());
             rest = match rest.to_ascii_lowercase().find(&close) {
                 Some(end) => rest[end..].find('>').map_or("", |g| &rest[end + g + 1..]),
                 None => "",
@@ -587,10 +587,26 @@ pub fn html_text(html: &str) -> String {
         }
     }
     raw.push_str(rest);
-    decode_entities(&raw)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    collapse_whitespace(&decode_entities(&raw))
+}
+
+/// Runs of whitespace as one space, none at either end (`split_whitespace` joined by spaces,
+/// without the list of words).
+fn collapse_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut gap = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            gap = !out.is_empty();
+        } else {
+            if gap {
+                out.push(' ');
+                gap = false;
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn decode_entities(s: &str) -> String {
@@ -726,6 +742,8 @@ mod tests {
         );
         assert_eq!(html_text("5 &lt; 6 &bogus; &"), "5 < 6 &bogus; &");
         assert_eq!(html_text("broken <a href"), "broken");
+        assert_eq!(html_text("  a \u{a0}\n b&nbsp;&#10; c  "), "a b c");
+        assert_eq!(html_text("<p>x</p><SCRIPT>y</SCRIPT>z"), "x z");
     }
 
     #[test]
