@@ -848,8 +848,10 @@ fn render_site(
             );
             for (key, template, path, fingerprint) in todo {
                 done.push(
-                    render::render_in(&tera, &data, &mut ctx, template, path)
-                        .and_then(|bytes| finish(key, fingerprint, bytes)),
+                    crate::timings::template(template, || {
+                        render::render_in(&tera, &data, &mut ctx, template, path)
+                    })
+                    .and_then(|bytes| finish(key, fingerprint, bytes)),
                 );
             }
         }
@@ -930,7 +932,9 @@ fn render_site(
         if let Some(page) = cached(&key, fingerprint) {
             return Ok(page);
         }
-        let bytes = render::render_page(&tera, &data, template, &path, vars())?;
+        let bytes = crate::timings::template(template, || {
+            render::render_page(&tera, &data, template, &path, vars())
+        })?;
         finish(key, fingerprint, bytes)
     };
     let (mut rendered, pages): (Vec<_>, Vec<_>) = rayon::join(render_lists, || {
@@ -995,6 +999,7 @@ fn render_site(
         return None;
     }
     phases.mark("render: pages");
+    crate::timings::print_templates();
     let feed_inputs = feed::FeedInputs {
         site,
         image_url: show_image,

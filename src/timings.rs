@@ -45,3 +45,42 @@ fn resident_mb() -> Option<u64> {
     let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
     Some(pages * 4096 / 1_000_000)
 }
+
+/// Time spent rendering each template, summed over the pages and threads (timings only).
+static TEMPLATES: std::sync::Mutex<Vec<(String, u32, std::time::Duration)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Runs `render` for a page of `template`, adding its time to the template's total when
+/// timings are on.
+pub fn template<T>(template: &str, render: impl FnOnce() -> T) -> T {
+    if !enabled() {
+        return render();
+    }
+    let started = Instant::now();
+    let out = render();
+    let took = started.elapsed();
+    let mut totals = TEMPLATES.lock().expect("template timings");
+    match totals.iter_mut().find(|(name, _, _)| name == template) {
+        Some((_, pages, total)) => {
+            *pages += 1;
+            *total += took;
+        }
+        None => totals.push((template.to_string(), 1, took)),
+    }
+    out
+}
+
+/// Prints and clears the per-template totals (CPU time across threads, not wall time).
+pub fn print_templates() {
+    if !enabled() {
+        return;
+    }
+    let mut totals = std::mem::take(&mut *TEMPLATES.lock().expect("template timings"));
+    totals.sort_by_key(|t| std::cmp::Reverse(t.2));
+    for (name, pages, total) in totals {
+        eprintln!(
+            "onair: timing:   {name}: {pages} page(s), {:.1} ms of CPU (variables and rendering)",
+            total.as_secs_f64() * 1000.0
+        );
+    }
+}
