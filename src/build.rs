@@ -42,19 +42,35 @@ pub struct Built {
 
 /// Builds the site in memory. Every problem of the build is collected; any error fails it.
 pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
-    build_site_inner(opts, &mut BuildCache::one_off(), &Reuse::Nothing, None)
+    build_site_inner(
+        opts,
+        &mut BuildCache::one_off(),
+        &Reuse::Nothing,
+        None,
+        None,
+    )
 }
 
 /// `build_site`, writing pages into `staging` as soon as they are rendered (the rest is
-/// written by `Staging::publish`): the disk works while the next pages render.
-pub fn build_site_staged(opts: &BuildOptions, staging: &Staging) -> Result<Built, Diagnostics> {
+/// written by `Staging::publish`): the disk works while the next pages render. `while_pages`
+/// runs once, on the site and everything of its output but the pages, while they render
+/// (not at all when the build fails before).
+pub fn build_site_staged(
+    opts: &BuildOptions,
+    staging: &Staging,
+    while_pages: WhilePagesRender<'_>,
+) -> Result<Built, Diagnostics> {
     build_site_inner(
         opts,
         &mut BuildCache::one_off(),
         &Reuse::Nothing,
         Some(staging),
+        Some(while_pages),
     )
 }
+
+/// Work on a built site and its output without the pages; see `build_site_staged`.
+pub type WhilePagesRender<'a> = &'a (dyn Fn(&Site, &SiteOutput) + Sync);
 
 /// What the previous builds of one site left for the next to reuse: `serve` keeps one between
 /// rebuilds so that saving one episode re-reads that episode only and re-renders only the
@@ -183,7 +199,7 @@ pub fn build_site_with(
     cache: &mut BuildCache,
     reuse: &Reuse,
 ) -> Result<Built, Diagnostics> {
-    build_site_inner(opts, cache, reuse, None)
+    build_site_inner(opts, cache, reuse, None, None)
 }
 
 fn build_site_inner(
@@ -191,6 +207,7 @@ fn build_site_inner(
     cache: &mut BuildCache,
     reuse: &Reuse,
     staging: Option<&Staging>,
+    while_pages: Option<WhilePagesRender<'_>>,
 ) -> Result<Built, Diagnostics> {
     let root = opts.root.as_path();
     let mut phases = crate::timings::Phases::start();
@@ -318,7 +335,7 @@ fn build_site_inner(
             .expect("every episode of an incremental build has a stamp");
         Some((&mut cache.render, stamps))
     };
-    let output = render_site(&site, render_cache, staging, &mut diags);
+    let output = render_site(&site, render_cache, staging, while_pages, &mut diags);
     phases.mark("render");
     if diags.has_errors() {
         cache.episodes.clear();
@@ -620,6 +637,7 @@ fn render_site(
     site: &Arc<Site>,
     mut cache: Option<(&mut RenderCache, Vec<blake3::Hash>)>,
     staging: Option<&Staging>,
+    while_pages: Option<WhilePagesRender<'_>>,
     diags: &mut Diagnostics,
 ) -> Option<SiteOutput> {
     let root = &site.root;
@@ -800,6 +818,66 @@ fn render_site(
     jobs.extend((0..prepared.len()).map(Job::Episode));
     jobs.extend((0..site.tags.len()).map(Job::Tag));
 
+    // Everything but the pages first: the feed, the index, the sitemap, companions, assets
+    // and audio. Work that needs them and not the pages (`onair build`'s feed check) runs
+    // while the pages render.
+    let mut output = SiteOutput::new();
+    let feed_inputs = feed::FeedInputs {
+        site,
+        image_url: show_image,
+        episode_images,
+        item_extras,
+        channel_extras: channel_people,
+        item_cache: cache.as_ref().map(|(c, _)| &c.feed_items),
+        item_keys: keys.clone(),
+    };
+    output.insert_bytes("feed.xml", feed::write_feed(&feed_inputs));
+    drop(feed_inputs);
+    if let Some((c, _)) = cache.as_mut() {
+        // Only the current episodes' items are worth keeping.
+        let current: std::collections::HashSet<_> = keys.iter().flatten().collect();
+        c.feed_items
+            .get_mut()
+            .expect("item cache")
+            .retain(|(key, _), _| current.contains(key));
+    }
+    phases.mark("render: feed");
+    let page_paths: Vec<String> = site
+        .pages
+        .iter()
+        .map(|p| format!("{}/", p.slug))
+        .chain(site.tags.iter().map(|t| format!("tags/{}/", t.slug)))
+        .chain(person_pages.iter().map(|p| format!("people/{}/", p.slug)))
+        .collect();
+    output.insert_bytes("sitemap.xml", render::sitemap(site, &page_paths));
+    output.insert_bytes("robots.txt", render::robots(site));
+    for (key, bytes) in companion_files {
+        output.insert_shared(key, bytes);
+    }
+    for (key, bytes) in &assets.files {
+        output.insert_bytes(key.clone(), bytes.clone());
+    }
+    for ep in &site.episodes {
+        if let AudioSource::Local(rel) = &ep.audio {
+            let source = root.join(rel);
+            // Audio absent but locked (CI without the audio) is deployed by other means.
+            if source.is_file() {
+                output.insert_copy(rel.clone(), source);
+            } else {
+                output.external.insert(rel.clone(), ep.facts.size);
+            }
+        }
+    }
+    output.remote = site.remote_urls();
+    output.insert_bytes(
+        "episodes/index.json",
+        render::join_index(
+            &prepared
+                .iter()
+                .map(|p| p.index_entry.as_slice())
+                .collect::<Vec<_>>(),
+        ),
+    );
     let page_cache = cache.as_ref().map(|(c, _)| &c.pages);
     let tag_list = page_cache
         .map(|_| serde_json::Value::from(tag_refs.clone()).to_string())
@@ -937,11 +1015,20 @@ fn render_site(
         })?;
         finish(key, fingerprint, bytes)
     };
-    let (mut rendered, pages): (Vec<_>, Vec<_>) = rayon::join(render_lists, || {
-        jobs.into_par_iter().map(render_job).collect()
-    });
+    let ((mut rendered, pages), ()) = rayon::join(
+        || {
+            rayon::join(render_lists, || {
+                jobs.into_par_iter().map(render_job).collect::<Vec<_>>()
+            })
+        },
+        || {
+            if let Some(work) = while_pages {
+                work(site, &output);
+            }
+        },
+    );
     rendered.extend(pages);
-    let mut output = SiteOutput::new();
+    let page_count = rendered.len();
     let mut template_errors = 0;
     let mut fresh_pages = HashMap::with_capacity(if cache.is_some() { rendered.len() } else { 0 });
     let mut reused = 0;
@@ -970,20 +1057,8 @@ fn render_site(
         }
     }
     if crate::timings::enabled() {
-        eprintln!(
-            "onair: timing: {reused} of {} pages reused",
-            output.files.len()
-        );
+        eprintln!("onair: timing: {reused} of {page_count} pages reused");
     }
-    output.insert_bytes(
-        "episodes/index.json",
-        render::join_index(
-            &prepared
-                .iter()
-                .map(|p| p.index_entry.as_slice())
-                .collect::<Vec<_>>(),
-        ),
-    );
     drop(cards);
     drop(data);
     if let Some((c, _)) = cache.as_mut() {
@@ -994,59 +1069,16 @@ fn render_site(
             .zip(prepared)
             .map(|(e, p)| (e.file.clone(), p))
             .collect();
+    } else {
+        // Freeing every episode's view is thousands of small frees: not on the way to the
+        // feed, the checks and publishing.
+        std::thread::spawn(move || drop(prepared));
     }
     if template_errors > 0 {
         return None;
     }
-    phases.mark("render: pages");
+    phases.mark("render: pages (and the checks)");
     crate::timings::print_templates();
-    let feed_inputs = feed::FeedInputs {
-        site,
-        image_url: show_image,
-        episode_images,
-        item_extras,
-        channel_extras: channel_people,
-        item_cache: cache.as_ref().map(|(c, _)| &c.feed_items),
-        item_keys: keys.clone(),
-    };
-    output.insert_bytes("feed.xml", feed::write_feed(&feed_inputs));
-    drop(feed_inputs);
-    if let Some((c, _)) = cache.as_mut() {
-        // Only the current episodes' items are worth keeping.
-        let current: std::collections::HashSet<_> = keys.iter().flatten().collect();
-        c.feed_items
-            .get_mut()
-            .expect("item cache")
-            .retain(|(key, _), _| current.contains(key));
-    }
-    phases.mark("render: feed");
-    let page_paths: Vec<String> = site
-        .pages
-        .iter()
-        .map(|p| format!("{}/", p.slug))
-        .chain(site.tags.iter().map(|t| format!("tags/{}/", t.slug)))
-        .chain(person_pages.iter().map(|p| format!("people/{}/", p.slug)))
-        .collect();
-    output.insert_bytes("sitemap.xml", render::sitemap(site, &page_paths));
-    output.insert_bytes("robots.txt", render::robots(site));
-    for (key, bytes) in companion_files {
-        output.insert_shared(key, bytes);
-    }
-    for (key, bytes) in &assets.files {
-        output.insert_bytes(key.clone(), bytes.clone());
-    }
-    for ep in &site.episodes {
-        if let AudioSource::Local(rel) = &ep.audio {
-            let source = root.join(rel);
-            // Audio absent but locked (CI without the audio) is deployed by other means.
-            if source.is_file() {
-                output.insert_copy(rel.clone(), source);
-            } else {
-                output.external.insert(rel.clone(), ep.facts.size);
-            }
-        }
-    }
-    output.remote = site.remote_urls();
     Some(output)
 }
 

@@ -83,33 +83,31 @@ pub fn check_build(
     feed_label: &Path,
     check: &BuildCheck<'_>,
 ) -> Vec<Diagnostic> {
-    let config = &built.site.config;
+    check_output(&built.site, &built.output, feed_label, check)
+}
+
+/// `check_build` on a site and its output; the pages need not be in it (the feed points at
+/// none), so `onair build` runs it while they render.
+pub fn check_output(
+    site: &crate::content::Site,
+    output: &crate::output::SiteOutput,
+    feed_label: &Path,
+    check: &BuildCheck<'_>,
+) -> Vec<Diagnostic> {
+    let config = &site.config;
     let opts = CheckOptions {
         now: Timestamp::now(),
         feed_url: Some(config.feed_url()),
     };
-    let Some(bytes) = built.output.bytes("feed.xml") else {
-        return check_site(
-            &built.output,
-            &config.base_url,
-            "feed.xml",
-            feed_label,
-            &opts,
-        );
+    let Some(bytes) = output.bytes("feed.xml") else {
+        return check_site(output, &config.base_url, "feed.xml", feed_label, &opts);
     };
     let Ok(text) = std::str::from_utf8(bytes) else {
         return check_feed_bytes(bytes, feed_label, &opts);
     };
     // One parse of the new feed serves the feed rules, the site checks and the comparison.
     let doc = xml::parse(text);
-    let mut out = site::check_site_parsed(
-        &built.output,
-        &config.base_url,
-        text,
-        &doc,
-        feed_label,
-        &opts,
-    );
+    let mut out = site::check_site_parsed(output, &config.base_url, text, &doc, feed_label, &opts);
     if let Some((old, old_label)) = check.previous_feed {
         out.extend(against::compare(
             old,
@@ -119,8 +117,7 @@ pub fn check_build(
             feed_label,
             &AgainstOptions {
                 allow_feed_changes: check.allow_feed_changes,
-                left_out_by_feed_limit: built
-                    .site
+                left_out_by_feed_limit: site
                     .episodes
                     .iter()
                     .skip(config.feed_limit.unwrap_or(usize::MAX))

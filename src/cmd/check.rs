@@ -162,12 +162,19 @@ fn print_rules(json: bool) {
 }
 
 /// `onair build`'s check of what it is about to publish into `dest`: the feed rules, and the
-/// feed against the one there now. Prints every problem; false when there are errors.
-pub fn before_publish(built: &crate::build::Built, dest: &Path, allow_feed_changes: bool) -> bool {
+/// feed against the one there now. The problems, in file order; run while the pages render
+/// (they are not needed), reported by `report_before_publish`.
+pub fn before_publish(
+    site: &crate::content::Site,
+    output: &crate::output::SiteOutput,
+    dest: &Path,
+    allow_feed_changes: bool,
+) -> Vec<Diagnostic> {
     let old_path = dest.join("feed.xml");
     let old = std::fs::read_to_string(&old_path).ok();
-    let mut diags = check::check_build(
-        built,
+    let mut diags = check::check_output(
+        site,
+        output,
         &old_path,
         &BuildCheck {
             previous_feed: old.as_deref().map(|o| (o, old_path.as_path())),
@@ -175,6 +182,11 @@ pub fn before_publish(built: &crate::build::Built, dest: &Path, allow_feed_chang
         },
     );
     diags.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
+    diags
+}
+
+/// Prints `before_publish`'s problems; false when there are errors.
+pub fn report_before_publish(diags: &[Diagnostic]) -> bool {
     let (errors, _) = super::report(diags.iter());
     if errors > 0 {
         eprintln!(
