@@ -42,35 +42,19 @@ pub struct Built {
 
 /// Builds the site in memory. Every problem of the build is collected; any error fails it.
 pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
-    build_site_inner(
-        opts,
-        &mut BuildCache::one_off(),
-        &Reuse::Nothing,
-        None,
-        None,
-    )
+    build_site_inner(opts, &mut BuildCache::one_off(), &Reuse::Nothing, None)
 }
 
 /// `build_site`, writing pages into `staging` as soon as they are rendered (the rest is
-/// written by `Staging::publish`): the disk works while the next pages render. `while_pages`
-/// runs once, on the site and everything of its output but the pages, while they render
-/// (not at all when the build fails before).
-pub fn build_site_staged(
-    opts: &BuildOptions,
-    staging: &Staging,
-    while_pages: WhilePagesRender<'_>,
-) -> Result<Built, Diagnostics> {
+/// written by `Staging::publish`): the disk works while the next pages render.
+pub fn build_site_staged(opts: &BuildOptions, staging: &Staging) -> Result<Built, Diagnostics> {
     build_site_inner(
         opts,
         &mut BuildCache::one_off(),
         &Reuse::Nothing,
         Some(staging),
-        Some(while_pages),
     )
 }
-
-/// Work on a built site and its output without the pages; see `build_site_staged`.
-pub type WhilePagesRender<'a> = &'a (dyn Fn(&Site, &SiteOutput) + Sync);
 
 /// What the previous builds of one site left for the next to reuse: `serve` keeps one between
 /// rebuilds so that saving one episode re-reads that episode only and re-renders only the
@@ -199,7 +183,7 @@ pub fn build_site_with(
     cache: &mut BuildCache,
     reuse: &Reuse,
 ) -> Result<Built, Diagnostics> {
-    build_site_inner(opts, cache, reuse, None, None)
+    build_site_inner(opts, cache, reuse, None)
 }
 
 fn build_site_inner(
@@ -207,7 +191,6 @@ fn build_site_inner(
     cache: &mut BuildCache,
     reuse: &Reuse,
     staging: Option<&Staging>,
-    while_pages: Option<WhilePagesRender<'_>>,
 ) -> Result<Built, Diagnostics> {
     let root = opts.root.as_path();
     let mut phases = crate::timings::Phases::start();
@@ -335,7 +318,7 @@ fn build_site_inner(
             .expect("every episode of an incremental build has a stamp");
         Some((&mut cache.render, stamps))
     };
-    let output = render_site(&site, render_cache, staging, while_pages, &mut diags);
+    let output = render_site(&site, render_cache, staging, &mut diags);
     phases.mark("render");
     if diags.has_errors() {
         cache.episodes.clear();
@@ -637,7 +620,6 @@ fn render_site(
     site: &Arc<Site>,
     mut cache: Option<(&mut RenderCache, Vec<blake3::Hash>)>,
     staging: Option<&Staging>,
-    while_pages: Option<WhilePagesRender<'_>>,
     diags: &mut Diagnostics,
 ) -> Option<SiteOutput> {
     let root = &site.root;
@@ -819,8 +801,7 @@ fn render_site(
     jobs.extend((0..site.tags.len()).map(Job::Tag));
 
     // Everything but the pages first: the feed, the index, the sitemap, companions, assets
-    // and audio. Work that needs them and not the pages (`onair build`'s feed check) runs
-    // while the pages render.
+    // and audio (none of them needs a page).
     let mut output = SiteOutput::new();
     let feed_inputs = feed::FeedInputs {
         site,
@@ -1015,18 +996,9 @@ fn render_site(
         })?;
         finish(key, fingerprint, bytes)
     };
-    let ((mut rendered, pages), ()) = rayon::join(
-        || {
-            rayon::join(render_lists, || {
-                jobs.into_par_iter().map(render_job).collect::<Vec<_>>()
-            })
-        },
-        || {
-            if let Some(work) = while_pages {
-                work(site, &output);
-            }
-        },
-    );
+    let (mut rendered, pages): (Vec<_>, Vec<_>) = rayon::join(render_lists, || {
+        jobs.into_par_iter().map(render_job).collect()
+    });
     rendered.extend(pages);
     let page_count = rendered.len();
     let mut template_errors = 0;
@@ -1077,7 +1049,7 @@ fn render_site(
     if template_errors > 0 {
         return None;
     }
-    phases.mark("render: pages (and the checks)");
+    phases.mark("render: pages");
     crate::timings::print_templates();
     Some(output)
 }
@@ -1275,10 +1247,9 @@ impl Staging {
         Ok(())
     }
 
-    /// Writes every file not written yet (so `publish` has only the swap left: the build's
-    /// checks can run meanwhile); an error names the file by where it was to be published
-    /// (`dest`), since the staging folder is onair's own.
-    pub fn write_rest(&self, output: &SiteOutput) -> Result<(), Diagnostic> {
+    /// Writes every file not written yet; an error names the file by where it was to be
+    /// published (`dest`), since the staging folder is onair's own.
+    fn write_rest(&self, output: &SiteOutput) -> Result<(), Diagnostic> {
         let mut written = self.written.lock().expect("staging");
         let rest: Vec<(&String, &OutputFile)> = output
             .files

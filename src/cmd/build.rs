@@ -1,14 +1,10 @@
 //! `onair build`: build in memory, then publish through a staging folder.
 
 use std::process::ExitCode;
-use std::sync::Mutex;
 use std::time::Instant;
 
 use crate::build::{BuildOptions, Staging, build_site, build_site_staged};
 use crate::cli::BuildArgs;
-use crate::content::Site;
-use crate::diag::Diagnostic;
-use crate::output::SiteOutput;
 
 pub fn run(args: &BuildArgs) -> ExitCode {
     let started = Instant::now();
@@ -31,20 +27,8 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     // once the build and its checks passed. When it cannot be made, the build still runs, to
     // report every problem of the site, and publishing reports why it cannot.
     let staging = Staging::create(&args.dir, &dest);
-    // While the pages render, the feed is checked (issue 10) and everything else is staged:
-    // neither needs the pages.
-    let checked: Mutex<Option<Vec<Diagnostic>>> = Mutex::new(None);
-    let staged_rest: Mutex<Option<Result<(), Diagnostic>>> = Mutex::new(None);
-    let while_pages = |site: &Site, output: &SiteOutput| {
-        let (diags, staged) = rayon::join(
-            || super::check::before_publish(site, output, &dest, args.allow_feed_changes),
-            || staging.as_ref().ok().map(|s| s.write_rest(output)),
-        );
-        *checked.lock().expect("check") = Some(diags);
-        *staged_rest.lock().expect("staging") = staged;
-    };
     let result = match &staging {
-        Ok(staging) => build_site_staged(&opts, staging, &while_pages),
+        Ok(staging) => build_site_staged(&opts, staging),
         Err(_) => build_site(&opts),
     };
     let built = match result {
@@ -61,18 +45,14 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     super::report(built.warnings.iter());
     let mut phases = crate::timings::Phases::start();
     // The feed rules and publish safety (issue 10): errors keep the published site as it is.
-    let diags = checked.into_inner().expect("check").unwrap_or_else(|| {
-        super::check::before_publish(&built.site, &built.output, &dest, args.allow_feed_changes)
-    });
+    // (Run while the pages render, or alongside staging the rest, this measured slower: the
+    // pages already keep both cores busy, and the check is cheap next to them.)
+    let diags =
+        super::check::before_publish(&built.site, &built.output, &dest, args.allow_feed_changes);
     if !super::check::report_before_publish(&diags) {
         return super::exit(super::EXIT_ERRORS);
     }
     phases.mark("check");
-    if let Some(Err(d)) = staged_rest.into_inner().expect("staging") {
-        super::report([&d]);
-        eprintln!("build failed: nothing was published");
-        return super::exit(super::EXIT_ERRORS);
-    }
     if let Err(d) = staging.and_then(|staging| staging.publish(&built.output)) {
         super::report([&d]);
         eprintln!("build failed: nothing was published");
