@@ -379,15 +379,25 @@ pub fn parse(xml: &str) -> Document {
         scopes: Vec::new(),
         reported_prefixes: Vec::new(),
     };
-    for (i, c) in xml.char_indices() {
-        if !is_xml_char(c) {
+    // Byte by byte, as `is_xml_char` on every character would be, without decoding them: the
+    // only characters it refuses are ASCII controls and U+FFFE/U+FFFF (EF BF BE/BF in UTF-8).
+    let bytes = xml.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        let refused = match b {
+            b'\t' | b'\n' | b'\r' => None,
+            0..0x20 => Some(u32::from(b)),
+            0xEF if bytes.get(i + 1) == Some(&0xBF) => match bytes.get(i + 2) {
+                Some(0xBE) => Some(0xFFFE),
+                Some(0xBF) => Some(0xFFFF),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(code) = refused {
             r.problem(
                 "xml-char",
                 i,
-                format!(
-                    "character U+{:04X} is not allowed in XML; remove it",
-                    c as u32
-                ),
+                format!("character U+{code:04X} is not allowed in XML; remove it"),
             );
         }
     }
@@ -643,6 +653,51 @@ mod tests {
         let index = LineIndex::new(&xml);
         assert_eq!(index.line_col(image.pos), (5, 5));
         assert_eq!(index.line_col(image.attr("href").unwrap().pos), (5, 19));
+    }
+
+    #[test]
+    fn refuses_exactly_the_characters_xml_refuses() {
+        for c in ['\u{0}', '\u{8}', '\u{1F}', '\u{FFFE}', '\u{FFFF}'] {
+            let doc = parse(&format!("<rss>a{c}b</rss>"));
+            let refused: Vec<_> = doc
+                .problems
+                .iter()
+                .filter(|p| p.rule == "xml-char")
+                .collect();
+            assert_eq!(refused.len(), 1, "{c:?}");
+            assert_eq!(refused[0].pos, 6);
+            assert!(refused[0].message.contains(&format!("U+{:04X}", c as u32)));
+        }
+        for c in [
+            '\t',
+            '\n',
+            '\r',
+            ' ',
+            'é',
+            '\u{FFFD}',
+            '\u{EFFF}',
+            '\u{1F600}',
+        ] {
+            let doc = parse(&format!("<rss>a{c}b</rss>"));
+            assert!(!doc.problems.iter().any(|p| p.rule == "xml-char"), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn the_byte_scan_agrees_with_is_xml_char() {
+        // One character per document (a document reports only its first problems).
+        for c in (0..0x800u32)
+            .chain(0xD000..0xD800)
+            .chain(0xE000..0x10100)
+            .filter_map(char::from_u32)
+        {
+            let doc = parse(&format!("<r>{c}</r>"));
+            let refused = doc
+                .problems
+                .iter()
+                .any(|p| p.rule == "xml-char" && p.pos == 3);
+            assert_eq!(refused, !is_xml_char(c), "{c:?}");
+        }
     }
 
     #[test]
