@@ -1,6 +1,7 @@
-//! The build pipeline: site folder -> content model -> rendered files in memory
-//! (`build_site`), and the one place that publishes them to disk (`publish`), through a
-//! staging folder swapped into place only when everything succeeded.
+//! The build pipeline: site folder -> content model -> rendered files (`build_site`, or
+//! `build_site_staged` writing pages as they render), and the one place that publishes them
+//! to disk (`Staging::publish`), through a staging folder swapped into place only when
+//! everything succeeded.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -816,7 +817,7 @@ fn render_site(
     drop(feed_inputs);
     if let Some((c, _)) = cache.as_mut() {
         // Only the current episodes' items are worth keeping.
-        let current: std::collections::HashSet<_> = keys.iter().flatten().collect();
+        let current: HashSet<_> = keys.iter().flatten().collect();
         c.feed_items
             .get_mut()
             .expect("item cache")

@@ -86,8 +86,7 @@ pub fn check_build(
     check_output(&built.site, &built.output, feed_label, check)
 }
 
-/// `check_build` on a site and its output; the pages need not be in it (the feed points at
-/// none), so `onair build` runs it while they render.
+/// `check_build` on a site and its output (what `onair build` has before publishing).
 pub fn check_output(
     site: &crate::content::Site,
     output: &crate::output::SiteOutput,

@@ -162,8 +162,7 @@ fn print_rules(json: bool) {
 }
 
 /// `onair build`'s check of what it is about to publish into `dest`: the feed rules, and the
-/// feed against the one there now. The problems, in file order; run while the pages render
-/// (they are not needed), reported by `report_before_publish`.
+/// feed against the one there now. The problems, in file order, for `report_before_publish`.
 pub fn before_publish(
     site: &crate::content::Site,
     output: &crate::output::SiteOutput,
