@@ -39,6 +39,8 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
     /// The lock with newly probed audio and newly assigned GUIDs.
     pub lock: Lock,
+    /// One-off builds: the feed parsed for the checks, while the pages rendered.
+    pub parsed_feed: Option<crate::check::ParsedFeed>,
 }
 
 /// Builds the site in memory. Every problem of the build is collected; any error fails it.
@@ -215,7 +217,15 @@ fn build_site_inner(
             .get(file)
             .is_some_and(|cached| reuse.keeps(file, &cached.episode))
     };
-    let (listed, pages) = content::parse_all_except(root, &config, &mut diags, keep);
+    // The templates do not depend on the content: they are compiled while it is read.
+    let ((listed, pages), templates) = rayon::join(
+        || content::parse_all_except(root, &config, &mut diags, keep),
+        || {
+            let mut template_diags = Diagnostics::new();
+            let templates = render::load_templates(root, &mut template_diags);
+            (templates, template_diags)
+        },
+    );
     phases.mark("read and parse");
 
     let now = jiff::Timestamp::now();
@@ -319,17 +329,19 @@ fn build_site_inner(
             .expect("every episode of an incremental build has a stamp");
         Some((&mut cache.render, stamps))
     };
-    let output = render_site(&site, render_cache, staging, &mut diags);
+    let rendered = render_site(&site, templates, render_cache, staging, &mut diags);
     phases.mark("render");
     if diags.has_errors() {
         cache.episodes.clear();
         return Err(diags);
     }
+    let (output, parsed_feed) = rendered.expect("no errors means output");
     Ok(Built {
         site,
-        output: output.expect("no errors means output"),
+        output,
         warnings: diags.into_vec(),
         lock,
+        parsed_feed,
     })
 }
 
@@ -619,10 +631,11 @@ fn image_url(
 /// unchanged; `stamps` are the episodes' `episode_stamp`s, in `site.episodes` order.
 fn render_site(
     site: &Arc<Site>,
+    (templates, template_diags): (Option<render::Templates>, Diagnostics),
     mut cache: Option<(&mut RenderCache, Vec<blake3::Hash>)>,
     staging: Option<&Staging>,
     diags: &mut Diagnostics,
-) -> Option<SiteOutput> {
+) -> Option<(SiteOutput, Option<crate::check::ParsedFeed>)> {
     let root = &site.root;
     let config = &site.config;
     let mut phases = crate::timings::Phases::start();
@@ -644,12 +657,14 @@ fn render_site(
                 .and_then(|img| image_url(config, &assets, img, &e.file, diags))
         })
         .collect();
+    diags.extend(template_diags.into_vec());
     let render::Templates {
         mut tera,
         stamp: templates_stamp,
         uses_build_time,
-    } = render::load_templates(root, diags)?;
+    } = templates?;
     render::register_functions(&mut tera, assets.clone(), config.base_path.clone());
+    phases.mark("render: assets, templates");
     // Chapters, transcripts and people: files, feed elements and template fields.
     let images = crate::companions::Images {
         config,
@@ -707,6 +722,7 @@ fn render_site(
         })
         .collect();
     drop(taken);
+    phases.mark("render: episode views");
     let mut item_extras = Vec::with_capacity(prepared.len());
     let mut companion_files = Vec::new();
     for p in &prepared {
@@ -725,7 +741,7 @@ fn render_site(
     diags.extend(people_diags);
     data.site_value["hosts"] = serde_json::Value::from(hosts);
 
-    phases.mark("render: assets, companions");
+    phases.mark("render: companions, people");
     // What every page is rendered from besides its own variables: the templates, the `site`
     // variable, the asset URLs and the base path the template functions answer with.
     let site_stamp = {
@@ -997,9 +1013,17 @@ fn render_site(
         })?;
         finish(key, fingerprint, bytes)
     };
-    let (mut rendered, pages): (Vec<_>, Vec<_>) = rayon::join(render_lists, || {
-        jobs.into_par_iter().map(render_job).collect()
-    });
+    // A one-off build's checks read the feed next: it is parsed and put through the feed
+    // rules now, as one more job beside the pages (serve does not check).
+    let feed_to_parse = cache.is_none().then(|| output.bytes("feed.xml")).flatten();
+    let ((mut rendered, pages), parsed_feed): ((Vec<_>, Vec<_>), _) = rayon::join(
+        || {
+            rayon::join(render_lists, || {
+                jobs.into_par_iter().map(render_job).collect()
+            })
+        },
+        || feed_to_parse.and_then(|feed| crate::check::ParsedFeed::parse(feed, config.feed_url())),
+    );
     rendered.extend(pages);
     let page_count = rendered.len();
     let mut template_errors = 0;
@@ -1052,7 +1076,7 @@ fn render_site(
     }
     phases.mark("render: pages");
     crate::timings::print_templates();
-    Some(output)
+    Some((output, parsed_feed))
 }
 
 /// An episode page's own variables.

@@ -9,8 +9,9 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 pub struct Rendered {
     /// HTML for the site's pages (shared with the page's view, not copied).
     pub html: std::sync::Arc<str>,
-    /// The same HTML with every link and image URL made absolute, for the feed.
-    pub feed_html: String,
+    /// The same HTML with every link and image URL made absolute, for the feed. (The same
+    /// string as `html` when that is already so.)
+    pub feed_html: std::sync::Arc<str>,
     /// The text of the first paragraph, for summaries and descriptions.
     pub first_paragraph: String,
 }
@@ -32,7 +33,24 @@ pub fn render(markdown: &str, page_url: &str) -> Rendered {
 
     let mut page_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut page_html, events.iter().cloned());
+    let page_html: std::sync::Arc<str> = page_html.into();
+    if !feed_differs(&events, page_url) {
+        return Rendered {
+            feed_html: page_html.clone(),
+            html: page_html,
+            first_paragraph,
+        };
+    }
 
+    Rendered {
+        html: page_html,
+        feed_html: feed_html(events, page_url).into(),
+        first_paragraph,
+    }
+}
+
+/// The notes' HTML for the feed, from their events.
+fn feed_html(events: Vec<Event<'_>>, page_url: &str) -> String {
     let feed_events = feed_safe(
         page_url,
         events.into_iter().map(|ev| match ev {
@@ -61,14 +79,22 @@ pub fn render(markdown: &str, page_url: &str) -> Rendered {
             other => other,
         }),
     );
-    let mut feed_html = String::with_capacity(page_html.len());
+    let mut feed_html = String::new();
     html::push_html(&mut feed_html, feed_events);
 
-    Rendered {
-        html: page_html.into(),
-        feed_html,
-        first_paragraph,
-    }
+    feed_html
+}
+
+/// Whether the feed needs HTML of its own: raw HTML to clean, or a link or image URL that is
+/// not already absolute and harmless. Most show notes need neither, and are then rendered once.
+fn feed_differs(events: &[Event<'_>], page_url: &str) -> bool {
+    events.iter().any(|ev| match ev {
+        Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::HtmlBlock) => true,
+        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+            feed_url(dest_url, page_url) != **dest_url
+        }
+        _ => false,
+    })
 }
 
 /// A Markdown link or image URL for the feed: absolute (rule 15), and never a script URL
@@ -585,6 +611,32 @@ mod tests {
     }
 
     #[test]
+    fn notes_the_feed_can_take_as_they_are_are_rendered_once() {
+        let page = "https://e.com/show/episodes/x/";
+        let alike = [
+            "Plain *notes* with [a link](https://x.org/a?b=1&c=2) and ![art](https://x.org/i.png).\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nA note[^1].\n\n[^1]: The footnote, [mail](mailto:a@b.c).\n",
+            "# Heading {#id}\n\n- one\n- two\n\n`code` and ~~gone~~\n",
+        ];
+        for md in alike {
+            let r = render(md, page);
+            assert!(std::sync::Arc::ptr_eq(&r.html, &r.feed_html), "{md}");
+            let events: Vec<Event<'_>> = Parser::new_ext(md, options()).collect();
+            let mut events = events;
+            add_heading_ids(&mut events);
+            assert_eq!(&*r.feed_html, feed_html(events, page), "{md}");
+        }
+        for md in [
+            "[rel](../other/)",
+            "<b>raw</b>",
+            "Inline <i>x</i>.",
+            "[js](javascript:x)",
+        ] {
+            let r = render(md, page);
+            assert!(!std::sync::Arc::ptr_eq(&r.html, &r.feed_html), "{md}");
+        }
+    }
+
+    #[test]
     fn feed_html_has_absolute_links() {
         let r = render(
             "See [about](/about/), [next](../other/), [img](cover.png) and [ext](https://x.org/a?b=1&c=2).\n",
@@ -629,7 +681,7 @@ mod tests {
             "https://e.com/ep/",
         );
         assert_eq!(
-            r.feed_html,
+            &*r.feed_html,
             "<p><a href=\"https://e.com/ep/\">a</a> <img src=\"https://e.com/ep/\" alt=\"i\" /></p>\n"
         );
     }

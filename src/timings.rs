@@ -13,12 +13,14 @@ pub fn enabled() -> bool {
 /// Marks the end of one phase after another.
 pub struct Phases {
     last: Instant,
+    last_cpu: f64,
 }
 
 impl Phases {
     pub fn start() -> Self {
         Phases {
             last: Instant::now(),
+            last_cpu: cpu_seconds(),
         }
     }
 
@@ -30,13 +32,28 @@ impl Phases {
             let memory = resident_mb()
                 .map(|mb| format!(" (resident {mb} MB)"))
                 .unwrap_or_default();
+            let cpu = cpu_seconds();
             eprintln!(
-                "onair: timing: {phase}: {:.1} ms{memory}",
-                (now - self.last).as_secs_f64() * 1000.0
+                "onair: timing: {phase}: {:.1} ms, {:.1} ms of CPU{memory}",
+                (now - self.last).as_secs_f64() * 1000.0,
+                (cpu - self.last_cpu) * 1000.0
             );
             self.last = now;
+            self.last_cpu = cpu;
         }
     }
+}
+
+/// User and system CPU time of the whole process so far, in seconds (all threads): beside a
+/// phase's wall time it shows how well the phase kept the cores busy.
+fn cpu_seconds() -> f64 {
+    // SAFETY: getrusage fills the struct we hand it and touches nothing else.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return 0.0;
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
 }
 
 /// The process's resident memory in MB, from /proc (Linux only).

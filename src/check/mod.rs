@@ -68,6 +68,45 @@ pub fn check_feed_bytes(bytes: &[u8], label: &Path, opts: &CheckOptions) -> Vec<
     }
 }
 
+/// A build's feed as the checks read it, and the problems the feed rules find in it:
+/// `onair build` makes this while the pages render, so that after the build only the checks
+/// that need the finished site are left. It is made of the output's `feed.xml`; a feed that is
+/// not UTF-8 has none (the checks then report the encoding).
+#[derive(Debug)]
+pub struct ParsedFeed {
+    doc: xml::Document,
+    /// Found by the feed rules, at `PARSED_FEED_LABEL` until the checks name the feed.
+    rule_problems: Vec<Diagnostic>,
+}
+
+/// Where `ParsedFeed`'s problems are until `check_output` says where the feed is published.
+const PARSED_FEED_LABEL: &str = "feed.xml";
+
+impl ParsedFeed {
+    /// `feed_url`: where the feed is published (its self link must say the same).
+    pub fn parse(feed: &[u8], feed_url: String) -> Option<ParsedFeed> {
+        let text = std::str::from_utf8(feed).ok()?;
+        let doc = xml::parse(text);
+        let opts = CheckOptions {
+            now: Timestamp::now(),
+            feed_url: Some(feed_url),
+        };
+        let rule_problems = feed::check_parsed(text, &doc, Path::new(PARSED_FEED_LABEL), &opts);
+        Some(ParsedFeed { doc, rule_problems })
+    }
+
+    /// The feed rules' problems, at `label`.
+    fn rule_problems_at(&self, label: &Path) -> Vec<Diagnostic> {
+        let mut problems = self.rule_problems.clone();
+        for d in &mut problems {
+            if d.path.as_deref() == Some(Path::new(PARSED_FEED_LABEL)) {
+                d.path = Some(label.to_path_buf());
+            }
+        }
+        problems
+    }
+}
+
 /// What `onair build` and `onair check DIR` check before publishing.
 #[derive(Debug, Clone, Default)]
 pub struct BuildCheck<'a> {
@@ -83,13 +122,21 @@ pub fn check_build(
     feed_label: &Path,
     check: &BuildCheck<'_>,
 ) -> Vec<Diagnostic> {
-    check_output(&built.site, &built.output, feed_label, check)
+    check_output(
+        &built.site,
+        &built.output,
+        built.parsed_feed.as_ref(),
+        feed_label,
+        check,
+    )
 }
 
 /// `check_build` on a site and its output (what `onair build` has before publishing).
+/// `parsed`, when given, is `ParsedFeed::parse` of the output's feed.
 pub fn check_output(
     site: &crate::content::Site,
     output: &crate::output::SiteOutput,
+    parsed: Option<&ParsedFeed>,
     feed_label: &Path,
     check: &BuildCheck<'_>,
 ) -> Vec<Diagnostic> {
@@ -105,14 +152,28 @@ pub fn check_output(
         return check_feed_bytes(bytes, feed_label, &opts);
     };
     // One parse of the new feed serves the feed rules, the site checks and the comparison.
-    let doc = xml::parse(text);
-    let mut out = site::check_site_parsed(output, &config.base_url, text, &doc, feed_label, &opts);
+    let parsed_here;
+    let (doc, mut out) = match parsed {
+        Some(parsed) => (&parsed.doc, parsed.rule_problems_at(feed_label)),
+        None => {
+            parsed_here = xml::parse(text);
+            let problems = feed::check_parsed(text, &parsed_here, feed_label, &opts);
+            (&parsed_here, problems)
+        }
+    };
+    out.extend(site::check_site_files(
+        output,
+        &config.base_url,
+        text,
+        doc,
+        feed_label,
+    ));
     if let Some((old, old_label)) = check.previous_feed {
         out.extend(against::compare(
             old,
             old_label,
             text,
-            &doc,
+            doc,
             feed_label,
             &AgainstOptions {
                 allow_feed_changes: check.allow_feed_changes,

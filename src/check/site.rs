@@ -254,6 +254,20 @@ pub(crate) fn check_site_parsed(
     opts: &CheckOptions,
 ) -> Vec<Diagnostic> {
     let mut out = feed::check_parsed(text, doc, label, opts);
+    out.extend(check_site_files(output, base_url, text, doc, label));
+    out
+}
+
+/// The part of `check_site_parsed` that looks past the feed: the site's files it points at and
+/// its artwork.
+pub(crate) fn check_site_files(
+    output: &SiteOutput,
+    base_url: &str,
+    text: &str,
+    doc: &xml::Document,
+    label: &Path,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let Some(channel) = doc.root.as_ref().and_then(|r| r.child("channel")) else {
         return out;
     };

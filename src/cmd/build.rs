@@ -45,10 +45,8 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     super::report(built.warnings.iter());
     let mut phases = crate::timings::Phases::start();
     // The feed rules and publish safety (issue 10): errors keep the published site as it is.
-    // (Run while the pages render, or alongside staging the rest, this measured slower: the
-    // pages already keep both cores busy, and the check is cheap next to them.)
-    let diags =
-        super::check::before_publish(&built.site, &built.output, &dest, args.allow_feed_changes);
+    // (The feed they read was parsed while the pages rendered.)
+    let diags = super::check::before_publish(&built, &dest, args.allow_feed_changes);
     if !super::check::report_before_publish(&diags) {
         return super::exit(super::EXIT_ERRORS);
     }

@@ -164,16 +164,16 @@ fn print_rules(json: bool) {
 /// `onair build`'s check of what it is about to publish into `dest`: the feed rules, and the
 /// feed against the one there now. The problems, in file order, for `report_before_publish`.
 pub fn before_publish(
-    site: &crate::content::Site,
-    output: &crate::output::SiteOutput,
+    built: &crate::build::Built,
     dest: &Path,
     allow_feed_changes: bool,
 ) -> Vec<Diagnostic> {
     let old_path = dest.join("feed.xml");
     let old = std::fs::read_to_string(&old_path).ok();
     let mut diags = check::check_output(
-        site,
-        output,
+        &built.site,
+        &built.output,
+        built.parsed_feed.as_ref(),
         &old_path,
         &BuildCheck {
             previous_feed: old.as_deref().map(|o| (o, old_path.as_path())),

@@ -493,8 +493,11 @@ pub fn render_in(
     let c = &data.site.config;
     ctx.insert("page_url", &c.root_relative(url_path));
     ctx.insert("canonical", &c.absolute(url_path));
-    tera.render(template, ctx)
-        .map(String::into_bytes)
+    // Rendered straight into bytes, with room for a typical page: `Tera::render` starts at
+    // 2 KB, grows the buffer three times for an episode page and then checks it is UTF-8.
+    let mut out = Vec::with_capacity(16 * 1024);
+    tera.render_to(template, ctx, &mut out)
+        .map(|()| out)
         .map_err(|e| {
             Diagnostic::error(format!(
                 "template `{template}` failed for /{url_path}: {}",
@@ -560,24 +563,41 @@ pub fn join_index(entries: &[impl AsRef<[u8]>]) -> Vec<u8> {
 
 /// The text of an HTML fragment: tags become spaces (so "</li><li>" separates words), the
 /// contents of `<script>` and `<style>` are dropped, entities are decoded and runs of
-/// whitespace become one space.
+/// whitespace become one space. One pass, straight into the result: the search index makes
+/// this of every episode's notes.
 pub fn html_text(html: &str) -> String {
-    let mut raw = String::with_capacity(html.len());
+    let mut out = TextOut::with_capacity(html.len());
     let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        raw.push_str(&rest[..lt]);
-        raw.push(' ');
-        let tag = &rest[lt..];
-        let Some(gt) = tag.find('>') else {
-            rest = "";
+    loop {
+        let Some(special) = rest.find(['<', '&']) else {
+            out.push_text(rest);
             break;
         };
-        let name_len = tag[1..gt]
+        out.push_text(&rest[..special]);
+        let tail = &rest[special..];
+        if let Some(after_amp) = tail.strip_prefix('&') {
+            match decode_entity(tail) {
+                Some((c, len)) => {
+                    out.push_char(c);
+                    rest = &tail[len..];
+                }
+                None => {
+                    out.push_char('&');
+                    rest = after_amp;
+                }
+            }
+            continue;
+        }
+        out.gap();
+        let Some(gt) = tail.find('>') else {
+            break;
+        };
+        let name_len = tail[1..gt]
             .bytes()
             .take_while(u8::is_ascii_alphanumeric)
             .count();
-        let name = &tag[1..1 + name_len];
-        rest = &tag[gt + 1..];
+        let name = &tail[1..1 + name_len];
+        rest = &tail[gt + 1..];
         if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style") {
             let close = format!("</{}", name.to_ascii_lowercase());
             rest = match rest.to_ascii_lowercase().find(&close) {
@@ -586,69 +606,100 @@ pub fn html_text(html: &str) -> String {
             };
         }
     }
-    raw.push_str(rest);
-    collapse_whitespace(&decode_entities(&raw))
+    out.text
 }
 
-/// Runs of whitespace as one space, none at either end (`split_whitespace` joined by spaces,
-/// without the list of words).
-fn collapse_whitespace(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut gap = false;
-    for c in s.chars() {
+/// Text with runs of whitespace as one space and none at either end, as it is pushed.
+struct TextOut {
+    text: String,
+    gap: bool,
+}
+
+impl TextOut {
+    fn with_capacity(n: usize) -> Self {
+        TextOut {
+            text: String::with_capacity(n),
+            gap: false,
+        }
+    }
+
+    fn gap(&mut self) {
+        self.gap = !self.text.is_empty();
+    }
+
+    fn push_char(&mut self, c: char) {
         if c.is_whitespace() {
-            gap = !out.is_empty();
+            self.gap();
         } else {
-            if gap {
-                out.push(' ');
-                gap = false;
+            if self.gap {
+                self.text.push(' ');
+                self.gap = false;
             }
-            out.push(c);
+            self.text.push(c);
         }
     }
-    out
+
+    fn push_text(&mut self, s: &str) {
+        // Words are copied whole; only the whitespace between them is looked at. ASCII bytes
+        // are told apart without decoding; other characters are decoded to ask if they are
+        // whitespace (U+00A0, U+2003...).
+        let bytes = s.as_bytes();
+        let mut word_start = None;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (space, len) = if b.is_ascii() {
+                (b.is_ascii_whitespace() || b == 0x0b, 1)
+            } else {
+                let c = s[i..].chars().next().expect("a character starts here");
+                (c.is_whitespace(), c.len_utf8())
+            };
+            if space {
+                if let Some(start) = word_start.take() {
+                    self.push_word(&s[start..i]);
+                }
+                self.gap();
+            } else if word_start.is_none() {
+                word_start = Some(i);
+            }
+            i += len;
+        }
+        if let Some(start) = word_start {
+            self.push_word(&s[start..]);
+        }
+    }
+
+    fn push_word(&mut self, word: &str) {
+        if self.gap {
+            self.text.push(' ');
+            self.gap = false;
+        }
+        self.text.push_str(word);
+    }
 }
 
-fn decode_entities(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let tail = &rest[amp..];
-        let decoded = tail.find(';').filter(|&semi| semi <= 10).and_then(|semi| {
-            let name = &tail[1..semi];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some(' '),
-                _ => {
-                    let code =
-                        if let Some(hex) = name.strip_prefix("#x").or(name.strip_prefix("#X")) {
-                            u32::from_str_radix(hex, 16).ok()
-                        } else {
-                            name.strip_prefix('#').and_then(|d| d.parse().ok())
-                        };
-                    code.and_then(char::from_u32)
-                }
+/// The character an entity at the start of `s` (`&amp;`, `&#x41;`) stands for, and the
+/// entity's length.
+fn decode_entity(s: &str) -> Option<(char, usize)> {
+    let semi = s.find(';').filter(|&semi| semi <= 10)?;
+    let name = &s[1..semi];
+    let c = match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some(' '),
+        _ => {
+            let code = if let Some(hex) = name.strip_prefix("#x").or(name.strip_prefix("#X")) {
+                u32::from_str_radix(hex, 16).ok()
+            } else {
+                name.strip_prefix('#').and_then(|d| d.parse().ok())
             };
-            c.map(|c| (c, semi))
-        });
-        match decoded {
-            Some((c, semi)) => {
-                out.push(c);
-                rest = &tail[semi + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &tail[1..];
-            }
+            code.and_then(char::from_u32)
         }
-    }
-    out.push_str(rest);
-    out
+    };
+    c.map(|c| (c, semi + 1))
 }
 
 pub fn sitemap(site: &Site, extra_paths: &[String]) -> Vec<u8> {
@@ -727,6 +778,68 @@ mod tests {
     }
 
     use super::*;
+
+    /// html_text as it was written first, in three passes (tags, entities, whitespace): the
+    /// one-pass version must give the same text.
+    fn html_text_by_passes(html: &str) -> String {
+        let mut raw = String::with_capacity(html.len());
+        let mut rest = html;
+        while let Some(lt) = rest.find('<') {
+            raw.push_str(&rest[..lt]);
+            raw.push(' ');
+            let tag = &rest[lt..];
+            let Some(gt) = tag.find('>') else {
+                rest = "";
+                break;
+            };
+            let name_len = tag[1..gt]
+                .bytes()
+                .take_while(u8::is_ascii_alphanumeric)
+                .count();
+            let name = &tag[1..1 + name_len];
+            rest = &tag[gt + 1..];
+            if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style") {
+                let close = format!("</{}", name.to_ascii_lowercase());
+                rest = match rest.to_ascii_lowercase().find(&close) {
+                    Some(end) => rest[end..].find('>').map_or("", |g| &rest[end + g + 1..]),
+                    None => "",
+                };
+            }
+        }
+        raw.push_str(rest);
+        let mut decoded = String::new();
+        let mut rest = raw.as_str();
+        while let Some(amp) = rest.find('&') {
+            decoded.push_str(&rest[..amp]);
+            let tail = &rest[amp..];
+            match decode_entity(tail) {
+                Some((c, len)) => {
+                    decoded.push(c);
+                    rest = &tail[len..];
+                }
+                None => {
+                    decoded.push('&');
+                    rest = &tail[1..];
+                }
+            }
+        }
+        decoded.push_str(rest);
+        decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn html_text_in_one_pass_is_the_three_passes(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "<", ">", "&", ";", "amp", "nbsp", "#x41", "#10", "#xZZ", "</", "p", "b ", "script",
+                "STYLE", "style", " ", "\n", "\u{a0}", "\u{2003}", "\u{b}", "\u{85}", "\u{1f}",
+                "word", "é", "<!--", "-->", "=", "'",
+            ]), 0..24)
+        ) {
+            let html: String = parts.concat();
+            proptest::prop_assert_eq!(html_text(&html), html_text_by_passes(&html), "{:?}", html);
+        }
+    }
 
     #[test]
     fn html_text_strips_tags_and_decodes_entities() {
