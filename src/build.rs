@@ -918,9 +918,14 @@ fn render_site(
             }
         }
         if !todo.is_empty() {
+            let latest: Vec<_> = prepared
+                .iter()
+                .take(render::LATEST)
+                .map(|p| p.view.card_with_chapters())
+                .collect();
             let mut ctx = render::page_context(
                 &data,
-                serde_json::json!({ "episodes": cards, "tags": tag_refs }),
+                serde_json::json!({ "episodes": cards, "latest": latest, "tags": tag_refs }),
             );
             for (key, template, path, fingerprint) in todo {
                 done.push(
@@ -1156,6 +1161,7 @@ fn prepare_episode(
 ) -> PreparedEpisode {
     let mut view = render::episode_view(site, e, image);
     let (p, diags) = crate::companions::publish(site, e, images);
+    view.card.chapter_count = p.chapters.len();
     view.chapters = p.chapters;
     view.chapters_url = p.chapters_url;
     view.transcript = p.transcript;
@@ -1163,9 +1169,10 @@ fn prepare_episode(
     PreparedEpisode {
         key: key.unwrap_or_else(|| blake3::hash(b"")),
         card_stamp: match key {
-            Some(_) => {
-                blake3::hash(&serde_json::to_vec(&view.card).expect("episode card serializes"))
-            }
+            // With the chapters: the home page lists the newest episodes' chapters.
+            Some(_) => blake3::hash(
+                &serde_json::to_vec(&view.card_with_chapters()).expect("episode card serializes"),
+            ),
             None => blake3::hash(b""),
         },
         index_entry: Arc::new(render::index_entry(&view)),

@@ -520,15 +520,21 @@ pub fn plain_inline(md: &str) -> (String, Option<String>) {
     }
     out.push_str(rest);
     // Emphasis marks carry nothing a chapter title needs; underscores inside words stay.
-    let out = decode_entities(&out.replace(['*', '`'], "").replace("__", ""));
+    // (Most titles have none of them, nor entities: nothing to copy then.)
+    let out = if out.contains(['*', '`', '_', '&']) {
+        decode_entities(&out.replace(['*', '`'], "").replace("__", ""))
+    } else {
+        out
+    };
     let mut text = out.split_whitespace().collect::<Vec<_>>().join(" ");
     // Single `*`/`_` emphasis around the whole title, and separators left dangling.
     for _ in 0..2 {
         let t = text
             .trim_matches(|c: char| c == '_' || c.is_whitespace())
-            .trim_end_matches([' ', '-', '–', '—', '|', ':'])
-            .to_string();
-        text = t;
+            .trim_end_matches([' ', '-', '–', '—', '|', ':']);
+        if t.len() != text.len() {
+            text = t.to_string();
+        }
     }
     (text, url)
 }

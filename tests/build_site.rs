@@ -447,6 +447,55 @@ fn template_overrides_win() {
     );
 }
 
+/// What each page's template gets (themes/default/README.md): list cards and `prev`/`next` say
+/// how many chapters an episode has; its own page and the home page's `latest` list them.
+#[test]
+fn cards_count_chapters_and_pages_that_show_them_list_them() {
+    let (_tmp, root) = site("basic");
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    let card =
+        "{{ e.slug }}:{{ e.chapter_count }}:{% if e.chapters %}listed{% else %}none{% endif %}";
+    for (name, body) in [
+        (
+            "tag.html",
+            format!("{{% for e in episodes %}}{card} {{% endfor %}}"),
+        ),
+        (
+            "index.html",
+            format!(
+                "{{% for e in latest %}}{card}[{{% for c in e.chapters %}}{{{{ c.title }}}};{{% endfor %}}] {{% endfor %}}|{{{{ episodes | length }}}}"
+            ),
+        ),
+        (
+            "episode.html",
+            "{{ episode.chapter_count }}:{% for c in episode.chapters %}{{ c.start_display }} {{ c.title }};{% endfor %}\
+             |{% if prev %}{% set e = prev %}{{ e.slug }}:{{ e.chapter_count }}:{% if e.chapters %}listed{% else %}none{% endif %}{% endif %}"
+                .to_string(),
+        ),
+    ] {
+        std::fs::write(root.join("templates").join(name), body).unwrap();
+    }
+    let (code, err) = build(&root, &[]);
+    assert_eq!(code, 0, "{err}");
+    let read = |p: &str| std::fs::read_to_string(root.join("public").join(p)).unwrap();
+    assert_eq!(
+        read("tags/basics/index.html"),
+        "second-thoughts:0:none first-steps:2:none "
+    );
+    assert_eq!(
+        read("index.html"),
+        "remote:0:none[] second-thoughts:0:none[] first-steps:2:listed[Hello;The middle;] |3"
+    );
+    assert_eq!(
+        read("episodes/first-steps/index.html"),
+        "2:0:00 Hello;0:01 The middle;|"
+    );
+    assert_eq!(
+        read("episodes/second-thoughts/index.html"),
+        "0:|first-steps:2:none"
+    );
+}
+
 // Pinned error messages.
 
 #[test]

@@ -429,11 +429,24 @@ fn write_extra(w: &mut W, e: &ExtraElement) -> std::io::Result<()> {
 pub fn xml_clean(s: &str) -> std::borrow::Cow<'_, str> {
     let ok = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}');
     let t = s.trim();
-    if t.chars().all(ok) {
+    if !has_char_xml_refuses(t) {
         std::borrow::Cow::Borrowed(t)
     } else {
         std::borrow::Cow::Owned(t.chars().filter(|c| ok(*c)).collect())
     }
+}
+
+/// Whether `s` holds a character XML 1.0 refuses, found in its bytes: in UTF-8 (which has no
+/// surrogates) those are the ASCII controls but tab, newline and return, and U+FFFE and
+/// U+FFFF (EF BF BE, EF BF BF). Every feed field passes through here.
+fn has_char_xml_refuses(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| match c {
+        b'\t' | b'\n' | b'\r' => false,
+        0..0x20 => true,
+        0xEF => b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)),
+        _ => false,
+    })
 }
 
 fn truncate_bytes(s: &str, limit: usize) -> String {
@@ -510,6 +523,21 @@ fn cdata(w: &mut W, value: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refused_characters_are_found_in_the_bytes() {
+        let refused = |c: char| !matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}');
+        // Every character below U+10000 alone, then with neighbours on either side.
+        for c in (0..0x10000u32)
+            .filter_map(char::from_u32)
+            .chain(['\u{10000}', '\u{10FFFF}'])
+        {
+            let alone = c.to_string();
+            assert_eq!(has_char_xml_refuses(&alone), refused(c), "{:X}", c as u32);
+            let framed = format!("a\u{FFBF}{c}\u{EFBF}z");
+            assert_eq!(has_char_xml_refuses(&framed), refused(c), "{:X}", c as u32);
+        }
+    }
 
     #[test]
     fn podcast_guid_matches_the_spec_vectors() {

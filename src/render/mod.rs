@@ -195,15 +195,39 @@ pub struct TagRef {
     pub url: String,
 }
 
-/// An episode as pages show it: its card (what lists show) plus the show notes and the
-/// transcript, which only its own page needs. Fields of the card read through (`view.title`).
+/// An episode as pages show it: its card (what lists show) plus the chapters, the show notes
+/// and the transcript, which its own page shows. Fields of the card read through
+/// (`view.title`).
 #[derive(Serialize, Clone)]
 pub struct EpisodeView {
     #[serde(flatten)]
     pub card: CardView,
+    pub chapters: Vec<ChapterView>,
     pub content: Arc<str>,
     pub transcript: Option<Value>,
 }
+
+impl EpisodeView {
+    /// The card with the chapters: what the home page's `latest` lists.
+    pub fn card_with_chapters(&self) -> CardWithChapters<'_> {
+        CardWithChapters {
+            card: &self.card,
+            chapters: &self.chapters,
+        }
+    }
+}
+
+/// A card and the episode's chapters (the home page shows the newest episodes' first
+/// chapters).
+#[derive(Serialize)]
+pub struct CardWithChapters<'a> {
+    #[serde(flatten)]
+    pub card: &'a CardView,
+    pub chapters: &'a [ChapterView],
+}
+
+/// How many episodes the home page's `latest` lists, newest first.
+pub const LATEST: usize = 10;
 
 impl std::ops::Deref for EpisodeView {
     type Target = CardView;
@@ -218,7 +242,10 @@ impl std::ops::DerefMut for EpisodeView {
     }
 }
 
-/// An episode in a list: everything but the show notes and the transcript.
+/// An episode in a list (and an episode page's `prev` and `next`): everything but the
+/// chapters, the show notes and the transcript. (A site lists each episode about six times:
+/// its dozen chapters as template values were the most of a build's work; `chapter_count`
+/// says how many there are.)
 #[derive(Serialize, Clone)]
 pub struct CardView {
     pub title: String,
@@ -248,7 +275,7 @@ pub struct CardView {
     /// Root-relative when the image is the site's own: for `<img src>`.
     pub image_path: Option<String>,
     pub tags: Vec<TagRef>,
-    pub chapters: Vec<ChapterView>,
+    pub chapter_count: usize,
     pub chapters_url: Option<String>,
     pub people: Vec<Value>,
 }
@@ -401,10 +428,11 @@ pub fn episode_view(site: &Site, e: &Episode, image_url: Option<String>) -> Epis
                     }
                 })
                 .collect(),
-            chapters: Vec::new(),
+            chapter_count: 0,
             chapters_url: None,
             people: Vec::new(),
         },
+        chapters: Vec::new(),
         content: e.notes.html.clone(),
         transcript: None,
     }
@@ -890,10 +918,11 @@ mod tests {
                     slug: "crystal-radio".into(),
                     url: "/tags/crystal-radio/".into(),
                 }],
-                chapters,
+                chapter_count: chapters.len(),
                 chapters_url: None,
                 people: Vec::new(),
             },
+            chapters,
             content: content.into(),
             transcript: None,
         };
