@@ -597,7 +597,8 @@ pub fn html_text(html: &str) -> String {
     let mut out = TextOut::with_capacity(html.len());
     let mut rest = html;
     loop {
-        let Some(special) = rest.find(['<', '&']) else {
+        // Bytes, not characters: both are ASCII, so where one is is a character boundary.
+        let Some(special) = rest.bytes().position(|b| b == b'<' || b == b'&') else {
             out.push_text(rest);
             break;
         };
