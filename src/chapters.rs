@@ -610,11 +610,15 @@ pub fn validate(chapters: &[Chapter], duration: Option<f64>, path: &Path) -> Vec
     let mut errors = Vec::new();
     for (i, c) in chapters.iter().enumerate() {
         let err = |m: String| Diagnostic::error(m).at(path).line(c.line);
-        let name = if c.title.is_empty() {
-            format!("chapter at {}", timecode::display(c.start))
-        } else {
-            format!("chapter `{}` ({})", c.title, timecode::display(c.start))
-        };
+        // Named only for a problem: most chapters have none.
+        let name = std::cell::LazyCell::new(|| {
+            if c.title.is_empty() {
+                format!("chapter at {}", timecode::display(c.start))
+            } else {
+                format!("chapter `{}` ({})", c.title, timecode::display(c.start))
+            }
+        });
+        let name = &name;
         if i > 0 {
             let prev = &chapters[i - 1];
             let (a, b) = (
@@ -623,14 +627,15 @@ pub fn validate(chapters: &[Chapter], duration: Option<f64>, path: &Path) -> Vec
             );
             if b < a {
                 errors.push(err(format!(
-                    "{name} is out of order: it starts before the chapter on line {} ({})",
+                    "{} is out of order: it starts before the chapter on line {} ({})",
+                    **name,
                     prev.line,
                     timecode::display(prev.start)
                 )));
             } else if a == b {
                 errors.push(err(format!(
-                    "{name} starts at the same time as the chapter on line {}",
-                    prev.line
+                    "{} starts at the same time as the chapter on line {}",
+                    **name, prev.line
                 )));
             }
         }
@@ -638,22 +643,24 @@ pub fn validate(chapters: &[Chapter], duration: Option<f64>, path: &Path) -> Vec
             && c.start >= duration
         {
             errors.push(err(format!(
-                "{name} starts past the end of the audio ({})",
+                "{} starts past the end of the audio ({})",
+                **name,
                 timecode::display(duration)
             )));
         }
         if let Some(end) = c.end {
             if end <= c.start {
-                errors.push(err(format!("{name} ends before it starts")));
+                errors.push(err(format!("{} ends before it starts", **name)));
             } else if duration.is_some_and(|d| end > d + 1.0) {
-                errors.push(err(format!("{name} ends past the end of the audio")));
+                errors.push(err(format!("{} ends past the end of the audio", **name)));
             }
         }
         if let Some(url) = &c.url
             && !is_web_url(url)
         {
             errors.push(err(format!(
-                "{name} links to `{url}`; a chapter link must be an absolute http(s) URL"
+                "{} links to `{url}`; a chapter link must be an absolute http(s) URL",
+                **name
             )));
         }
     }
