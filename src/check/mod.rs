@@ -17,7 +17,7 @@ mod feed;
 mod html;
 pub mod rules;
 mod site;
-mod xml;
+pub(crate) mod xml;
 
 pub use against::{AgainstOptions, check_against};
 pub use date::parse_rfc2822;

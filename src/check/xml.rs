@@ -372,6 +372,24 @@ pub fn is_xml_char(c: char) -> bool {
 }
 
 /// Read a feed into a tree, collecting XML-level problems.
+/// The characters of `s` that XML 1.0 refuses even escaped, with their byte offsets: found
+/// byte by byte, as `is_xml_char` on every character would find them, without decoding. In
+/// UTF-8 (which has no surrogates) those are the ASCII controls but tab, newline and return,
+/// and U+FFFE and U+FFFF (EF BF BE, EF BF BF).
+pub fn refused_chars(s: &str) -> impl Iterator<Item = (usize, u32)> + '_ {
+    let bytes = s.as_bytes();
+    bytes.iter().enumerate().filter_map(move |(i, &b)| match b {
+        b'\t' | b'\n' | b'\r' => None,
+        0..0x20 => Some((i, u32::from(b))),
+        0xEF if bytes.get(i + 1) == Some(&0xBF) => match bytes.get(i + 2) {
+            Some(0xBE) => Some((i, 0xFFFE)),
+            Some(0xBF) => Some((i, 0xFFFF)),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
 pub fn parse(xml: &str) -> Document {
     let mut r = Reading {
         xml,
@@ -379,27 +397,12 @@ pub fn parse(xml: &str) -> Document {
         scopes: Vec::new(),
         reported_prefixes: Vec::new(),
     };
-    // Byte by byte, as `is_xml_char` on every character would be, without decoding them: the
-    // only characters it refuses are ASCII controls and U+FFFE/U+FFFF (EF BF BE/BF in UTF-8).
-    let bytes = xml.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        let refused = match b {
-            b'\t' | b'\n' | b'\r' => None,
-            0..0x20 => Some(u32::from(b)),
-            0xEF if bytes.get(i + 1) == Some(&0xBF) => match bytes.get(i + 2) {
-                Some(0xBE) => Some(0xFFFE),
-                Some(0xBF) => Some(0xFFFF),
-                _ => None,
-            },
-            _ => None,
-        };
-        if let Some(code) = refused {
-            r.problem(
-                "xml-char",
-                i,
-                format!("character U+{code:04X} is not allowed in XML; remove it"),
-            );
-        }
+    for (i, code) in refused_chars(xml) {
+        r.problem(
+            "xml-char",
+            i,
+            format!("character U+{code:04X} is not allowed in XML; remove it"),
+        );
     }
     let body_start = usize::from(xml.starts_with('\u{FEFF}')) * 3;
     let mut reader = Reader::from_str(&xml[body_start..]);

@@ -436,17 +436,9 @@ pub fn xml_clean(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Whether `s` holds a character XML 1.0 refuses, found in its bytes: in UTF-8 (which has no
-/// surrogates) those are the ASCII controls but tab, newline and return, and U+FFFE and
-/// U+FFFF (EF BF BE, EF BF BF). Every feed field passes through here.
+/// Whether `s` holds a character XML 1.0 refuses (every feed field passes through here).
 fn has_char_xml_refuses(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| match c {
-        b'\t' | b'\n' | b'\r' => false,
-        0..0x20 => true,
-        0xEF => b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)),
-        _ => false,
-    })
+    crate::check::xml::refused_chars(s).next().is_some()
 }
 
 fn truncate_bytes(s: &str, limit: usize) -> String {
