@@ -813,9 +813,13 @@ fn render_site(
         serde_json::json!({}),
     )));
     // Episode and tag pages, the thousands, get their variables built inside the parallel
-    // render, only when the page is not cached, and dropped right after.
+    // render, only when the page is not cached, and dropped right after. The longest first
+    // (tag pages by how many episodes they list, then the episodes): no core is left waiting
+    // at the end for one long page.
+    let mut tag_jobs: Vec<usize> = (0..site.tags.len()).collect();
+    tag_jobs.sort_by_key(|&t| std::cmp::Reverse(site.tags[t].episodes.len()));
+    jobs.extend(tag_jobs.into_iter().map(Job::Tag));
     jobs.extend((0..prepared.len()).map(Job::Episode));
-    jobs.extend((0..site.tags.len()).map(Job::Tag));
 
     // Everything but the pages first: the feed, the index, the sitemap, companions, assets
     // and audio (none of them needs a page).
