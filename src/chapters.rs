@@ -618,7 +618,6 @@ pub fn validate(chapters: &[Chapter], duration: Option<f64>, path: &Path) -> Vec
                 format!("chapter `{}` ({})", c.title, timecode::display(c.start))
             }
         });
-        let name = &name;
         if i > 0 {
             let prev = &chapters[i - 1];
             let (a, b) = (
@@ -628,14 +627,14 @@ pub fn validate(chapters: &[Chapter], duration: Option<f64>, path: &Path) -> Vec
             if b < a {
                 errors.push(err(format!(
                     "{} is out of order: it starts before the chapter on line {} ({})",
-                    **name,
+                    *name,
                     prev.line,
                     timecode::display(prev.start)
                 )));
             } else if a == b {
                 errors.push(err(format!(
                     "{} starts at the same time as the chapter on line {}",
-                    **name, prev.line
+                    *name, prev.line
                 )));
             }
         }
@@ -644,15 +643,15 @@ pub fn validate(chapters: &[Chapter], duration: Option<f64>, path: &Path) -> Vec
         {
             errors.push(err(format!(
                 "{} starts past the end of the audio ({})",
-                **name,
+                *name,
                 timecode::display(duration)
             )));
         }
         if let Some(end) = c.end {
             if end <= c.start {
-                errors.push(err(format!("{} ends before it starts", **name)));
+                errors.push(err(format!("{} ends before it starts", *name)));
             } else if duration.is_some_and(|d| end > d + 1.0) {
-                errors.push(err(format!("{} ends past the end of the audio", **name)));
+                errors.push(err(format!("{} ends past the end of the audio", *name)));
             }
         }
         if let Some(url) = &c.url
@@ -660,7 +659,7 @@ pub fn validate(chapters: &[Chapter], duration: Option<f64>, path: &Path) -> Vec
         {
             errors.push(err(format!(
                 "{} links to `{url}`; a chapter link must be an absolute http(s) URL",
-                **name
+                *name
             )));
         }
     }

@@ -620,8 +620,7 @@ mod tests {
         for md in alike {
             let r = render(md, page);
             assert!(std::sync::Arc::ptr_eq(&r.html, &r.feed_html), "{md}");
-            let events: Vec<Event<'_>> = Parser::new_ext(md, options()).collect();
-            let mut events = events;
+            let mut events: Vec<Event<'_>> = Parser::new_ext(md, options()).collect();
             add_heading_ids(&mut events);
             assert_eq!(&*r.feed_html, feed_html(events, page), "{md}");
         }

@@ -371,7 +371,6 @@ pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
 }
 
-/// Read a feed into a tree, collecting XML-level problems.
 /// The characters of `s` that XML 1.0 refuses even escaped, with their byte offsets: found
 /// byte by byte, as `is_xml_char` on every character would find them, without decoding. In
 /// UTF-8 (which has no surrogates) those are the ASCII controls but tab, newline and return,
@@ -390,6 +389,7 @@ pub fn refused_chars(s: &str) -> impl Iterator<Item = (usize, u32)> + '_ {
     })
 }
 
+/// Read a feed into a tree, collecting XML-level problems.
 pub fn parse(xml: &str) -> Document {
     let mut r = Reading {
         xml,

@@ -10,6 +10,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesCData, BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use rayon::prelude::*;
 
+use crate::check::xml;
 use crate::config::ShowType;
 use crate::content::{Episode, Site};
 use crate::dates;
@@ -427,18 +428,17 @@ fn write_extra(w: &mut W, e: &ExtraElement) -> std::io::Result<()> {
 
 /// Removes characters XML 1.0 forbids even when escaped (rule 4) and trims.
 pub fn xml_clean(s: &str) -> std::borrow::Cow<'_, str> {
-    let ok = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}');
     let t = s.trim();
     if !has_char_xml_refuses(t) {
         std::borrow::Cow::Borrowed(t)
     } else {
-        std::borrow::Cow::Owned(t.chars().filter(|c| ok(*c)).collect())
+        std::borrow::Cow::Owned(t.chars().filter(|&c| xml::is_xml_char(c)).collect())
     }
 }
 
 /// Whether `s` holds a character XML 1.0 refuses (every feed field passes through here).
 fn has_char_xml_refuses(s: &str) -> bool {
-    crate::check::xml::refused_chars(s).next().is_some()
+    xml::refused_chars(s).next().is_some()
 }
 
 fn truncate_bytes(s: &str, limit: usize) -> String {
@@ -518,7 +518,7 @@ mod tests {
 
     #[test]
     fn refused_characters_are_found_in_the_bytes() {
-        let refused = |c: char| !matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}');
+        let refused = |c: char| !xml::is_xml_char(c);
         // Every character below U+10000 alone, then with neighbours on either side.
         for c in (0..0x10000u32)
             .filter_map(char::from_u32)

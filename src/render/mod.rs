@@ -678,7 +678,7 @@ impl TextOut {
         while i < bytes.len() {
             let b = bytes[i];
             let (space, len) = if b.is_ascii() {
-                (b.is_ascii_whitespace() || b == 0x0b, 1)
+                (char::from(b).is_whitespace(), 1)
             } else {
                 let c = s[i..].chars().next().expect("a character starts here");
                 (c.is_whitespace(), c.len_utf8())
