@@ -2,7 +2,7 @@
 # Makes the small audio fixtures of tests/fixtures/audio/ (a few KB each) and records what
 # each one must probe as in tests/fixtures/audio/expected.tsv. Every audio fixture is a sine
 # cut to an exact number of samples, so its true duration is known independently of onair.
-# Needs ffmpeg (libmp3lame, aac, libvorbis, libopus, flac) and python3. Tests do not run it:
+# Needs ffmpeg (libmp3lame, aac, libvorbis, libopus, flac), lame and python3. Tests do not run it:
 # its output is committed. Re-running it rewrites the fixtures.
 set -euo pipefail
 cd "$(dirname "$0")/../tests/fixtures/audio"
@@ -42,6 +42,51 @@ ff -f lavfi -i "sine=frequency=440:sample_rate=22050" -af "atrim=end_sample=3000
 ok mp3-mpeg2.mp3 mp3 22050 2 30000 0 "info header + lame tag"
 ff -f lavfi -i "sine=frequency=440:sample_rate=8000" -af "atrim=end_sample=12000" -c:a libmp3lame -b:a 8k mp3-mpeg25.mp3
 ok mp3-mpeg25.mp3 mp3 8000 1 12000 0 "info header + lame tag"
+# The LAME command line, as podcasters use it for low-rate speech. MPEG-2 (16-24 kHz) and
+# MPEG-2.5 (8-12 kHz) frames hold 576 samples and their side information is 9 bytes (mono) or
+# 17 (stereo), so the Xing/Info header sits at byte 13 or 21 of its frame.
+# wavsine RATE CHANNELS SAMPLES OUT: an exact-length tone as 16-bit WAV, LAME's input.
+wavsine() { ff -f lavfi -i "sine=frequency=440:sample_rate=$1" -af "atrim=end_sample=$3" -ac "$2" -c:a pcm_s16le "$4"; }
+# lame_fixture NAME RATE_KHZ WAV LAME_ARGS...: --resample pins the output rate (LAME would
+# otherwise choose its own for low bitrates).
+lame_fixture() { local name=$1 khz=$2 wav=$3; shift 3; lame --quiet --resample "$khz" "$@" "$wav" "$name"; }
+wavsine 22050 1 20011 in-22k-mono.wav
+wavsine 24000 2 20011 in-24k-stereo.wav
+wavsine 16000 1 15013 in-16k-mono.wav
+wavsine 8000 1 8009 in-8k-mono.wav
+wavsine 11025 2 9001 in-11k-stereo.wav
+wavsine 12000 2 9001 in-12k-stereo.wav
+wavsine 32000 1 24007 in-32k-mono.wav
+lame_fixture mp3-mpeg2-lame-cbr-mono.mp3 22.05 in-22k-mono.wav -m m -b 56
+ok mp3-mpeg2-lame-cbr-mono.mp3 mp3 22050 1 20011 0 "info header + lame tag"
+lame_fixture mp3-mpeg2-lame-cbr-stereo.mp3 24 in-24k-stereo.wav -m j -b 64
+ok mp3-mpeg2-lame-cbr-stereo.mp3 mp3 24000 2 20011 0 "info header + lame tag"
+lame_fixture mp3-mpeg2-lame-vbr-mono.mp3 16 in-16k-mono.wav -m m -V 6
+ok mp3-mpeg2-lame-vbr-mono.mp3 mp3 16000 1 15013 0 "xing header + lame tag"
+lame_fixture mp3-mpeg2-lame-vbr-stereo.mp3 24 in-24k-stereo.wav -m j -V 4
+ok mp3-mpeg2-lame-vbr-stereo.mp3 mp3 24000 2 20011 0 "xing header + lame tag"
+# With a CRC after the frame header (-p): LAME still writes the tag right after the side info.
+lame_fixture mp3-mpeg2-lame-crc.mp3 22.05 in-22k-mono.wav -m m -b 56 -p
+ok mp3-mpeg2-lame-crc.mp3 mp3 22050 1 20011 0 "info header + lame tag"
+lame_fixture mp3-mpeg25-lame-vbr-mono.mp3 8 in-8k-mono.wav -m m -V 6
+ok mp3-mpeg25-lame-vbr-mono.mp3 mp3 8000 1 8009 0 "xing header + lame tag"
+lame_fixture mp3-mpeg25-lame-cbr-stereo.mp3 11.025 in-11k-stereo.wav -m j -b 64
+ok mp3-mpeg25-lame-cbr-stereo.mp3 mp3 11025 2 9001 0 "info header + lame tag"
+# No tag at all: LAME writes none when one CBR frame is too small to hold it (under 56 kb/s
+# at 22.05 kHz mono, 16 kb/s at 8 kHz: the 104 s recordings of issue 21), and none with -t.
+# Nothing in such a file records the encoder's delay (576) and padding, so the length is the
+# stored frames' (what players play): 1 to 3 frames longer than the recording.
+lame_fixture mp3-mpeg2-lame-cbr-notag.mp3 22.05 in-22k-mono.wav -m m -b 48
+ok mp3-mpeg2-lame-cbr-notag.mp3 mp3 22050 1 20011 79 "frame scan"
+lame_fixture mp3-mpeg2-lame-vbr-notag.mp3 24 in-24k-stereo.wav -m j -V 4 -t
+ok mp3-mpeg2-lame-vbr-notag.mp3 mp3 24000 2 20011 72 "frame scan"
+lame_fixture mp3-mpeg25-lame-cbr-notag.mp3 8 in-8k-mono.wav -m m -b 16
+ok mp3-mpeg25-lame-cbr-notag.mp3 mp3 8000 1 8009 216 "frame scan"
+lame_fixture mp3-mpeg25-lame-vbr-notag.mp3 12 in-12k-stereo.wav -m j -V 6 -t
+ok mp3-mpeg25-lame-vbr-notag.mp3 mp3 12000 2 9001 144 "frame scan"
+lame_fixture mp3-mpeg1-lame-cbr-notag.mp3 32 in-32k-mono.wav -m m -b 32
+ok mp3-mpeg1-lame-cbr-notag.mp3 mp3 32000 1 24007 108 "frame scan"
+rm in-*.wav
 # ID3v1 and APEv2 tags at the end, junk between the ID3v2 tag and the first frame.
 python3 - <<'PY'
 import struct

@@ -156,3 +156,29 @@ fn lists_the_chapters_embedded_in_the_audio() {
     let item = if v.is_array() { &v[0] } else { &v };
     assert_eq!(item["chapters"], serde_json::json!([]));
 }
+
+#[test]
+fn an_mp3_without_a_tag_says_why_its_length_is_not_sample_exact() {
+    // LAME wrote no tag: one 48 kb/s frame at 22.05 kHz is too small to hold it.
+    let untagged = fixture("mp3-mpeg2-lame-cbr-notag.mp3");
+    let tagged = fixture("mp3-mpeg2-lame-cbr-mono.mp3");
+    let out = onair(&["probe".as_ref(), untagged.as_os_str(), tagged.as_os_str()]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let notes: Vec<&str> = stdout.lines().filter(|l| l.starts_with("  note")).collect();
+    assert_eq!(
+        notes,
+        [
+            "  note      no Xing/Info/LAME tag: the length counts every stored frame, including \
+          the encoder's delay and padding (up to about 78 ms here), which only such a tag \
+          records; encode with one (LAME VBR, or CBR at a bitrate whose frame holds it, or \
+          ffmpeg) for a sample-exact length"
+        ],
+        "{stdout}"
+    );
+    let out = onair(&["probe".as_ref(), "--json".as_ref(), tagged.as_os_str()]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["method"], "info header + lame tag");
+    assert_eq!(v[0]["samples"], 20011);
+    assert!(v[0]["note"].is_null());
+}

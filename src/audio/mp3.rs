@@ -11,8 +11,13 @@
 //!    The header's byte count is checked against the file to catch truncated files.
 //! 4. Otherwise walk every frame header (frame scan): each header gives its frame's length, so
 //!    this reads 4 bytes per frame and decodes nothing. Frame count x samples-per-frame is exact
-//!    for the stream as stored (it includes the encoder's delay and padding, which only a LAME
-//!    tag records, so such files are within about 50 ms). Bitrate x size would be wrong for VBR.
+//!    for the stream as stored, which is what players play; it includes the encoder's delay
+//!    and padding, which only a LAME tag records (LAME itself writes no tag when a CBR frame is
+//!    too small to hold one: low-rate speech), so such files run 1 to 3 frames long. Bitrate x
+//!    size would be wrong for VBR.
+//!
+//! MPEG-2 and MPEG-2.5 differ from MPEG-1 only in 576 samples a frame and shorter side
+//! information, which moves the Xing/Info header (see `FrameHeader::xing_offset`).
 
 use super::source::{Reader, be16, be32};
 use super::{AudioFormat, Parsed, tags};
@@ -56,6 +61,22 @@ const BITRATES_V1: [u32; 15] = [
     0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320,
 ];
 const BITRATES_V2: [u32; 15] = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
+
+/// What `onair probe` says about an MP3 measured by frame scan: no tag records the encoder's
+/// delay and padding, so the length is the stored frames' (what players play), not the
+/// recording's. LAME writes no tag for CBR frames too small to hold one (below 56 kb/s at
+/// 22.05 kHz mono, for example), so low-rate speech MP3s often land here.
+pub fn frame_scan_note(sample_rate: u32) -> String {
+    let frame = if sample_rate >= 32_000 { 1152 } else { 576 };
+    // LAME: 576 samples of delay, then padding up to the frame end plus one to two frames.
+    let most_ms = (576 + 2 * frame) * 1000 / sample_rate.max(1);
+    format!(
+        "no Xing/Info/LAME tag: the length counts every stored frame, including the encoder's \
+         delay and padding (up to about {most_ms} ms here), which only such a tag records; \
+         encode with one (LAME VBR, or CBR at a bitrate whose frame holds it, or ffmpeg) for a \
+         sample-exact length"
+    )
+}
 
 /// Parses a Layer III frame header. Free-format (bitrate index 0) frames are not accepted:
 /// their length is not in the header.
@@ -237,13 +258,19 @@ struct XingInfo {
 }
 
 fn parse_xing(frame: &[u8], h: &FrameHeader) -> Option<XingInfo> {
-    let at = h.xing_offset();
+    // LAME writes the tag right after the side information even when the frame carries a
+    // CRC (protection bit 0); other encoders count the CRC's 2 bytes first. Both are found.
+    let has_crc = frame.get(1).is_some_and(|b| b & 1 == 0);
+    let offsets = [h.xing_offset(), h.xing_offset() + 2];
+    let offsets = &offsets[..if has_crc { 2 } else { 1 }];
+    let (at, cbr) = offsets
+        .iter()
+        .find_map(|&at| match frame.get(at..at + 4)? {
+            b"Xing" => Some((at, false)),
+            b"Info" => Some((at, true)),
+            _ => None,
+        })?;
     let tag = frame.get(at..at + 8)?;
-    let cbr = match &tag[..4] {
-        b"Xing" => false,
-        b"Info" => true,
-        _ => return None,
-    };
     let flags = be32(tag, 4);
     let mut p = at + 8;
     let mut field = |present: bool, len: usize| -> Option<Option<u32>> {
@@ -566,6 +593,44 @@ mod tests {
             data[x + 12..x + 16].copy_from_slice(&bytes.to_be_bytes());
         }
         data
+    }
+
+    /// `n` MPEG-2 Layer III frames (22.05 kHz, 64 kb/s, mono, 208 bytes), the first with an
+    /// Info header and LAME tag `tag_gap` bytes after the side information, `crc` setting
+    /// the CRC bit of the headers.
+    fn mpeg2_with_info(n: usize, crc: bool, tag_gap: usize) -> Vec<u8> {
+        let header = [0xFF, if crc { 0xF2 } else { 0xF3 }, 0x80, 0xC0];
+        let mut data = Vec::new();
+        for _ in 0..n {
+            let mut f = vec![0u8; 208];
+            f[..4].copy_from_slice(&header);
+            data.extend(f);
+        }
+        let x = 4 + 9 + tag_gap;
+        data[x..x + 4].copy_from_slice(b"Info");
+        data[x + 4..x + 8].copy_from_slice(&1u32.to_be_bytes());
+        data[x + 8..x + 12].copy_from_slice(&(n as u32 - 1).to_be_bytes());
+        let l = x + 12;
+        data[l..l + 9].copy_from_slice(b"LAME3.100");
+        // delay 576, padding 300: 0x240 0x12C
+        data[l + 21..l + 24].copy_from_slice(&[0x24, 0x01, 0x2C]);
+        data
+    }
+
+    #[test]
+    fn mpeg2_info_header_follows_the_9_byte_side_info_with_or_without_crc() {
+        let want = 9 * 576 - 576 - 300;
+        for (crc, gap) in [(false, 0), (true, 0), (true, 2)] {
+            let p = probe_bytes(&mpeg2_with_info(10, crc, gap)).unwrap();
+            assert_eq!(
+                (p.method.as_str(), p.length, p.sample_rate, p.channels),
+                ("info header + lame tag", want, 22050, 1),
+                "crc {crc}, tag {gap} bytes after the side info"
+            );
+        }
+        // Without a CRC the 2-byte shift is not a place a tag can be: every frame is audio.
+        let p = probe_bytes(&mpeg2_with_info(10, false, 2)).unwrap();
+        assert_eq!((p.method.as_str(), p.length), ("frame scan", 10 * 576));
     }
 
     fn probe_bytes(data: &[u8]) -> Result<Parsed, String> {

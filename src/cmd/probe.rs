@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::audio::{self, Probe};
+use crate::audio::{self, AudioFacts, AudioFormat, Probe};
 use crate::cli::ProbeArgs;
 use crate::diag::Diagnostic;
 use crate::lock::{Lock, LockedAudio};
@@ -44,12 +44,19 @@ fn to_json(target: &str, result: &Result<Probe, String>) -> serde_json::Value {
                 "channels": f.channels,
                 "bitrate": f.bitrate,
                 "method": f.method,
+                "note": probe_note(f),
                 "chapters": f.chapters.as_deref().unwrap_or_default(),
                 "warnings": p.warnings,
             })
         }
         Err(e) => serde_json::json!({ "file": target, "error": e }),
     }
+}
+
+/// Why a length is not sample-exact, where the file cannot say.
+fn probe_note(f: &AudioFacts) -> Option<String> {
+    (f.format == AudioFormat::Mp3 && f.method == "frame scan")
+        .then(|| crate::audio::mp3::frame_scan_note(f.sample_rate))
 }
 
 fn print_human(target: &str, p: &Probe) {
@@ -66,6 +73,9 @@ fn print_human(target: &str, p: &Probe) {
         (f64::from(f.bitrate) / 1000.0).round()
     );
     println!("  method    {}", f.method);
+    if let Some(note) = probe_note(f) {
+        println!("  note      {note}");
+    }
     for (i, c) in f.chapters.iter().flatten().enumerate() {
         let label = if i == 0 { "chapters" } else { "" };
         println!("  {label:<8}  {:>9.3} s  {}", c.start, c.title);
