@@ -486,7 +486,8 @@ fn a_two_gigabyte_audio_file_is_handled_in_bounded_memory() {
 /// Runs `onair build` so that file permissions mean what they say: as root (CI runs the tests
 /// as root, for whom nothing is unreadable or read-only) the build runs as the unprivileged
 /// user `nobody`, after the whole temporary tree was opened up to it; `restrict` then sets the
-/// permissions under test.
+/// permissions under test. `nobody` runs a copy of the binary inside that tree: the checkout
+/// (and so target/) may sit under a folder only root can enter, such as a `mktemp -d` one.
 #[cfg(unix)]
 fn build_with_permissions(
     tmp: &Path,
@@ -496,13 +497,28 @@ fn build_with_permissions(
 ) -> (i32, String) {
     use std::os::unix::fs::PermissionsExt;
     use std::os::unix::process::CommandExt;
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_onair"));
-    cmd.arg("build").arg(root).args(extra);
     // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } == 0 {
+    let as_root = unsafe { libc::geteuid() } == 0;
+    let binary = if as_root {
+        let unreachable: Vec<_> = tmp
+            .ancestors()
+            .skip(1)
+            .filter(|dir| std::fs::metadata(dir).is_ok_and(|m| m.permissions().mode() & 0o001 == 0))
+            .collect();
+        assert!(
+            unreachable.is_empty(),
+            "the temporary folder {} is under {:?}, which the unprivileged user (uid 65534) \
+             cannot enter, so this test cannot drop privileges: point TMPDIR at a folder \
+             everyone can enter, such as /tmp",
+            tmp.display(),
+            unreachable
+        );
+        let copy = tmp.join("bin/onair");
+        std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+        std::fs::copy(env!("CARGO_BIN_EXE_onair"), &copy).unwrap();
         for entry in walkdir::WalkDir::new(tmp) {
             let entry = entry.unwrap();
-            let mode = if entry.file_type().is_dir() {
+            let mode = if entry.file_type().is_dir() || entry.path() == copy {
                 0o777
             } else {
                 0o666
@@ -512,10 +528,19 @@ fn build_with_permissions(
                     .unwrap();
             }
         }
+        copy
+    } else {
+        PathBuf::from(env!("CARGO_BIN_EXE_onair"))
+    };
+    let mut cmd = Command::new(&binary);
+    cmd.arg("build").arg(root).args(extra);
+    if as_root {
         cmd.uid(65534).gid(65534);
     }
     restrict();
-    let out = cmd.output().unwrap();
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {} as uid 65534: {e}", binary.display()));
     let err = String::from_utf8_lossy(&out.stderr).replace(&format!("{}/", root.display()), "");
     (out.status.code().unwrap_or(-1), err)
 }
