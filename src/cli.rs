@@ -160,6 +160,13 @@ pub struct ImportArgs {
     /// new feed (`new_feed_url`) for apps that follow the old feed's redirect
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
+    /// All or nothing: fail on any item that cannot become an episode as it is, instead of
+    /// skipping it (or guessing its date) with a warning
+    #[arg(long)]
+    pub strict: bool,
+    /// Write items without audio (announcements, show notes posts) as pages under pages/
+    #[arg(long)]
+    pub keep_posts: bool,
 }
 
 #[cfg(test)]

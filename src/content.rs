@@ -95,6 +95,11 @@ pub struct PageFrontMatter {
     pub layout: Option<serde_json::Value>,
 }
 
+/// Top-level paths onair publishes itself, so no page may take them.
+pub const RESERVED_PAGE_SLUGS: &[&str] = &[
+    "episodes", "tags", "assets", "audio", "people", "feed-xml", "404",
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EpisodeType {
@@ -593,10 +598,7 @@ pub fn parse_page(
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let slug = crate::slug::slugify(front.slug.as_deref().unwrap_or(&stem));
-    const RESERVED: &[&str] = &[
-        "episodes", "tags", "assets", "audio", "people", "feed-xml", "404",
-    ];
-    if slug.is_empty() || RESERVED.contains(&slug.as_str()) {
+    if slug.is_empty() || RESERVED_PAGE_SLUGS.contains(&slug.as_str()) {
         return Err(vec![Diagnostic::error(format!(
             "the page would be published at /{slug}/, which onair uses itself: rename the file or set `slug:`"
         ))

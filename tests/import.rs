@@ -24,6 +24,8 @@ fn options(feed: &str, dir: &Path) -> ImportOptions {
         download_audio: false,
         url: None,
         allow_network: false,
+        strict: false,
+        keep_posts: false,
     }
 }
 
@@ -537,7 +539,11 @@ fn import_errors(feed_text: &str) -> (Vec<String>, bool) {
     let path = tmp.path().join("old.xml");
     std::fs::write(&path, feed_text).unwrap();
     let site = tmp.path().join("site");
-    let errs = match import(&options(path.to_str().unwrap(), &site)) {
+    let strict = ImportOptions {
+        strict: true,
+        ..options(path.to_str().unwrap(), &site)
+    };
+    let errs = match import(&strict) {
         Ok(_) => panic!("import of a bad feed succeeded"),
         Err(d) => d.iter().map(|x| x.to_string()).collect(),
     };

@@ -21,6 +21,8 @@ pub fn run(args: &ImportArgs) -> ExitCode {
         download_audio: args.download_audio,
         url: args.url.clone(),
         allow_network: true,
+        strict: args.strict,
+        keep_posts: args.keep_posts,
     };
     match import(&opts) {
         Ok(report) => {
@@ -34,10 +36,12 @@ pub fn run(args: &ImportArgs) -> ExitCode {
                 .filter(|f| f.starts_with("episodes/"))
                 .count();
             eprintln!(
-                "imported {episodes} episode(s) into {} ({} file(s) written, {} already there, {warnings} thing(s) not carried over as is: see the warnings above)",
+                "imported {episodes} episode(s) into {} ({} file(s) written, {} already there); {}; {}; {warnings} warning(s) above",
                 args.dir.display(),
                 report.written.len(),
                 report.already_present.len(),
+                tally("skipped", &report.skipped),
+                tally("guessed", &report.guessed),
             );
             if report
                 .written
@@ -70,6 +74,22 @@ pub fn run(args: &ImportArgs) -> ExitCode {
             super::exit(super::EXIT_ERRORS)
         }
     }
+}
+
+/// `skipped 3 (2 no audio enclosure, 1 the guid of an earlier item)`: how many, and why.
+fn tally(verb: &str, items: &[(String, String)]) -> String {
+    if items.is_empty() {
+        return format!("{verb} 0");
+    }
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for (_, why) in items {
+        match counts.iter_mut().find(|(w, _)| w == why) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((why, 1)),
+        }
+    }
+    let parts: Vec<String> = counts.iter().map(|(w, n)| format!("{n} {w}")).collect();
+    format!("{verb} {} ({})", items.len(), parts.join(", "))
 }
 
 /// `https://host` or `https://host/path`: what site.yaml's `url:` accepts.

@@ -35,6 +35,9 @@ pub struct Channel {
     pub complete: Option<bool>,
     /// The feed's own URL (`atom:link rel="self"`).
     pub self_url: Option<String>,
+    /// `lastBuildDate`, else the channel's `pubDate` (Atom: `updated`): the date an item
+    /// without one can be given when no other item has one either.
+    pub last_build_date: Option<String>,
     /// Elements onair does not carry over, by display name, with their line.
     pub dropped: Vec<(String, usize)>,
 }
@@ -72,7 +75,11 @@ pub struct Item {
     pub title: Option<String>,
     pub guid: Option<String>,
     pub pub_date: Option<String>,
+    /// The episode's audio: the first enclosure with an audio type (or, when none says,
+    /// the first enclosure).
     pub enclosure: Option<Enclosure>,
+    /// The item's other enclosures, by URL, with the reason each was not taken.
+    pub other_enclosures: Vec<String>,
     pub duration: Option<String>,
     pub episode: Option<String>,
     pub season: Option<String>,
@@ -182,11 +189,19 @@ pub fn parse(text: &str) -> Result<Feed, FeedError> {
     }
     let root =
         xml::parse(text).map_err(|e| at(e.pos, format!("not well-formed XML: {}", e.message)))?;
+    let line_of = |el: &Element| xml::line_col(text, el.pos).0;
     if root.is(Vocab::Atom, "feed") {
-        return Err(at(
-            root.pos,
-            "this is an Atom feed; onair imports podcast RSS feeds (<rss version=\"2.0\">)".into(),
-        ));
+        // An Atom podcast feed: the <feed> is the channel, each <entry> an item, and a
+        // `<link rel="enclosure">` the audio. Both read through the same functions.
+        let mut feed = Feed {
+            channel: read_channel(&root, &line_of),
+            items: Vec::new(),
+        };
+        for el in root.children_named(Vocab::Atom, "entry") {
+            let (line, col) = xml::line_col(text, el.pos);
+            feed.items.push(read_item(el, line, col, &line_of));
+        }
+        return Ok(feed);
     }
     if !(root.vocab() == Vocab::Rss && root.name == "rss") {
         return Err(at(
@@ -200,7 +215,6 @@ pub fn parse(text: &str) -> Result<Feed, FeedError> {
     let channel = root
         .child(Vocab::Rss, "channel")
         .ok_or_else(|| at(root.pos, "the feed has no <channel> element".into()))?;
-    let line_of = |el: &Element| xml::line_col(text, el.pos).0;
     let mut feed = Feed {
         channel: read_channel(channel, &line_of),
         items: Vec::new(),
@@ -290,14 +304,37 @@ fn read_channel(ch: &Element, line_of: &dyn Fn(&Element) -> usize) -> Channel {
             (Vocab::Atom, "link") if el.attr("rel") == Some("self") => {
                 c.self_url = el.attr("href").map(|h| h.trim().to_string());
             }
-            (Vocab::Rss, "item") => {}
+            // Atom: `<link href>` without rel, or rel="alternate", is the show's website.
+            (Vocab::Atom, "link") if matches!(el.attr("rel"), None | Some("alternate")) => {
+                if c.link.is_none() {
+                    c.link = el.attr("href").map(|h| h.trim().to_string());
+                }
+            }
+            (Vocab::Atom, "title") => c.title = text_of(el).map(|t| collapse_space(&t)),
+            (Vocab::Atom, "subtitle") => c.description = text_of(el),
+            (Vocab::Atom, "rights") => c.copyright = text_of(el),
+            (Vocab::Atom, "author") => {
+                if c.author.is_none() {
+                    c.author = el.child_text(Vocab::Atom, "name").map(collapse_space);
+                }
+            }
+            (Vocab::Atom, "logo" | "icon") => {
+                if c.image.is_none() {
+                    c.image = text_of(el);
+                }
+            }
+            (Vocab::Rss, "lastBuildDate") | (Vocab::Atom, "updated") => {
+                c.last_build_date = text_of(el)
+            }
+            (Vocab::Rss, "pubDate") => {
+                if c.last_build_date.is_none() {
+                    c.last_build_date = text_of(el);
+                }
+            }
+            (Vocab::Rss, "item") | (Vocab::Atom, "entry" | "id") => {}
             // Written anew by every build, or describing the old feed rather than the show.
-            (
-                Vocab::Rss,
-                "generator" | "lastBuildDate" | "pubDate" | "docs" | "ttl" | "webMaster"
-                | "managingEditor",
-            )
-            | (Vocab::Atom, "link") => {}
+            (Vocab::Rss, "generator" | "docs" | "ttl" | "webMaster" | "managingEditor")
+            | (Vocab::Atom, "link" | "generator") => {}
             (Vocab::Itunes, "block") => c.block = yes_no(&el.text),
             (Vocab::Itunes, "complete") => c.complete = yes_no(&el.text),
             _ => c.dropped.push((el.display_name(), line_of(el))),
@@ -315,6 +352,8 @@ fn read_item(el: &Element, line: usize, col: usize, line_of: &dyn Fn(&Element) -
         col,
         ..Item::default()
     };
+    let mut enclosures: Vec<Enclosure> = Vec::new();
+    let mut atom_updated = None;
     for ch in &el.children {
         match (ch.vocab(), ch.name.as_str()) {
             (Vocab::Rss, "title") => it.title = text_of(ch).map(|t| collapse_space(&t)),
@@ -328,21 +367,35 @@ fn read_item(el: &Element, line: usize, col: usize, line_of: &dyn Fn(&Element) -
                 it.guid = Some(ch.text.trim().to_string()).filter(|g| !g.is_empty())
             }
             (Vocab::Rss, "pubDate") => it.pub_date = text_of(ch),
-            (Vocab::Rss, "enclosure") => {
-                if it.enclosure.is_some() {
-                    it.dropped.push(("a second enclosure".into(), line_of(ch)));
-                    continue;
-                }
-                let length_text = ch.attr("length").map(str::trim).unwrap_or("");
-                let length = length_text.parse::<u64>().ok();
-                it.enclosure = Some(Enclosure {
-                    url: ch.attr("url").map(str::trim).unwrap_or("").to_string(),
-                    length,
-                    length_text: (length.is_none() && !length_text.is_empty())
-                        .then(|| length_text.to_string()),
-                    mime: ch.attr("type").map(|t| t.trim().to_ascii_lowercase()),
-                });
+            (Vocab::Rss, "enclosure") => enclosures.push(enclosure(ch, "url")),
+            (Vocab::Atom, "link") if ch.attr("rel") == Some("enclosure") => {
+                enclosures.push(enclosure(ch, "href"))
             }
+            (Vocab::Atom, "link") if matches!(ch.attr("rel"), None | Some("alternate")) => {
+                if it.link.is_none() {
+                    it.link = ch.attr("href").map(|h| h.trim().to_string());
+                }
+            }
+            (Vocab::Atom, "link") => {}
+            (Vocab::Atom, "title") => it.title = text_of(ch).map(|t| collapse_space(&t)),
+            (Vocab::Atom, "id") => {
+                it.guid = Some(ch.text.trim().to_string()).filter(|g| !g.is_empty())
+            }
+            (Vocab::Atom, "published") => it.pub_date = text_of(ch),
+            (Vocab::Atom, "updated") => atom_updated = text_of(ch),
+            (Vocab::Atom, "content") => it.content_encoded = text_of(ch),
+            (Vocab::Atom, "summary") => it.description = text_of(ch),
+            (Vocab::Atom, "author") => {
+                if it.author.is_none() {
+                    it.author = ch.child_text(Vocab::Atom, "name").map(collapse_space);
+                }
+            }
+            (Vocab::Atom, "category") => it.categories.extend(
+                ch.attr("term")
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string),
+            ),
             (Vocab::Rss, "description") => it.description = text_of(ch),
             (Vocab::Content, "encoded") => it.content_encoded = text_of(ch),
             (Vocab::Rss, "link") => it.link = text_of(ch),
@@ -413,7 +466,35 @@ fn read_item(el: &Element, line: usize, col: usize, line_of: &dyn Fn(&Element) -
             _ => it.dropped.push((ch.display_name(), line_of(ch))),
         }
     }
+    if it.pub_date.is_none() {
+        it.pub_date = atom_updated;
+    }
+    // The first audio enclosure is the episode's; a video or document beside it is not.
+    let audio = enclosures
+        .iter()
+        .position(|e| {
+            e.mime.as_deref().is_some_and(|m| m.starts_with("audio/"))
+                || crate::audio::AudioFormat::from_extension(&e.url).is_some()
+        })
+        .unwrap_or(0);
+    if audio < enclosures.len() {
+        let chosen = enclosures.remove(audio);
+        it.other_enclosures = enclosures.into_iter().map(|e| e.url).collect();
+        it.enclosure = Some(chosen);
+    }
     it
+}
+
+/// An RSS `<enclosure url>` or Atom `<link rel="enclosure" href>`.
+fn enclosure(el: &Element, url_attr: &str) -> Enclosure {
+    let length_text = el.attr("length").map(str::trim).unwrap_or("");
+    let length = length_text.parse::<u64>().ok();
+    Enclosure {
+        url: el.attr(url_attr).map(str::trim).unwrap_or("").to_string(),
+        length,
+        length_text: (length.is_none() && !length_text.is_empty()).then(|| length_text.to_string()),
+        mime: el.attr("type").map(|t| t.trim().to_ascii_lowercase()),
+    }
 }
 
 /// A `podcast:person` element (None without a name).

@@ -31,6 +31,11 @@ pub struct ImportOptions {
     pub url: Option<String>,
     /// May probe remote audio whose length or duration the feed does not give.
     pub allow_network: bool,
+    /// All or nothing: an item that cannot become an episode as it is fails the import,
+    /// instead of being skipped (or given a guessed date) with a warning.
+    pub strict: bool,
+    /// Items without audio become pages under pages/ instead of being skipped.
+    pub keep_posts: bool,
 }
 
 /// What an import did.
@@ -42,6 +47,10 @@ pub struct ImportReport {
     pub already_present: Vec<String>,
     /// Everything that could not be carried over, item by item.
     pub warnings: Vec<Diagnostic>,
+    /// Items that did not become episodes: (the item, why, in a few words).
+    pub skipped: Vec<(String, String)>,
+    /// What was guessed to make an item an episode: (the item, what: "date", "title").
+    pub guessed: Vec<(String, String)>,
 }
 
 /// Reads the feed, plans the site and writes it. Nothing is written when there are errors.

@@ -129,6 +129,12 @@ pub struct Plan {
     pub lock_changed: bool,
     pub already_present: Vec<String>,
     pub warnings: Vec<Diagnostic>,
+    /// Items without audio kept with --keep-posts: (site-relative file, its text).
+    pub pages: Vec<(String, String)>,
+    /// Items that did not become episodes: (the item, why).
+    pub skipped: Vec<(String, String)>,
+    /// What was guessed: (the item, "date" or "title").
+    pub guessed: Vec<(String, String)>,
 }
 
 pub fn plan(
@@ -197,7 +203,9 @@ pub fn plan(
     // onair refuses two episodes with the same (season, episode) number: the oldest keeps it.
     let renumbered = repeated_numbers(feed);
     let mut files = existing.files.clone();
-    for item in &feed.items {
+    let dates = item_dates(feed);
+    let mut page_slugs: HashSet<String> = HashSet::new();
+    for (item, date_guess) in feed.items.iter().zip(&dates) {
         let err = |msg: String| {
             Diagnostic::error(msg)
                 .at(label)
@@ -208,24 +216,82 @@ pub fn plan(
                 .at(label)
                 .line_col(item.line, item.col)
         };
+        // An item that cannot become an episode: an error with --strict, else skipped with a
+        // warning that says why, and listed in the summary by `reason`.
+        let refuse = |plan: &mut Plan, diags: &mut Diagnostics, msg: String, reason: &str| {
+            if opts.strict {
+                diags.push(err(msg));
+            } else {
+                plan.warnings.push(
+                    Diagnostic::warning(format!("{msg}; skipped (not an episode of the new site)"))
+                        .at(label)
+                        .line_col(item.line, item.col),
+                );
+                plan.skipped.push((item.label(), reason.to_string()));
+            }
+        };
         let Some(enclosure) = &item.enclosure else {
-            diags.push(err(format!(
-                "{} has no <enclosure>: onair publishes episodes with audio; add the audio to the old feed or remove the item",
-                item.label()
-            )));
+            if opts.keep_posts && !opts.strict {
+                let file = page_file(item, &opts.dir, &mut page_slugs);
+                plan.warnings.push(warn(format!(
+                    "has no <enclosure>, so it is not an episode: kept as the page {file}"
+                )));
+                plan.pages
+                    .push((file.clone(), page_text(item, base.as_deref())));
+                plan.skipped
+                    .push((item.label(), format!("no audio, kept as {file}")));
+                continue;
+            }
+            refuse(
+                &mut plan,
+                &mut diags,
+                format!(
+                    "{} has no <enclosure>: onair publishes episodes with audio{}",
+                    item.label(),
+                    if opts.strict {
+                        "; add the audio to the old feed or remove the item (or import without --strict)"
+                    } else {
+                        " (--keep-posts writes such items as pages)"
+                    }
+                ),
+                "no audio enclosure",
+            );
             continue;
         };
+        if !item.other_enclosures.is_empty() {
+            plan.warnings.push(warn(format!(
+                "has {} enclosures; the episode's audio is {}, and {} {} not carried over",
+                item.other_enclosures.len() + 1,
+                enclosure.url,
+                item.other_enclosures.join(", "),
+                if item.other_enclosures.len() == 1 {
+                    "is"
+                } else {
+                    "are"
+                }
+            )));
+        }
         if enclosure.url.is_empty() {
-            diags.push(err(format!("{}: the <enclosure> has no url", item.label())));
+            refuse(
+                &mut plan,
+                &mut diags,
+                format!("{}: the <enclosure> has no url", item.label()),
+                "enclosure without a URL",
+            );
             continue;
         }
         let audio_url = absolute(&enclosure.url);
         if !super::fetch::is_url(&audio_url) {
-            diags.push(err(format!(
-                "{}: the enclosure URL `{}` is relative and the feed gives no address to resolve it against",
-                item.label(),
-                enclosure.url
-            )));
+            refuse(
+                &mut plan,
+                &mut diags,
+                format!(
+                    "{}: the enclosure URL `{}` is relative and the feed gives no address to resolve it against",
+                    item.label(),
+                    enclosure.url
+                ),
+                "relative enclosure URL, no address to resolve it",
+            );
             continue;
         }
         if audio_url != enclosure.url {
@@ -244,18 +310,28 @@ pub fn plan(
             }
         };
         if let Some(first) = guids.get(&guid) {
-            diags.push(err(format!(
-                "{} has the same guid `{guid}` as the item at line {first}: apps would see one episode; give one of them its own guid in the old feed first",
-                item.label()
-            )));
+            refuse(
+                &mut plan,
+                &mut diags,
+                format!(
+                    "{} has the same guid `{guid}` as the item at line {first}: apps would see one episode; give one of them its own guid in the old feed first",
+                    item.label()
+                ),
+                "the guid of an earlier item",
+            );
             continue;
         }
         guids.insert(guid.clone(), item.line);
         if let Some(first) = urls.get(&audio_url) {
-            diags.push(err(format!(
-                "{} has the same enclosure URL as the item at line {first}: each episode needs its own audio file",
-                item.label()
-            )));
+            refuse(
+                &mut plan,
+                &mut diags,
+                format!(
+                    "{} has the same enclosure URL as the item at line {first}: each episode needs its own audio file",
+                    item.label()
+                ),
+                "the audio of an earlier item",
+            );
             continue;
         }
         urls.insert(audio_url.clone(), item.line);
@@ -266,19 +342,33 @@ pub fn plan(
             ));
             continue;
         }
-        let Some(date_text) = &item.pub_date else {
-            diags.push(err(format!(
-                "{} has no <pubDate>: apps order episodes by it; add one to the old feed",
-                item.label()
-            )));
-            continue;
-        };
-        let Some(date) = feed::parse_pub_date(date_text) else {
-            diags.push(err(format!(
-                "{}: <pubDate>{date_text}</pubDate> is not an RFC 2822 date such as `Wed, 29 Jul 2015 15:00:00 -0400`",
-                item.label()
-            )));
-            continue;
+        let date = match (item.pub_date.as_deref(), date_guess) {
+            (_, ItemDate::Given(d)) => d.clone(),
+            (None, _) if opts.strict => {
+                diags.push(err(format!(
+                    "{} has no <pubDate>: apps order episodes by it; add one to the old feed (or import without --strict to have it guessed)",
+                    item.label()
+                )));
+                continue;
+            }
+            (Some(date_text), _) if opts.strict => {
+                diags.push(err(format!(
+                    "{}: <pubDate>{date_text}</pubDate> is not an RFC 2822 date such as `Wed, 29 Jul 2015 15:00:00 -0400`",
+                    item.label()
+                )));
+                continue;
+            }
+            (written, ItemDate::Guessed(d, from)) => {
+                let day = d.strftime("%Y-%m-%d %H:%M:%S %z");
+                plan.warnings.push(warn(match written {
+                    None => format!("has no <pubDate>: dated {day}, {from}; check `date:` in its file"),
+                    Some(t) => format!(
+                        "<pubDate>{t}</pubDate> is not an RFC 2822 date: dated {day}, {from}; check `date:` in its file"
+                    ),
+                }));
+                plan.guessed.push((item.label(), "date".to_string()));
+                d.clone()
+            }
         };
         let body_html = item
             .content_encoded
@@ -298,14 +388,23 @@ pub fn plan(
             None => {
                 let plain = notes::to_plain(body_html);
                 let t: String = plain.chars().take(80).collect();
-                if t.is_empty() {
+                if !t.is_empty() {
+                    plan.warnings.push(warn(format!(
+                        "has no <title>; its notes begin the title: {t}"
+                    )));
+                    plan.guessed.push((item.label(), "title".to_string()));
+                    t
+                } else if opts.strict {
                     diags.push(err("an item without <title> and without notes: give it a title in the old feed".to_string()));
                     continue;
+                } else {
+                    let t = audio_file_title(&audio_url);
+                    plan.warnings.push(warn(format!(
+                        "has no <title> and no notes; titled after its audio file: {t}"
+                    )));
+                    plan.guessed.push((item.label(), "title".to_string()));
+                    t
                 }
-                plan.warnings.push(warn(format!(
-                    "has no <title>; its notes begin the title: {t}"
-                )));
-                t
             }
         };
 
@@ -581,6 +680,158 @@ pub fn plan(
     Ok(plan)
 }
 
+/// An item's date: the feed's, or one guessed from its neighbours, with how.
+#[derive(Debug, Clone)]
+enum ItemDate {
+    Given(jiff::ZonedDateTime),
+    Guessed(jiff::ZonedDateTime, String),
+}
+
+/// Every item's date. An item without a readable <pubDate> is placed between its dated
+/// neighbours in feed order (evenly, when several in a row lack one), or one day past the
+/// nearest dated one at either end of the feed; when no item has a date, the channel's
+/// lastBuildDate (else the time of the import) dates the first item and each next one a
+/// day earlier, as feeds list the newest first.
+fn item_dates(feed: &Feed) -> Vec<ItemDate> {
+    let given: Vec<Option<jiff::ZonedDateTime>> = feed
+        .items
+        .iter()
+        .map(|i| i.pub_date.as_deref().and_then(feed::parse_pub_date))
+        .collect();
+    let dated: Vec<usize> = (0..given.len()).filter(|&i| given[i].is_some()).collect();
+    let day = jiff::SignedDuration::from_hours(24);
+    let shift = |z: &jiff::ZonedDateTime, by: jiff::SignedDuration| {
+        z.checked_add(by).unwrap_or_else(|_| z.clone())
+    };
+    // Newest first unless the dated items say otherwise.
+    let newest_first = match (dated.first(), dated.last()) {
+        (Some(&a), Some(&b)) if a != b => given[a] >= given[b],
+        _ => true,
+    };
+    let older = if newest_first { 1 } else { -1 };
+    (0..given.len())
+        .map(|i| {
+            if let Some(d) = &given[i] {
+                return ItemDate::Given(d.clone());
+            }
+            let before = dated.iter().rev().find(|&&j| j < i).copied();
+            let after = dated.iter().find(|&&j| j > i).copied();
+            match (before, after) {
+                (Some(b), Some(a)) => {
+                    let (db, da) = (given[b].as_ref().unwrap(), given[a].as_ref().unwrap());
+                    let span = da.timestamp().duration_since(db.timestamp());
+                    let step = span / i32::try_from(a - b).unwrap_or(i32::MAX);
+                    let k = i32::try_from(i - b).unwrap_or(i32::MAX);
+                    ItemDate::Guessed(
+                        shift(db, step * k),
+                        format!(
+                            "between the items at lines {} and {}",
+                            feed.items[b].line, feed.items[a].line
+                        ),
+                    )
+                }
+                (Some(b), None) => ItemDate::Guessed(
+                    shift(
+                        given[b].as_ref().unwrap(),
+                        -day * (older * i32::try_from(i - b).unwrap_or(i32::MAX)),
+                    ),
+                    format!("after the item at line {} in the feed's order", feed.items[b].line),
+                ),
+                (None, Some(a)) => ItemDate::Guessed(
+                    shift(
+                        given[a].as_ref().unwrap(),
+                        day * (older * i32::try_from(a - i).unwrap_or(i32::MAX)),
+                    ),
+                    format!("before the item at line {} in the feed's order", feed.items[a].line),
+                ),
+                (None, None) => {
+                    let (start, from) = match feed
+                        .channel
+                        .last_build_date
+                        .as_deref()
+                        .and_then(feed::parse_pub_date)
+                    {
+                        Some(d) => (d, "from the channel's lastBuildDate and the feed's order"),
+                        None => (
+                            jiff::ZonedDateTime::now().with_time_zone(jiff::tz::TimeZone::UTC),
+                            "from the time of the import and the feed's order (no item and not the channel has a date)",
+                        ),
+                    };
+                    let k = i32::try_from(i).unwrap_or(i32::MAX);
+                    ItemDate::Guessed(shift(&start, -day * k), from.to_string())
+                }
+            }
+        })
+        .collect()
+}
+
+/// A title from the audio's file name: `ep-12_final.mp3` -> `ep 12 final`.
+fn audio_file_title(url: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let name = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(path);
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    let t = stem
+        .replace(['-', '_', '+'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if t.is_empty() {
+        "Untitled episode".to_string()
+    } else {
+        t
+    }
+}
+
+/// pages/<slug>.md for an item kept as a page, unique and not a path onair uses itself.
+fn page_file(item: &Item, dir: &Path, taken: &mut HashSet<String>) -> String {
+    let base = item
+        .title
+        .as_deref()
+        .map(short_slug)
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "post".to_string());
+    let base = if crate::content::RESERVED_PAGE_SLUGS.contains(&base.as_str()) {
+        format!("{base}-post")
+    } else {
+        base
+    };
+    let mut slug = base.clone();
+    let mut n = 2;
+    while taken.contains(&slug) || dir.join(format!("pages/{slug}.md")).exists() {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    taken.insert(slug.clone());
+    format!("pages/{slug}.md")
+}
+
+/// The page an item without audio becomes: its title and notes.
+fn page_text(item: &Item, base: Option<&str>) -> String {
+    let body_html = item
+        .content_encoded
+        .as_deref()
+        .or(item.description.as_deref())
+        .or(item.summary.as_deref())
+        .unwrap_or("");
+    let mut out = String::from("---\n");
+    if let Some(t) = &item.title {
+        out.push_str("title: ");
+        out.push_str(&scalar(t));
+        out.push('\n');
+    }
+    out.push_str("---\n");
+    let body = notes::to_markdown(body_html, base);
+    if !body.is_empty() {
+        out.push('\n');
+        out.push_str(&body);
+    }
+    out
+}
+
 /// `people:` or `hosts:` entries, one `  - { name: ... }` line each, links made absolute.
 /// Whom onair would refuse (a role outside the Podcast Index taxonomy, a name listed twice)
 /// is left out, each with a warning.
@@ -781,8 +1032,16 @@ fn site_yaml(
     let mut out = String::from("# Imported from ");
     out.push_str(&label.display().to_string());
     out.push_str(" by `onair import`.\n");
+    // What the feed lacks is a warning now and a commented-out key in site.yaml, which
+    // `onair build` then asks for by name.
+    let mut todo = String::new();
     let missing = |warnings: &mut Vec<Diagnostic>, what: &str, why: &str| {
         warnings.push(Diagnostic::warning(format!("the feed has no {what}: {why}")).at(label));
+    };
+    let mut todo_key = |key: &str, example: &str, what: &str| {
+        todo.push_str(&format!(
+            "# TODO: the old feed has no {what}; {key}: {example}\n"
+        ));
     };
     let kv = |out: &mut String, k: &str, v: String| {
         out.push_str(k);
@@ -846,7 +1105,11 @@ fn site_yaml(
                 ("email", e),
             ]),
         ),
-        _ => {}
+        _ => todo_key(
+            "owner",
+            "{ name: Your Name, email: you@example.com }  (Apple and Spotify write to it)",
+            "owner email (<itunes:owner>)",
+        ),
     }
     match &c.image {
         Some(img) => kv(
@@ -854,17 +1117,29 @@ fn site_yaml(
             "image",
             scalar(&base.map_or(img.clone(), |b| notes::resolve_url(b, img))),
         ),
-        None => missing(
-            warnings,
-            "artwork (<itunes:image>)",
-            "add `image:` to site.yaml before building (Apple requires it)",
-        ),
+        None => {
+            missing(
+                warnings,
+                "artwork (<itunes:image>)",
+                "add `image:` to site.yaml before building (Apple requires it)",
+            );
+            todo_key(
+                "image",
+                "assets/cover.jpg  (square JPEG or PNG, 1400 to 3000 px)",
+                "artwork",
+            );
+        }
     }
     if c.categories.is_empty() {
         missing(
             warnings,
             "<itunes:category>",
             "add `categories:` to site.yaml before building",
+        );
+        todo_key(
+            "categories",
+            "[Technology]  (one or more of Apple's categories)",
+            "category",
         );
     } else {
         kv(&mut out, "categories", flow_list(&c.categories));
@@ -949,6 +1224,7 @@ fn site_yaml(
             .at(label),
         );
     }
+    out.push_str(&todo);
     out
 }
 

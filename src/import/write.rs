@@ -19,6 +19,9 @@ pub fn write(plan: &Plan, dir: &Path) -> Result<ImportReport, Diagnostics> {
     for ep in &plan.episodes {
         files.push((ep.file.clone(), ep.content.clone().into_bytes()));
     }
+    for (file, content) in &plan.pages {
+        files.push((file.clone(), content.clone().into_bytes()));
+    }
     // Downloads happen before anything is written: a failed one fails the import.
     let mut diags = Diagnostics::new();
     for ep in &plan.episodes {
@@ -67,6 +70,8 @@ pub fn write(plan: &Plan, dir: &Path) -> Result<ImportReport, Diagnostics> {
             .collect(),
         already_present: plan.already_present.clone(),
         warnings: plan.warnings.clone(),
+        skipped: plan.skipped.clone(),
+        guessed: plan.guessed.clone(),
     };
     let fail = |what: &str, path: &Path, e: std::io::Error| {
         one(Diagnostic::error(format!("cannot {what}: {e}")).at(path))
