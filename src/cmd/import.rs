@@ -76,7 +76,7 @@ pub fn run(args: &ImportArgs) -> ExitCode {
     }
 }
 
-/// `skipped 3 (2 no audio enclosure, 1 the guid of an earlier item)`: how many, and why.
+/// `skipped 3 (no audio enclosure: 2, the guid of an earlier item: 1)`: how many, and why.
 fn tally(verb: &str, items: &[(String, String)]) -> String {
     if items.is_empty() {
         return format!("{verb} 0");
@@ -88,7 +88,7 @@ fn tally(verb: &str, items: &[(String, String)]) -> String {
             None => counts.push((why, 1)),
         }
     }
-    let parts: Vec<String> = counts.iter().map(|(w, n)| format!("{n} {w}")).collect();
+    let parts: Vec<String> = counts.iter().map(|(w, n)| format!("{w}: {n}")).collect();
     format!("{verb} {} ({})", items.len(), parts.join(", "))
 }
 

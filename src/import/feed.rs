@@ -472,9 +472,9 @@ fn read_item(el: &Element, line: usize, col: usize, line_of: &dyn Fn(&Element) -
     // The first audio enclosure is the episode's; a video or document beside it is not.
     let audio = enclosures
         .iter()
-        .position(|e| {
-            e.mime.as_deref().is_some_and(|m| m.starts_with("audio/"))
-                || crate::audio::AudioFormat::from_extension(&e.url).is_some()
+        .position(|e| match e.mime.as_deref() {
+            Some(m) if !m.is_empty() => m.starts_with("audio/"),
+            _ => crate::audio::AudioFormat::from_extension(&e.url).is_some(),
         })
         .unwrap_or(0);
     if audio < enclosures.len() {
@@ -608,10 +608,49 @@ mod tests {
         );
         let e = parse("{\"json\": true}").unwrap_err();
         assert!(e.message.starts_with("not XML"), "{}", e.message);
-        let e = parse(r#"<feed xmlns="http://www.w3.org/2005/Atom"></feed>"#).unwrap_err();
-        assert!(e.message.contains("Atom"), "{}", e.message);
         let e = parse("<rss>\n<channel><title>x</title></rss>").unwrap_err();
         assert_eq!(e.line, 2, "{e:?}");
+    }
+
+    #[test]
+    fn atom_entries_are_items_and_enclosure_links_their_audio() {
+        let feed = parse(
+            r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>Walks</title>
+<link href="https://walks.example/"/><updated>2024-11-01T10:00:00Z</updated>
+<entry><title>One</title><id>w1</id><updated>2024-11-01T10:00:00Z</updated>
+<link rel="alternate" href="https://walks.example/1"/>
+<link rel="enclosure" href="https://cdn.example/1.pdf" type="application/pdf"/>
+<link rel="enclosure" href="https://cdn.example/1.mp3" length="900" type="audio/mpeg"/>
+<summary>First.</summary></entry></feed>"#,
+        )
+        .unwrap();
+        let c = &feed.channel;
+        assert_eq!(
+            (
+                c.title.as_deref(),
+                c.link.as_deref(),
+                c.last_build_date.as_deref()
+            ),
+            (
+                Some("Walks"),
+                Some("https://walks.example/"),
+                Some("2024-11-01T10:00:00Z")
+            )
+        );
+        let item = &feed.items[0];
+        let enclosure = item.enclosure.as_ref().unwrap();
+        assert_eq!(
+            (
+                enclosure.url.as_str(),
+                enclosure.length,
+                item.guid.as_deref()
+            ),
+            ("https://cdn.example/1.mp3", Some(900), Some("w1"))
+        );
+        assert_eq!(item.other_enclosures, ["https://cdn.example/1.pdf"]);
+        assert_eq!(item.pub_date.as_deref(), Some("2024-11-01T10:00:00Z"));
+        assert_eq!(item.link.as_deref(), Some("https://walks.example/1"));
+        assert_eq!(item.description.as_deref(), Some("First."));
     }
 
     #[test]

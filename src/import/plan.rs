@@ -1056,27 +1056,42 @@ fn site_yaml(
             "<title>",
             "add `title:` to site.yaml before building",
         );
+        todo_key("title", "The Show's Name", "title");
     } else {
         kv(&mut out, "title", scalar(&title));
     }
     match &c.description {
         Some(d) => kv(&mut out, "description", scalar(&notes::to_plain(d))),
-        None => missing(
-            warnings,
-            "<description>",
-            "add `description:` to site.yaml before building",
-        ),
+        None => {
+            missing(
+                warnings,
+                "<description>",
+                "add `description:` to site.yaml before building",
+            );
+            todo_key(
+                "description",
+                "What the show is about, in a sentence or two.",
+                "description",
+            );
+        }
     }
     // The new site's address when given, else the old website's (to be changed before
     // publishing).
     let new_feed = new_url.map(|u| format!("{}/feed.xml", u.trim_end_matches('/')));
     match new_url.or(base.filter(|b| super::fetch::is_url(b))) {
         Some(url) => kv(&mut out, "url", scalar(url.trim_end_matches('/'))),
-        None => missing(
-            warnings,
-            "<link>",
-            "add `url:` (where the new site will live) to site.yaml before building",
-        ),
+        None => {
+            missing(
+                warnings,
+                "<link>",
+                "add `url:` (where the new site will live) to site.yaml before building",
+            );
+            todo_key(
+                "url",
+                "https://podcast.example.com  (where the new site will live)",
+                "website address",
+            );
+        }
     }
     let language = c
         .language
@@ -1089,11 +1104,14 @@ fn site_yaml(
     let author = c.author.clone().or_else(|| c.owner_name.clone());
     match author {
         Some(a) => kv(&mut out, "author", scalar(&a)),
-        None => missing(
-            warnings,
-            "<itunes:author>",
-            "add `author:` to site.yaml before building",
-        ),
+        None => {
+            missing(
+                warnings,
+                "<itunes:author>",
+                "add `author:` to site.yaml before building",
+            );
+            todo_key("author", "Your Name", "author");
+        }
     }
     match (&c.owner_name, &c.owner_email) {
         (Some(n), Some(e)) => kv(&mut out, "owner", flow_map(&[("name", n), ("email", e)])),
