@@ -307,3 +307,44 @@ fn keep_posts_makes_items_without_audio_pages_that_build() {
     .unwrap();
     assert!(html.contains("Back in April."), "{html}");
 }
+
+#[test]
+fn check_reports_each_problem_of_a_corpus_feed_once_with_its_rule() {
+    let mut failures = Vec::new();
+    for entry in std::fs::read_dir(corpus()).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if !name.ends_with(".xml") || name.contains("AUDIO_BASE") {
+            continue;
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_onair"))
+            .args(["check", &name])
+            .current_dir(corpus())
+            .output()
+            .unwrap();
+        if !matches!(out.status.code(), Some(0 | 1)) {
+            failures.push(format!("{name}: exit {:?}", out.status.code()));
+        }
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        let problems: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.contains(": error[") || l.contains(": warning["))
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        for p in &problems {
+            if !seen.insert(*p) {
+                failures.push(format!("{name}: reported twice: {p}"));
+            }
+        }
+        // Every line is a located problem with its rule id, or the closing count.
+        let summary = |l: &str| {
+            let tail = l.rsplit(": ").next().unwrap_or("");
+            tail.contains(" error") && (tail.ends_with(" warning") || tail.ends_with(" warnings"))
+        };
+        for line in stderr.lines() {
+            if !summary(line) && !line.contains(": error[") && !line.contains(": warning[") {
+                failures.push(format!("{name}: a line without a rule id: {line}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
