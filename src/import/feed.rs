@@ -104,6 +104,15 @@ pub struct Item {
 }
 
 impl Item {
+    /// The show notes: `content:encoded`, else `description`, else `itunes:summary` (HTML).
+    pub fn notes_html(&self) -> &str {
+        self.content_encoded
+            .as_deref()
+            .or(self.description.as_deref())
+            .or(self.summary.as_deref())
+            .unwrap_or("")
+    }
+
     /// How messages name this item: its title, else its GUID, else its position.
     pub fn label(&self) -> String {
         match (&self.title, &self.guid) {

@@ -370,12 +370,7 @@ pub fn plan(
                 d.clone()
             }
         };
-        let body_html = item
-            .content_encoded
-            .as_deref()
-            .or(item.description.as_deref())
-            .or(item.summary.as_deref())
-            .unwrap_or("");
+        let body_html = item.notes_html();
         let item_base = item
             .link
             .as_deref()
@@ -811,12 +806,7 @@ fn page_file(item: &Item, dir: &Path, taken: &mut HashSet<String>) -> String {
 
 /// The page an item without audio becomes: its title and notes.
 fn page_text(item: &Item, base: Option<&str>) -> String {
-    let body_html = item
-        .content_encoded
-        .as_deref()
-        .or(item.description.as_deref())
-        .or(item.summary.as_deref())
-        .unwrap_or("");
+    let body_html = item.notes_html();
     let mut out = String::from("---\n");
     if let Some(t) = &item.title {
         out.push_str("title: ");
