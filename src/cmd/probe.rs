@@ -100,7 +100,9 @@ fn lock_entry(target: &str, probe: &Probe) -> Result<LockedAudio, String> {
     if is_url(target) {
         return Ok(LockedAudio {
             mtime_ns: None,
+            ctime_ns: None,
             blake3: None,
+            sample: None,
             facts: probe.facts.clone(),
         });
     }
@@ -110,11 +112,14 @@ fn lock_entry(target: &str, probe: &Probe) -> Result<LockedAudio, String> {
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map(|d| d.as_nanos() as i128);
-    let hash =
-        audio::resolve::hash_file(Path::new(target)).map_err(|e| format!("cannot read: {e}"))?;
+    let ctime_ns = audio::resolve::ctime_ns(&meta);
+    let sample =
+        audio::resolve::sample_file(Path::new(target)).map_err(|e| format!("cannot read: {e}"))?;
     Ok(LockedAudio {
         mtime_ns,
-        blake3: Some(hash),
+        ctime_ns,
+        blake3: None,
+        sample: Some(sample),
         facts: probe.facts.clone(),
     })
 }
