@@ -119,17 +119,27 @@ impl Lock {
         }
     }
 
-    fn stats(&self) -> StatsCache {
+    /// The cache's entries, with each file's change time as it is now: publishing the site
+    /// hard-links the audio into the output, which moves the ctime of the file itself. A file
+    /// whose size or mtime is no longer the one recorded (changed during the build) is left
+    /// out, so the next build checks it.
+    fn stats(&self, site_root: &Path) -> StatsCache {
         let files = self
             .audio
             .iter()
             .filter_map(|(key, entry)| {
+                let (mtime_ns, _) = (entry.mtime_ns?, entry.ctime_ns?);
+                let meta = std::fs::metadata(site_root.join(key)).ok()?;
+                let now_mtime = crate::audio::resolve::mtime_ns(&meta);
+                if meta.len() != entry.facts.size || now_mtime != Some(mtime_ns) {
+                    return None;
+                }
                 Some((
                     key.clone(),
                     FileStat {
                         size: entry.facts.size,
-                        mtime_ns: entry.mtime_ns?,
-                        ctime_ns: entry.ctime_ns?,
+                        mtime_ns,
+                        ctime_ns: crate::audio::resolve::ctime_ns(&meta)?,
                         sample: entry.sample.clone()?,
                     },
                 ))
@@ -145,7 +155,7 @@ impl Lock {
     /// build probes and samples the audio again instead of trusting mtimes, and is otherwise the
     /// same.
     fn save_stats(&self, site_root: &Path) {
-        let stats = self.stats();
+        let stats = self.stats(site_root);
         let path = site_root.join(STATS_FILE);
         let current = std::fs::read(&path)
             .ok()

@@ -39,7 +39,7 @@ pub fn lock_key(rel_path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn mtime_ns(meta: &std::fs::Metadata) -> Option<i128> {
+pub fn mtime_ns(meta: &std::fs::Metadata) -> Option<i128> {
     let t = meta.modified().ok()?;
     Some(match t.duration_since(UNIX_EPOCH) {
         Ok(d) => d.as_nanos() as i128,
