@@ -4,7 +4,7 @@
 //! and a sampled blake3, see [`crate::audio::resolve::sample_file`]), so it only changes when
 //! the audio or the episodes do.
 //!
-//! The modification and change times the fast path compares live apart, in
+//! The modification times the fast path compares live apart, in
 //! `.onair/audio-stats.json` (onair's own cache, not committed): a checkout or a copy changes
 //! every mtime, and the lock must not churn with them.
 
@@ -44,11 +44,6 @@ pub struct LockedAudio {
     /// are still read).
     #[serde(default, skip_serializing)]
     pub mtime_ns: Option<i128>,
-    /// Status-change time (ctime) in nanoseconds, for the fast path (local files only): no tool
-    /// can set it back, so an edit that restores the mtime still misses the fast path. Kept in
-    /// `.onair/audio-stats.json` only.
-    #[serde(skip)]
-    pub ctime_ns: Option<i128>,
     /// blake3 of the whole content, hex: what locks written before the sampled hash carried.
     /// Still read; never written again (an entry is rewritten with `sample` once its file is
     /// confirmed by probing).
@@ -73,13 +68,12 @@ pub struct LockedEpisode {
     pub audio: Option<String>,
 }
 
-/// One file's entry in `.onair/audio-stats.json`: the mtime and ctime at which the file had this
-/// size and sampled hash.
+/// One file's entry in `.onair/audio-stats.json`: the mtime at which the file had this size and
+/// sampled hash.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct FileStat {
     size: u64,
     mtime_ns: i128,
-    ctime_ns: i128,
     sample: String,
 }
 
@@ -98,7 +92,7 @@ impl Lock {
         site_root.join(LOCK_FILE)
     }
 
-    /// Gives each audio entry the mtime and ctime the stats cache recorded for the same size and
+    /// Gives each audio entry the mtime the stats cache recorded for the same size and
     /// sampled hash. A cache that is missing, damaged or of another version is just not used.
     fn apply_stats(&mut self, site_root: &Path) {
         let Some(cache) = std::fs::read(site_root.join(STATS_FILE))
@@ -114,21 +108,18 @@ impl Lock {
                 && entry.sample.as_deref() == Some(stat.sample.as_str())
             {
                 entry.mtime_ns = Some(stat.mtime_ns);
-                entry.ctime_ns = Some(stat.ctime_ns);
             }
         }
     }
 
-    /// The cache's entries, with each file's change time as it is now: publishing the site
-    /// hard-links the audio into the output, which moves the ctime of the file itself. A file
-    /// whose size or mtime is no longer the one recorded (changed during the build) is left
-    /// out, so the next build checks it.
+    /// The cache's entries. A file whose size or mtime is no longer the one recorded (changed
+    /// during the build) is left out, so the next build checks it.
     fn stats(&self, site_root: &Path) -> StatsCache {
         let files = self
             .audio
             .iter()
             .filter_map(|(key, entry)| {
-                let (mtime_ns, _) = (entry.mtime_ns?, entry.ctime_ns?);
+                let mtime_ns = entry.mtime_ns?;
                 let meta = std::fs::metadata(site_root.join(key)).ok()?;
                 let now_mtime = crate::audio::resolve::mtime_ns(&meta);
                 if meta.len() != entry.facts.size || now_mtime != Some(mtime_ns) {
@@ -139,7 +130,6 @@ impl Lock {
                     FileStat {
                         size: entry.facts.size,
                         mtime_ns,
-                        ctime_ns: crate::audio::resolve::ctime_ns(&meta)?,
                         sample: entry.sample.clone()?,
                     },
                 ))

@@ -46,7 +46,6 @@ fn lock_remote(site: &Path, url: &str, size: u64, duration: f64) {
         url.to_string(),
         LockedAudio {
             mtime_ns: None,
-            ctime_ns: None,
             blake3: None,
             sample: None,
             facts: AudioFacts {

@@ -32,7 +32,7 @@ fn first_resolution_probes_and_returns_a_lock_entry() {
     assert!((r.facts.duration - 52000.0 / 44100.0).abs() < 1e-9);
     let entry = r.lock_entry.expect("probed audio comes with a lock entry");
     assert_eq!(entry.facts, r.facts);
-    assert!(entry.mtime_ns.is_some() && entry.ctime_ns.is_some());
+    assert!(entry.mtime_ns.is_some());
     // A small file (at most 192 KiB) is keyed by all of its bytes, and no whole-file hash is
     // written any more.
     let path = site.path().join("audio/ep1.mp3");
@@ -191,7 +191,6 @@ fn remote_audio_comes_from_the_lock_or_says_how_to_record_it() {
         url.into(),
         LockedAudio {
             mtime_ns: None,
-            ctime_ns: None,
             blake3: None,
             sample: None,
             facts: facts.clone(),
@@ -349,13 +348,10 @@ fn long_locked_site() -> (tempfile::TempDir, Lock, u64) {
 }
 
 /// Overwrites one byte of `path` at `offset` in place, keeping its size and setting its
-/// modification time back to what it was: only the ctime (which no tool can set) moves.
+/// modification time back to what it was.
 fn edit_keeping_size_and_mtime(path: &Path, offset: u64, value: u8) {
     use std::os::unix::fs::FileExt;
     let meta = std::fs::metadata(path).unwrap();
-    // On kernels with coarse timestamps, an edit in the same clock tick as the build's stat
-    // could keep the ctime too; a tick is at most 10 ms (kernels since 6.13 never share one).
-    std::thread::sleep(std::time::Duration::from_millis(20));
     let f = std::fs::File::options().write(true).open(path).unwrap();
     f.write_all_at(&[value], offset).unwrap();
     f.set_modified(meta.modified().unwrap()).unwrap();
@@ -363,6 +359,15 @@ fn edit_keeping_size_and_mtime(path: &Path, offset: u64, value: u8) {
     let after = std::fs::metadata(path).unwrap();
     assert_eq!(after.len(), meta.len());
     assert_eq!(after.modified().unwrap(), meta.modified().unwrap());
+}
+
+/// The lock as a build finds it with no `.onair/` cache (a clone, a new machine, or after the
+/// file's size or mtime moved): every local file is probed and sampled again.
+fn without_cache(site: &Path) -> Lock {
+    std::fs::remove_dir_all(site.join(".onair")).unwrap();
+    let lock = Lock::load(site).unwrap();
+    assert!(lock.audio.values().all(|e| e.mtime_ns.is_none()));
+    lock
 }
 
 /// An offset in the middle of a `size`-byte file, outside every sampled range, `delta` bytes
@@ -400,6 +405,7 @@ fn an_edit_in_the_middle_that_changes_a_frame_header_is_seen() {
     // The sync byte of a frame header no sampled block covers.
     let offset = unsampled_offset(size, period, 0);
     edit_keeping_size_and_mtime(&path, offset, 0x00);
+    let lock = without_cache(site.path());
     match resolve_local(site.path(), "audio/long.mp3", &lock, false) {
         Ok(r) => {
             let entry = r.lock_entry.expect("the edit is seen and the lock updated");
@@ -423,6 +429,7 @@ fn an_edit_inside_a_sampled_block_is_seen_even_when_the_facts_stay() {
     let offset = block.start + 2000;
     let old = std::fs::read(&path).unwrap()[offset as usize];
     edit_keeping_size_and_mtime(&path, offset, old ^ 0x01);
+    let lock = without_cache(site.path());
     let r = resolve_local(site.path(), "audio/long.mp3", &lock, false).unwrap();
     let entry = r.lock_entry.expect("the changed sample is recorded");
     assert_ne!(entry.sample, before.sample);
@@ -444,16 +451,16 @@ fn an_unsampled_edit_that_probing_does_not_read_goes_unnoticed_and_publishes_the
     let offset = unsampled_offset(size, period, 60);
     let old = std::fs::read(&path).unwrap()[offset as usize];
     edit_keeping_size_and_mtime(&path, offset, old ^ 0xFF);
+    let lock = without_cache(site.path());
     let r = resolve_local(site.path(), "audio/long.mp3", &lock, false).unwrap();
     assert_eq!(r.facts, before.facts);
     let entry = r
         .lock_entry
-        .expect("the moved ctime is recorded for the fast path");
+        .expect("the file's mtime is recorded for the fast path again");
     assert_eq!(
         (&entry.sample, &entry.facts),
         (&before.sample, &before.facts)
     );
-    assert_ne!(entry.ctime_ns, before.ctime_ns);
     let fresh = onair::audio::probe_file(&path).unwrap();
     assert_eq!(
         r.facts, fresh,
@@ -522,4 +529,25 @@ fn a_lock_with_whole_file_hashes_is_confirmed_by_probing_and_rewritten_with_samp
     let r = resolve_local(site.path(), "audio/ep1.mp3", &changed, false).unwrap();
     assert_eq!(r.facts, entry.facts);
     assert!(resolve_local(site.path(), "audio/ep1.mp3", &changed, true).is_err());
+}
+
+#[test]
+fn with_the_cache_an_edit_keeping_size_and_mtime_is_not_seen() {
+    // The other documented boundary (docs/probing.md): the fast path trusts size and mtime, as
+    // make and cargo do, so a same-size edit that sets the mtime back is not read while
+    // .onair/ says the file is unchanged.
+    let (site, lock, period) = long_locked_site();
+    let path = site.path().join("audio/long.mp3");
+    let size = std::fs::metadata(&path).unwrap().len();
+    let before = lock.audio["audio/long.mp3"].clone();
+    edit_keeping_size_and_mtime(&path, unsampled_offset(size, period, 0), 0x00);
+    let r = resolve_local(site.path(), "audio/long.mp3", &lock, false).unwrap();
+    assert_eq!(r.facts, before.facts);
+    assert!(r.lock_entry.is_none(), "the file was not read");
+    // Touching it (any new mtime) or deleting .onair/ brings the edit to light.
+    let lock = without_cache(site.path());
+    match resolve_local(site.path(), "audio/long.mp3", &lock, false) {
+        Ok(r) => assert_ne!(r.lock_entry.unwrap().facts, before.facts),
+        Err(d) => assert!(d.message.contains("audio/long.mp3"), "{d}"),
+    }
 }

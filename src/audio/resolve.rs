@@ -47,11 +47,6 @@ pub fn mtime_ns(meta: &std::fs::Metadata) -> Option<i128> {
     })
 }
 
-pub fn ctime_ns(meta: &std::fs::Metadata) -> Option<i128> {
-    use std::os::unix::fs::MetadataExt;
-    Some(i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()))
-}
-
 /// Bytes hashed whole at each end of a file by [`sample_file`].
 pub const SAMPLE_END: u64 = 64 * 1024;
 /// Blocks hashed between the two ends, and their size.
@@ -82,8 +77,8 @@ pub fn sample_ranges(size: u64) -> Vec<std::ops::Range<u64>> {
 /// The lock's content key of a local file: blake3 (in its key-derivation mode, so it can never
 /// equal a plain hash of the same bytes) of the file's size and of the [`sample_ranges`]. It
 /// reads at most 192 KiB whatever the file's length. A same-size edit outside these ranges does
-/// not change it; the build re-probes every file whose size, mtime or ctime moved, so such an
-/// edit can only go unnoticed when it changes nothing probing reads either (docs/probing.md).
+/// not change it; the build re-probes every file whose size or mtime moved, so such an edit can
+/// only go unnoticed when it changes nothing probing reads either (docs/probing.md).
 pub fn sample_file(path: &Path) -> std::io::Result<String> {
     use std::os::unix::fs::FileExt;
     let file = std::fs::File::open(path)?;
@@ -123,7 +118,7 @@ fn same_facts(entry: &AudioFacts, probed: &AudioFacts) -> bool {
 }
 
 /// Facts for local audio `rel_path` (relative to the site, e.g. "audio/ep1.mp3"): from the
-/// lock, unread, when its size, mtime and ctime are the ones the stats cache recorded; else
+/// lock, unread, when its size and mtime are the ones the stats cache recorded; else
 /// probed and sampled ([`sample_file`]), and the lock's entry kept when both agree with it;
 /// `lock_entry` is Some when the entry is new or changed (facts, sampled hash, times), so the
 /// build merges it into the lock under `lock_key(rel_path)`.
@@ -194,7 +189,6 @@ pub fn resolve_local(
     }
     let size = meta.len();
     let mtime = mtime_ns(&meta);
-    let ctime = ctime_ns(&meta);
 
     // An entry written before onair read embedded chapters is probed again (not under
     // --locked, which never rewrites the lock: there the entry stands as it is).
@@ -203,8 +197,6 @@ pub fn resolve_local(
     if let Some(entry) = current_entry
         && entry.mtime_ns.is_some()
         && entry.mtime_ns == mtime
-        && entry.ctime_ns.is_some()
-        && entry.ctime_ns == ctime
     {
         return Ok(Resolved {
             facts: entry.facts.clone(),
@@ -233,7 +225,6 @@ pub fn resolve_local(
     {
         let refreshed = LockedAudio {
             mtime_ns: mtime,
-            ctime_ns: ctime,
             blake3: None,
             sample: Some(sample.clone()),
             ..entry.clone()
@@ -278,7 +269,6 @@ pub fn resolve_local(
     Ok(Resolved {
         lock_entry: Some(LockedAudio {
             mtime_ns: mtime,
-            ctime_ns: ctime,
             blake3: None,
             sample,
             facts: probe.facts.clone(),
@@ -318,7 +308,6 @@ pub fn resolve_remote(url: &str, lock: &Lock, allow_network: bool) -> Result<Res
     Ok(Resolved {
         lock_entry: Some(LockedAudio {
             mtime_ns: None,
-            ctime_ns: None,
             blake3: None,
             sample: None,
             facts: probe.facts.clone(),

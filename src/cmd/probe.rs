@@ -100,7 +100,6 @@ fn lock_entry(target: &str, probe: &Probe) -> Result<LockedAudio, String> {
     if is_url(target) {
         return Ok(LockedAudio {
             mtime_ns: None,
-            ctime_ns: None,
             blake3: None,
             sample: None,
             facts: probe.facts.clone(),
@@ -112,12 +111,10 @@ fn lock_entry(target: &str, probe: &Probe) -> Result<LockedAudio, String> {
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map(|d| d.as_nanos() as i128);
-    let ctime_ns = audio::resolve::ctime_ns(&meta);
     let sample =
         audio::resolve::sample_file(Path::new(target)).map_err(|e| format!("cannot read: {e}"))?;
     Ok(LockedAudio {
         mtime_ns,
-        ctime_ns,
         blake3: None,
         sample: Some(sample),
         facts: probe.facts.clone(),

@@ -401,7 +401,6 @@ pub fn plan(
                 audio_url.clone(),
                 LockedAudio {
                     mtime_ns: None,
-                    ctime_ns: None,
                     blake3: None,
                     sample: None,
                     facts: f,
