@@ -114,6 +114,8 @@ struct PreparedEpisode {
     feed: Arc<Vec<feed::ExtraElement>>,
     diags: Vec<Diagnostic>,
     index_entry: Arc<Vec<u8>>,
+    /// Its words for the chunked search index under search/.
+    search_words: Arc<crate::search::EpisodeWords>,
 }
 
 /// A hash of everything an episode holds (front matter, notes, audio facts, companions), so
@@ -880,6 +882,11 @@ fn render_site(
                 .collect::<Vec<_>>(),
         ),
     );
+    let words: Vec<&crate::search::EpisodeWords> =
+        prepared.iter().map(|p| p.search_words.as_ref()).collect();
+    for (path, bytes) in crate::search::write_index(&words) {
+        output.insert_bytes(path, bytes);
+    }
     let page_cache = cache.as_ref().map(|(c, _)| &c.pages);
     let tag_list = page_cache
         .map(|_| serde_json::Value::from(tag_refs.clone()).to_string())
@@ -1170,6 +1177,7 @@ fn prepare_episode(
     view.chapters_url = p.chapters_url;
     view.transcript = p.transcript;
     view.people = p.people;
+    let (index_entry, search_words) = render::index_entry_and_words(&view);
     PreparedEpisode {
         key: key.unwrap_or_else(|| blake3::hash(b"")),
         card_stamp: match key {
@@ -1179,7 +1187,8 @@ fn prepare_episode(
             ),
             None => blake3::hash(b""),
         },
-        index_entry: Arc::new(render::index_entry(&view)),
+        index_entry: Arc::new(index_entry),
+        search_words: Arc::new(search_words),
         view: Arc::new(view),
         files: p.files.into_iter().map(|(k, b)| (k, Arc::new(b))).collect(),
         feed: Arc::new(p.feed),

@@ -24,6 +24,7 @@ pub mod markdown;
 pub mod output;
 pub mod people;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod slug;
 pub mod theme;

@@ -1,11 +1,12 @@
 //! `onair.lock`: probed audio facts (so builds never re-read unchanged audio, and CI builds
 //! without the audio) and the GUIDs onair assigned. Meant to be committed; written atomically
 //! as sorted, pretty JSON, one entry per audio file and per episode, from content alone (size
-//! and blake3), so it only changes when the audio or the episodes do.
+//! and a sampled blake3, see [`crate::audio::resolve::sample_file`]), so it only changes when
+//! the audio or the episodes do.
 //!
-//! The modification times the fast path compares live apart, in `.onair/audio-stats.json`
-//! (onair's own cache, not committed): a checkout or a copy changes every mtime, and the lock
-//! must not churn with them.
+//! The modification times the fast path compares live apart, in
+//! `.onair/audio-stats.json` (onair's own cache, not committed): a checkout or a copy changes
+//! every mtime, and the lock must not churn with them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -43,9 +44,16 @@ pub struct LockedAudio {
     /// are still read).
     #[serde(default, skip_serializing)]
     pub mtime_ns: Option<i128>,
-    /// blake3 of the content, hex (local files only).
+    /// blake3 of the whole content, hex: what locks written before the sampled hash carried.
+    /// Still read; never written again (an entry is rewritten with `sample` once its file is
+    /// confirmed by probing).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blake3: Option<String>,
+    /// Sampled content hash (local files only): blake3 of the size, the first and last 64 KiB
+    /// and 16 blocks of 4 KiB evenly spread between them; of the whole file when it is at most
+    /// 192 KiB. See [`crate::audio::resolve::sample_file`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample: Option<String>,
     #[serde(flatten)]
     pub facts: AudioFacts,
 }
@@ -61,13 +69,17 @@ pub struct LockedEpisode {
 }
 
 /// One file's entry in `.onair/audio-stats.json`: the mtime at which the file had this size and
-/// content hash.
+/// sampled hash.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct FileStat {
     size: u64,
     mtime_ns: i128,
-    blake3: String,
+    sample: String,
 }
+
+/// Version 1 recorded mtimes against the whole-file hash; its entries are not used (each file
+/// is confirmed by probing once, and the cache rewritten).
+const STATS_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct StatsCache {
@@ -80,48 +92,60 @@ impl Lock {
         site_root.join(LOCK_FILE)
     }
 
-    /// Gives each audio entry the mtime the stats cache recorded for the same size and content
-    /// hash. A cache that is missing, damaged or of another version is just not used.
+    /// Gives each audio entry the mtime the stats cache recorded for the same size and
+    /// sampled hash. A cache that is missing, damaged or of another version is just not used.
     fn apply_stats(&mut self, site_root: &Path) {
         let Some(cache) = std::fs::read(site_root.join(STATS_FILE))
             .ok()
             .and_then(|b| serde_json::from_slice::<StatsCache>(&b).ok())
-            .filter(|c| c.version == 1)
+            .filter(|c| c.version == STATS_VERSION)
         else {
             return;
         };
         for (key, stat) in cache.files {
             if let Some(entry) = self.audio.get_mut(&key)
                 && entry.facts.size == stat.size
-                && entry.blake3.as_deref() == Some(stat.blake3.as_str())
+                && entry.sample.as_deref() == Some(stat.sample.as_str())
             {
                 entry.mtime_ns = Some(stat.mtime_ns);
             }
         }
     }
 
-    fn stats(&self) -> StatsCache {
+    /// The cache's entries. A file whose size or mtime is no longer the one recorded (changed
+    /// during the build) is left out, so the next build checks it.
+    fn stats(&self, site_root: &Path) -> StatsCache {
         let files = self
             .audio
             .iter()
             .filter_map(|(key, entry)| {
+                let mtime_ns = entry.mtime_ns?;
+                let meta = std::fs::metadata(site_root.join(key)).ok()?;
+                let now_mtime = crate::audio::resolve::mtime_ns(&meta);
+                if meta.len() != entry.facts.size || now_mtime != Some(mtime_ns) {
+                    return None;
+                }
                 Some((
                     key.clone(),
                     FileStat {
                         size: entry.facts.size,
-                        mtime_ns: entry.mtime_ns?,
-                        blake3: entry.blake3.clone()?,
+                        mtime_ns,
+                        sample: entry.sample.clone()?,
                     },
                 ))
             })
             .collect();
-        StatsCache { version: 1, files }
+        StatsCache {
+            version: STATS_VERSION,
+            files,
+        }
     }
 
     /// Writes `.onair/audio-stats.json` when it changed. Best effort: without it the next
-    /// build hashes the audio again instead of trusting mtimes, and is otherwise the same.
+    /// build probes and samples the audio again instead of trusting mtimes, and is otherwise the
+    /// same.
     fn save_stats(&self, site_root: &Path) {
-        let stats = self.stats();
+        let stats = self.stats(site_root);
         let path = site_root.join(STATS_FILE);
         let current = std::fs::read(&path)
             .ok()

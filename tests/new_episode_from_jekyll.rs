@@ -47,6 +47,7 @@ fn lock_remote(site: &Path, url: &str, size: u64, duration: f64) {
         LockedAudio {
             mtime_ns: None,
             blake3: None,
+            sample: None,
             facts: AudioFacts {
                 format: AudioFormat::Mp3,
                 size,

@@ -110,7 +110,7 @@ fn lock_records_local_files_by_site_relative_path() {
     let lock = onair::lock::Lock::load(site.path()).unwrap();
     let entry = &lock.audio["audio/ep1.mp3"];
     assert_eq!(entry.facts.method, "xing header + lame tag");
-    assert!(entry.blake3.is_some() && entry.mtime_ns.is_some());
+    assert!(entry.sample.is_some() && entry.mtime_ns.is_some());
     // The build's fast path then takes it as is.
     let r = onair::audio::resolve_local(site.path(), "audio/ep1.mp3", &lock, true).unwrap();
     assert!(r.lock_entry.is_none());

@@ -39,7 +39,7 @@ pub fn lock_key(rel_path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn mtime_ns(meta: &std::fs::Metadata) -> Option<i128> {
+pub fn mtime_ns(meta: &std::fs::Metadata) -> Option<i128> {
     let t = meta.modified().ok()?;
     Some(match t.duration_since(UNIX_EPOCH) {
         Ok(d) => d.as_nanos() as i128,
@@ -47,16 +47,81 @@ fn mtime_ns(meta: &std::fs::Metadata) -> Option<i128> {
     })
 }
 
-/// blake3 of a file, streamed (bounded memory).
-pub fn hash_file(path: &Path) -> std::io::Result<String> {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update_reader(std::fs::File::open(path)?)?;
+/// Bytes hashed whole at each end of a file by [`sample_file`].
+pub const SAMPLE_END: u64 = 64 * 1024;
+/// Blocks hashed between the two ends, and their size.
+pub const SAMPLE_BLOCKS: u64 = 16;
+pub const SAMPLE_BLOCK: u64 = 4 * 1024;
+
+/// The byte ranges [`sample_file`] hashes in a file of `size` bytes, in order: the whole file
+/// when it is at most 192 KiB, else the first and last 64 KiB and 16 blocks of 4 KiB evenly
+/// spread between them (the first block right after the head, the last right before the
+/// tail). Fixed by the size alone, so the same file always gives the same key.
+pub fn sample_ranges(size: u64) -> Vec<std::ops::Range<u64>> {
+    let whole = 2 * SAMPLE_END + SAMPLE_BLOCKS * SAMPLE_BLOCK;
+    if size <= whole {
+        return std::iter::once(0..size).collect();
+    }
+    let middle = size - 2 * SAMPLE_END;
+    let step = (middle - SAMPLE_BLOCK) / (SAMPLE_BLOCKS - 1);
+    let mut ranges = Vec::with_capacity(SAMPLE_BLOCKS as usize + 2);
+    ranges.push(0..SAMPLE_END);
+    for i in 0..SAMPLE_BLOCKS {
+        let start = SAMPLE_END + i * step;
+        ranges.push(start..start + SAMPLE_BLOCK);
+    }
+    ranges.push(size - SAMPLE_END..size);
+    ranges
+}
+
+/// The lock's content key of a local file: blake3 (in its key-derivation mode, so it can never
+/// equal a plain hash of the same bytes) of the file's size and of the [`sample_ranges`]. It
+/// reads at most 192 KiB whatever the file's length. A same-size edit outside these ranges does
+/// not change it; the build re-probes every file whose size or mtime moved, so such an edit can
+/// only go unnoticed when it changes nothing probing reads either (docs/probing.md).
+pub fn sample_file(path: &Path) -> std::io::Result<String> {
+    use std::os::unix::fs::FileExt;
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    let mut hasher = blake3::Hasher::new_derive_key("onair.lock sampled audio key v1");
+    hasher.update(&size.to_le_bytes());
+    let mut buf = vec![0u8; SAMPLE_END as usize];
+    for range in sample_ranges(size) {
+        let mut at = range.start;
+        while at < range.end {
+            let want = ((range.end - at) as usize).min(buf.len());
+            let n = file.read_at(&mut buf[..want], at)?;
+            if n == 0 {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "the file got shorter while it was read",
+                ));
+            }
+            hasher.update(&buf[..n]);
+            at += n as u64;
+        }
+    }
     Ok(hasher.finalize().to_hex().to_string())
 }
 
+/// Whether freshly probed facts are the ones a lock entry records. An entry written before
+/// onair read chapters (`chapters` None) is compared without them.
+fn same_facts(entry: &AudioFacts, probed: &AudioFacts) -> bool {
+    match entry.chapters {
+        Some(_) => entry == probed,
+        None => {
+            let mut probed = probed.clone();
+            probed.chapters = None;
+            *entry == probed
+        }
+    }
+}
+
 /// Facts for local audio `rel_path` (relative to the site, e.g. "audio/ep1.mp3"): from the
-/// lock when size+mtime (then blake3) match, else probed; `lock_entry` is Some when (re)probed
-/// so the build merges it into the lock under `lock_key(rel_path)`.
+/// lock, unread, when its size and mtime are the ones the stats cache recorded; else
+/// probed and sampled ([`sample_file`]), and the lock's entry kept when both agree with it;
+/// `lock_entry` is Some when the entry is new or changed (facts, sampled hash, times), so the
+/// build merges it into the lock under `lock_key(rel_path)`.
 /// A file absent on disk but present in the lock resolves from the lock (CI without audio).
 /// `locked` = fail instead of re-probing.
 /// Refuses paths that leave the site folder (`../../etc/passwd`, absolute paths, symlinks
@@ -126,36 +191,51 @@ pub fn resolve_local(
     let mtime = mtime_ns(&meta);
 
     // An entry written before onair read embedded chapters is probed again (not under
-    // --locked, which never re-probes: there the entry stands as it is).
+    // --locked, which never rewrites the lock: there the entry stands as it is).
     let current = |e: &&LockedAudio| e.facts.size == size && (e.facts.chapters.is_some() || locked);
-    if let Some(entry) = locked_entry.filter(current) {
-        if entry.mtime_ns.is_some() && entry.mtime_ns == mtime {
-            return Ok(Resolved {
-                facts: entry.facts.clone(),
-                lock_entry: None,
-                lock_key: key,
-                warnings: Vec::new(),
-            });
-        }
-        // Touched (a fresh git checkout, a copy): the content hash decides.
-        if let Some(recorded) = &entry.blake3 {
-            let hash = hash_file(&path).map_err(|e| {
-                Diagnostic::error(format!("cannot read the audio file: {e}")).at(&key)
-            })?;
-            if &hash == recorded {
-                let refreshed = LockedAudio {
-                    mtime_ns: mtime,
-                    ..entry.clone()
-                };
-                return Ok(Resolved {
-                    facts: entry.facts.clone(),
-                    // Under --locked the lock is not rewritten: the hash confirmed the facts.
-                    lock_entry: (!locked).then_some(refreshed),
-                    lock_key: key,
-                    warnings: Vec::new(),
-                });
-            }
-        }
+    let current_entry = locked_entry.filter(current);
+    if let Some(entry) = current_entry
+        && entry.mtime_ns.is_some()
+        && entry.mtime_ns == mtime
+    {
+        return Ok(Resolved {
+            facts: entry.facts.clone(),
+            lock_entry: None,
+            lock_key: key,
+            warnings: Vec::new(),
+        });
+    }
+
+    // Touched (a fresh git checkout, a copy, an edit) or new: probing reads what the published
+    // facts come from, the sample covers the rest of the file at a bounded cost.
+    let read_error =
+        |e: std::io::Error| Diagnostic::error(format!("cannot read the audio file: {e}")).at(&key);
+    let probed = super::probe_file_detailed(&path).map_err(|e| e.message);
+    // Audio probing refuses (unreadable, damaged) is reported as the probe saw it.
+    let sample = match &probed {
+        Ok(_) => Some(sample_file(&path).map_err(read_error)?),
+        Err(_) => None,
+    };
+    if let Some(entry) = current_entry
+        && let (Ok(probe), Some(sample)) = (&probed, &sample)
+        && same_facts(&entry.facts, &probe.facts)
+        // A whole-file hash from an older lock cannot be checked without reading the whole
+        // file; the probe's agreement confirms such an entry, which then gets its sample.
+        && entry.sample.as_ref().is_none_or(|s| s == sample)
+    {
+        let refreshed = LockedAudio {
+            mtime_ns: mtime,
+            blake3: None,
+            sample: Some(sample.clone()),
+            ..entry.clone()
+        };
+        return Ok(Resolved {
+            facts: entry.facts.clone(),
+            // Under --locked the lock is not rewritten: the probe and the sample confirmed it.
+            lock_entry: (!locked).then_some(refreshed),
+            lock_key: key,
+            warnings: Vec::new(),
+        });
     }
 
     if locked {
@@ -178,11 +258,9 @@ pub fn resolve_local(
         return Err(Diagnostic::error(message).at(&key));
     }
 
-    let probe = super::probe_file_detailed(&path).map_err(|e| {
-        Diagnostic::error(format!("cannot use the audio `{key}`: {}", e.message)).at(&key)
+    let probe = probed.map_err(|message| {
+        Diagnostic::error(format!("cannot use the audio `{key}`: {message}")).at(&key)
     })?;
-    let hash = hash_file(&path)
-        .map_err(|e| Diagnostic::error(format!("cannot read the audio file: {e}")).at(&key))?;
     let warnings = probe
         .warnings
         .iter()
@@ -191,7 +269,8 @@ pub fn resolve_local(
     Ok(Resolved {
         lock_entry: Some(LockedAudio {
             mtime_ns: mtime,
-            blake3: Some(hash),
+            blake3: None,
+            sample,
             facts: probe.facts.clone(),
         }),
         facts: probe.facts,
@@ -230,6 +309,7 @@ pub fn resolve_remote(url: &str, lock: &Lock, allow_network: bool) -> Result<Res
         lock_entry: Some(LockedAudio {
             mtime_ns: None,
             blake3: None,
+            sample: None,
             facts: probe.facts.clone(),
         }),
         facts: probe.facts,

@@ -111,6 +111,7 @@ fn lock_entry(target: &str, probe: &Probe) -> Result<LockedAudio, String> {
         return Ok(LockedAudio {
             mtime_ns: None,
             blake3: None,
+            sample: None,
             facts: probe.facts.clone(),
         });
     }
@@ -120,11 +121,12 @@ fn lock_entry(target: &str, probe: &Probe) -> Result<LockedAudio, String> {
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map(|d| d.as_nanos() as i128);
-    let hash =
-        audio::resolve::hash_file(Path::new(target)).map_err(|e| format!("cannot read: {e}"))?;
+    let sample =
+        audio::resolve::sample_file(Path::new(target)).map_err(|e| format!("cannot read: {e}"))?;
     Ok(LockedAudio {
         mtime_ns,
-        blake3: Some(hash),
+        blake3: None,
+        sample: Some(sample),
         facts: probe.facts.clone(),
     })
 }

@@ -496,6 +496,7 @@ pub fn plan(
                 LockedAudio {
                     mtime_ns: None,
                     blake3: None,
+                    sample: None,
                     facts: f,
                 },
             );

@@ -556,7 +556,29 @@ pub fn episode_index(episodes: &[EpisodeView]) -> Vec<u8> {
 
 /// One episode's entry of `/episodes/index.json`, as JSON.
 pub fn index_entry(e: &EpisodeView) -> Vec<u8> {
-    let mut text = html_text(&e.content);
+    index_entry_and_words(e).0
+}
+
+/// One episode's entry of `/episodes/index.json` and its words for the chunked search index
+/// (crate::search), from one pass over its notes.
+pub fn index_entry_and_words(e: &EpisodeView) -> (Vec<u8>, crate::search::EpisodeWords) {
+    let notes = html_text(&e.content);
+    let cues = e
+        .transcript
+        .as_ref()
+        .and_then(|t| t.get("cues"))
+        .and_then(|c| c.as_array())
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let words = crate::search::episode_words(
+        [e.title.as_str(), e.summary.as_str(), notes.as_str()]
+            .into_iter()
+            .chain(e.tags.iter().map(|t| t.name.as_str()))
+            .chain(e.chapters.iter().map(|c| c.title.as_str())),
+        cues.iter()
+            .filter_map(|c| Some((c.get("start")?.as_f64()?, c.get("text")?.as_str()?))),
+    );
+    let mut text = notes;
     for title in e.chapters.iter().map(|c| c.title.as_str()) {
         if !text.is_empty() {
             text.push(' ');
@@ -571,7 +593,10 @@ pub fn index_entry(e: &EpisodeView) -> Vec<u8> {
         summary: &e.summary,
         text,
     };
-    serde_json::to_vec(&entry).expect("episode index entry serializes")
+    (
+        serde_json::to_vec(&entry).expect("episode index entry serializes"),
+        words,
+    )
 }
 
 /// The entries as one JSON array, byte for byte what serializing them together gives.

@@ -109,7 +109,7 @@ let episodeUrls = [];
   const { page, rec } = await open(light, "/episodes/");
   episodeUrls = await page.$$eval(".card[data-url]", (els) => els.map((e) => e.getAttribute("data-url")));
   check(episodeUrls.length > 0, "episode list shows episodes");
-  const index = await page.evaluate(async (u) => (await fetch(u)).json(), await page.locator("[data-filter]").getAttribute("data-index"));
+  const index = await page.evaluate(async (u) => (await fetch(u)).json(), new URL("index.json", page.url()).href);
   check(Array.isArray(index) && index.length === episodeUrls.length, "episodes/index.json lists every episode",
     `index ${index.length}, page ${episodeUrls.length}`);
   // A word that only one episode's notes contain must leave exactly that episode.
@@ -132,6 +132,28 @@ let episodeUrls = [];
       const n = await page.locator(".card[data-url]:not([hidden])").count();
       const want = hay.filter((h) => h.includes(tag.tags[0].toLowerCase())).length;
       check(n === want, `filter by tag "${tag.tags[0]}" shows ${want} episode(s)`, `shown ${n}`);
+    }
+    // A word only one transcript says (no title, tag, summary or notes has it): the chunked
+    // index finds its episode and links to the moment, and the player starts there.
+    const spoken = "waxed", at = 3, episode = "/episodes/two-cans-and-a-string/";
+    check(!hay.some((h) => h.includes(spoken)), `"${spoken}" is in no episode's own text`);
+    const fetched = [];
+    page.on("request", (r) => { if (r.url().includes("/search/")) fetched.push(r.url()); });
+    await page.fill("#filter-q", spoken);
+    await page.waitForFunction(() => document.querySelector(".card[data-url]:not([hidden]) .hit a"), null, { timeout: 5000 }).catch(() => {});
+    const moment = await page.$$eval(".card[data-url]:not([hidden])", (els) =>
+      els.map((e) => [e.getAttribute("data-url"), (e.querySelector(".hit a") || {}).href || ""]));
+    check(moment.length === 1 && moment[0][0].endsWith(episode) && moment[0][1].endsWith(episode + "#t=" + at),
+      `searching "${spoken}" finds ${episode} at ${at} s`, JSON.stringify(moment));
+    check(fetched.some((u) => /\/search\/w\/\d+\.json$/.test(u)) && fetched.every((u) => !u.endsWith("/episodes/index.json")),
+      "the search loads fragments of the chunked index, not episodes/index.json", fetched.join(", "));
+    if (moment.length === 1 && moment[0][1]) {
+      const ep = await light.newPage();
+      await ep.goto(moment[0][1]);
+      await ep.waitForFunction((t) => document.querySelector(".pl-cur") && document.querySelector(".pl-cur").textContent === t, "0:0" + at, { timeout: 5000 }).catch(() => {});
+      const cur = await ep.locator(".pl-cur").textContent();
+      check(cur === "0:0" + at, `the link's #t=${at} puts the player at 0:0${at}`, cur);
+      await ep.close();
     }
     await page.fill("#filter-q", "");
     check(await page.locator(".card[data-url]:not([hidden])").count() === episodeUrls.length, "clearing the filter shows every episode");

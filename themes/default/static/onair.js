@@ -227,79 +227,107 @@
   }
 
   /* ---------- Episode filter on /episodes/ ---------- */
+  var LATIN = { "ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th" };
   function fold(s) {
-    return String(s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    return String(s || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/[ßæøœłđðþ]/g, function (c) { return LATIN[c]; });
   }
+
+  // src/search.rs: {episode: seconds, -1: own text}; null: common.
+  function searchIndex(url) {
+    var entry = null, frags = {};
+    function get(u) { return fetch(u).then(function (r) { if (!r.ok) throw r.status; return r.json(); }); }
+    function lookup(w) {
+      var own = null, keys = [];
+      Object.keys(entry.fragments).forEach(function (k) {
+        if (!w.indexOf(k)) { if (!own || k.length > own.length) own = k; } else if (w.length > 3 && !k.indexOf(w)) keys.push(k);
+      });
+      if (own) keys.push(own);
+      return Promise.all(keys.map(function (k) {
+        var n = entry.fragments[k];
+        return frags[n] = frags[n] || get(url.replace(/[^/]*$/, "w/" + n + ".json"));
+      })).then(function (list) {
+        var hits = {};
+        list.forEach(function (f) {
+          for (var word in f) {
+            if (word.indexOf(w)) continue;
+            for (var a = f[word], n = -1, i = 0; i < a.length; i += 2) {
+              n += a[i];
+              var t = a[i + 1], had = hits[n];
+              if (had === undefined || (had >= 0 && (t < 0 || t < had))) hits[n] = t;
+            }
+          }
+        });
+        return hits;
+      });
+    }
+    return {
+      load: function () { return entry = entry || get(url).then(function (e) { return entry = e; }); },
+      query: function (words) {
+        return Promise.resolve(this.load()).then(function (e) {
+          return Promise.all(words.map(function (w) { return e.common.indexOf(w) < 0 ? lookup(w) : null; }));
+        });
+      }
+    };
+  }
+
+  function split(term) { return term.split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w.length > 1; }); }
 
   function filter(form) {
     var input = $("input", form), count = $(".filter-count", form), none = $(".filter-none");
-    var items = $$(".card[data-url]");
-    var years = $$(".year");
-    var haystack = {}, loaded = false;
-    items.forEach(function (li) { haystack[li.getAttribute("data-url")] = { text: fold(li.textContent), raw: null }; });
+    var items = $$(".card[data-url]"), years = $$(".year"), latest = 0;
+    var own = items.map(function (li) { return fold(li.textContent); });
+    var index = searchIndex(form.getAttribute("data-search"));
     form.hidden = false;
 
-    function fetchIndex() {
-      if (loaded) return;
-      loaded = true;
-      fetch(form.getAttribute("data-index")).then(function (r) {
-        if (!r.ok) throw new Error(r.status);
-        return r.json();
-      }).then(function (list) {
-        list.forEach(function (e) {
-          var h = haystack[e.url];
-          if (!h) return;
-          h.raw = e.text || "";
-          h.text = fold([e.title, (e.tags || []).join(" "), e.summary, e.text].join(" \n "));
+    function show(terms, words, found) {
+      var shown = 0;
+      items.forEach(function (li, n) {
+        var at = null, old = $(".hit", li);
+        var ok = terms.every(function (term) {
+          var sw = split(term);
+          return own[n].indexOf(term) >= 0 || found && sw.length && sw.every(function (w) {
+            var h = found[words.indexOf(w)];
+            if (h === null) return true;
+            if (!h || !(n in h)) return false;
+            if (h[n] >= 0 && at === null) at = h[n];
+            return true;
+          });
         });
-        run();
-      }).catch(function () { /* the page's own text still filters */ });
-    }
-
-    function snippet(raw, word) {
-      var i = fold(raw).indexOf(word);
-      if (i < 0) return null;
-      var from = Math.max(0, raw.lastIndexOf(" ", Math.max(0, i - 60)) + 1), to = Math.min(raw.length, i + word.length + 80);
-      var p = document.createElement("p");
-      p.className = "hit";
-      var mark = document.createElement("mark");
-      mark.textContent = raw.slice(i, i + word.length);
-      p.append((from > 0 ? "…" : "") + raw.slice(from, i), mark, raw.slice(i + word.length, to) + (to < raw.length ? "…" : ""));
-      return p;
-    }
-
-    function run() {
-      var q = fold(input.value).trim(), words = q ? q.split(/\s+/) : [], shown = 0;
-      items.forEach(function (li) {
-        var h = haystack[li.getAttribute("data-url")];
-        var ok = words.every(function (w) { return h.text.indexOf(w) >= 0; });
         li.hidden = !ok;
-        var old = $(".hit", li);
         if (old) old.remove();
-        if (ok) {
-          shown++;
-          // Say where a match came from when the card itself does not show it.
-          var card = fold(li.textContent);
-          var missing = words.filter(function (w) { return card.indexOf(w) < 0; })[0];
-          var p = missing && h.raw && snippet(h.raw, missing);
-          if (p) $("article", li).appendChild(p);
+        if (!ok) return;
+        shown++;
+        if (at !== null) {
+          var p = document.createElement("p");
+          p.className = "hit";
+          p.innerHTML = '<a href="' + li.getAttribute("data-url") + "#t=" + at + '">Said at ' + clock(at) + "</a>";
+          $("article", li).appendChild(p);
         }
       });
       years.forEach(function (y) { y.hidden = !$(".card:not([hidden])", y); });
-      count.textContent = words.length ? shown + " of " + items.length + " episodes" : "";
+      count.textContent = terms.length ? shown + " of " + items.length + " episodes" : "";
       if (none) none.hidden = shown > 0;
+    }
+
+    function run() {
+      var q = input.value, terms = fold(q).split(/\s+/).filter(Boolean), ticket = ++latest;
+      var words = [].concat.apply([], terms.map(split));
+      show(terms, words, null);
+      if (words.length) index.query(words).then(function (found) {
+        if (ticket === latest && index.load().episodes === items.length) show(terms, words, found);
+      }).catch(function () {});
       var url = new URL(location.href);
-      if (q) url.searchParams.set("q", input.value); else url.searchParams.delete("q");
+      if (q.trim()) url.searchParams.set("q", q); else url.searchParams.delete("q");
       history.replaceState(null, "", url);
     }
 
-    input.addEventListener("focus", fetchIndex);
-    input.addEventListener("input", function () { fetchIndex(); run(); });
+    input.addEventListener("input", run);
     form.addEventListener("submit", function (e) { e.preventDefault(); });
     var clear = $("[data-filter-clear]");
     if (clear) clear.addEventListener("click", function () { input.value = ""; run(); input.focus(); });
     var initial = new URLSearchParams(location.search).get("q");
-    if (initial) { input.value = initial; fetchIndex(); run(); }
+    if (initial) { input.value = initial; run(); }
   }
 
   /* ---------- Copy the feed URL ---------- */
