@@ -604,6 +604,57 @@ pub fn decode_entities(s: &str) -> String {
     out
 }
 
+/// Against a duration onair did not measure (`whose`: "the imported feed's", "the typed"),
+/// chapters starting at or past the end are dropped and chapters ending past it (by more than
+/// the second `validate` allows) end at it, each with a warning on its line: hosts round
+/// durations, and the chapter is the likelier fact. What is left passes `validate`'s checks
+/// against the duration.
+pub fn fit_to_unprobed(
+    chapters: Vec<Chapter>,
+    duration: f64,
+    whose: &str,
+    path: &Path,
+) -> (Vec<Chapter>, Vec<Diagnostic>) {
+    let mut warnings = Vec::new();
+    let mut kept = Vec::with_capacity(chapters.len());
+    for mut c in chapters {
+        let name = if c.title.is_empty() {
+            format!("chapter at {}", timecode::display(c.start))
+        } else {
+            format!("chapter `{}` ({})", c.title, timecode::display(c.start))
+        };
+        if c.start >= duration {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "{name} starts past the end of the audio ({}): not published, because the duration is {whose}, not probed; probe the audio (`onair probe --lock URL`) or fix the chapter",
+                    timecode::display(duration)
+                ))
+                .at(path)
+                .line(c.line),
+            );
+            continue;
+        }
+        if let Some(end) = c.end
+            && end > c.start
+            && end > duration + 1.0
+        {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "{name} ends at {}, past the end of the audio ({}): published ending at {}, because the duration is {whose}, not probed",
+                    timecode::display(end),
+                    timecode::display(duration),
+                    timecode::display(duration)
+                ))
+                .at(path)
+                .line(c.line),
+            );
+            c.end = Some(duration);
+        }
+        kept.push(c);
+    }
+    (kept, warnings)
+}
+
 /// The spec's rules: starts in order and unique, within the audio, an end after its start,
 /// links absolute. Each error names the chapter's line.
 pub fn validate(chapters: &[Chapter], duration: Option<f64>, path: &Path) -> Vec<Diagnostic> {
@@ -1010,5 +1061,63 @@ mod tests {
         );
         assert_eq!(plain_inline("**Bold** and *it* _x_").0, "Bold and it _x");
         assert_eq!(plain_inline("[not a link] ok").0, "[not a link] ok");
+    }
+
+    #[test]
+    fn past_an_unprobed_duration_chapters_are_dropped_or_end_at_it_with_warnings() {
+        let mut wrap = Chapter::new(3600.0, "Wrap-up".into(), 8);
+        wrap.end = Some(3700.0);
+        let mut short = Chapter::new(3000.0, "Short".into(), 7);
+        // Within the second `validate` allows: left alone.
+        short.end = Some(3660.5);
+        let chapters = vec![
+            Chapter::new(0.0, "Start".into(), 6),
+            short,
+            wrap,
+            Chapter::new(3664.0, "Outtakes".into(), 9),
+            Chapter::new(3660.0, String::new(), 10),
+        ];
+        let (kept, warnings) =
+            fit_to_unprobed(chapters, 3660.0, "the imported feed's", Path::new("e.md"));
+        let titles: Vec<&str> = kept.iter().map(|c| c.title.as_str()).collect();
+        assert_eq!(titles, ["Start", "Short", "Wrap-up"]);
+        assert_eq!(kept[1].end, Some(3660.5));
+        assert_eq!(kept[2].end, Some(3660.0));
+        let text: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            text,
+            [
+                "e.md:8: warning: chapter `Wrap-up` (1:00:00) ends at 1:01:40, past the end of the audio (1:01:00): published ending at 1:01:00, because the duration is the imported feed's, not probed",
+                "e.md:9: warning: chapter `Outtakes` (1:01:04) starts past the end of the audio (1:01:00): not published, because the duration is the imported feed's, not probed; probe the audio (`onair probe --lock URL`) or fix the chapter",
+                "e.md:10: warning: chapter at 1:01:00 starts past the end of the audio (1:01:00): not published, because the duration is the imported feed's, not probed; probe the audio (`onair probe --lock URL`) or fix the chapter",
+            ]
+        );
+        assert!(validate(&kept, Some(3660.0), Path::new("e.md")).is_empty());
+        // The same chapters against a probed duration are errors.
+        let probed = vec![Chapter::new(3664.0, "Outtakes".into(), 9)];
+        assert_eq!(
+            validate(&probed, Some(3660.0), Path::new("e.md"))[0].to_string(),
+            "e.md:9: error: chapter `Outtakes` (1:01:04) starts past the end of the audio (1:01:00)"
+        );
+    }
+
+    #[test]
+    fn only_feed_and_typed_facts_count_as_unprobed() {
+        let mut facts = crate::audio::AudioFacts {
+            format: crate::audio::AudioFormat::Mp3,
+            size: 1,
+            duration: 1.0,
+            codec: String::new(),
+            sample_rate: 0,
+            channels: 0,
+            bitrate: 0,
+            method: "xing header".into(),
+            chapters: None,
+        };
+        assert!(facts.probed());
+        facts.method = crate::audio::METHOD_IMPORTED.into();
+        assert!(!facts.probed());
+        facts.method = crate::audio::METHOD_TYPED.into();
+        assert!(!facts.probed());
     }
 }

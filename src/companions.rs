@@ -144,7 +144,8 @@ pub fn attach(
     // Timestamp lines in notes are prose, and a duration typed by hand (`duration:` of remote
     // audio, which wins over the lock's) may be the wrong one: when they disagree, leave those
     // chapters out and warn, rather than refuse a site that Hugo or Jekyll would publish.
-    // Probed durations and explicit chapter sources stay strict: errors naming the line.
+    // Probed durations stay strict: errors naming the line. (Explicit chapter sources against
+    // a typed or imported duration: see `chapters::fit_to_unprobed` below.)
     let chapters = match (duration, &ep.front.chapters) {
         (Some(d), None) if duration_typed_by_hand(ep) => {
             let (inside, outside): (Vec<Chapter>, Vec<Chapter>) =
@@ -177,6 +178,21 @@ pub fn attach(
                 );
             }
             inside
+        }
+        _ => chapters,
+    };
+    // Any other chapter source against a duration from an imported feed or front matter:
+    // the same leniency, chapter by chapter (embedded chapters come with probed facts).
+    let chapters = match duration {
+        Some(d) if (!ep.facts.probed() || duration_typed_by_hand(ep)) && !embedded => {
+            let whose = if duration_typed_by_hand(ep) {
+                "the typed `duration:`"
+            } else {
+                "the imported feed's"
+            };
+            let (kept, warnings) = chapters::fit_to_unprobed(chapters, d, whose, &chapter_file);
+            diags.extend(warnings);
+            kept
         }
         _ => chapters,
     };

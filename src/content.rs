@@ -669,7 +669,7 @@ pub fn facts_from_front_matter(url: &str, length: u64, duration: f64) -> AudioFa
         } else {
             0
         },
-        method: "front matter".to_string(),
+        method: crate::audio::METHOD_TYPED.to_string(),
         chapters: None,
     }
 }

@@ -768,3 +768,98 @@ fn transcripts_found_by_name_and_list_errors() {
         ]
     );
 }
+
+#[test]
+fn chapters_past_an_imported_duration_are_dropped_with_a_warning_and_past_a_probed_one_fail() {
+    // Remote audio whose facts came from the old feed (what `onair import` locks: no blake3,
+    // method "imported feed"): its itunes:duration was rounded to 1:01:00 by the host.
+    let url = "https://media.fixture.example.com/imported.mp3";
+    let lock = format!(
+        r#"{{"version": 1, "audio": {{"{url}": {{"format": "mp3", "size": 58560000, "duration": 3660.0,
+        "codec": "", "sample_rate": 0, "channels": 0, "bitrate": 128000, "method": "imported feed"}}}}}}"#
+    );
+    let episode = format!(
+        "---\ntitle: Imported\ndate: 2026-03-01\naudio: {url}\nguid: fixture-0003\n---\n- 00:00 - Start\n- 1:00:00 - Wrap-up\n- 1:01:04 - Outtakes\n"
+    );
+    let (_tmp, root) = site(&[
+        ("onair.lock", &lock),
+        ("episodes/2026-03-01-imported.md", &episode),
+    ]);
+    let onair = |root: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_onair"))
+            .arg("build")
+            .current_dir(root)
+            .output()
+            .unwrap()
+    };
+    let out = onair(&root);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("episodes/2026-03-01-imported.md:9: warning: chapter `Outtakes` (1:01:04) starts past the end of the audio (1:01:00): not published, because the duration is the imported feed's, not probed"),
+        "{stderr}"
+    );
+    let built = build(&root).unwrap_or_else(|e| panic!("{e:#?}"));
+    let chapters = text(&built, "episodes/imported/chapters.json");
+    assert!(
+        chapters.contains("Wrap-up") && !chapters.contains("Outtakes"),
+        "{chapters}"
+    );
+    let page = text(&built, "episodes/imported/index.html");
+    // The page's chapter list drops it; the notes keep their line (prose, as written).
+    assert!(
+        page.contains(r#"<span class="ct">Wrap-up</span>"#),
+        "{page}"
+    );
+    assert!(
+        !page.contains(r#"<span class="ct">Outtakes</span>"#),
+        "{page}"
+    );
+    assert!(page.contains("1:01:04 - Outtakes"));
+
+    // A chapters file: the one past the end dropped, one ending past it ends at the end.
+    let json = r#"{"version": "1.2.0", "chapters": [
+  {"startTime": 0, "title": "Start"},
+  {"startTime": 3600, "title": "Wrap-up", "endTime": 3700},
+  {"startTime": 3664, "title": "Outtakes"}
+]}"#;
+    std::fs::write(root.join("episodes/imported.json"), json).unwrap();
+    let with_file = episode.replace(
+        "guid: fixture-0003\n",
+        "guid: fixture-0003\nchapters: episodes/imported.json\n",
+    );
+    std::fs::write(root.join("episodes/2026-03-01-imported.md"), &with_file).unwrap();
+    let built = build(&root).unwrap_or_else(|e| panic!("{e:#?}"));
+    let warnings: Vec<String> = built.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        warnings.iter().any(|w| w.starts_with("episodes/imported.json:3: warning: chapter `Wrap-up` (1:00:00) ends at 1:01:40, past the end of the audio (1:01:00): published ending at 1:01:00")),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.starts_with(
+            "episodes/imported.json:4: warning: chapter `Outtakes` (1:01:04) starts past the end"
+        )),
+        "{warnings:#?}"
+    );
+    let chapters: serde_json::Value =
+        serde_json::from_str(&text(&built, "episodes/imported/chapters.json")).unwrap();
+    let titles: Vec<&str> = chapters["chapters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["Start", "Wrap-up"]);
+    assert_eq!(chapters["chapters"][1]["endTime"], 3660.0);
+
+    // The same notes against audio onair probed (the fixture's local file): an error, exit 1.
+    let local = "---\ntitle: Imported\ndate: 2026-03-01\naudio: audio/first.mp3\nguid: fixture-0003\n---\n- 00:00 - Start\n- 00:05 - Outtakes\n";
+    std::fs::write(root.join("episodes/2026-03-01-imported.md"), local).unwrap();
+    let out = onair(&root);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("episodes/2026-03-01-imported.md:8: error: chapter `Outtakes` (0:05) starts past the end of the audio (0:01)"),
+        "{stderr}"
+    );
+}

@@ -110,6 +110,20 @@ pub struct AudioFacts {
     pub chapters: Option<Vec<EmbeddedChapter>>,
 }
 
+/// `AudioFacts::method` of facts taken from an imported feed's enclosure and itunes:duration.
+pub const METHOD_IMPORTED: &str = "imported feed";
+/// `AudioFacts::method` of facts typed in front matter (`length:` + `duration:`).
+pub const METHOD_TYPED: &str = "front matter";
+
+impl AudioFacts {
+    /// Whether onair measured these facts from the audio itself (a local file, or remote audio
+    /// `onair probe --lock` read), rather than taking them from an old feed or front matter,
+    /// whose durations hosts round.
+    pub fn probed(&self) -> bool {
+        self.method != METHOD_IMPORTED && self.method != METHOD_TYPED
+    }
+}
+
 /// A chapter as an audio file stores it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EmbeddedChapter {

@@ -83,6 +83,11 @@ fn is_uuid(s: &str) -> bool {
     uuid::Uuid::try_parse(s).is_ok() && s.len() == 36
 }
 
+/// The version digit of a UUID `is_uuid` accepts (the first of its third group), as written.
+fn uuid_version(s: &str) -> Option<u32> {
+    s.split('-').nth(2)?.chars().next()?.to_digit(16)
+}
+
 fn valid_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
@@ -722,7 +727,17 @@ impl Feed<'_, '_> {
             Some(g) => {
                 let v = g.text.trim();
                 if !is_uuid(v) {
-                    self.report("podcast-guid", g.text_pos, format!("<podcast:guid> \"{v}\" is not a UUID"));
+                    self.report(
+                        "podcast-guid-uuid",
+                        g.text_pos,
+                        format!("<podcast:guid> \"{v}\" is not a UUID; the Podcasting 2.0 namespace requires a UUIDv5 of the feed URL"),
+                    );
+                } else if let Some(version) = uuid_version(v).filter(|&n| n != 5) {
+                    self.report(
+                        "podcast-guid",
+                        g.text_pos,
+                        format!("<podcast:guid> \"{v}\" is a version {version} UUID; the Podcasting 2.0 namespace asks for a UUIDv5 of the feed URL (keep this one if apps already know it)"),
+                    );
                 }
                 for extra in &guids[1..] {
                     self.report("podcast-guid", extra.pos, "a second <podcast:guid>; a feed has one");

@@ -401,7 +401,13 @@ pub const RULES: &[Rule] = &[
     rule(
         "podcast-guid",
         W,
-        "The channel has one <podcast:guid>, a UUID (v5 of the feed URL when first assigned).",
+        "The channel has one <podcast:guid>, a UUIDv5 (of the feed URL when first assigned); a valid UUID of another version is only a warning.",
+        "E49: Podcasting 2.0 guid, PSP-1",
+    ),
+    rule(
+        "podcast-guid-uuid",
+        E,
+        "The <podcast:guid> is a UUID (the namespace requires a UUIDv5); anything else is no id apps can match.",
         "E49: Podcasting 2.0 guid, PSP-1",
     ),
     rule(

@@ -916,7 +916,7 @@ fn imported_facts(format: AudioFormat, size: u64, duration: f64) -> AudioFacts {
         sample_rate: 0,
         channels: 0,
         bitrate: (size as f64 * 8.0 / duration) as u32,
-        method: "imported feed".to_string(),
+        method: crate::audio::METHOD_IMPORTED.to_string(),
         chapters: None,
     }
 }
