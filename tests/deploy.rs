@@ -598,3 +598,63 @@ fn s3_deploy_reads_back_every_object_with_its_headers_then_uploads_only_changes_
         text(&o)
     );
 }
+
+#[test]
+fn s3_deploy_killed_midway_keeps_the_old_feed_and_the_rerun_finishes() {
+    let server = moto();
+    server.make_bucket("live");
+    let site = example_copy();
+    let dir = site.path().to_str().unwrap();
+    let o = onair_env(&["deploy", dir, "--to", "s3://live"], &server.env());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let old_feed = server.get("live", "feed.xml").unwrap().0;
+
+    // A new episode text and a large audio file (a multipart upload) to go up first.
+    append_to_episode(site.path());
+    let o = onair(&["build", dir], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let big: Vec<u8> = (0..40u32 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+    std::fs::write(site.path().join("public/audio/big.mp3"), &big).unwrap();
+    let new_feed = std::fs::read(site.path().join("public/feed.xml")).unwrap();
+    assert_ne!(new_feed, old_feed);
+
+    let from = server.log_len();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_onair"));
+    cmd.args(["deploy", dir, "--to", "s3://live", "--no-build"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    for (k, v) in server.env() {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let seen = server.log.lock().unwrap()[from..]
+            .iter()
+            .any(|r| r.contains("/live/audio/big.mp3"));
+        if seen {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the multipart upload never started");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        server.get("live", "feed.xml").unwrap().0,
+        old_feed,
+        "the old feed stays live after the kill"
+    );
+
+    let o = onair_env(&["deploy", dir, "--to", "s3://live", "--no-build"], &server.env());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    for (key, bytes) in files_under(&site.path().join("public")) {
+        let got = server.get("live", &key).unwrap_or_else(|| panic!("{key} missing"));
+        assert!(got.0 == bytes, "{key} differs from public/");
+        if key == "audio/big.mp3" {
+            assert_eq!(got.1, "audio/mpeg");
+        }
+    }
+    let o = onair_env(&["deploy", dir, "--to", "s3://live", "--no-build"], &server.env());
+    assert!(text(&o).contains("nothing to do"), "{}", text(&o));
+}
