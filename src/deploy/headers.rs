@@ -33,7 +33,10 @@ pub fn content_type(path: &str) -> &'static str {
     if path == "feed.xml" || path.ends_with("/feed.xml") {
         return "application/rss+xml";
     }
-    if path.starts_with("chapters/") && path.ends_with(".json") || path.ends_with(".chapters.json")
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if name == "chapters.json"
+        || name.ends_with(".chapters.json")
+        || path.starts_with("chapters/") && name.ends_with(".json")
     {
         return "application/json+chapters";
     }
@@ -158,6 +161,14 @@ mod tests {
         assert_eq!(
             defaults("chapters/218.json").content_type,
             "application/json+chapters"
+        );
+        assert_eq!(
+            defaults("episodes/trailer/chapters.json").content_type,
+            "application/json+chapters"
+        );
+        assert_eq!(
+            defaults("episodes/index.json").content_type,
+            "application/json"
         );
         assert_eq!(class("sitemap.xml"), Class::Feed);
     }
