@@ -118,6 +118,17 @@ fn file_target_gets_public_and_a_second_deploy_uploads_nothing() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("nothing to do"), "{}", text(&o));
     assert!(!text(&o).contains("uploaded "), "{}", text(&o));
+
+    // A rebuild a second later: the feed differs in <lastBuildDate> alone, which is no change.
+    let feed_before = std::fs::read(site.path().join("public/feed.xml")).unwrap();
+    std::thread::sleep(Duration::from_millis(1100));
+    let o = onair(&["deploy", dir, "--to", &to], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_ne!(
+        std::fs::read(site.path().join("public/feed.xml")).unwrap(),
+        feed_before
+    );
+    assert!(text(&o).contains("nothing to do"), "{}", text(&o));
 }
 
 #[test]

@@ -73,7 +73,7 @@ pub fn content_type(path: &str) -> &'static str {
 
 pub fn class(path: &str) -> Class {
     let ct = content_type(path);
-    if path == "feed.xml" || path == "sitemap.xml" {
+    if path == "feed.xml" || path.ends_with("/feed.xml") || path == "sitemap.xml" {
         Class::Feed
     } else if ct.starts_with("audio/") || ct.starts_with("video/") {
         Class::Media
@@ -110,13 +110,12 @@ pub fn defaults(path: &str) -> Headers {
 
 pub fn for_path(path: &str, rules: &[HeaderRule]) -> Headers {
     let mut h = defaults(path);
-    if let Some(rule) = rules.iter().find(|r| glob_match(&r.glob, path)) {
-        if let Some(c) = &rule.cache_control {
-            h.cache_control.clone_from(c);
-        }
-        if let Some(t) = &rule.content_type {
-            h.content_type.clone_from(t);
-        }
+    let matching = || rules.iter().filter(|r| glob_match(&r.glob, path));
+    if let Some(c) = matching().find_map(|r| r.cache_control.as_ref()) {
+        h.cache_control.clone_from(c);
+    }
+    if let Some(t) = matching().find_map(|r| r.content_type.as_ref()) {
+        h.content_type.clone_from(t);
     }
     h
 }
@@ -171,6 +170,23 @@ mod tests {
             "application/json"
         );
         assert_eq!(class("sitemap.xml"), Class::Feed);
+    }
+
+    #[test]
+    fn the_first_matching_rule_wins_per_header() {
+        let rule = |glob: &str, cc: Option<&str>, ct: Option<&str>| HeaderRule {
+            glob: glob.into(),
+            cache_control: cc.map(Into::into),
+            content_type: ct.map(Into::into),
+        };
+        let rules = [
+            rule("audio/**", Some("public, max-age=604800"), None),
+            rule("**/*.mp3", Some("no-cache"), Some("audio/x-mp3")),
+        ];
+        let h = for_path("audio/a.mp3", &rules);
+        assert_eq!(h.cache_control, "public, max-age=604800");
+        assert_eq!(h.content_type, "audio/x-mp3");
+        assert_eq!(for_path("index.html", &rules), defaults("index.html"));
     }
 
     #[test]

@@ -90,10 +90,17 @@ pub fn scan(public: &Path, rules: &[HeaderRule]) -> Result<Vec<LocalFile>, Strin
             continue;
         }
         let mut hasher = blake3::Hasher::new();
-        let mut file = std::fs::File::open(entry.path())
-            .map_err(|e| format!("{}: {e}", entry.path().display()))?;
-        std::io::copy(&mut file, &mut hasher)
-            .map_err(|e| format!("{}: {e}", entry.path().display()))?;
+        if key == "feed.xml" || key.ends_with("/feed.xml") {
+            // A rebuild's feed differs in <lastBuildDate> alone: that is no change.
+            let bytes = std::fs::read(entry.path())
+                .map_err(|e| format!("{}: {e}", entry.path().display()))?;
+            hasher.update(&without_last_build_date(&bytes));
+        } else {
+            let mut file = std::fs::File::open(entry.path())
+                .map_err(|e| format!("{}: {e}", entry.path().display()))?;
+            std::io::copy(&mut file, &mut hasher)
+                .map_err(|e| format!("{}: {e}", entry.path().display()))?;
+        }
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         files.push(LocalFile {
             headers: headers::for_path(&key, rules),
@@ -105,6 +112,20 @@ pub fn scan(public: &Path, rules: &[HeaderRule]) -> Result<Vec<LocalFile>, Strin
         });
     }
     Ok(files)
+}
+
+/// A feed's bytes without its `<lastBuildDate>` element.
+pub fn without_last_build_date(feed: &[u8]) -> Vec<u8> {
+    const OPEN: &[u8] = b"<lastBuildDate>";
+    const CLOSE: &[u8] = b"</lastBuildDate>";
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    match find(feed, OPEN) {
+        Some(start) => match find(&feed[start..], CLOSE) {
+            Some(len) => [&feed[..start], &feed[start + len + CLOSE.len()..]].concat(),
+            None => feed.to_vec(),
+        },
+        None => feed.to_vec(),
+    }
 }
 
 #[derive(Debug, Default)]
