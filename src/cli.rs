@@ -29,6 +29,27 @@ pub enum Command {
     Probe(ProbeArgs),
     /// Import an existing podcast feed (file or URL) into a site
     Import(ImportArgs),
+    /// Publish the built site to s3://BUCKET/PREFIX or file:///PATH, changed files only
+    Deploy(DeployArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DeployArgs {
+    /// The site folder
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The target (default: site.yaml `deploy.to`): s3://BUCKET/PREFIX or file:///PATH
+    #[arg(long, value_name = "URL")]
+    pub to: Option<String>,
+    /// Print every upload (with its headers) and deletion; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Refuse to delete more than N files from the target (default: deploy.max_deletes, else 10)
+    #[arg(long, value_name = "N")]
+    pub max_deletes: Option<usize>,
+    /// Deploy public/ as it is, without building first
+    #[arg(long)]
+    pub no_build: bool,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -53,6 +53,39 @@ struct RawConfig {
     /// The show's hosts: `podcast:person` on the channel and people pages.
     #[serde(default)]
     hosts: Vec<crate::people::PersonEntry>,
+    /// A WebSub hub: `<atom:link rel="hub">` in the feed, and `onair deploy` pings it.
+    websub_hub: Option<String>,
+    /// Where and how `onair deploy` publishes (never credentials).
+    deploy: Option<DeployConfig>,
+}
+
+/// site.yaml `deploy:`. Credentials are never read from here: only from the environment or
+/// the AWS config files.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeployConfig {
+    /// The target: `s3://bucket/prefix` or `file:///path`.
+    pub to: Option<String>,
+    /// An S3-compatible endpoint (R2, B2, MinIO...); path-style addressing when given.
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    /// Force path-style (true) or virtual-hosted (false) addressing.
+    pub path_style: Option<bool>,
+    /// The Podping HTTP endpoint (default https://podping.cloud/).
+    pub podping_url: Option<String>,
+    /// Deletions allowed without `--max-deletes` (default 10).
+    pub max_deletes: Option<usize>,
+    /// Header overrides by glob, the first match wins.
+    #[serde(default)]
+    pub headers: Vec<HeaderRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderRule {
+    pub glob: String,
+    pub cache_control: Option<String>,
+    pub content_type: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -116,6 +149,10 @@ pub struct Config {
     pub podcast_guid: Option<String>,
     /// `hosts:`, checked against the Podcast Index person taxonomy.
     pub hosts: Vec<crate::people::Person>,
+    pub websub_hub: Option<String>,
+    pub deploy: DeployConfig,
+    /// 1-based line of the `deploy:` key in site.yaml (for errors about it).
+    pub deploy_line: usize,
 }
 
 impl Config {
@@ -359,6 +396,9 @@ impl Config {
             medium,
             subscribe: raw.subscribe,
             new_feed_url: raw.new_feed_url,
+            websub_hub: raw.websub_hub.clone(),
+            deploy: raw.deploy.clone().unwrap_or_default(),
+            deploy_line: line_of("deploy"),
             block: raw.block.unwrap_or(false),
             complete: raw.complete.unwrap_or(false),
             seasons: raw.seasons,

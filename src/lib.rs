@@ -14,6 +14,7 @@ pub mod companions;
 pub mod config;
 pub mod content;
 pub mod dates;
+pub mod deploy;
 pub mod diag;
 pub mod frontmatter;
 pub mod fsutil;

@@ -62,5 +62,6 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::New(NewCommand::Episode(args)) => cmd::new_episode::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::Deploy(args) => cmd::deploy::run(args),
     }
 }

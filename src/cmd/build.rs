@@ -7,10 +7,15 @@ use crate::build::{BuildOptions, Staging, build_site, build_site_staged};
 use crate::cli::BuildArgs;
 
 pub fn run(args: &BuildArgs) -> ExitCode {
+    super::exit(build(args))
+}
+
+/// Builds and publishes into `public/`; the exit status as a number (`onair deploy` builds first).
+pub fn build(args: &BuildArgs) -> u8 {
     let started = Instant::now();
     if !args.dir.is_dir() {
         eprintln!("error: `{}` is not a folder", args.dir.display());
-        return super::exit(super::EXIT_USAGE);
+        return super::EXIT_USAGE;
     }
     let opts = BuildOptions {
         root: args.dir.clone(),
@@ -39,7 +44,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
             eprintln!(
                 "build failed: {errors} error(s), {warnings} warning(s); nothing was published"
             );
-            return super::exit(super::EXIT_ERRORS);
+            return super::EXIT_ERRORS;
         }
     };
     super::report(built.warnings.iter());
@@ -48,18 +53,18 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     // (The feed they read was parsed while the pages rendered.)
     let diags = super::check::before_publish(&built, &dest, args.allow_feed_changes);
     if !super::check::report_before_publish(&diags) {
-        return super::exit(super::EXIT_ERRORS);
+        return super::EXIT_ERRORS;
     }
     phases.mark("check");
     if let Err(d) = staging.and_then(|staging| staging.publish(&built.output)) {
         super::report([&d]);
         eprintln!("build failed: nothing was published");
-        return super::exit(super::EXIT_ERRORS);
+        return super::EXIT_ERRORS;
     }
     phases.mark("publish");
     if let Err(d) = built.lock.save(&args.dir) {
         super::report([&d]);
-        return super::exit(super::EXIT_ERRORS);
+        return super::EXIT_ERRORS;
     }
     eprintln!(
         "built {} episode(s), {} page(s), {} file(s) into {} in {} ms",
@@ -69,8 +74,8 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         dest.display(),
         started.elapsed().as_millis()
     );
-    // The process ends here: the system takes the memory back at once, where dropping the
+    // The process ends soon (a deploy only reads public/ after): the system takes the memory back at once, where dropping the
     // site model frees its hundreds of thousands of allocations one by one.
     std::mem::forget(built);
-    super::exit(super::EXIT_OK)
+    super::EXIT_OK
 }

@@ -7,6 +7,7 @@ use crate::diag::Diagnostic;
 
 pub mod build;
 pub mod check;
+pub mod deploy;
 pub mod import;
 pub mod init;
 pub mod new_episode;

@@ -222,6 +222,9 @@ fn write_head(w: &mut W, inputs: &FeedInputs<'_>) -> std::io::Result<()> {
             ("type", "application/rss+xml"),
         ],
     )?;
+    if let Some(hub) = &c.websub_hub {
+        empty(w, "atom:link", &[("href", hub), ("rel", "hub")])?;
+    }
     text(w, "title", &c.title)?;
     text(w, "link", &format!("{}/", c.base_url))?;
     cdata_or_text(

@@ -1,0 +1,315 @@
+//! `onair deploy`: publish a built `public/` to an S3-compatible bucket or a folder, changed
+//! files only, in the order that never breaks a listener: media, assets, pages, then the feed
+//! and sitemap, then deletions, then the manifest. Used by `cmd::deploy`; uses nothing of the
+//! rest of onair but the configuration's header rules.
+//!
+//! The target keeps a manifest (`.onair-manifest.json`): each published file's BLAKE3 hash and
+//! headers. A file is uploaded when its hash or headers differ from the manifest's. The
+//! manifest is written last, so an interrupted deploy is finished by the next run; the feed
+//! goes up only once everything it points at is up, so the old feed stays live until then.
+
+pub mod headers;
+pub mod ping;
+pub mod target;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use headers::{Class, Headers};
+use target::Target;
+
+use crate::config::HeaderRule;
+
+pub const MANIFEST: &str = ".onair-manifest.json";
+pub const DEFAULT_MAX_DELETES: usize = 10;
+/// Uploads at once (connections to the store).
+pub const JOBS: usize = 4;
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Entry {
+    pub hash: String,
+    pub size: u64,
+    pub content_type: String,
+    pub cache_control: String,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Manifest {
+    pub generator: String,
+    pub files: BTreeMap<String, Entry>,
+}
+
+impl Manifest {
+    pub fn parse(bytes: &[u8]) -> Result<Manifest, String> {
+        serde_json::from_slice(bytes).map_err(|e| {
+            format!(
+                "the target's {MANIFEST} is not onair's manifest ({e}); remove it to deploy afresh"
+            )
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LocalFile {
+    pub key: String,
+    pub path: PathBuf,
+    pub hash: String,
+    pub size: u64,
+    pub headers: Headers,
+    pub class: Class,
+}
+
+impl LocalFile {
+    fn entry(&self) -> Entry {
+        Entry {
+            hash: self.hash.clone(),
+            size: self.size,
+            content_type: self.headers.content_type.clone(),
+            cache_control: self.headers.cache_control.clone(),
+        }
+    }
+}
+
+/// Every file under `public/` with its hash and headers.
+pub fn scan(public: &Path, rules: &[HeaderRule]) -> Result<Vec<LocalFile>, String> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(public).sort_by_file_name() {
+        let entry = entry.map_err(|e| format!("cannot read {}: {e}", public.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(public).unwrap_or(entry.path());
+        let key = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if key == MANIFEST {
+            continue;
+        }
+        let mut hasher = blake3::Hasher::new();
+        if key == "feed.xml" || key.ends_with("/feed.xml") {
+            // A rebuild's feed differs in <lastBuildDate> alone: that is no change.
+            let bytes = std::fs::read(entry.path())
+                .map_err(|e| format!("{}: {e}", entry.path().display()))?;
+            hasher.update(&without_last_build_date(&bytes));
+        } else {
+            let mut file = std::fs::File::open(entry.path())
+                .map_err(|e| format!("{}: {e}", entry.path().display()))?;
+            std::io::copy(&mut file, &mut hasher)
+                .map_err(|e| format!("{}: {e}", entry.path().display()))?;
+        }
+        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        files.push(LocalFile {
+            headers: headers::for_path(&key, rules),
+            class: headers::class(&key),
+            hash: hasher.finalize().to_hex().to_string(),
+            path: entry.path().to_path_buf(),
+            size,
+            key,
+        });
+    }
+    Ok(files)
+}
+
+/// A feed's bytes without its `<lastBuildDate>` element.
+pub fn without_last_build_date(feed: &[u8]) -> Vec<u8> {
+    const OPEN: &[u8] = b"<lastBuildDate>";
+    const CLOSE: &[u8] = b"</lastBuildDate>";
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    match find(feed, OPEN) {
+        Some(start) => match find(&feed[start..], CLOSE) {
+            Some(len) => [&feed[..start], &feed[start + len + CLOSE.len()..]].concat(),
+            None => feed.to_vec(),
+        },
+        None => feed.to_vec(),
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// In upload order: media, assets, pages, feed and sitemap.
+    pub uploads: Vec<LocalFile>,
+    pub deletes: Vec<String>,
+    /// Gone from the site but still named by the feed being published: kept.
+    pub kept: Vec<String>,
+    pub unchanged: usize,
+    /// The manifest as it will be after the deploy.
+    pub manifest: Manifest,
+}
+
+/// What to upload and delete. `feed` is the feed being published, `base_url` the site's
+/// address without a trailing slash: a file the feed still names is never deleted.
+pub fn plan(local: &[LocalFile], old: &Manifest, feed: &str, base_url: &str) -> Plan {
+    let mut p = Plan {
+        manifest: Manifest {
+            generator: concat!("onair ", env!("CARGO_PKG_VERSION")).to_string(),
+            files: BTreeMap::new(),
+        },
+        ..Plan::default()
+    };
+    for f in local {
+        let entry = f.entry();
+        if old.files.get(&f.key) == Some(&entry) {
+            p.unchanged += 1;
+        } else {
+            p.uploads.push(f.clone());
+        }
+        p.manifest.files.insert(f.key.clone(), entry);
+    }
+    p.uploads
+        .sort_by(|a, b| a.class.cmp(&b.class).then(a.key.cmp(&b.key)));
+    for (key, entry) in &old.files {
+        if p.manifest.files.contains_key(key) {
+            continue;
+        }
+        if feed.contains(&format!("{base_url}/{key}\""))
+            || feed.contains(&format!("{base_url}/{key}<"))
+        {
+            p.kept.push(key.clone());
+            p.manifest.files.insert(key.clone(), entry.clone());
+        } else {
+            p.deletes.push(key.clone());
+        }
+    }
+    p
+}
+
+/// Reports as the deploy goes: a progress bar on a terminal, plain lines otherwise.
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    files: AtomicUsize,
+    total_files: usize,
+}
+
+impl Progress {
+    pub fn new(plan: &Plan) -> Progress {
+        use std::io::IsTerminal;
+        let total: u64 = plan.uploads.iter().map(|f| f.size).sum();
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:30} {bytes}/{total_bytes} {msg} {elapsed}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        Progress {
+            bar,
+            files: AtomicUsize::new(0),
+            total_files: plan.uploads.len(),
+        }
+    }
+    fn uploaded(&self, f: &LocalFile) {
+        let n = self.files.fetch_add(1, Ordering::SeqCst) + 1;
+        match &self.bar {
+            Some(bar) => {
+                bar.inc(f.size);
+                bar.set_message(format!("{n}/{} files", self.total_files));
+            }
+            None => eprintln!(
+                "uploaded {} ({} bytes) [{n}/{}]",
+                f.key, f.size, self.total_files
+            ),
+        }
+    }
+    fn line(&self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(text),
+            None => eprintln!("{text}"),
+        }
+    }
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// What a finished deploy did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub uploaded: usize,
+    pub bytes: u64,
+    pub deleted: usize,
+    pub feed_changed: bool,
+}
+
+/// Runs a plan against the target. On an error, what was uploaded stays, the manifest is
+/// left as it was, and the feed is only up if everything before it was.
+pub fn execute(plan: &Plan, target: &dyn Target) -> Result<Outcome, String> {
+    let progress = Progress::new(plan);
+    let mut outcome = Outcome::default();
+    let result = (|| -> Result<(), String> {
+        for class in [Class::Media, Class::Asset, Class::Page, Class::Feed] {
+            let batch: Vec<&LocalFile> = plan.uploads.iter().filter(|f| f.class == class).collect();
+            upload_batch(&batch, target, &progress)?;
+            for f in batch {
+                outcome.uploaded += 1;
+                outcome.bytes += f.size;
+                outcome.feed_changed |= f.key == "feed.xml";
+            }
+        }
+        for key in &plan.deletes {
+            target
+                .delete(key)
+                .map_err(|e| format!("cannot delete {key}: {e}"))?;
+            progress.line(&format!("deleted {key}"));
+            outcome.deleted += 1;
+        }
+        Ok(())
+    })();
+    progress.finish();
+    result?;
+    let json = serde_json::to_vec_pretty(&plan.manifest).map_err(|e| e.to_string())?;
+    target
+        .put_bytes(
+            MANIFEST,
+            json,
+            &Headers {
+                content_type: "application/json".into(),
+                cache_control: "no-store".into(),
+            },
+        )
+        .map_err(|e| format!("cannot write {MANIFEST}: {e}"))?;
+    Ok(outcome)
+}
+
+fn upload_batch(
+    batch: &[&LocalFile],
+    target: &dyn Target,
+    progress: &Progress,
+) -> Result<(), String> {
+    let next = AtomicUsize::new(0);
+    let failed: Mutex<Option<String>> = Mutex::new(None);
+    std::thread::scope(|s| {
+        for _ in 0..JOBS.min(batch.len()) {
+            s.spawn(|| {
+                loop {
+                    if failed.lock().map(|f| f.is_some()).unwrap_or(true) {
+                        return;
+                    }
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(f) = batch.get(i) else { return };
+                    match target.put_file(&f.key, &f.path, &f.headers) {
+                        Ok(()) => progress.uploaded(f),
+                        Err(e) => {
+                            if let Ok(mut slot) = failed.lock() {
+                                slot.get_or_insert(format!("cannot upload {}: {e}", f.key));
+                            }
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    match failed.into_inner().ok().flatten() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
