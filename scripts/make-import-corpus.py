@@ -197,6 +197,9 @@ rss("41-rss-image-only.xml", [item(1)], channel=FULL_CHANNEL.replace('<itunes:im
                                                                      "<image><url>https://media.example.net/show/rss-cover.png</url><title>Field Notes</title><link>https://fieldnotes.example.net</link></image>"),
     episodes=eps(std(1)))
 
+rss("46-podcast-guid-not-uuid.xml", [item(1)], channel=FULL_CHANNEL + "<podcast:guid>field-notes-show</podcast:guid>",
+    episodes=eps(std(1)))
+
 # --- Encodings -----------------------------------------------------------------------------
 rss("42-latin1.xml", [item(1, title="Caf\u00e9 de la rivi\u00e8re")], head='<?xml version="1.0" encoding="ISO-8859-1"?>',
     episodes=eps(std(1)), encoding="latin-1")

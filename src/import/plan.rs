@@ -1215,8 +1215,19 @@ fn site_yaml(
     if let Some(m) = &c.medium {
         kv(&mut out, "medium", scalar(m));
     }
-    if let Some(g) = &c.podcast_guid {
-        kv(&mut out, "podcast_guid", scalar(g));
+    match &c.podcast_guid {
+        Some(g) if uuid::Uuid::try_parse(g).is_ok() && g.len() == 36 => {
+            kv(&mut out, "podcast_guid", scalar(g))
+        }
+        // The namespace requires a UUID: the new feed's would fail `onair check`, so the
+        // site derives its own from the feed URL, as a show without one gets.
+        Some(g) => warnings.push(
+            Diagnostic::warning(format!(
+                "<podcast:guid> `{g}` is not a UUID, which the Podcasting 2.0 namespace requires; not carried over: the new feed gets a UUIDv5 of its URL (apps that matched the show by the old value match it by its feed URL)"
+            ))
+            .at(label),
+        ),
+        None => {}
     }
     if let Some(feed_url) = &new_feed {
         // Apps that follow the old feed's 301 read this feed: it names its own address, so
