@@ -30,6 +30,19 @@ pub struct Chapter {
 }
 
 impl Chapter {
+    /// How messages name the chapter: by its title and start, else by its start.
+    fn label(&self) -> String {
+        if self.title.is_empty() {
+            format!("chapter at {}", timecode::display(self.start))
+        } else {
+            format!(
+                "chapter `{}` ({})",
+                self.title,
+                timecode::display(self.start)
+            )
+        }
+    }
+
     fn new(start: f64, title: String, line: usize) -> Self {
         Chapter {
             start,
@@ -618,15 +631,11 @@ pub fn fit_to_unprobed(
     let mut warnings = Vec::new();
     let mut kept = Vec::with_capacity(chapters.len());
     for mut c in chapters {
-        let name = if c.title.is_empty() {
-            format!("chapter at {}", timecode::display(c.start))
-        } else {
-            format!("chapter `{}` ({})", c.title, timecode::display(c.start))
-        };
         if c.start >= duration {
             warnings.push(
                 Diagnostic::warning(format!(
-                    "{name} starts past the end of the audio ({}): not published, because the duration is {whose}, not probed; probe the audio (`onair probe --lock URL`) or fix the chapter",
+                    "{} starts past the end of the audio ({}): not published, because the duration is {whose}, not probed; probe the audio (`onair probe --lock URL`) or fix the chapter",
+                    c.label(),
                     timecode::display(duration)
                 ))
                 .at(path)
@@ -640,7 +649,8 @@ pub fn fit_to_unprobed(
         {
             warnings.push(
                 Diagnostic::warning(format!(
-                    "{name} ends at {}, past the end of the audio ({}): published ending at {}, because the duration is {whose}, not probed",
+                    "{} ends at {}, past the end of the audio ({}): published ending at {}, because the duration is {whose}, not probed",
+                    c.label(),
                     timecode::display(end),
                     timecode::display(duration),
                     timecode::display(duration)
@@ -662,13 +672,7 @@ pub fn validate(chapters: &[Chapter], duration: Option<f64>, path: &Path) -> Vec
     for (i, c) in chapters.iter().enumerate() {
         let err = |m: String| Diagnostic::error(m).at(path).line(c.line);
         // Named only for a problem: most chapters have none.
-        let name = std::cell::LazyCell::new(|| {
-            if c.title.is_empty() {
-                format!("chapter at {}", timecode::display(c.start))
-            } else {
-                format!("chapter `{}` ({})", c.title, timecode::display(c.start))
-            }
-        });
+        let name = std::cell::LazyCell::new(|| c.label());
         if i > 0 {
             let prev = &chapters[i - 1];
             let (a, b) = (
