@@ -40,7 +40,7 @@ pub fn collect(site_root: &Path, theme: &[(&str, &[u8])], diags: &mut Diagnostic
         {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
-                    let name = crate::content::rel(&dir, e.path());
+                    let name = crate::fsutil::rel(&dir, e.path());
                     if name.split('/').any(|part| part.starts_with('.')) {
                         continue;
                     }
@@ -56,7 +56,7 @@ pub fn collect(site_root: &Path, theme: &[(&str, &[u8])], diags: &mut Diagnostic
                 }
                 Ok(e) if e.file_type().is_symlink() => diags.push(
                     Diagnostic::warning("symbolic link in assets/ not published (onair never follows links out of the site)")
-                        .at(crate::content::rel(site_root, e.path())),
+                        .at(crate::fsutil::rel(site_root, e.path())),
                 ),
                 Ok(_) => {}
                 Err(err) => diags.push(Diagnostic::error(format!("cannot read folder: {err}")).at("assets")),

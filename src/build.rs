@@ -235,7 +235,7 @@ fn build_site_inner(
         opts.drafts || (!draft && date.timestamp() <= now)
     };
     let one_off = cache.one_off;
-    let transcript_files = crate::companions::TranscriptFiles::list(root);
+    let transcript_files = crate::content::companions::TranscriptFiles::list(root);
     // Audio facts, then companions, in parallel; the lock is read here and updated after.
     let finished: Vec<Result<Finished, Diagnostic>> = listed
         .into_par_iter()
@@ -259,7 +259,8 @@ fn build_site_inner(
                 Some(resolve_audio(root, &config, &src, &lock, opts).map(
                     |(facts, entry, mut warnings)| {
                         let mut ep = finish_episode(&config, *src, facts);
-                        let (found, d) = crate::companions::attach(root, &ep, &transcript_files);
+                        let (found, d) =
+                            crate::content::companions::attach(root, &ep, &transcript_files);
                         ep.companions = found;
                         warnings.extend(d);
                         let stamp = (!one_off).then(|| episode_stamp(&ep));
@@ -367,7 +368,7 @@ fn resolve_audio(
     };
     match &src.audio {
         AudioSource::Local(rel) => {
-            let r = crate::audio::resolve_local(root, rel, lock, opts.locked).map_err(|d| {
+            let r = crate::lock::resolve_local(root, rel, lock, opts.locked).map_err(|d| {
                 Diagnostic::error(d.message)
                     .at(&src.file)
                     .line(src.audio_line)
@@ -402,7 +403,7 @@ fn resolve_audio(
                     Vec::new(),
                 ));
             }
-            match crate::audio::resolve_remote(url, lock, opts.allow_network) {
+            match crate::lock::resolve_remote(url, lock, opts.allow_network) {
                 Ok(r) => {
                     let mut facts = r.facts;
                     if let Some(len) = src.front.length {
@@ -668,7 +669,7 @@ fn render_site(
     render::register_functions(&mut tera, assets.clone(), config.base_path.clone());
     phases.mark("render: assets, templates");
     // Chapters, transcripts and people: files, feed elements and template fields.
-    let images = crate::companions::Images {
+    let images = crate::render::companions::Images {
         config,
         assets: &assets,
     };
@@ -739,7 +740,7 @@ fn render_site(
         prepared.iter().map(|p| p.view.clone()).collect(),
     );
     let (hosts, channel_people, person_pages, people_diags) =
-        crate::companions::people_index(site, &images);
+        crate::render::companions::people_index(site, &images);
     diags.extend(people_diags);
     data.site_value["hosts"] = serde_json::Value::from(hosts);
 
@@ -1167,11 +1168,11 @@ fn prepare_episode(
     site: &Site,
     e: &Episode,
     image: Option<String>,
-    images: &crate::companions::Images<'_>,
+    images: &crate::render::companions::Images<'_>,
     key: Option<blake3::Hash>,
 ) -> PreparedEpisode {
     let mut view = render::episode_view(site, e, image);
-    let (p, diags) = crate::companions::publish(site, e, images);
+    let (p, diags) = crate::render::companions::publish(site, e, images);
     view.card.chapter_count = p.chapters.len();
     view.chapters = p.chapters;
     view.chapters_url = p.chapters_url;

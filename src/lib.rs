@@ -1,7 +1,17 @@
 //! onair: a static-site podcast publisher.
 //!
-//! Data flows one way: `config` -> `content` (read-only model) -> `markdown` -> `render`
-//! (tera pages, quick-xml feed) -> `output` (disk or memory) -> `serve`.
+//! Data flows one way, and each module imports only the layers below it (tests/module_graph.rs
+//! fails on a circle):
+//! - below everything: `diag`, `fsutil`, `slug`, `dates`, `timecode`, `xml` (the feed reader);
+//! - `config`, `frontmatter`; `audio` (probing), `lock` (onair.lock, and `lock::resolve`: an
+//!   audio file's facts from the lock or by probing);
+//! - `content`: the read-only model of a site, with `content::companions` (chapters,
+//!   transcripts, people) attached to each episode; `assets`, `search`;
+//! - `render`: tera pages, the quick-xml feed (`render::feed` writes every feed element, those
+//!   of chapters, transcripts and people as `render::companions` makes them), and
+//!   `render::companions` (chapters.json, transcript files, people pages);
+//! - `output` (disk or memory), `check` (rules on a built output), `build` (the pipeline);
+//! - `serve`, `deploy`, `import`, and `cmd` (one module per command) on top.
 
 pub mod assets;
 pub mod audio;
@@ -10,7 +20,6 @@ pub mod chapters;
 pub mod check;
 pub mod cli;
 pub mod cmd;
-pub mod companions;
 pub mod config;
 pub mod content;
 pub mod dates;
@@ -32,6 +41,7 @@ pub mod theme;
 pub mod timecode;
 pub mod timings;
 pub mod transcript;
+pub mod xml;
 
 #[cfg(test)]
 mod seeds;

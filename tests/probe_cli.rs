@@ -112,7 +112,7 @@ fn lock_records_local_files_by_site_relative_path() {
     assert_eq!(entry.facts.method, "xing header + lame tag");
     assert!(entry.sample.is_some() && entry.mtime_ns.is_some());
     // The build's fast path then takes it as is.
-    let r = onair::audio::resolve_local(site.path(), "audio/ep1.mp3", &lock, true).unwrap();
+    let r = onair::lock::resolve_local(site.path(), "audio/ep1.mp3", &lock, true).unwrap();
     assert!(r.lock_entry.is_none());
 
     // A file outside the site cannot be recorded in its lock.

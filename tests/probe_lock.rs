@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use onair::audio::{AudioFormat, resolve_local, resolve_remote};
+use onair::audio::AudioFormat;
 use onair::lock::{Lock, LockedAudio};
+use onair::lock::{resolve_local, resolve_remote};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -37,12 +38,12 @@ fn first_resolution_probes_and_returns_a_lock_entry() {
     // written any more.
     let path = site.path().join("audio/ep1.mp3");
     assert_eq!(
-        onair::audio::resolve::sample_ranges(std::fs::metadata(&path).unwrap().len()),
+        onair::lock::resolve::sample_ranges(std::fs::metadata(&path).unwrap().len()),
         vec![0..5138]
     );
     assert_eq!(
         entry.sample.as_deref(),
-        Some(onair::audio::resolve::sample_file(&path).unwrap().as_str())
+        Some(onair::lock::resolve::sample_file(&path).unwrap().as_str())
     );
     assert_eq!(entry.blake3, None);
     assert!(r.warnings.is_empty());
@@ -373,7 +374,7 @@ fn without_cache(site: &Path) -> Lock {
 /// An offset in the middle of a `size`-byte file, outside every sampled range, `delta` bytes
 /// after a multiple of `frame_period`.
 fn unsampled_offset(size: u64, frame_period: u64, delta: u64) -> u64 {
-    let ranges = onair::audio::resolve::sample_ranges(size);
+    let ranges = onair::lock::resolve::sample_ranges(size);
     let sampled = |o: u64| ranges.iter().any(|r| r.contains(&o));
     (size / 2 / frame_period..)
         .map(|k| k * frame_period + delta)
@@ -386,7 +387,7 @@ fn a_long_file_is_keyed_by_a_bounded_sample() {
     let (site, lock, _) = long_locked_site();
     let path = site.path().join("audio/long.mp3");
     let size = std::fs::metadata(&path).unwrap().len();
-    let ranges = onair::audio::resolve::sample_ranges(size);
+    let ranges = onair::lock::resolve::sample_ranges(size);
     assert_eq!(ranges.len(), 18);
     assert_eq!(ranges[0], 0..64 * 1024);
     assert_eq!(ranges[17], size - 64 * 1024..size);
@@ -425,7 +426,7 @@ fn an_edit_inside_a_sampled_block_is_seen_even_when_the_facts_stay() {
     let before = lock.audio["audio/long.mp3"].clone();
     // A byte in the middle of the 8th sampled block (audio data or a header: either way the
     // sample changes).
-    let block = &onair::audio::resolve::sample_ranges(size)[8];
+    let block = &onair::lock::resolve::sample_ranges(size)[8];
     let offset = block.start + 2000;
     let old = std::fs::read(&path).unwrap()[offset as usize];
     edit_keeping_size_and_mtime(&path, offset, old ^ 0x01);

@@ -9,9 +9,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use onair::audio::AudioFormat;
 use onair::audio::remote::{RemoteOptions, probe_url, probe_url_with};
-use onair::audio::{AudioFormat, resolve_remote};
 use onair::lock::Lock;
+use onair::lock::resolve_remote;
 use tiny_http::{Header, Method, Response, Server};
 
 fn fixture(name: &str) -> Vec<u8> {

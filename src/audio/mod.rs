@@ -14,12 +14,11 @@ pub mod mp3;
 pub mod mp4;
 pub mod ogg;
 pub mod remote;
-pub mod resolve;
+
 pub mod source;
 pub mod tags;
 pub mod wav;
 
-pub use resolve::{Resolved, resolve_local, resolve_remote};
 use source::{ByteSource, FileSource, Reader};
 
 /// The container/codec families onair publishes. The enclosure MIME type comes from here,

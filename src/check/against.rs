@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::feed::{Reporter, item_label};
-use super::xml::{self, Element};
 use crate::diag::{Diagnostic, Severity};
+use crate::xml::{self, Element};
 
 #[derive(Debug, Clone, Default)]
 pub struct AgainstOptions {

@@ -7,9 +7,9 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::data;
 use super::date::parse_rfc2822;
-use super::xml::{self, Element, LineIndex};
 use super::{CheckOptions, rules};
 use crate::diag::Diagnostic;
+use crate::xml::{self, Element, LineIndex};
 
 /// Where feeds start being refused by some apps (rules.rs `feed-size`); onair's own feed
 /// writer keeps under it.

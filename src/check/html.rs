@@ -2,7 +2,7 @@
 //! 15 and 32). Not an HTML parser: it reads tag names and `href`/`src` values, which is all
 //! these rules need.
 
-use super::xml::Element;
+use crate::xml::Element;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {

@@ -17,7 +17,7 @@ mod feed;
 mod html;
 pub mod rules;
 mod site;
-pub(crate) mod xml;
+use crate::xml;
 
 pub use against::{AgainstOptions, check_against};
 pub use date::parse_rfc2822;
@@ -115,23 +115,9 @@ pub struct BuildCheck<'a> {
     pub allow_feed_changes: bool,
 }
 
-/// Check a build's feed, the files it points at and its artwork, and compare the feed with
-/// the one it replaces. `feed_label` names the feed in messages (e.g. `public/feed.xml`).
-pub fn check_build(
-    built: &crate::build::Built,
-    feed_label: &Path,
-    check: &BuildCheck<'_>,
-) -> Vec<Diagnostic> {
-    check_output(
-        &built.site,
-        &built.output,
-        built.parsed_feed.as_ref(),
-        feed_label,
-        check,
-    )
-}
-
-/// `check_build` on a site and its output (what `onair build` has before publishing).
+/// Check a site's output: its feed, the files the feed points at and its artwork, and compare
+/// the feed with the one it replaces. `feed_label` names the feed in messages (e.g.
+/// `public/feed.xml`). What `onair build` and `onair check DIR` run before publishing.
 /// `parsed`, when given, is `ParsedFeed::parse` of the output's feed.
 pub fn check_output(
     site: &crate::content::Site,
@@ -226,8 +212,7 @@ pub fn feed_episodes(xml_text: &str) -> Vec<FeedEpisode> {
 }
 
 /// The episodes a built site publishes in its feed, from the site model (not the XML).
-pub fn site_episodes(built: &crate::build::Built) -> Vec<FeedEpisode> {
-    let site = &built.site;
+pub fn site_episodes(site: &crate::content::Site) -> Vec<FeedEpisode> {
     let limit = site.config.feed_limit.unwrap_or(usize::MAX);
     site.episodes
         .iter()

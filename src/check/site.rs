@@ -6,9 +6,9 @@ use std::path::Path;
 
 use super::CheckOptions;
 use super::feed::{self, Reporter};
-use super::xml::{self, Element};
 use crate::diag::Diagnostic;
 use crate::output::{OutputFile, SiteOutput, key_for_url_path};
+use crate::xml::{self, Element};
 
 /// What a feed URL points at inside the site, when it is under `base_url`.
 fn local_path<'u>(url: &'u str, base_url: &str) -> Option<&'u str> {

@@ -80,15 +80,17 @@ fn check_site_folder(args: &CheckArgs) -> ExitCode {
     }
     let label = dir.join("public").join("feed.xml");
     let mut diags = built.warnings.clone();
-    diags.extend(check::check_build(
-        &built,
+    diags.extend(check::check_output(
+        &built.site,
+        &built.output,
+        built.parsed_feed.as_ref(),
         &label,
         &BuildCheck {
             previous_feed: old.as_deref().map(|o| (o, old_path.as_path())),
             allow_feed_changes: args.allow_feed_changes,
         },
     ));
-    finish(&diags, &check::site_episodes(&built), dir, args.json)
+    finish(&diags, &check::site_episodes(&built.site), dir, args.json)
 }
 
 /// Print the problems (text or JSON) and return the exit status. The JSON also lists the

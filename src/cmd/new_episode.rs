@@ -185,7 +185,7 @@ fn resolve_audio(root: &Path, arg: &str) -> Result<Audio, Failure> {
     if arg.starts_with("https://") || arg.starts_with("http://") {
         let lock = crate::lock::Lock::load(root).map_err(Failure::errors)?;
         let resolved =
-            crate::audio::resolve::resolve_remote(arg, &lock, true).map_err(|mut d| {
+            crate::lock::resolve::resolve_remote(arg, &lock, true).map_err(|mut d| {
                 d.message.push_str("; nothing was written");
                 Failure::errors(d)
             })?;

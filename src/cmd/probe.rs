@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use crate::audio::{self, AudioFacts, AudioFormat, Probe};
 use crate::cli::ProbeArgs;
 use crate::diag::Diagnostic;
-use crate::lock::{Lock, LockedAudio};
+use crate::lock::{self, Lock, LockedAudio};
 
 fn is_url(s: &str) -> bool {
     s.starts_with("https://") || s.starts_with("http://")
@@ -102,7 +102,7 @@ fn lock_key(site: &Path, target: &str) -> Result<String, String> {
             )
         })?
         .to_path_buf();
-    audio::resolve::lock_key(&rel.to_string_lossy())
+    lock::resolve::lock_key(&rel.to_string_lossy())
         .ok_or_else(|| "cannot record this path in the lock".to_string())
 }
 
@@ -122,7 +122,7 @@ fn lock_entry(target: &str, probe: &Probe) -> Result<LockedAudio, String> {
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map(|d| d.as_nanos() as i128);
     let sample =
-        audio::resolve::sample_file(Path::new(target)).map_err(|e| format!("cannot read: {e}"))?;
+        lock::resolve::sample_file(Path::new(target)).map_err(|e| format!("cannot read: {e}"))?;
     Ok(LockedAudio {
         mtime_ns,
         blake3: None,

@@ -46,7 +46,7 @@ impl Existing {
         ex.lock = Lock::load(dir).map_err(one)?;
         let mut diags = Diagnostics::new();
         for path in crate::content::markdown_files(dir, "episodes", &mut diags) {
-            let file = crate::content::rel(dir, &path);
+            let file = crate::fsutil::rel(dir, &path);
             let stem = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
@@ -55,7 +55,7 @@ impl Existing {
             ex.files.insert(file.clone());
             // An existing episode that cannot be read is left to `onair build` to report;
             // only its GUID matters here.
-            let Ok(text) = crate::content::read_text(&path, &file) else {
+            let Ok(text) = crate::fsutil::read_text(&path, &file) else {
                 continue;
             };
             let Ok(split) = crate::frontmatter::split(&text) else {

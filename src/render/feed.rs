@@ -10,10 +10,10 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesCData, BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use rayon::prelude::*;
 
-use crate::check::xml;
 use crate::config::ShowType;
 use crate::content::{Episode, Site};
 use crate::dates;
+use crate::xml;
 
 pub const NS_ITUNES: &str = "http://www.itunes.com/dtds/podcast-1.0.dtd";
 pub const NS_PODCAST: &str = "https://podcastindex.org/namespace/1.0";

@@ -2,6 +2,7 @@
 //! default theme, overridable per template by the site's templates/), the feed through
 //! quick-xml (`feed`).
 
+pub mod companions;
 pub mod feed;
 
 use std::collections::HashMap;
@@ -42,9 +43,9 @@ pub fn load_templates(site_root: &Path, diags: &mut Diagnostics) -> Option<Templ
             if !entry.file_type().is_file() {
                 continue;
             }
-            let name = crate::content::rel(&dir, entry.path());
+            let name = crate::fsutil::rel(&dir, entry.path());
             let shown = format!("templates/{name}");
-            match crate::content::read_text(entry.path(), &shown) {
+            match crate::fsutil::read_text(entry.path(), &shown) {
                 Ok(text) => {
                     sources.retain(|(n, _, _)| *n != name);
                     sources.push((name, text, shown));

@@ -1,7 +1,7 @@
 //! `onair.lock`: probed audio facts (so builds never re-read unchanged audio, and CI builds
 //! without the audio) and the GUIDs onair assigned. Meant to be committed; written atomically
 //! as sorted, pretty JSON, one entry per audio file and per episode, from content alone (size
-//! and a sampled blake3, see [`crate::audio::resolve::sample_file`]), so it only changes when
+//! and a sampled blake3, see [`resolve::sample_file`]), so it only changes when
 //! the audio or the episodes do.
 //!
 //! The modification times the fast path compares live apart, in
@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 
 use crate::audio::AudioFacts;
 use crate::diag::Diagnostic;
+
+pub mod resolve;
+pub use resolve::{Resolved, resolve_local, resolve_remote};
 
 pub const LOCK_FILE: &str = "onair.lock";
 
@@ -51,7 +54,7 @@ pub struct LockedAudio {
     pub blake3: Option<String>,
     /// Sampled content hash (local files only): blake3 of the size, the first and last 64 KiB
     /// and 16 blocks of 4 KiB evenly spread between them; of the whole file when it is at most
-    /// 192 KiB. See [`crate::audio::resolve::sample_file`].
+    /// 192 KiB. See [`resolve::sample_file`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample: Option<String>,
     #[serde(flatten)]
@@ -121,7 +124,7 @@ impl Lock {
             .filter_map(|(key, entry)| {
                 let mtime_ns = entry.mtime_ns?;
                 let meta = std::fs::metadata(site_root.join(key)).ok()?;
-                let now_mtime = crate::audio::resolve::mtime_ns(&meta);
+                let now_mtime = resolve::mtime_ns(&meta);
                 if meta.len() != entry.facts.size || now_mtime != Some(mtime_ns) {
                     return None;
                 }

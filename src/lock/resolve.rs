@@ -4,9 +4,9 @@
 use std::path::{Component, Path};
 use std::time::UNIX_EPOCH;
 
-use super::AudioFacts;
+use super::{Lock, LockedAudio};
+use crate::audio::AudioFacts;
 use crate::diag::Diagnostic;
-use crate::lock::{Lock, LockedAudio};
 
 /// What the build needs to know about one episode's audio.
 #[derive(Debug, Clone, PartialEq)]
@@ -210,7 +210,7 @@ pub fn resolve_local(
     // facts come from, the sample covers the rest of the file at a bounded cost.
     let read_error =
         |e: std::io::Error| Diagnostic::error(format!("cannot read the audio file: {e}")).at(&key);
-    let probed = super::probe_file_detailed(&path).map_err(|e| e.message);
+    let probed = crate::audio::probe_file_detailed(&path).map_err(|e| e.message);
     // Audio probing refuses (unreadable, damaged) is reported as the probe saw it.
     let sample = match &probed {
         Ok(_) => Some(sample_file(&path).map_err(read_error)?),
@@ -298,7 +298,7 @@ pub fn resolve_remote(url: &str, lock: &Lock, allow_network: bool) -> Result<Res
         ))
         .at(url));
     }
-    let probe = super::remote::probe_url(url)
+    let probe = crate::audio::remote::probe_url(url)
         .map_err(|e| Diagnostic::error(format!("cannot probe the remote audio: {e}")).at(url))?;
     let warnings = probe
         .warnings

@@ -1,5 +1,6 @@
 //! The content model: what a site folder says, parsed and checked. Built once per build by
-//! `load`, then only read (pages, feed and checks all borrow it).
+//! `load`, then only read (pages, feed and checks all borrow it). `companions` attaches each
+//! episode's chapters, transcripts and people to it.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,7 +12,10 @@ use crate::audio::{AudioFacts, AudioFormat};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::frontmatter;
+use crate::fsutil::{read_text, rel};
 use crate::markdown::{self, Rendered};
+
+pub mod companions;
 
 /// Episode front matter as written. Jekyll/Eleventy spellings are aliases of ours.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -179,7 +183,7 @@ pub struct Episode {
     pub draft: bool,
     pub front: EpisodeFrontMatter,
     /// Chapters, transcript and people, read by `companions::attach` once the audio is known.
-    pub companions: crate::companions::Companions,
+    pub companions: companions::Companions,
 }
 
 #[derive(Debug, Clone)]
@@ -344,43 +348,6 @@ fn symlinked_markdown(
         );
     }
     (markdown && meta.is_file()).then(|| link.to_path_buf())
-}
-
-/// `path` relative to `root`, with `/` separators.
-pub fn rel(root: &Path, path: &Path) -> String {
-    let r = path.strip_prefix(root).unwrap_or(path);
-    r.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-/// Reads a text file: UTF-8 required, BOM stripped, CRLF accepted.
-pub fn read_text(path: &Path, shown: &str) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(format!("cannot read: {e}")).at(shown))?;
-    match String::from_utf8(bytes) {
-        Ok(mut s) => {
-            if s.starts_with('\u{feff}') {
-                s.drain(..3);
-            }
-            Ok(s)
-        }
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() + 1;
-            let col = valid
-                - bytes[..valid]
-                    .iter()
-                    .rposition(|b| *b == b'\n')
-                    .map_or(0, |i| i + 1)
-                + 1;
-            Err(Diagnostic::error("not valid UTF-8: save the file as UTF-8")
-                .at(shown)
-                .line_col(line, col))
-        }
-    }
 }
 
 pub const MAX_TAGS_PER_EPISODE: usize = 100;
