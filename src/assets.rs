@@ -28,10 +28,23 @@ impl Assets {
 
 /// Collects theme static files and the site's assets/ (which win on the same name).
 pub fn collect(site_root: &Path, theme: &[(&str, &[u8])], diags: &mut Diagnostics) -> Assets {
+    collect_layers(&[site_root], theme, diags)
+}
+
+/// `collect` over several site folders, later ones winning on the same name: a network show
+/// has the network's assets/ and then its own.
+pub fn collect_layers(roots: &[&Path], theme: &[(&str, &[u8])], diags: &mut Diagnostics) -> Assets {
     let mut sources: BTreeMap<String, Vec<u8>> = theme
         .iter()
         .map(|(name, bytes)| ((*name).to_string(), bytes.to_vec()))
         .collect();
+    for root in roots {
+        read_assets(root, &mut sources, diags);
+    }
+    fingerprint(sources)
+}
+
+fn read_assets(site_root: &Path, sources: &mut BTreeMap<String, Vec<u8>>, diags: &mut Diagnostics) {
     let dir = site_root.join("assets");
     if dir.is_dir() {
         for entry in walkdir::WalkDir::new(&dir)
@@ -63,7 +76,6 @@ pub fn collect(site_root: &Path, theme: &[(&str, &[u8])], diags: &mut Diagnostic
             }
         }
     }
-    fingerprint(sources)
 }
 
 /// Names every source by its content; CSS last, after its references are rewritten.

@@ -57,6 +57,8 @@ struct RawConfig {
     websub_hub: Option<String>,
     /// Where and how `onair deploy` publishes (never credentials).
     deploy: Option<DeployConfig>,
+    /// A network show's place: only `path: /` (the show keeps the site's root URLs).
+    path: Option<String>,
 }
 
 /// site.yaml `deploy:`. Credentials are never read from here: only from the environment or
@@ -153,6 +155,8 @@ pub struct Config {
     pub deploy: DeployConfig,
     /// 1-based line of the `deploy:` key in site.yaml (for errors about it).
     pub deploy_line: usize,
+    /// A network show with `path: /`: published at the site's root.
+    pub at_root: bool,
 }
 
 impl Config {
@@ -215,6 +219,21 @@ impl Config {
             }
         };
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        Config::from_text(text, path, &shown, base_url, false)
+    }
+
+    /// `load` on text already read: `shown` names the file in messages, `path` is where it is.
+    /// `show` is true for a network show's merged settings (show.yaml over site.yaml), where
+    /// `path:` is allowed.
+    pub fn from_text(
+        text: &str,
+        path: PathBuf,
+        shown: &Path,
+        base_url: Option<&str>,
+        show: bool,
+    ) -> Result<Config, Diagnostics> {
+        let shown = shown.to_path_buf();
+        let mut diags = Diagnostics::new();
         if text.trim().is_empty() {
             diags.push(
                 Diagnostic::error("site.yaml is empty: it needs at least title, description, url, language, author, image and categories")
@@ -370,10 +389,35 @@ impl Config {
                 Err(errors) => diags.extend(errors),
             }
         }
+        let at_root = match raw.path.as_deref().map(str::trim) {
+            None => false,
+            Some(_) if !show => {
+                diags.push(
+                    Diagnostic::error(
+                        "`path` belongs in a network show's show.yaml (shows/<name>/show.yaml), not in site.yaml",
+                    )
+                    .at(&shown)
+                    .line(line_of("path")),
+                );
+                false
+            }
+            Some("/") => true,
+            Some(other) => {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "`path: {other}`: a show lives under /<its folder name>/; the only other place is `path: /` (the site's root)"
+                    ))
+                    .at(&shown)
+                    .line(line_of("path")),
+                );
+                false
+            }
+        };
         if diags.has_errors() {
             return Err(diags);
         }
         Ok(Config {
+            at_root,
             path,
             title,
             description,

@@ -31,6 +31,7 @@ pub mod import;
 pub mod liquid;
 pub mod lock;
 pub mod markdown;
+pub mod network;
 pub mod output;
 pub mod people;
 pub mod render;

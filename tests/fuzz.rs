@@ -255,6 +255,7 @@ proptest! {
             channel_extras: Vec::new(),
             item_cache: None,
             item_keys: Vec::new(),
+            urls: None,
         };
         let xml = String::from_utf8(write_feed(&inputs)).unwrap();
         let mut reader = quick_xml::Reader::from_str(&xml);

@@ -1130,7 +1130,13 @@ impl Feed<'_, '_> {
             self.itunes_item(item, &lp, serial);
             self.podcast_item(item, &lp);
         }
-        if episodes == 0 {
+        // A list feed (podcast:medium `publisher`, or a medium ending in L such as `podcastL`)
+        // lists other feeds in <podcast:remoteItem> and has no episodes of its own.
+        let list_feed = ch
+            .child("podcast:medium")
+            .map(|m| m.text.trim())
+            .is_some_and(|m| m == "publisher" || (m.len() > 1 && m.ends_with('L')));
+        if episodes == 0 && !(list_feed && ch.child("podcast:remoteItem").is_some()) {
             self.report(
                 "channel-episodes",
                 ch.pos,

@@ -175,6 +175,31 @@ pub fn check_output(
     out
 }
 
+/// One more feed of an output, such as a network's combined feed at `key`: its rules and the
+/// files it points at (no comparison with a previous feed: each show's own feed has that).
+pub fn check_feed_of_output(
+    output: &crate::output::SiteOutput,
+    base_url: &str,
+    key: &str,
+    feed_url: String,
+    label: &Path,
+) -> Vec<Diagnostic> {
+    let opts = CheckOptions {
+        now: Timestamp::now(),
+        feed_url: Some(feed_url),
+    };
+    let Some(bytes) = output.bytes(key) else {
+        return vec![Diagnostic::error("the feed was not built").at(label)];
+    };
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return check_feed_bytes(bytes, label, &opts);
+    };
+    let doc = xml::parse(text);
+    let mut out = feed::check_parsed(text, &doc, label, &opts);
+    out.extend(site::check_site_files(output, base_url, text, &doc, label));
+    out
+}
+
 /// One episode as a feed states it: what apps must read back (scripts/check-clients.sh
 /// compares podcast clients with this).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -80,6 +80,21 @@ fn check_site_folder(args: &CheckArgs) -> ExitCode {
     }
     let label = dir.join("public").join("feed.xml");
     let mut diags = built.warnings.clone();
+    if let Some(net) = &built.network {
+        if args.against.is_some() {
+            eprintln!(
+                "error: --against compares one feed: a network has one per show; check a show's feed file instead"
+            );
+            return super::exit(super::EXIT_USAGE);
+        }
+        diags.extend(check_network(
+            net,
+            &built.output,
+            &dir.join("public"),
+            args.allow_feed_changes,
+        ));
+        return finish(&diags, &check::site_episodes(&built.site), dir, args.json);
+    }
     diags.extend(check::check_output(
         &built.site,
         &built.output,
@@ -170,6 +185,9 @@ pub fn before_publish(
     dest: &Path,
     allow_feed_changes: bool,
 ) -> Vec<Diagnostic> {
+    if let Some(net) = &built.network {
+        return check_network(net, &built.output, dest, allow_feed_changes);
+    }
     let old_path = dest.join("feed.xml");
     let old = std::fs::read_to_string(&old_path).ok();
     let mut diags = check::check_output(
@@ -182,6 +200,46 @@ pub fn before_publish(
             allow_feed_changes,
         },
     );
+    diags.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
+    diags
+}
+
+/// `before_publish` for a network: each show's feed as a site of its own (against the feed it
+/// replaces in `dest`), then the network's combined and publisher feeds.
+fn check_network(
+    net: &crate::build::network::BuiltNetwork,
+    output: &crate::output::SiteOutput,
+    dest: &Path,
+    allow_feed_changes: bool,
+) -> Vec<Diagnostic> {
+    use crate::build::network::{NETWORK_FEED, PUBLISHER_FEED};
+    let mut diags = Vec::new();
+    for show in &net.shows {
+        let old_path = dest.join(&show.prefix).join("feed.xml");
+        let old = std::fs::read_to_string(&old_path).ok();
+        diags.extend(check::check_output(
+            &show.site,
+            &show.output,
+            show.parsed_feed.as_ref(),
+            &old_path,
+            &BuildCheck {
+                previous_feed: old.as_deref().map(|o| (o, old_path.as_path())),
+                allow_feed_changes,
+            },
+        ));
+    }
+    for (key, url) in [
+        (NETWORK_FEED, &net.feed_url),
+        (PUBLISHER_FEED, &net.publisher_url),
+    ] {
+        diags.extend(check::check_feed_of_output(
+            output,
+            &net.config.base_url,
+            key,
+            url.clone(),
+            &dest.join(key),
+        ));
+    }
     diags.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
     diags
 }

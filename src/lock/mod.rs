@@ -36,6 +36,10 @@ pub struct Lock {
     pub episodes: BTreeMap<String, LockedEpisode>,
 }
 
+fn is_url(key: &str) -> bool {
+    key.starts_with("https://") || key.starts_with("http://")
+}
+
 fn current_version() -> u32 {
     1
 }
@@ -183,6 +187,48 @@ impl Lock {
         })?;
         lock.apply_stats(site_root);
         Ok(lock)
+    }
+
+    /// The entries of one network show (`shows/<name>/`), keyed as the show sees them
+    /// (`audio/ep1.mp3`); URL entries are every show's.
+    pub fn scoped(&self, prefix: &str) -> Lock {
+        let take = |key: &String| -> Option<String> {
+            match key.strip_prefix(prefix) {
+                Some(rest) => Some(rest.to_string()),
+                None if is_url(key) => Some(key.clone()),
+                None => None,
+            }
+        };
+        Lock {
+            version: self.version,
+            audio: self
+                .audio
+                .iter()
+                .filter_map(|(k, v)| Some((take(k)?, v.clone())))
+                .collect(),
+            episodes: self
+                .episodes
+                .iter()
+                .filter_map(|(k, v)| Some((take(k).filter(|k| !is_url(k))?, v.clone())))
+                .collect(),
+        }
+    }
+
+    /// Takes back a show's lock from `scoped`, with what its build added.
+    pub fn absorb(&mut self, prefix: &str, show: Lock) {
+        self.audio.retain(|k, _| !k.starts_with(prefix));
+        self.episodes.retain(|k, _| !k.starts_with(prefix));
+        for (k, v) in show.audio {
+            let key = if is_url(&k) {
+                k
+            } else {
+                format!("{prefix}{k}")
+            };
+            self.audio.insert(key, v);
+        }
+        for (k, v) in show.episodes {
+            self.episodes.insert(format!("{prefix}{k}"), v);
+        }
     }
 
     pub fn new() -> Lock {

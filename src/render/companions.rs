@@ -99,6 +99,7 @@ fn person_element(p: &Person, img: Option<String>) -> ExtraElement {
         name: "podcast:person".to_string(),
         attrs,
         text: Some(p.name.clone()),
+        children: Vec::new(),
     }
 }
 
@@ -119,6 +120,7 @@ fn link_element(url: String, kind: &str, rel: Option<&str>) -> ExtraElement {
         name: name.to_string(),
         attrs,
         text: None,
+        children: Vec::new(),
     }
 }
 

@@ -54,6 +54,9 @@ pub struct FeedInputs<'a> {
     /// hashes everything episode `i`'s item is written from but the notes mode.
     pub item_cache: Option<&'a ItemCache>,
     pub item_keys: Vec<Option<blake3::Hash>>,
+    /// The feed's own URL and its `<link>`, when not the site's `feed.xml` and home page (the
+    /// network's feeds under /shows/).
+    pub urls: Option<(String, String)>,
 }
 
 /// Written `<item>`s by (item key, with full notes), kept by serve between rebuilds.
@@ -65,6 +68,8 @@ pub struct ExtraElement {
     pub name: String,
     pub attrs: Vec<(String, String)>,
     pub text: Option<String>,
+    /// Nested elements (`podcast:podroll` holds `podcast:remoteItem`s); with none, `text`.
+    pub children: Vec<ExtraElement>,
 }
 
 type W = Writer<Vec<u8>>;
@@ -145,6 +150,66 @@ pub fn write_feed_within(inputs: &FeedInputs<'_>, budget: usize) -> Vec<u8> {
     join(&mut full[..k].iter().chain(&short[k..]), size)
 }
 
+/// A network show's items for the network's combined feed: each with `source` (the show's
+/// `<source url>`) after its own elements, and the plain summary as its description (the
+/// episode's page has the notes), with its date for ordering. Up to the show's `feed_limit`.
+pub fn network_items(
+    inputs: &FeedInputs<'_>,
+    source: &ExtraElement,
+) -> Vec<(jiff::Timestamp, Vec<u8>)> {
+    let site = inputs.site;
+    let n = site
+        .config
+        .feed_limit
+        .unwrap_or(usize::MAX)
+        .min(site.episodes.len());
+    (0..n)
+        .into_par_iter()
+        .map(|i| {
+            let ep = &site.episodes[i];
+            let mut iw = Writer::new_with_indent(Vec::with_capacity(4 * 1024), b' ', 2);
+            let mut extras: Vec<ExtraElement> = inputs
+                .item_extras
+                .get(i)
+                .map(|e| e.as_slice().to_vec())
+                .unwrap_or_default();
+            extras.push(source.clone());
+            let image = inputs.episode_images.get(i).cloned().flatten();
+            (|| -> std::io::Result<()> {
+                start(&mut iw, "rss", &[])?;
+                start(&mut iw, "channel", &[])?;
+                Ok(())
+            })()
+            .expect("writing to memory cannot fail");
+            let from = iw.get_ref().len();
+            write_item(
+                &mut iw,
+                &site.config,
+                ep,
+                image.as_deref(),
+                &extras,
+                Notes::Summary,
+            )
+            .expect("writing to memory cannot fail");
+            (ep.date.timestamp(), iw.into_inner().split_off(from))
+        })
+        .collect()
+}
+
+/// A feed of `inputs`' channel with the given items (already written, in order) instead of
+/// its site's episodes: the network's combined feed, and its publisher feed (no items).
+pub fn write_with_items(inputs: &FeedInputs<'_>, items: &[&[u8]]) -> Vec<u8> {
+    let (head, tail) = frame(inputs);
+    let mut out =
+        Vec::with_capacity(head.len() + tail.len() + items.iter().map(|i| i.len()).sum::<usize>());
+    out.extend_from_slice(&head);
+    for item in items {
+        out.extend_from_slice(item);
+    }
+    out.extend_from_slice(&tail);
+    out
+}
+
 /// The feed's bytes before its first item and after its last.
 fn frame(inputs: &FeedInputs<'_>) -> (Vec<u8>, Vec<u8>) {
     let mut w = Writer::new_with_indent(Vec::with_capacity(16 * 1024), b' ', 2);
@@ -212,7 +277,10 @@ fn write_head(w: &mut W, inputs: &FeedInputs<'_>) -> std::io::Result<()> {
     ]);
     w.write_event(Event::Start(rss))?;
     start(w, "channel", &[])?;
-    let feed_url = c.feed_url();
+    let (feed_url, link) = match &inputs.urls {
+        Some((feed, link)) => (feed.clone(), link.clone()),
+        None => (c.feed_url(), format!("{}/", c.base_url)),
+    };
     empty(
         w,
         "atom:link",
@@ -226,7 +294,7 @@ fn write_head(w: &mut W, inputs: &FeedInputs<'_>) -> std::io::Result<()> {
         empty(w, "atom:link", &[("href", hub), ("rel", "hub")])?;
     }
     text(w, "title", &c.title)?;
-    text(w, "link", &format!("{}/", c.base_url))?;
+    text(w, "link", &link)?;
     cdata_or_text(
         w,
         "description",
@@ -249,7 +317,7 @@ fn write_head(w: &mut W, inputs: &FeedInputs<'_>) -> std::io::Result<()> {
         start(w, "image", &[])?;
         text(w, "url", img)?;
         text(w, "title", &c.title)?;
-        text(w, "link", &format!("{}/", c.base_url))?;
+        text(w, "link", &link)?;
         end(w, "image")?;
         empty(w, "itunes:image", &[("href", img)])?;
     }
@@ -423,6 +491,13 @@ fn write_extra(w: &mut W, e: &ExtraElement) -> std::io::Result<()> {
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
+    if !e.children.is_empty() {
+        start(w, &e.name, &attrs)?;
+        for child in &e.children {
+            write_extra(w, child)?;
+        }
+        return end(w, &e.name);
+    }
     match &e.text {
         Some(t) => text_attrs(w, &e.name, &attrs, t),
         None => empty(w, &e.name, &attrs),

@@ -17,6 +17,8 @@ use crate::lock::{Lock, LockedAudio, LockedEpisode};
 use crate::output::{OutputFile, SiteOutput};
 use crate::render::{self, RenderData, feed};
 
+pub mod network;
+
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     pub root: PathBuf,
@@ -41,21 +43,37 @@ pub struct Built {
     pub lock: Lock,
     /// One-off builds: the feed parsed for the checks, while the pages rendered.
     pub parsed_feed: Option<crate::check::ParsedFeed>,
+    /// A network: the network's settings and feeds; `site` is then the network as one site
+    /// (its settings, every show's episodes) and `output` holds every show's files.
+    pub network: Option<network::BuiltNetwork>,
 }
 
 /// Builds the site in memory. Every problem of the build is collected; any error fails it.
 pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
-    build_site_inner(opts, &mut BuildCache::one_off(), &Reuse::Nothing, None)
+    if crate::network::is_network(&opts.root) {
+        return network::build_network(opts);
+    }
+    build_site_inner(
+        opts,
+        &mut BuildCache::one_off(),
+        &Reuse::Nothing,
+        None,
+        None,
+    )
 }
 
 /// `build_site`, writing pages into `staging` as soon as they are rendered (the rest is
 /// written by `Staging::publish`): the disk works while the next pages render.
 pub fn build_site_staged(opts: &BuildOptions, staging: &Staging) -> Result<Built, Diagnostics> {
+    if crate::network::is_network(&opts.root) {
+        return network::build_network(opts);
+    }
     build_site_inner(
         opts,
         &mut BuildCache::one_off(),
         &Reuse::Nothing,
         Some(staging),
+        None,
     )
 }
 
@@ -188,7 +206,11 @@ pub fn build_site_with(
     cache: &mut BuildCache,
     reuse: &Reuse,
 ) -> Result<Built, Diagnostics> {
-    build_site_inner(opts, cache, reuse, None)
+    // A network is rebuilt whole on each change (serve keeps no cache of its shows yet).
+    if crate::network::is_network(&opts.root) {
+        return network::build_network(opts);
+    }
+    build_site_inner(opts, cache, reuse, None, None)
 }
 
 fn build_site_inner(
@@ -196,23 +218,33 @@ fn build_site_inner(
     cache: &mut BuildCache,
     reuse: &Reuse,
     staging: Option<&Staging>,
+    show: Option<&network::ShowBuild>,
 ) -> Result<Built, Diagnostics> {
     let root = opts.root.as_path();
     let mut phases = crate::timings::Phases::start();
     let mut diags = Diagnostics::new();
-    let config = Config::load(root, opts.base_url.as_deref())?;
+    let config = match show {
+        Some(s) => s.config.clone(),
+        None => Config::load(root, opts.base_url.as_deref())?,
+    };
     let stamp = config_stamp(&config, opts);
     if cache.config_stamp != Some(stamp) {
         cache.episodes.clear();
         cache.config_stamp = Some(stamp);
     }
-    let mut lock = match Lock::load(root) {
+    let loaded = match show {
+        Some(s) => Ok(s.lock.clone()),
+        None => Lock::load(root),
+    };
+    let mut lock = match loaded {
         Ok(l) => l,
         Err(d) => {
             diags.push(d);
             Lock::new()
         }
     };
+    // A network show takes its theme overrides from the network's folder.
+    let templates_root = show.map_or(root, |s| s.network_root.as_path());
     let keep = |file: &str| {
         cache
             .episodes
@@ -224,7 +256,7 @@ fn build_site_inner(
         || content::parse_all_except(root, &config, &mut diags, keep),
         || {
             let mut template_diags = Diagnostics::new();
-            let templates = render::load_templates(root, &mut template_diags);
+            let templates = render::load_templates(templates_root, &mut template_diags);
             (templates, template_diags)
         },
     );
@@ -332,7 +364,7 @@ fn build_site_inner(
             .expect("every episode of an incremental build has a stamp");
         Some((&mut cache.render, stamps))
     };
-    let rendered = render_site(&site, templates, render_cache, staging, &mut diags);
+    let rendered = render_site(&site, templates, render_cache, staging, show, &mut diags);
     phases.mark("render");
     if diags.has_errors() {
         cache.episodes.clear();
@@ -345,6 +377,7 @@ fn build_site_inner(
         warnings: diags.into_vec(),
         lock,
         parsed_feed,
+        network: None,
     })
 }
 
@@ -637,13 +670,18 @@ fn render_site(
     (templates, template_diags): (Option<render::Templates>, Diagnostics),
     mut cache: Option<(&mut RenderCache, Vec<blake3::Hash>)>,
     staging: Option<&Staging>,
+    show: Option<&network::ShowBuild>,
     diags: &mut Diagnostics,
 ) -> Option<(SiteOutput, Option<crate::check::ParsedFeed>)> {
     let root = &site.root;
     let config = &site.config;
     let mut phases = crate::timings::Phases::start();
-    let assets = Arc::new(crate::assets::collect(
-        root,
+    let asset_roots: Vec<&Path> = match show {
+        Some(s) => vec![s.network_root.as_path(), root.as_path()],
+        None => vec![root.as_path()],
+    };
+    let assets = Arc::new(crate::assets::collect_layers(
+        &asset_roots,
         crate::theme::static_files(),
         diags,
     ));
@@ -739,8 +777,11 @@ fn render_site(
         show_image.clone(),
         prepared.iter().map(|p| p.view.clone()).collect(),
     );
-    let (hosts, channel_people, person_pages, people_diags) =
+    let (hosts, mut channel_people, person_pages, people_diags) =
         crate::render::companions::people_index(site, &images);
+    if let Some(s) = show {
+        channel_people.extend(s.channel_extras.iter().cloned());
+    }
     diags.extend(people_diags);
     data.site_value["hosts"] = serde_json::Value::from(hosts);
 
@@ -835,8 +876,13 @@ fn render_site(
         channel_extras: channel_people,
         item_cache: cache.as_ref().map(|(c, _)| &c.feed_items),
         item_keys: keys.clone(),
+        urls: None,
     };
     output.insert_bytes("feed.xml", feed::write_feed(&feed_inputs));
+    if let Some(s) = show {
+        *s.items.lock().expect("network items") = feed::network_items(&feed_inputs, &s.source);
+        *s.image.lock().expect("show image") = feed_inputs.image_url.clone();
+    }
     drop(feed_inputs);
     if let Some((c, _)) = cache.as_mut() {
         // Only the current episodes' items are worth keeping.

@@ -1,0 +1,487 @@
+//! Building a network (a site with `shows/`): each show is built as a site of its own (its
+//! folder, its settings, its entries of onair.lock) published under `/<name>/`, or at the root
+//! for the show with `path: /`; then the network's pages and feeds are made from the shows:
+//! `/shows/` (also `/` when no show is at the root), `/shows/feed.xml` (every show's episodes,
+//! each item naming its show in `<source>`) and `/shows/publisher.xml` (a Podcasting 2.0
+//! `podcast:medium` publisher feed listing the shows, which each show's feed points back at
+//! with `podcast:publisher`; the shows list each other in `podcast:podroll`).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use super::{BuildCache, BuildOptions, Built, Reuse, build_site_inner};
+use crate::config::Config;
+use crate::content::Site;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::lock::Lock;
+use crate::output::{OutputFile, SiteOutput};
+use crate::render::{self, RenderData, feed, feed::ExtraElement};
+
+/// The network's combined feed and its publisher feed, as output keys.
+pub const NETWORK_FEED: &str = "shows/feed.xml";
+pub const PUBLISHER_FEED: &str = "shows/publisher.xml";
+pub const SHOWS_PAGE: &str = "shows/";
+
+/// A show's items for the combined feed, with their dates.
+type NetworkItems = Vec<(jiff::Timestamp, Vec<u8>)>;
+
+/// What a show's build takes from its network (see `build_site_inner`).
+pub struct ShowBuild {
+    pub(crate) config: Config,
+    /// The show's entries of the network's onair.lock, keyed as the show sees them.
+    pub(crate) lock: Lock,
+    /// Where the theme overrides (templates/) and shared assets/ are.
+    pub(crate) network_root: PathBuf,
+    /// `podcast:podroll` and `podcast:publisher`, for the show's channel.
+    pub(crate) channel_extras: Vec<ExtraElement>,
+    /// The `<source>` each of its items carries in the combined feed.
+    pub(crate) source: ExtraElement,
+    /// Its items for the combined feed, written by the show's build beside its own feed.
+    pub(crate) items: Mutex<NetworkItems>,
+    /// Its artwork's absolute URL, as its build resolved it.
+    pub(crate) image: Mutex<Option<String>>,
+}
+
+/// One show of a built network, as built on its own: output keys without its prefix.
+#[derive(Debug)]
+pub struct BuiltShow {
+    /// `/<name>/` (see `network::Show`).
+    pub name: String,
+    /// Output key prefix: `<name>/`, or empty for the show at the root.
+    pub prefix: String,
+    /// Its folder relative to the site (`shows/<folder>`).
+    pub rel: PathBuf,
+    pub site: Arc<Site>,
+    pub output: SiteOutput,
+    pub parsed_feed: Option<crate::check::ParsedFeed>,
+    /// Absolute URL of its artwork.
+    pub image_url: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct BuiltNetwork {
+    /// The network's settings (site.yaml over the first show's).
+    pub config: Config,
+    pub shows: Vec<BuiltShow>,
+    /// URLs of the combined feed and the publisher feed.
+    pub feed_url: String,
+    pub publisher_url: String,
+}
+
+fn element(name: &str, attrs: &[(&str, &str)], children: Vec<ExtraElement>) -> ExtraElement {
+    ExtraElement {
+        name: name.to_string(),
+        attrs: attrs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        text: None,
+        children,
+    }
+}
+
+/// A show's problems named from the site folder: `episodes/a.md` -> `shows/x/episodes/a.md`,
+/// and its settings are its show.yaml.
+fn relocate(diags: Vec<Diagnostic>, rel: &Path) -> Vec<Diagnostic> {
+    diags
+        .into_iter()
+        .map(|mut d| {
+            if let Some(p) = &d.path
+                && p.is_relative()
+                && !p.starts_with(crate::network::SHOWS_DIR)
+            {
+                d.path = Some(if p == Path::new(crate::config::CONFIG_FILE) {
+                    rel.join(crate::network::SHOW_FILE)
+                } else {
+                    rel.join(p)
+                });
+            }
+            d
+        })
+        .collect()
+}
+
+fn slash_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn show_guid(c: &Config) -> String {
+    c.podcast_guid
+        .clone()
+        .unwrap_or_else(|| feed::podcast_guid(&c.feed_url()))
+}
+
+/// Builds every show and the network around them, in memory. Any show's error fails the
+/// whole build; every show is built so that all problems are reported at once.
+pub fn build_network(opts: &BuildOptions) -> Result<Built, Diagnostics> {
+    let root = opts.root.as_path();
+    let net = crate::network::load(root, opts.base_url.as_deref())?;
+    let mut diags = Diagnostics::new();
+    let mut lock = Lock::load(root).unwrap_or_else(|d| {
+        diags.push(d);
+        Lock::new()
+    });
+    let base = net.config.base_url.clone();
+    let feed_url = format!("{base}/{NETWORK_FEED}");
+    let publisher_url = format!("{base}/{PUBLISHER_FEED}");
+    let publisher_guid = net
+        .config
+        .podcast_guid
+        .clone()
+        .unwrap_or_else(|| feed::podcast_guid(&publisher_url));
+    let publisher = element(
+        "podcast:publisher",
+        &[],
+        vec![element(
+            "podcast:remoteItem",
+            &[
+                ("feedGuid", &publisher_guid),
+                ("feedUrl", &publisher_url),
+                ("medium", "publisher"),
+            ],
+            Vec::new(),
+        )],
+    );
+    let remote_item = |c: &Config| {
+        element(
+            "podcast:remoteItem",
+            &[("feedGuid", &show_guid(c)), ("feedUrl", &c.feed_url())],
+            Vec::new(),
+        )
+    };
+    let mut shows: Vec<(BuiltShow, NetworkItems)> = Vec::new();
+    for show in &net.shows {
+        let lock_prefix = format!("{}/", slash_path(&show.rel));
+        let others: Vec<ExtraElement> = net
+            .shows
+            .iter()
+            .filter(|o| o.name != show.name)
+            .map(|o| remote_item(&o.config))
+            .collect();
+        let mut channel_extras = vec![publisher.clone()];
+        if !others.is_empty() {
+            channel_extras.push(element("podcast:podroll", &[], others));
+        }
+        let ctx = ShowBuild {
+            config: show.config.clone(),
+            lock: lock.scoped(&lock_prefix),
+            network_root: root.to_path_buf(),
+            channel_extras,
+            source: ExtraElement {
+                name: "source".into(),
+                attrs: vec![("url".into(), show.config.feed_url())],
+                text: Some(show.config.title.clone()),
+                children: Vec::new(),
+            },
+            items: Mutex::new(Vec::new()),
+            image: Mutex::new(None),
+        };
+        let show_opts = BuildOptions {
+            root: show.dir.clone(),
+            ..opts.clone()
+        };
+        match build_site_inner(
+            &show_opts,
+            &mut BuildCache::one_off(),
+            &Reuse::Nothing,
+            None,
+            Some(&ctx),
+        ) {
+            Ok(b) => {
+                lock.absorb(&lock_prefix, b.lock);
+                diags.extend(relocate(b.warnings, &show.rel));
+                shows.push((
+                    BuiltShow {
+                        name: show.name.clone(),
+                        prefix: show.prefix.clone(),
+                        rel: show.rel.clone(),
+                        site: b.site,
+                        output: b.output,
+                        parsed_feed: b.parsed_feed,
+                        image_url: ctx.image.lock().expect("show image").clone(),
+                    },
+                    ctx.items.into_inner().expect("network items"),
+                ));
+            }
+            Err(d) => diags.extend(relocate(d.into_vec(), &show.rel)),
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let mut output = SiteOutput::new();
+    let mut owner: std::collections::HashMap<String, PathBuf> = Default::default();
+    for (show, _) in &shows {
+        for (key, file) in &show.output.files {
+            // One robots.txt for the whole site, written below.
+            if key == "robots.txt" {
+                continue;
+            }
+            let full = format!("{}{key}", show.prefix);
+            publish_once(&mut output, &mut owner, full, file, &show.rel, &mut diags);
+        }
+        for (key, size) in &show.output.external {
+            output
+                .external
+                .insert(format!("{}{key}", show.prefix), *size);
+        }
+        output.remote.extend(show.output.remote.iter().cloned());
+    }
+    let network_side = network_files(
+        root,
+        &net.config,
+        &shows,
+        &feed_url,
+        &publisher_url,
+        &publisher,
+        &mut diags,
+    );
+    let network_rel = PathBuf::from(crate::config::CONFIG_FILE);
+    for (key, bytes) in network_side {
+        publish_once(
+            &mut output,
+            &mut owner,
+            key,
+            &OutputFile::Bytes(Arc::new(bytes)),
+            &network_rel,
+            &mut diags,
+        );
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let mut episodes: Vec<_> = shows
+        .iter()
+        .flat_map(|(s, _)| s.site.episodes.iter().cloned())
+        .collect();
+    episodes.sort_by_key(|e| std::cmp::Reverse(e.date.timestamp()));
+    let site = Arc::new(Site {
+        root: root.to_path_buf(),
+        config: net.config.clone(),
+        episodes,
+        pages: shows
+            .iter()
+            .flat_map(|(s, _)| s.site.pages.iter().cloned())
+            .collect(),
+        tags: Vec::new(),
+    });
+    Ok(Built {
+        site,
+        output,
+        warnings: diags.into_vec(),
+        lock,
+        parsed_feed: None,
+        network: Some(BuiltNetwork {
+            config: net.config,
+            shows: shows.into_iter().map(|(s, _)| s).collect(),
+            feed_url,
+            publisher_url,
+        }),
+    })
+}
+
+/// Puts a file in the network's output unless another show already publishes that key;
+/// the same bytes twice (the theme's fingerprinted assets) are one file.
+fn publish_once(
+    output: &mut SiteOutput,
+    owner: &mut std::collections::HashMap<String, PathBuf>,
+    key: String,
+    file: &OutputFile,
+    from: &Path,
+    diags: &mut Diagnostics,
+) {
+    if let Some(first) = owner.get(&key) {
+        let same = match (output.files.get(&key), file) {
+            (Some(OutputFile::Bytes(a)), OutputFile::Bytes(b)) => a == b,
+            (Some(OutputFile::Copy(a)), OutputFile::Copy(b)) => a == b,
+            _ => false,
+        };
+        if !same {
+            diags.push(
+                Diagnostic::error(format!(
+                    "/{key} is published by both {} and {}: rename the show folder or the file",
+                    first.display(),
+                    from.display()
+                ))
+                .at(from),
+            );
+        }
+        return;
+    }
+    owner.insert(key.clone(), from.to_path_buf());
+    output.files.insert(key, file.clone());
+}
+
+/// The network's own files: its page(s), combined feed, publisher feed, robots.txt, and the
+/// assets its page uses.
+fn network_files(
+    root: &Path,
+    config: &Config,
+    shows: &[(BuiltShow, NetworkItems)],
+    feed_url: &str,
+    publisher_url: &str,
+    publisher: &ExtraElement,
+    diags: &mut Diagnostics,
+) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let at_root = shows.iter().any(|(s, _)| s.prefix.is_empty());
+    // The network's artwork may be inherited from the first show: its assets come too.
+    let first_show = shows
+        .iter()
+        .find(|(s, _)| s.prefix.is_empty())
+        .or(shows.first())
+        .map(|(s, _)| s.site.root.clone());
+    let mut layers: Vec<&Path> = Vec::new();
+    if let Some(first) = &first_show {
+        layers.push(first);
+    }
+    layers.push(root);
+    let mut asset_diags = Diagnostics::new();
+    let assets = Arc::new(crate::assets::collect_layers(
+        &layers,
+        crate::theme::static_files(),
+        &mut asset_diags,
+    ));
+    let image_url = config.image.as_deref().and_then(|img| {
+        if img.starts_with("https://") || img.starts_with("http://") {
+            return Some(img.to_string());
+        }
+        let name = img.trim_start_matches("./").trim_start_matches('/');
+        let name = name.strip_prefix("assets/").unwrap_or(name);
+        assets.key(name).map(|k| config.absolute(k))
+    });
+    let channel_site = Site {
+        root: root.to_path_buf(),
+        config: config.clone(),
+        episodes: Vec::new(),
+        pages: Vec::new(),
+        tags: Vec::new(),
+    };
+    let shows_link = config.absolute(SHOWS_PAGE);
+    // Every show's episodes, newest first, each item naming its show.
+    let mut items: Vec<(jiff::Timestamp, &[u8])> = shows
+        .iter()
+        .flat_map(|(_, items)| items.iter().map(|(t, b)| (*t, b.as_slice())))
+        .collect();
+    items.sort_by_key(|i| std::cmp::Reverse(i.0));
+    items.truncate(config.feed_limit.unwrap_or(usize::MAX));
+    let item_bytes: Vec<&[u8]> = items.iter().map(|(_, b)| *b).collect();
+    let inputs = |site: &Site, extras: Vec<ExtraElement>, url: &str| -> Vec<u8> {
+        let inputs = feed::FeedInputs {
+            site,
+            image_url: image_url.clone(),
+            episode_images: Vec::new(),
+            item_extras: Vec::new(),
+            channel_extras: extras,
+            item_cache: None,
+            item_keys: Vec::new(),
+            urls: Some((url.to_string(), shows_link.clone())),
+        };
+        feed::write_with_items(
+            &inputs,
+            if url == feed_url {
+                &item_bytes[..]
+            } else {
+                &[]
+            },
+        )
+    };
+    files.push((
+        NETWORK_FEED.to_string(),
+        inputs(&channel_site, vec![publisher.clone()], feed_url),
+    ));
+    let mut publisher_site = Site {
+        config: config.clone(),
+        ..channel_site.clone()
+    };
+    publisher_site.config.medium = "publisher".into();
+    if config.podcast_guid.is_none() {
+        publisher_site.config.podcast_guid = Some(feed::podcast_guid(publisher_url));
+    }
+    let listed: Vec<ExtraElement> = shows
+        .iter()
+        .map(|(s, _)| {
+            element(
+                "podcast:remoteItem",
+                &[
+                    ("feedGuid", &show_guid(&s.site.config)),
+                    ("feedUrl", &s.site.config.feed_url()),
+                    ("medium", &s.site.config.medium),
+                ],
+                Vec::new(),
+            )
+        })
+        .collect();
+    files.push((
+        PUBLISHER_FEED.to_string(),
+        inputs(&publisher_site, listed, publisher_url),
+    ));
+    // A podcast:guid of the combined feed from its own URL, not the root show's.
+    let mut robots = String::from("User-agent: *\nAllow: /\n\n");
+    for (s, _) in shows {
+        robots.push_str(&format!(
+            "Sitemap: {}\n",
+            s.site.config.absolute("sitemap.xml")
+        ));
+    }
+    files.push(("robots.txt".into(), robots.into_bytes()));
+    // The shows page.
+    let mut template_diags = Diagnostics::new();
+    let Some(render::Templates { mut tera, .. }) =
+        render::load_templates(root, &mut template_diags)
+    else {
+        diags.extend(template_diags.into_vec());
+        return files;
+    };
+    render::register_functions(&mut tera, assets.clone(), config.base_path.clone());
+    let mut data = RenderData::new(&channel_site, assets.clone(), image_url.clone(), Vec::new());
+    data.site_value["feed_url"] = serde_json::Value::from(feed_url);
+    let show_values: Vec<serde_json::Value> = shows
+        .iter()
+        .map(|(s, _)| {
+            let c = &s.site.config;
+            let image = s.image_url.clone();
+            let latest = s
+                .site
+                .episodes
+                .first()
+                .map(|e| render::episode_view(&s.site, e, None).card.clone());
+            serde_json::json!({
+                "title": c.title, "description": c.description, "author": c.author,
+                "url": c.root_relative(""), "feed_url": c.feed_url(),
+                "image_url": image, "image_path": image.as_deref().map(|u| c.on_site(u)),
+                "episode_count": s.site.episodes.len(), "latest": latest,
+            })
+        })
+        .collect();
+    let mut pages = vec![("shows/index.html", SHOWS_PAGE)];
+    if !at_root {
+        pages.push(("index.html", ""));
+    }
+    for (key, path) in pages {
+        match render::render_page(
+            &tera,
+            &data,
+            "shows.html",
+            path,
+            serde_json::json!({ "shows": show_values }),
+        ) {
+            Ok(bytes) => files.push((key.to_string(), bytes)),
+            Err(d) => diags.push(d),
+        }
+    }
+    if !at_root {
+        match render::render_page(&tera, &data, "404.html", "404.html", serde_json::json!({})) {
+            Ok(bytes) => files.push(("404.html".into(), bytes)),
+            Err(d) => diags.push(d),
+        }
+    }
+    for (key, bytes) in &assets.files {
+        files.push((key.clone(), bytes.clone()));
+    }
+    diags.extend(asset_diags.into_vec());
+    files
+}

@@ -1,0 +1,386 @@
+//! A network: a site folder with `shows/<name>/`, one show per folder. Each show's settings
+//! are its show.yaml over the root site.yaml (a show inherits every key it does not set,
+//! except the ones that identify one feed); the network's own settings are site.yaml over
+//! the first show's, so the network feeds and pages have artwork, categories and an owner
+//! without repeating them.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::diag::{Diagnostic, Diagnostics};
+
+pub const SHOWS_DIR: &str = "shows";
+pub const SHOW_FILE: &str = "show.yaml";
+
+/// Keys of site.yaml a show does not inherit: each names one feed (its GUID, its move), or is
+/// the network's alone.
+const NOT_INHERITED: &[&str] = &["podcast_guid", "new_feed_url", "deploy", "path"];
+
+/// What the network's own feeds and pages take from its first show when site.yaml leaves them
+/// out: what a valid feed needs, nothing that speaks for one show (funding, people, seasons).
+const FROM_FIRST_SHOW: &[&str] = &[
+    "description",
+    "image",
+    "categories",
+    "language",
+    "owner",
+    "explicit",
+    "copyright",
+];
+
+/// Top-level paths of the site that a show's folder name would collide with: the network's
+/// own pages and those of a show at the root.
+const RESERVED: &[&str] = &[
+    "shows", "episodes", "tags", "people", "assets", "audio", "search", "pages",
+];
+
+#[derive(Debug, Clone)]
+pub struct Show {
+    /// URL slug of the show: its folder name, slugified (`/<name>/`).
+    pub name: String,
+    /// The show's folder (`<site>/shows/<folder>`).
+    pub dir: PathBuf,
+    /// The folder relative to the site, as messages name it (`shows/<folder>`).
+    pub rel: PathBuf,
+    /// Prefix of its output keys: `<name>/`, or empty for the show with `path: /`.
+    pub prefix: String,
+    pub config: Config,
+}
+
+#[derive(Debug, Clone)]
+pub struct Network {
+    /// The network's settings (site.yaml over the first show's show.yaml), at the site's URL.
+    pub config: Config,
+    /// Shows by folder name.
+    pub shows: Vec<Show>,
+}
+
+/// Whether the site folder is a network (it has `shows/`).
+pub fn is_network(root: &Path) -> bool {
+    root.join(SHOWS_DIR).is_dir()
+}
+
+fn read(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+    let text = crate::fsutil::read_text(path, &shown.to_string_lossy())?;
+    Ok(text)
+}
+
+/// The top-level `key:` blocks of a YAML mapping: (key, first line index, lines).
+fn top_level_blocks(text: &str) -> Vec<(String, usize, Vec<&str>)> {
+    let mut blocks: Vec<(String, usize, Vec<&str>)> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let starts_key = line
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '"' || c == '\'');
+        match line.split_once(':').filter(|_| starts_key) {
+            Some((key, _)) => {
+                let key = key.trim().trim_matches(['"', '\'']).to_string();
+                blocks.push((key, i, vec![line]));
+            }
+            None if line.trim_start() == "---" && blocks.is_empty() => {}
+            None => {
+                if let Some(last) = blocks.last_mut() {
+                    last.2.push(line);
+                }
+            }
+        }
+    }
+    blocks
+}
+
+/// show.yaml's text followed by the blocks of site.yaml it inherits, and where each appended
+/// line came from (merged line -> site.yaml line), for messages.
+fn merge_texts(show: &str, site: &str) -> (String, BTreeMap<usize, usize>) {
+    merge_texts_only(show, site, None)
+}
+
+/// `merge_texts`, inheriting only the keys in `only` when given.
+fn merge_texts_only(
+    show: &str,
+    site: &str,
+    only: Option<&[&str]>,
+) -> (String, BTreeMap<usize, usize>) {
+    let own: Vec<String> = top_level_blocks(show).into_iter().map(|b| b.0).collect();
+    let mut text = show.to_string();
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    let mut origin = BTreeMap::new();
+    let mut line = text.lines().count();
+    for (key, first, lines) in top_level_blocks(site) {
+        if own.contains(&key)
+            || NOT_INHERITED.contains(&key.as_str())
+            || only.is_some_and(|only| !only.contains(&key.as_str()))
+        {
+            continue;
+        }
+        for (k, l) in lines.iter().enumerate() {
+            line += 1;
+            origin.insert(line, first + k + 1);
+            text.push_str(l);
+            text.push('\n');
+        }
+    }
+    (text, origin)
+}
+
+/// Problems in the merged text, placed in the file each line came from.
+fn place(diags: Diagnostics, show_file: &Path, origin: &BTreeMap<usize, usize>) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    for mut d in diags.into_vec() {
+        if let Some(site_line) = d.line.and_then(|l| origin.get(&l)) {
+            d.path = Some(PathBuf::from(CONFIG_FILE));
+            d.line = Some(*site_line);
+        } else if d.path.is_none() || d.path.as_deref() == Some(show_file) {
+            d.path = Some(show_file.to_path_buf());
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// Reads the network of the site at `root` (which has `shows/`): every show's settings, and
+/// the network's. All problems are collected.
+pub fn load(root: &Path, base_url: Option<&str>) -> Result<Network, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let site_text = match read(&root.join(CONFIG_FILE), Path::new(CONFIG_FILE)) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return Err(diags);
+        }
+    };
+    let mut folders: Vec<String> = match std::fs::read_dir(root.join(SHOWS_DIR)) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.'))
+            .collect(),
+        Err(e) => {
+            diags.push(Diagnostic::error(format!("cannot read: {e}")).at(SHOWS_DIR));
+            return Err(diags);
+        }
+    };
+    folders.sort();
+    if folders.is_empty() {
+        diags.push(
+            Diagnostic::error("`shows/` has no show folder: add shows/<name>/show.yaml, or remove shows/ for a single-show site")
+                .at(SHOWS_DIR),
+        );
+        return Err(diags);
+    }
+    let site_url = match base_url {
+        Some(u) => Some(u.trim_end_matches('/').to_string()),
+        None => Config::from_text(
+            &site_text,
+            root.join(CONFIG_FILE),
+            Path::new(CONFIG_FILE),
+            None,
+            false,
+        )
+        .ok()
+        .map(|c| c.base_url)
+        .or_else(|| raw_url(&site_text)),
+    };
+    let mut shows: Vec<Show> = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    let mut by_name: BTreeMap<String, String> = BTreeMap::new();
+    for folder in &folders {
+        let rel = Path::new(SHOWS_DIR).join(folder);
+        let show_file = rel.join(SHOW_FILE);
+        let dir = root.join(&rel);
+        let name = crate::slug::slugify(folder);
+        if let Some(first) = by_name.insert(name.clone(), folder.clone()) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "shows `{first}` and `{folder}` would both be published at /{name}/: rename one folder"
+                ))
+                .at(&rel),
+            );
+            continue;
+        }
+        if !dir.join(SHOW_FILE).is_file() {
+            diags.push(
+                Diagnostic::error(format!(
+                    "the show folder has no {SHOW_FILE}: every folder in shows/ is a show and needs its settings (title, description, image, categories, ...)"
+                ))
+                .at(&rel),
+            );
+            continue;
+        }
+        if name.is_empty() || RESERVED.contains(&name.as_str()) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "a show cannot be called `{folder}`: /{name}/ is one of the site's own paths ({}); rename the folder",
+                    RESERVED.join(", ")
+                ))
+                .at(&rel),
+            );
+            continue;
+        }
+        let show_text = match read(&dir.join(SHOW_FILE), &show_file) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let (merged, origin) = merge_texts(&show_text, &site_text);
+        // Where the show lives decides its URL: read `path:` before the rest.
+        let at_root = top_level_blocks(&show_text).iter().any(|(k, _, lines)| {
+            k == "path"
+                && lines[0]
+                    .split_once(':')
+                    .is_some_and(|(_, v)| v.trim() == "/")
+        });
+        // Under the site's URL, unless show.yaml names its own (and no --base-url overrides).
+        let own_url = base_url.is_none()
+            && top_level_blocks(&show_text)
+                .iter()
+                .any(|(k, _, _)| k == "url");
+        let show_url = site_url
+            .as_ref()
+            .filter(|_| !own_url)
+            .map(|u| match at_root {
+                true => u.clone(),
+                false => format!("{u}/{name}"),
+            });
+        match Config::from_text(
+            &merged,
+            dir.join(SHOW_FILE),
+            &show_file,
+            show_url.as_deref(),
+            true,
+        ) {
+            Ok(config) => {
+                shows.push(Show {
+                    prefix: if config.at_root {
+                        String::new()
+                    } else {
+                        format!("{name}/")
+                    },
+                    name,
+                    dir,
+                    rel,
+                    config,
+                });
+                texts.push(show_text);
+            }
+            Err(d) => diags.extend(place(d, &show_file, &origin).into_vec()),
+        }
+    }
+    let at_root: Vec<&Show> = shows.iter().filter(|s| s.config.at_root).collect();
+    if at_root.len() > 1 {
+        for s in &at_root[1..] {
+            diags.push(
+                Diagnostic::error(format!(
+                    "`path: /` is also set by {}: only one show can keep the site's root URLs",
+                    at_root[0].rel.join(SHOW_FILE).display()
+                ))
+                .at(s.rel.join(SHOW_FILE))
+                .line(crate::config::key_line(
+                    &std::fs::read_to_string(s.dir.join(SHOW_FILE)).unwrap_or_default(),
+                    "path",
+                )),
+            );
+        }
+    }
+    check_feed_urls(&shows, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    // The network: site.yaml over the show at the root (else the first show).
+    let first = shows
+        .iter()
+        .position(|s| s.config.at_root)
+        .unwrap_or_default();
+    let (merged, origin) = merge_texts_only(&site_text, &texts[first], Some(FROM_FIRST_SHOW));
+    let config = match Config::from_text(
+        &merged,
+        root.join(CONFIG_FILE),
+        Path::new(CONFIG_FILE),
+        base_url,
+        false,
+    ) {
+        Ok(c) => c,
+        Err(d) => {
+            // A line that came from the show is that show's problem.
+            let show_file = shows[first].rel.join(SHOW_FILE);
+            let mut out = Diagnostics::new();
+            for mut d in d.into_vec() {
+                if let Some(l) = d.line.and_then(|l| origin.get(&l)) {
+                    d.path = Some(show_file.clone());
+                    d.line = Some(*l);
+                }
+                out.push(d);
+            }
+            return Err(out);
+        }
+    };
+    Ok(Network { config, shows })
+}
+
+/// `url:` of site.yaml as written, when the file does not load as a whole (a network's
+/// site.yaml may leave out what its shows set).
+fn raw_url(text: &str) -> Option<String> {
+    top_level_blocks(text)
+        .into_iter()
+        .find(|(k, _, _)| k == "url")
+        .and_then(|(_, _, lines)| {
+            let (_, v) = lines[0].split_once(':')?;
+            let v = v.trim().trim_matches(['"', '\'']).trim_end_matches('/');
+            (!v.is_empty()).then(|| v.to_string())
+        })
+}
+
+/// Two shows must not publish the same feed: a show's `url:` may point it anywhere.
+fn check_feed_urls(shows: &[Show], diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<String, &Show> = BTreeMap::new();
+    for s in shows {
+        let feed = s.config.feed_url();
+        if let Some(other) = seen.insert(feed.clone(), s) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "the feed {feed} is also {}'s feed: each show needs its own URL",
+                    other.rel.display()
+                ))
+                .at(s.rel.join(SHOW_FILE)),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_show_inherits_what_it_does_not_set() {
+        let site = "title: Net\nurl: https://n.example\npodcast_guid: x\nhosts:\n  - name: A\n    role: host\nauthor: N\n";
+        let show = "title: One\nauthor: Show Author\n";
+        let (text, origin) = merge_texts(show, site);
+        assert_eq!(
+            text,
+            "title: One\nauthor: Show Author\nurl: https://n.example\nhosts:\n  - name: A\n    role: host\n"
+        );
+        // Appended lines point back at site.yaml's lines.
+        assert_eq!(origin.get(&3), Some(&2));
+        assert_eq!(origin.get(&6), Some(&6));
+        assert_eq!(origin.get(&1), None);
+    }
+
+    #[test]
+    fn blocks_keep_comments_and_nested_lines() {
+        let blocks = top_level_blocks("---\n# top\ntitle: A\n  # in\nowner: { name: B }\n");
+        let keys: Vec<&str> = blocks.iter().map(|b| b.0.as_str()).collect();
+        assert_eq!(keys, ["title", "owner"]);
+        assert_eq!(blocks[0].2, ["title: A", "  # in"]);
+        assert_eq!(
+            raw_url("url: 'https://x.example/'\n"),
+            Some("https://x.example".into())
+        );
+    }
+}
