@@ -8,6 +8,7 @@
 //! manifest is written last, so an interrupted deploy is finished by the next run; the feed
 //! goes up only once everything it points at is up, so the old feed stays live until then.
 
+pub mod aws_files;
 pub mod headers;
 pub mod ping;
 pub mod target;
@@ -15,7 +16,7 @@ pub mod target;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use headers::{Class, Headers};
 use target::Target;
@@ -89,29 +90,38 @@ pub fn scan(public: &Path, rules: &[HeaderRule]) -> Result<Vec<LocalFile>, Strin
         if key == MANIFEST {
             continue;
         }
-        let mut hasher = blake3::Hasher::new();
-        if key == "feed.xml" || key.ends_with("/feed.xml") {
-            // A rebuild's feed differs in <lastBuildDate> alone: that is no change.
-            let bytes = std::fs::read(entry.path())
-                .map_err(|e| format!("{}: {e}", entry.path().display()))?;
-            hasher.update(&without_last_build_date(&bytes));
-        } else {
-            let mut file = std::fs::File::open(entry.path())
-                .map_err(|e| format!("{}: {e}", entry.path().display()))?;
-            std::io::copy(&mut file, &mut hasher)
-                .map_err(|e| format!("{}: {e}", entry.path().display()))?;
-        }
+        let hash = hash_file(&key, entry.path())?;
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         files.push(LocalFile {
             headers: headers::for_path(&key, rules),
             class: headers::class(&key),
-            hash: hasher.finalize().to_hex().to_string(),
+            hash,
             path: entry.path().to_path_buf(),
             size,
             key,
         });
     }
     Ok(files)
+}
+
+/// Whether a key is a feed, whose hash leaves `<lastBuildDate>` out.
+fn is_feed(key: &str) -> bool {
+    key == "feed.xml" || key.ends_with("/feed.xml")
+}
+
+/// The BLAKE3 hash (hex) onair records for the file published as `key`: of its bytes, or for
+/// a feed, of its bytes without `<lastBuildDate>` (a rebuild's feed differs in that alone,
+/// which is no change).
+pub fn hash_file(key: &str, path: &Path) -> Result<String, String> {
+    let mut hasher = blake3::Hasher::new();
+    if is_feed(key) {
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        hasher.update(&without_last_build_date(&bytes));
+    } else {
+        let mut file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        std::io::copy(&mut file, &mut hasher).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(hasher.finalize().to_hex().to_string())
 }
 
 /// A feed's bytes without its `<lastBuildDate>` element.
@@ -136,6 +146,12 @@ pub struct Plan {
     /// Gone from the site but still named by the feed being published: kept.
     pub kept: Vec<String>,
     pub unchanged: usize,
+    /// Not in the manifest as they are, but already on the target as they are (sent by a
+    /// deploy that was interrupted before it wrote the manifest): not sent again.
+    pub already: Vec<String>,
+    /// Whether `feed.xml` differs from the manifest's (so the apps are told, even when an
+    /// interrupted deploy had already sent it).
+    pub feed_changed: bool,
     /// The manifest as it will be after the deploy.
     pub manifest: Manifest,
 }
@@ -155,6 +171,7 @@ pub fn plan(local: &[LocalFile], old: &Manifest, feed: &str, base_url: &str) -> 
         if old.files.get(&f.key) == Some(&entry) {
             p.unchanged += 1;
         } else {
+            p.feed_changed |= f.key == "feed.xml";
             p.uploads.push(f.clone());
         }
         p.manifest.files.insert(f.key.clone(), entry);
@@ -175,6 +192,33 @@ pub fn plan(local: &[LocalFile], old: &Manifest, feed: &str, base_url: &str) -> 
         }
     }
     p
+}
+
+impl Plan {
+    /// Takes out of the uploads what the target already holds as it is (see
+    /// `Target::holds`): what an interrupted deploy sent is not sent again.
+    pub fn skip_held(&mut self, target: &dyn Target) -> Result<(), String> {
+        if self.uploads.is_empty() {
+            return Ok(());
+        }
+        let refs: Vec<&LocalFile> = self.uploads.iter().collect();
+        let held = target.holds(&refs)?;
+        let mut i = 0;
+        self.uploads.retain(|f| {
+            let keep = !held.get(i).copied().unwrap_or(false);
+            i += 1;
+            if !keep {
+                self.already.push(f.key.clone());
+            }
+            keep
+        });
+        Ok(())
+    }
+
+    /// Whether running the plan changes anything on the target.
+    pub fn is_empty(&self, old: &Manifest) -> bool {
+        self.uploads.is_empty() && self.deletes.is_empty() && self.manifest.files == old.files
+    }
 }
 
 /// Reports as the deploy goes: a progress bar on a terminal, plain lines otherwise.
@@ -243,7 +287,10 @@ pub struct Outcome {
 /// left as it was, and the feed is only up if everything before it was.
 pub fn execute(plan: &Plan, target: &dyn Target) -> Result<Outcome, String> {
     let progress = Progress::new(plan);
-    let mut outcome = Outcome::default();
+    let mut outcome = Outcome {
+        feed_changed: plan.feed_changed,
+        ..Outcome::default()
+    };
     let result = (|| -> Result<(), String> {
         for class in [Class::Media, Class::Asset, Class::Page, Class::Feed] {
             let batch: Vec<&LocalFile> = plan.uploads.iter().filter(|f| f.class == class).collect();
@@ -251,7 +298,6 @@ pub fn execute(plan: &Plan, target: &dyn Target) -> Result<Outcome, String> {
             for f in batch {
                 outcome.uploaded += 1;
                 outcome.bytes += f.size;
-                outcome.feed_changed |= f.key == "feed.xml";
             }
         }
         for key in &plan.deletes {
@@ -286,21 +332,31 @@ fn upload_batch(
 ) -> Result<(), String> {
     let next = AtomicUsize::new(0);
     let failed: Mutex<Option<String>> = Mutex::new(None);
+    // Set once one upload failed: the others stop, a multipart one aborting what it sent.
+    let stop = AtomicBool::new(false);
     std::thread::scope(|s| {
         for _ in 0..JOBS.min(batch.len()) {
             s.spawn(|| {
                 loop {
-                    if failed.lock().map(|f| f.is_some()).unwrap_or(true) {
+                    if stop.load(Ordering::SeqCst) {
                         return;
                     }
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(f) = batch.get(i) else { return };
-                    match target.put_file(&f.key, &f.path, &f.headers) {
+                    match target.put_file(f, &stop) {
                         Ok(()) => progress.uploaded(f),
+                        Err(e) if e == target::STOPPED => {
+                            progress.line(&format!(
+                                "stopped {}: another upload failed (what it had sent was aborted)",
+                                f.key
+                            ));
+                            return;
+                        }
                         Err(e) => {
                             if let Ok(mut slot) = failed.lock() {
                                 slot.get_or_insert(format!("cannot upload {}: {e}", f.key));
                             }
+                            stop.store(true, Ordering::SeqCst);
                             return;
                         }
                     }
