@@ -202,7 +202,12 @@ impl Plan {
             return Ok(());
         }
         let refs: Vec<&LocalFile> = self.uploads.iter().collect();
-        let held = target.holds(&refs)?;
+        let held: Vec<bool> = target
+            .stat(&refs)?
+            .iter()
+            .zip(&refs)
+            .map(|(s, f)| s.as_ref().is_some_and(|s| s.is(f)))
+            .collect();
         let mut i = 0;
         self.uploads.retain(|f| {
             let keep = !held.get(i).copied().unwrap_or(false);
@@ -295,6 +300,7 @@ pub fn execute(plan: &Plan, target: &dyn Target) -> Result<Outcome, String> {
         for class in [Class::Media, Class::Asset, Class::Page, Class::Feed] {
             let batch: Vec<&LocalFile> = plan.uploads.iter().filter(|f| f.class == class).collect();
             upload_batch(&batch, target, &progress)?;
+            verify(&batch, target)?;
             for f in batch {
                 outcome.uploaded += 1;
                 outcome.bytes += f.size;
@@ -323,6 +329,33 @@ pub fn execute(plan: &Plan, target: &dyn Target) -> Result<Outcome, String> {
         )
         .map_err(|e| format!("cannot write {MANIFEST}: {e}"))?;
     Ok(outcome)
+}
+
+/// Reads back what a phase uploaded (a HEAD each, or a folder's file hashed) before the next
+/// phase, which points at it, goes up: each object has the file's size and, where the target
+/// keeps it, its hash. Headers are not compared, since a store may write them its own way.
+fn verify(batch: &[&LocalFile], target: &dyn Target) -> Result<(), String> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let stored = target.stat(batch)?;
+    for (f, s) in batch.iter().zip(stored) {
+        let problem = match s {
+            None => "is missing".to_string(),
+            Some(s) if s.size != f.size => {
+                format!("has {} bytes where {} were sent", s.size, f.size)
+            }
+            Some(s) if s.hash.as_ref().is_some_and(|h| *h != f.hash) => {
+                "has other content than was sent (its recorded BLAKE3 hash differs)".to_string()
+            }
+            Some(_) => continue,
+        };
+        return Err(format!(
+            "read back after uploading, {} on the target {problem}",
+            f.key
+        ));
+    }
+    Ok(())
 }
 
 fn upload_batch(
@@ -367,5 +400,195 @@ fn upload_batch(
     match failed.into_inner().ok().flatten() {
         Some(e) => Err(e),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::target::Stored;
+    use super::*;
+
+    /// A target that answers `stat` with what it is given (by key) and records uploads.
+    struct Fake {
+        stored: BTreeMap<String, Stored>,
+        fail: Option<&'static str>,
+        uploads: Mutex<Vec<String>>,
+    }
+
+    impl Target for Fake {
+        fn get(&self, _: &str) -> Result<Option<Vec<u8>>, String> {
+            Ok(None)
+        }
+        fn put_file(&self, f: &LocalFile, stop: &AtomicBool) -> Result<(), String> {
+            if self.fail == Some(f.key.as_str()) {
+                return Err("refused".into());
+            }
+            if stop.load(Ordering::SeqCst) {
+                return Err(target::STOPPED.into());
+            }
+            self.uploads.lock().unwrap().push(f.key.clone());
+            Ok(())
+        }
+        fn put_bytes(&self, _: &str, _: Vec<u8>, _: &Headers) -> Result<(), String> {
+            Ok(())
+        }
+        fn delete(&self, _: &str) -> Result<(), String> {
+            Ok(())
+        }
+        fn stat(&self, files: &[&LocalFile]) -> Result<Vec<Option<Stored>>, String> {
+            Ok(files
+                .iter()
+                .map(|f| self.stored.get(&f.key).cloned())
+                .collect())
+        }
+    }
+
+    fn file(key: &str, hash: &str, size: u64) -> LocalFile {
+        LocalFile {
+            key: key.into(),
+            path: PathBuf::from(key),
+            hash: hash.into(),
+            size,
+            headers: headers::for_path(key, &[]),
+            class: headers::class(key),
+        }
+    }
+
+    fn stored(f: &LocalFile) -> Stored {
+        Stored {
+            size: f.size,
+            hash: Some(f.hash.clone()),
+            headers: Some(f.headers.clone()),
+        }
+    }
+
+    #[test]
+    fn stored_is_the_file_only_with_its_size_hash_and_headers() {
+        let f = file("audio/a.mp3", "h1", 10);
+        assert!(stored(&f).is(&f));
+        assert!(
+            !Stored {
+                size: 11,
+                ..stored(&f)
+            }
+            .is(&f)
+        );
+        assert!(
+            !Stored {
+                hash: None,
+                ..stored(&f)
+            }
+            .is(&f)
+        );
+        assert!(
+            !Stored {
+                hash: Some("h2".into()),
+                ..stored(&f)
+            }
+            .is(&f)
+        );
+        let mut other = stored(&f);
+        other.headers.as_mut().unwrap().cache_control = "no-cache".into();
+        assert!(!other.is(&f));
+        // A folder keeps no headers: the content decides.
+        assert!(
+            Stored {
+                headers: None,
+                ..stored(&f)
+            }
+            .is(&f)
+        );
+    }
+
+    #[test]
+    fn what_the_target_already_holds_is_not_uploaded_but_still_counts_for_the_feed() {
+        let local = [file("audio/a.mp3", "a", 1), file("feed.xml", "f", 2)];
+        let mut p = plan(&local, &Manifest::default(), "", "https://x");
+        assert!(p.feed_changed);
+        let target = Fake {
+            stored: BTreeMap::from([("feed.xml".to_string(), stored(&local[1]))]),
+            fail: None,
+            uploads: Mutex::new(Vec::new()),
+        };
+        p.skip_held(&target).unwrap();
+        assert_eq!(p.already, ["feed.xml"]);
+        assert_eq!(p.uploads.len(), 1);
+        assert!(p.feed_changed);
+        assert!(!p.is_empty(&Manifest::default()));
+        // All there but the manifest: still something to do (write it).
+        let mut p = plan(&local[1..], &Manifest::default(), "", "https://x");
+        p.skip_held(&target).unwrap();
+        assert!(p.uploads.is_empty());
+        assert!(!p.is_empty(&Manifest::default()));
+        assert!(p.is_empty(&p.manifest.clone()));
+    }
+
+    #[test]
+    fn a_read_back_that_differs_stops_the_deploy_before_the_next_phase() {
+        let f = file("audio/a.mp3", "a", 5);
+        let p = plan(
+            std::slice::from_ref(&f),
+            &Manifest::default(),
+            "",
+            "https://x",
+        );
+        for (bad, want) in [
+            (None, "audio/a.mp3 on the target is missing"),
+            (
+                Some(Stored {
+                    size: 4,
+                    ..stored(&f)
+                }),
+                "has 4 bytes where 5 were sent",
+            ),
+            (
+                Some(Stored {
+                    hash: Some("b".into()),
+                    ..stored(&f)
+                }),
+                "recorded BLAKE3 hash differs",
+            ),
+        ] {
+            let target = Fake {
+                stored: bad.into_iter().map(|s| (f.key.clone(), s)).collect(),
+                fail: None,
+                uploads: Mutex::new(Vec::new()),
+            };
+            let e = execute(&p, &target).unwrap_err();
+            assert!(e.contains(want), "{e}");
+        }
+        // A store that keeps no hash, or other header spellings, passes on its size.
+        let target = Fake {
+            stored: BTreeMap::from([(
+                f.key.clone(),
+                Stored {
+                    hash: None,
+                    headers: None,
+                    ..stored(&f)
+                },
+            )]),
+            fail: None,
+            uploads: Mutex::new(Vec::new()),
+        };
+        assert!(execute(&p, &target).is_ok());
+    }
+
+    #[test]
+    fn a_failed_upload_stops_the_phase_and_the_feed_never_goes_up() {
+        let local: Vec<LocalFile> = (0..20)
+            .map(|i| file(&format!("audio/{i:02}.mp3"), "h", 1))
+            .chain([file("feed.xml", "f", 1)])
+            .collect();
+        let p = plan(&local, &Manifest::default(), "", "https://x");
+        let target = Fake {
+            stored: local.iter().map(|f| (f.key.clone(), stored(f))).collect(),
+            fail: Some("audio/00.mp3"),
+            uploads: Mutex::new(Vec::new()),
+        };
+        let e = execute(&p, &target).unwrap_err();
+        assert!(e.starts_with("cannot upload audio/00.mp3: refused"), "{e}");
+        let up = target.uploads.lock().unwrap();
+        assert!(up.len() < 19, "the others stopped: {up:?}");
+        assert!(!up.contains(&"feed.xml".to_string()));
     }
 }

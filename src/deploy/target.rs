@@ -30,9 +30,28 @@ pub trait Target: Send + Sync {
     fn put_bytes(&self, key: &str, bytes: Vec<u8>, headers: &Headers) -> Result<(), String>;
     /// Deleting what is already gone is no error.
     fn delete(&self, key: &str) -> Result<(), String>;
-    /// For each file, whether the target already holds it as it is (same content, and for
-    /// a store the same headers), though the manifest does not say so.
-    fn holds(&self, files: &[&LocalFile]) -> Result<Vec<bool>, String>;
+    /// What the target has under each file's key, None where it has nothing.
+    fn stat(&self, files: &[&LocalFile]) -> Result<Vec<Option<Stored>>, String>;
+}
+
+/// What a target holds under a key, as far as it can tell without reading it all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub size: u64,
+    /// The hash onair recorded (a store's metadata; a folder's file hashed when its size is
+    /// the local file's), None when unknown.
+    pub hash: Option<String>,
+    /// The object's headers; None for a folder, which keeps none.
+    pub headers: Option<Headers>,
+}
+
+impl Stored {
+    /// Whether this is `f` as onair would publish it: a rerun need not send it again.
+    pub fn is(&self, f: &LocalFile) -> bool {
+        self.size == f.size
+            && self.hash.as_deref() == Some(f.hash.as_str())
+            && self.headers.as_ref().is_none_or(|h| *h == f.headers)
+    }
 }
 
 /// A parsed `--to` / `deploy.to`.
@@ -120,19 +139,25 @@ impl Target for FileTarget {
             Err(e) => Err(format!("{}: {e}", self.path(key).display())),
         }
     }
-    /// A folder keeps no metadata: a file there is the one to publish when it has the
-    /// same size and hash (hashed only for files the manifest does not vouch for).
-    fn holds(&self, files: &[&LocalFile]) -> Result<Vec<bool>, String> {
+    /// A folder keeps no metadata: a file's hash is computed, and only when its size is the
+    /// local file's.
+    fn stat(&self, files: &[&LocalFile]) -> Result<Vec<Option<Stored>>, String> {
         files
             .iter()
             .map(|f| {
                 let dest = self.path(&f.key);
                 match std::fs::metadata(&dest) {
-                    Ok(m) if m.is_file() && m.len() == f.size => {
-                        Ok(super::hash_file(&f.key, &dest)? == f.hash)
-                    }
-                    Ok(_) => Ok(false),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+                    Ok(m) if m.is_file() => Ok(Some(Stored {
+                        size: m.len(),
+                        hash: if m.len() == f.size {
+                            Some(super::hash_file(&f.key, &dest)?)
+                        } else {
+                            None
+                        },
+                        headers: None,
+                    })),
+                    Ok(_) => Ok(None),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
                     Err(e) => Err(format!("{}: {e}", dest.display())),
                 }
             })
@@ -437,9 +462,8 @@ impl Target for S3Target {
             }
         })
     }
-    /// A HEAD of each object (eight at once): held when its recorded hash, size,
-    /// Content-Type and Cache-Control are the file's.
-    fn holds(&self, files: &[&LocalFile]) -> Result<Vec<bool>, String> {
+    /// A HEAD of each object, eight at once.
+    fn stat(&self, files: &[&LocalFile]) -> Result<Vec<Option<Stored>>, String> {
         use futures::StreamExt;
         use object_store::{Attribute, GetOptions, ObjectStore};
         self.rt.block_on(async {
@@ -450,20 +474,21 @@ impl Target for S3Target {
                 };
                 match self.store.get_opts(&self.key(&f.key), opts).await {
                     Ok(r) => {
-                        let attr = |a: &Attribute| r.attributes.get(a).map(|v| v.as_ref());
-                        Ok(r.meta.size == f.size
-                            && attr(&Attribute::Metadata(HASH_METADATA.into()))
-                                == Some(f.hash.as_str())
-                            && attr(&Attribute::ContentType)
-                                == Some(f.headers.content_type.as_str())
-                            && attr(&Attribute::CacheControl)
-                                == Some(f.headers.cache_control.as_str()))
+                        let attr = |a: &Attribute| r.attributes.get(a).map(|v| v.to_string());
+                        Ok(Some(Stored {
+                            size: r.meta.size,
+                            hash: attr(&Attribute::Metadata(HASH_METADATA.into())),
+                            headers: Some(Headers {
+                                content_type: attr(&Attribute::ContentType).unwrap_or_default(),
+                                cache_control: attr(&Attribute::CacheControl).unwrap_or_default(),
+                            }),
+                        }))
                     }
-                    Err(object_store::Error::NotFound { .. }) => Ok(false),
+                    Err(object_store::Error::NotFound { .. }) => Ok(None),
                     Err(e) => Err(format!("cannot look at {}: {}", f.key, self.describe(e))),
                 }
             });
-            let results: Vec<Result<bool, String>> =
+            let results: Vec<Result<Option<Stored>, String>> =
                 futures::stream::iter(checks).buffered(8).collect().await;
             results.into_iter().collect()
         })
