@@ -203,6 +203,13 @@ fn describe(e: object_store::Error, source: &Source) -> String {
         }
         src = s.source();
     }
+    if *source == Source::None && msg.contains("169.254.169.254") {
+        // object_store's last resort, an instance's role, answered nothing useful.
+        return format!(
+            "no credentials: none in the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) or in the AWS files (~/.aws/credentials, ~/.aws/config), and no instance role (the metadata service at 169.254.169.254 said: {})",
+            msg.rsplit(" - ").next().unwrap_or(&msg)
+        );
+    }
     let code = s3_code(&msg).map(str::to_string);
     match (&e, code.as_deref()) {
         (object_store::Error::NotFound { .. }, _) => "not found".into(),
