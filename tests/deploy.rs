@@ -632,8 +632,22 @@ fn s3_deploy_reads_back_every_object_with_its_headers_then_uploads_only_changes_
     server.make_bucket("show");
     let site = example_copy();
     let dir = site.path().to_str().unwrap();
+    let from = server.log_len();
     let o = onair_env(&["deploy", dir, "--to", "s3://show/pod"], &server.env());
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // Many files and no manifest: one listing, no HEAD of each before uploading.
+    let first = server.requests_since(from);
+    let first_put = first.iter().position(|r| r.starts_with("PUT ")).unwrap();
+    assert!(
+        first[..first_put]
+            .iter()
+            .any(|r| r.starts_with("GET /show?list-type=2") && r.contains("prefix=pod")),
+        "{first:?}"
+    );
+    assert!(
+        !first[..first_put].iter().any(|r| r.starts_with("HEAD ")),
+        "{first:?}"
+    );
     let public = site.path().join("public");
     for (key, bytes) in files_under(&public) {
         let (got, ct, cc) = server
@@ -699,6 +713,39 @@ fn s3_deploy_reads_back_every_object_with_its_headers_then_uploads_only_changes_
         &server.env(),
     );
     assert!(text(&o).contains("nothing to do"), "{}", text(&o));
+
+    // The manifest lost: the listing and each object's recorded hash show everything is
+    // there; only the manifest is written.
+    {
+        use object_store::ObjectStoreExt;
+        let store = server.store("show");
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(store.delete(&object_store::path::Path::from("pod/.onair-manifest.json")))
+            .unwrap();
+    }
+    let from = server.log_len();
+    let o = onair_env(
+        &["deploy", dir, "--to", "s3://show/pod", "--no-build"],
+        &server.env(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let n = files_under(&public).len();
+    assert!(
+        text(&o).contains(&format!(
+            "0 file(s) uploaded (0 bytes), 0 deleted, 0 unchanged, {n} already there"
+        )),
+        "{}",
+        text(&o)
+    );
+    let puts: Vec<String> = server
+        .requests_since(from)
+        .into_iter()
+        .filter(|r| r.starts_with("PUT "))
+        .collect();
+    assert_eq!(puts, ["PUT /show/pod/.onair-manifest.json"]);
 
     // A bucket that does not exist.
     let o = onair_env(

@@ -27,6 +27,8 @@ pub const MANIFEST: &str = ".onair-manifest.json";
 pub const DEFAULT_MAX_DELETES: usize = 10;
 /// Uploads at once (connections to the store).
 pub const JOBS: usize = 4;
+/// Above this many files to look for on the target, it is listed first.
+pub const LIST_ABOVE: usize = 50;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
@@ -201,19 +203,26 @@ impl Plan {
         if self.uploads.is_empty() {
             return Ok(());
         }
-        let refs: Vec<&LocalFile> = self.uploads.iter().collect();
-        let held: Vec<bool> = target
-            .stat(&refs)?
+        let mut candidates: Vec<&LocalFile> = self.uploads.iter().collect();
+        // Many to look at (a first deploy, a lost manifest): one listing first, and a look
+        // only at what is there with the same size.
+        if candidates.len() > LIST_ABOVE
+            && let Some(sizes) = target.list_sizes()?
+        {
+            candidates.retain(|f| sizes.get(&f.key) == Some(&f.size));
+        }
+        let held: std::collections::HashSet<String> = target
+            .stat(&candidates)?
             .iter()
-            .zip(&refs)
-            .map(|(s, f)| s.as_ref().is_some_and(|s| s.is(f)))
+            .zip(&candidates)
+            .filter(|(s, f)| s.as_ref().is_some_and(|s| s.is(f)))
+            .map(|(_, f)| f.key.clone())
             .collect();
-        let mut i = 0;
+        let already = &mut self.already;
         self.uploads.retain(|f| {
-            let keep = !held.get(i).copied().unwrap_or(false);
-            i += 1;
+            let keep = !held.contains(&f.key);
             if !keep {
-                self.already.push(f.key.clone());
+                already.push(f.key.clone());
             }
             keep
         });
@@ -413,9 +422,26 @@ mod tests {
         stored: BTreeMap<String, Stored>,
         fail: Option<&'static str>,
         uploads: Mutex<Vec<String>>,
+        listed: Option<BTreeMap<String, u64>>,
+        stat_calls: Mutex<usize>,
+    }
+
+    impl Fake {
+        fn new(stored: BTreeMap<String, Stored>) -> Fake {
+            Fake {
+                stored,
+                fail: None,
+                uploads: Mutex::new(Vec::new()),
+                listed: None,
+                stat_calls: Mutex::new(0),
+            }
+        }
     }
 
     impl Target for Fake {
+        fn list_sizes(&self) -> Result<Option<BTreeMap<String, u64>>, String> {
+            Ok(self.listed.clone())
+        }
         fn get(&self, _: &str) -> Result<Option<Vec<u8>>, String> {
             Ok(None)
         }
@@ -436,6 +462,7 @@ mod tests {
             Ok(())
         }
         fn stat(&self, files: &[&LocalFile]) -> Result<Vec<Option<Stored>>, String> {
+            *self.stat_calls.lock().unwrap() += files.len();
             Ok(files
                 .iter()
                 .map(|f| self.stored.get(&f.key).cloned())
@@ -505,11 +532,10 @@ mod tests {
         let local = [file("audio/a.mp3", "a", 1), file("feed.xml", "f", 2)];
         let mut p = plan(&local, &Manifest::default(), "", "https://x");
         assert!(p.feed_changed);
-        let target = Fake {
-            stored: BTreeMap::from([("feed.xml".to_string(), stored(&local[1]))]),
-            fail: None,
-            uploads: Mutex::new(Vec::new()),
-        };
+        let target = Fake::new(BTreeMap::from([(
+            "feed.xml".to_string(),
+            stored(&local[1]),
+        )]));
         p.skip_held(&target).unwrap();
         assert_eq!(p.already, ["feed.xml"]);
         assert_eq!(p.uploads.len(), 1);
@@ -549,27 +575,19 @@ mod tests {
                 "recorded BLAKE3 hash differs",
             ),
         ] {
-            let target = Fake {
-                stored: bad.into_iter().map(|s| (f.key.clone(), s)).collect(),
-                fail: None,
-                uploads: Mutex::new(Vec::new()),
-            };
+            let target = Fake::new(bad.into_iter().map(|s| (f.key.clone(), s)).collect());
             let e = execute(&p, &target).unwrap_err();
             assert!(e.contains(want), "{e}");
         }
         // A store that keeps no hash, or other header spellings, passes on its size.
-        let target = Fake {
-            stored: BTreeMap::from([(
-                f.key.clone(),
-                Stored {
-                    hash: None,
-                    headers: None,
-                    ..stored(&f)
-                },
-            )]),
-            fail: None,
-            uploads: Mutex::new(Vec::new()),
-        };
+        let target = Fake::new(BTreeMap::from([(
+            f.key.clone(),
+            Stored {
+                hash: None,
+                headers: None,
+                ..stored(&f)
+            },
+        )]));
         assert!(execute(&p, &target).is_ok());
     }
 
@@ -581,14 +599,41 @@ mod tests {
             .collect();
         let p = plan(&local, &Manifest::default(), "", "https://x");
         let target = Fake {
-            stored: local.iter().map(|f| (f.key.clone(), stored(f))).collect(),
             fail: Some("audio/00.mp3"),
-            uploads: Mutex::new(Vec::new()),
+            ..Fake::new(local.iter().map(|f| (f.key.clone(), stored(f))).collect())
         };
         let e = execute(&p, &target).unwrap_err();
         assert!(e.starts_with("cannot upload audio/00.mp3: refused"), "{e}");
         let up = target.uploads.lock().unwrap();
         assert!(up.len() < 19, "the others stopped: {up:?}");
         assert!(!up.contains(&"feed.xml".to_string()));
+    }
+
+    #[test]
+    fn many_files_to_look_for_are_listed_first_and_only_those_there_are_looked_at() {
+        let local: Vec<LocalFile> = (0..LIST_ABOVE + 10)
+            .map(|i| file(&format!("episodes/{i}/index.html"), "h", 7))
+            .collect();
+        let mut p = plan(&local, &Manifest::default(), "", "https://x");
+        let mut target = Fake::new(BTreeMap::from([(local[3].key.clone(), stored(&local[3]))]));
+        // Listed: one with the size, one with another size, one the site does not have.
+        target.listed = Some(BTreeMap::from([
+            (local[3].key.clone(), 7),
+            (local[4].key.clone(), 8),
+            ("old.html".to_string(), 1),
+        ]));
+        p.skip_held(&target).unwrap();
+        assert_eq!(p.already, [local[3].key.clone()]);
+        assert_eq!(p.uploads.len(), local.len() - 1);
+        assert_eq!(
+            *target.stat_calls.lock().unwrap(),
+            1,
+            "only the one there looked at"
+        );
+        // Few: no listing (a folder target never lists).
+        let mut p = plan(&local[..3], &Manifest::default(), "", "https://x");
+        target.listed = None;
+        p.skip_held(&target).unwrap();
+        assert_eq!(*target.stat_calls.lock().unwrap(), 4);
     }
 }

@@ -1,6 +1,7 @@
 //! Where a deploy goes: an S3-compatible bucket (through object_store, in a small tokio
 //! runtime of its own) or a local folder (std::fs, each file written aside then renamed).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -32,6 +33,11 @@ pub trait Target: Send + Sync {
     fn delete(&self, key: &str) -> Result<(), String>;
     /// What the target has under each file's key, None where it has nothing.
     fn stat(&self, files: &[&LocalFile]) -> Result<Vec<Option<Stored>>, String>;
+    /// Every key under the target with its size, when one listing is cheaper than a look at
+    /// each file (a store: a request per 1,000 keys); None when it is not (a folder).
+    fn list_sizes(&self) -> Result<Option<BTreeMap<String, u64>>, String> {
+        Ok(None)
+    }
 }
 
 /// What a target holds under a key, as far as it can tell without reading it all.
@@ -467,6 +473,34 @@ impl Target for S3Target {
                 Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
                 Err(e) => Err(self.describe(e)),
             }
+        })
+    }
+    fn list_sizes(&self) -> Result<Option<BTreeMap<String, u64>>, String> {
+        use futures::TryStreamExt;
+        use object_store::ObjectStore;
+        let prefix =
+            (!self.prefix.is_empty()).then(|| object_store::path::Path::from(self.prefix.as_str()));
+        self.rt.block_on(async {
+            let metas: Vec<object_store::ObjectMeta> = self
+                .store
+                .list(prefix.as_ref())
+                .try_collect()
+                .await
+                .map_err(|e| format!("cannot list the target: {}", self.describe(e)))?;
+            let strip = if self.prefix.is_empty() {
+                String::new()
+            } else {
+                format!("{}/", self.prefix)
+            };
+            Ok(Some(
+                metas
+                    .into_iter()
+                    .filter_map(|m| {
+                        let key = m.location.to_string();
+                        key.strip_prefix(&strip).map(|k| (k.to_string(), m.size))
+                    })
+                    .collect(),
+            ))
         })
     }
     /// A HEAD of each object, eight at once.
