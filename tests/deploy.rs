@@ -1034,13 +1034,15 @@ fn s3_refused_credentials_are_one_line_and_change_nothing_and_the_right_key_depl
 
     append_to_episode(site.path());
     let (id, secret) = server.key.clone();
-    for (i, (bad_id, bad_secret, code)) in [
-        (id.as_str(), "not-the-secret", "SignatureDoesNotMatch"),
+    for (i, (bad_id, bad_secret, token, code)) in [
+        (id.as_str(), "not-the-secret", None, "SignatureDoesNotMatch"),
         (
             "AKIANOSUCHKEY0000000",
             secret.as_str(),
+            None,
             "InvalidAccessKeyId",
         ),
+        (id.as_str(), secret.as_str(), Some("forged"), "InvalidToken"),
     ]
     .into_iter()
     .enumerate()
@@ -1048,6 +1050,9 @@ fn s3_refused_credentials_are_one_line_and_change_nothing_and_the_right_key_depl
         let mut env = server.env();
         env[1].1 = bad_id.to_string();
         env[2].1 = bad_secret.to_string();
+        if let Some(t) = token {
+            env.push(("AWS_SESSION_TOKEN", t.to_string()));
+        }
         let args: &[&str] = if i == 0 {
             &["deploy", dir, "--to", &to]
         } else {
@@ -1108,9 +1113,14 @@ fn s3_credentials_from_a_profile_in_the_aws_files() {
     )
     .unwrap();
     let home_s = home.path().to_str().unwrap();
+    // A stray session token in the environment is not sent with the file's key pair.
     let o = onair(
         &["deploy", dir, "--to", &to],
-        &[("HOME", home_s), ("AWS_PROFILE", "podcast")],
+        &[
+            ("HOME", home_s),
+            ("AWS_PROFILE", "podcast"),
+            ("AWS_SESSION_TOKEN", "stray"),
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(

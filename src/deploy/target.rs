@@ -230,6 +230,17 @@ fn describe(e: object_store::Error, source: &Source) -> String {
             object_store::Error::PermissionDenied { .. }
             | object_store::Error::Unauthenticated { .. },
             code,
+        )
+        | (
+            _,
+            code @ Some(
+                "SignatureDoesNotMatch"
+                | "InvalidAccessKeyId"
+                | "InvalidToken"
+                | "ExpiredToken"
+                | "InvalidSecurity"
+                | "TokenRefreshRequired",
+            ),
         ) => format!(
             "the store refused the credentials ({}{source}): check the key pair and the profile",
             code.map(|c| format!("{c}; ")).unwrap_or_default()
@@ -252,12 +263,31 @@ fn describe(e: object_store::Error, source: &Source) -> String {
 
 impl S3Target {
     pub fn new(o: S3Options) -> Result<S3Target, String> {
-        use object_store::aws::AmazonS3Builder;
+        use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
         use object_store::{BackoffConfig, ClientOptions, RetryConfig};
         let settings = o.settings;
-        let mut b = AmazonS3Builder::from_env().with_bucket_name(o.bucket.clone());
-        if let (Source::File { .. }, Some((id, secret, token))) = (&settings.source, &settings.key)
-        {
+        // object_store's own AWS_* variables (as AmazonS3Builder::from_env), but with a key
+        // pair from a file none of the environment's credentials: the AWS CLI never mixes a
+        // file's key pair with the environment's session token.
+        let from_file = matches!(settings.source, Source::File { .. });
+        let mut b = AmazonS3Builder::new();
+        for (k, v) in std::env::vars_os() {
+            let (Some(k), Some(v)) = (k.to_str(), v.to_str()) else {
+                continue;
+            };
+            let credential = matches!(
+                k,
+                "AWS_ACCESS_KEY_ID" | "AWS_SECRET_ACCESS_KEY" | "AWS_SESSION_TOKEN" | "AWS_TOKEN"
+            );
+            if k.starts_with("AWS_")
+                && !(from_file && credential)
+                && let Ok(key) = k.to_ascii_lowercase().parse::<AmazonS3ConfigKey>()
+            {
+                b = b.with_config(key, v);
+            }
+        }
+        b = b.with_bucket_name(o.bucket.clone());
+        if let (true, Some((id, secret, token))) = (from_file, &settings.key) {
             b = b.with_access_key_id(id).with_secret_access_key(secret);
             if let Some(t) = token {
                 b = b.with_token(t);
