@@ -897,6 +897,15 @@ fn file_target_rerun_after_an_interrupted_deploy_sends_only_what_is_missing() {
     let manifest = std::fs::read(dest.path().join(".onair-manifest.json")).unwrap();
     std::fs::remove_file(dest.path().join(".onair-manifest.json")).unwrap();
     std::fs::write(dest.path().join("index.html"), "an older page").unwrap();
+    let o = onair(
+        &["deploy", dir, "--to", &to, "--no-build", "--dry-run"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("upload index.html ("), "{out}");
+    assert!(out.contains("already there feed.xml\n"), "{out}");
+    assert!(!out.contains("upload feed.xml"), "{out}");
     let o = onair(&["deploy", dir, "--to", &to, "--no-build"], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let uploaded: Vec<&str> = std::str::from_utf8(&o.stderr)

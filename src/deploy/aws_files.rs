@@ -164,7 +164,10 @@ impl std::fmt::Display for Source {
             Source::File { path, profile } => {
                 write!(f, "from profile `{profile}` in {}", path.display())
             }
-            Source::None => write!(f, "none found in the environment or ~/.aws"),
+            Source::None => write!(
+                f,
+                "from an instance or container role: none in the environment or the AWS files"
+            ),
         }
     }
 }
