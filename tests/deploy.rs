@@ -1162,7 +1162,7 @@ fn s3_credentials_from_a_profile_in_the_aws_files() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(
         text(&o).contains(&format!(
-            "{}: error: AWS_PROFILE names the profile `podcats`, which is neither a `[podcats]` section here nor a `[profile podcats]` section in {}",
+            "error: AWS_PROFILE names the profile `podcats`, which is neither `[podcats]` in {} nor `[profile podcats]` in {}; nothing was deployed",
             creds.display(),
             home.path().join(".aws/config").display()
         )),

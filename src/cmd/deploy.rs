@@ -99,8 +99,10 @@ fn deploy_site(args: &DeployArgs) -> u8 {
             settings: match aws_files::resolve(&|k| std::env::var(k).ok()) {
                 Ok(s) => s,
                 Err(e) => {
-                    let mut d = Diagnostic::error(format!("{}; nothing was deployed", e.message))
-                        .at(&e.path);
+                    let mut d = Diagnostic::error(format!("{}; nothing was deployed", e.message));
+                    if !e.path.as_os_str().is_empty() {
+                        d = d.at(&e.path);
+                    }
                     if let Some(line) = e.line {
                         d = d.line(line);
                     }

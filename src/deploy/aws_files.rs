@@ -219,16 +219,20 @@ pub fn resolve(env: &dyn Fn(&str) -> Option<String>) -> Result<Settings, FileErr
         }
     });
     if named.is_some() && cred_section.is_none() && conf_section.is_none() {
-        let shown = |p: &Option<PathBuf>| {
+        let shown = |p: &Option<PathBuf>, name: &str| {
             p.as_ref()
-                .map_or("(no HOME)".to_string(), |p| p.display().to_string())
+                .map_or(format!("~/.aws/{name} (HOME is not set)"), |p| {
+                    p.display().to_string()
+                })
         };
+        // The message names both files: no one place to point at.
         return Err(FileError {
-            path: cred_path.clone().unwrap_or_default(),
+            path: PathBuf::new(),
             line: None,
             message: format!(
-                "AWS_PROFILE names the profile `{profile}`, which is neither a `[{profile}]` section here nor a `[profile {profile}]` section in {}",
-                shown(&conf_path)
+                "AWS_PROFILE names the profile `{profile}`, which is neither `[{profile}]` in {} nor `[profile {profile}]` in {}",
+                shown(&cred_path, "credentials"),
+                shown(&conf_path, "config")
             ),
         });
     }
@@ -506,10 +510,15 @@ mod tests {
         h.write("config", "[profile work]\nregion = x\n");
         h.set("AWS_PROFILE", "wrok");
         let e = h.resolve().unwrap_err();
-        assert_eq!(e.path, creds);
         assert_eq!(e.line, None);
-        assert!(e.message.contains("`wrok`"), "{}", e.message);
-        assert!(e.message.contains("config"), "{}", e.message);
+        assert_eq!(
+            e.message,
+            format!(
+                "AWS_PROFILE names the profile `wrok`, which is neither `[wrok]` in {} nor `[profile wrok]` in {}",
+                creds.display(),
+                h.dir.path().join(".aws/config").display()
+            )
+        );
         // `[work]` in the config file is not `[profile work]`.
         h.write("config", "[work]\nregion = x\n");
         h.set("AWS_PROFILE", "work");
