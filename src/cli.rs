@@ -50,6 +50,10 @@ pub struct DeployArgs {
     /// Deploy public/ as it is, without building first
     #[arg(long)]
     pub no_build: bool,
+    /// Build and deploy even if episodes vanish or change GUID compared with the feed being
+    /// replaced (passed to the build, as `onair build --allow-feed-changes`)
+    #[arg(long)]
+    pub allow_feed_changes: bool,
 }
 
 #[derive(Debug, Args, Clone)]

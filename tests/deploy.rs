@@ -28,19 +28,39 @@ fn example_copy() -> tempfile::TempDir {
     tmp
 }
 
-fn onair(args: &[&str], env: &[(&str, &str)]) -> Output {
+/// The variables a deploy reads; the tests set what they mean to.
+const DEPLOY_VARS: &[&str] = &[
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_S3",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_PROFILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_CONFIG_FILE",
+    "PODPING_AUTH_TOKEN",
+    "ONAIR_PODPING_URL",
+];
+
+/// A command for onair with none of the deploy variables but `env`'s, and HOME an empty
+/// folder unless `env` gives one (so the tester's ~/.aws is never read).
+fn onair_command(args: &[&str], env: &[(&str, &str)]) -> (Command, tempfile::TempDir) {
+    let home = tempfile::tempdir().unwrap();
     let mut c = Command::new(env!("CARGO_BIN_EXE_onair"));
-    c.args(args);
-    for var in [
-        "AWS_ENDPOINT_URL",
-        "PODPING_AUTH_TOKEN",
-        "ONAIR_PODPING_URL",
-    ] {
+    c.args(args).env("HOME", home.path());
+    for var in DEPLOY_VARS {
         c.env_remove(var);
     }
     for (k, v) in env {
         c.env(k, v);
     }
+    (c, home)
+}
+
+fn onair(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let (mut c, _home) = onair_command(args, env);
     c.output().unwrap()
 }
 
@@ -374,6 +394,8 @@ struct Moto {
     child: Child,
     port: u16,
     log: Arc<Mutex<Vec<String>>>,
+    /// The key pair the test's own requests sign with.
+    key: (String, String),
 }
 
 impl Drop for Moto {
@@ -381,6 +403,24 @@ impl Drop for Moto {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `s` without its terminal colour sequences (ESC [ ... m).
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn moto_command() -> PathBuf {
@@ -395,6 +435,12 @@ fn moto_command() -> PathBuf {
 }
 
 fn moto() -> Moto {
+    moto_with(&[])
+}
+
+/// moto's server with `env` (e.g. INITIAL_NO_AUTH_ACTION_COUNT): ready when it answered a
+/// `GET /` (one request it counts).
+fn moto_with(env: &[(&str, &str)]) -> Moto {
     let cmd = moto_command();
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -403,6 +449,7 @@ fn moto() -> Moto {
         .port();
     let mut child = Command::new(&cmd)
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -419,6 +466,8 @@ fn moto() -> Moto {
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines() {
             let Ok(line) = line else { return };
+            // Statuses other than 200 come coloured: drop the escape sequences.
+            let line = strip_ansi(&line);
             if let Some(req) = line
                 .find('"')
                 .and_then(|start| line[start + 1..].split('"').next())
@@ -448,7 +497,12 @@ fn moto() -> Moto {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    Moto { child, port, log }
+    Moto {
+        child,
+        port,
+        log,
+        key: ("testing".into(), "testing".into()),
+    }
 }
 
 impl Moto {
@@ -458,10 +512,70 @@ impl Moto {
     fn env(&self) -> Vec<(&'static str, String)> {
         vec![
             ("AWS_ENDPOINT_URL", self.endpoint()),
-            ("AWS_ACCESS_KEY_ID", "testing".into()),
-            ("AWS_SECRET_ACCESS_KEY", "testing".into()),
+            ("AWS_ACCESS_KEY_ID", self.key.0.clone()),
+            ("AWS_SECRET_ACCESS_KEY", self.key.1.clone()),
             ("AWS_REGION", "us-east-1".into()),
         ]
+    }
+    fn store(&self, bucket: &str) -> object_store::aws::AmazonS3 {
+        object_store::aws::AmazonS3Builder::new()
+            .with_endpoint(self.endpoint())
+            .with_allow_http(true)
+            .with_bucket_name(bucket)
+            .with_region("us-east-1")
+            .with_access_key_id(&self.key.0)
+            .with_secret_access_key(&self.key.1)
+            .build()
+            .unwrap()
+    }
+    /// Every object in the bucket with its bytes.
+    fn objects(&self, bucket: &str) -> BTreeMap<String, Vec<u8>> {
+        use futures::TryStreamExt;
+        use object_store::{ObjectStore, ObjectStoreExt};
+        let store = self.store(bucket);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let metas: Vec<object_store::ObjectMeta> =
+                store.list(None).try_collect().await.unwrap();
+            let mut out = BTreeMap::new();
+            for m in metas {
+                let bytes = store.get(&m.location).await.unwrap().bytes().await.unwrap();
+                out.insert(m.location.to_string(), bytes.to_vec());
+            }
+            out
+        })
+    }
+    /// The keys of the bucket's unfinished multipart uploads (ListMultipartUploads, through
+    /// boto3 beside moto in its venv).
+    fn multipart_uploads(&self, bucket: &str) -> Vec<String> {
+        let python = moto_command().with_file_name("python");
+        assert!(
+            python.is_file(),
+            "`{}` is missing: the test lists multipart uploads with the boto3 of moto's venv (scripts/test makes it)",
+            python.display()
+        );
+        let script = "import boto3, sys\n\
+            s3 = boto3.client('s3', endpoint_url=sys.argv[1], aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3], region_name='us-east-1')\n\
+            for u in s3.list_multipart_uploads(Bucket=sys.argv[4]).get('Uploads', []): print(u['Key'])\n";
+        let o = Command::new(&python)
+            .args([
+                "-c",
+                script,
+                &self.endpoint(),
+                &self.key.0,
+                &self.key.1,
+                bucket,
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", text(&o));
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect()
     }
     fn make_bucket(&self, name: &str) {
         ureq::put(&format!("{}/{name}", self.endpoint()))
@@ -472,15 +586,7 @@ impl Moto {
     /// GET (moto's objects are private; object_store signs the request).
     fn get(&self, bucket: &str, key: &str) -> Option<(Vec<u8>, String, String)> {
         use object_store::{Attribute, ObjectStoreExt};
-        let store = object_store::aws::AmazonS3Builder::new()
-            .with_endpoint(self.endpoint())
-            .with_allow_http(true)
-            .with_bucket_name(bucket)
-            .with_region("us-east-1")
-            .with_access_key_id("testing")
-            .with_secret_access_key("testing")
-            .build()
-            .unwrap();
+        let store = self.store(bucket);
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -526,8 +632,22 @@ fn s3_deploy_reads_back_every_object_with_its_headers_then_uploads_only_changes_
     server.make_bucket("show");
     let site = example_copy();
     let dir = site.path().to_str().unwrap();
+    let from = server.log_len();
     let o = onair_env(&["deploy", dir, "--to", "s3://show/pod"], &server.env());
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // Many files and no manifest: one listing, no HEAD of each before uploading.
+    let first = server.requests_since(from);
+    let first_put = first.iter().position(|r| r.starts_with("PUT ")).unwrap();
+    assert!(
+        first[..first_put]
+            .iter()
+            .any(|r| r.starts_with("GET /show?list-type=2") && r.contains("prefix=pod")),
+        "{first:?}"
+    );
+    assert!(
+        !first[..first_put].iter().any(|r| r.starts_with("HEAD ")),
+        "{first:?}"
+    );
     let public = site.path().join("public");
     for (key, bytes) in files_under(&public) {
         let (got, ct, cc) = server
@@ -594,6 +714,39 @@ fn s3_deploy_reads_back_every_object_with_its_headers_then_uploads_only_changes_
     );
     assert!(text(&o).contains("nothing to do"), "{}", text(&o));
 
+    // The manifest lost: the listing and each object's recorded hash show everything is
+    // there; only the manifest is written.
+    {
+        use object_store::ObjectStoreExt;
+        let store = server.store("show");
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(store.delete(&object_store::path::Path::from("pod/.onair-manifest.json")))
+            .unwrap();
+    }
+    let from = server.log_len();
+    let o = onair_env(
+        &["deploy", dir, "--to", "s3://show/pod", "--no-build"],
+        &server.env(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let n = files_under(&public).len();
+    assert!(
+        text(&o).contains(&format!(
+            "0 file(s) uploaded (0 bytes), 0 deleted, 0 unchanged, {n} already there"
+        )),
+        "{}",
+        text(&o)
+    );
+    let puts: Vec<String> = server
+        .requests_since(from)
+        .into_iter()
+        .filter(|r| r.starts_with("PUT "))
+        .collect();
+    assert_eq!(puts, ["PUT /show/pod/.onair-manifest.json"]);
+
     // A bucket that does not exist.
     let o = onair_env(
         &["deploy", dir, "--to", "s3://no-such-bucket", "--no-build"],
@@ -610,7 +763,7 @@ fn s3_deploy_reads_back_every_object_with_its_headers_then_uploads_only_changes_
 }
 
 #[test]
-fn s3_deploy_killed_midway_keeps_the_old_feed_and_the_rerun_finishes() {
+fn s3_deploy_killed_midway_keeps_the_old_feed_and_the_rerun_sends_only_what_is_missing() {
     let server = moto();
     server.make_bucket("live");
     let site = example_copy();
@@ -619,51 +772,102 @@ fn s3_deploy_killed_midway_keeps_the_old_feed_and_the_rerun_finishes() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let old_feed = server.get("live", "feed.xml").unwrap().0;
 
-    // A new episode text and a large audio file (a multipart upload) to go up first.
+    // A new episode text, a large audio file (a multipart upload) and three small ones, all
+    // to go up before the pages and the feed.
     append_to_episode(site.path());
     let o = onair(&["build", dir], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let big: Vec<u8> = (0..40u32 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+    let big: Vec<u8> = (0..64u32 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
     std::fs::write(site.path().join("public/audio/big.mp3"), &big).unwrap();
+    let extras = [
+        "audio/extra-1.mp3",
+        "audio/extra-2.mp3",
+        "audio/extra-3.mp3",
+    ];
+    for (i, extra) in extras.iter().enumerate() {
+        std::fs::write(
+            site.path().join("public").join(extra),
+            vec![i as u8; 100_000],
+        )
+        .unwrap();
+    }
     let new_feed = std::fs::read(site.path().join("public/feed.xml")).unwrap();
     assert_ne!(new_feed, old_feed);
 
+    // Killed once the small files are up and the large one is under way.
     let from = server.log_len();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_onair"));
-    cmd.args(["deploy", dir, "--to", "s3://live", "--no-build"])
+    let env: Vec<(&str, String)> = server.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (mut cmd, _home) = onair_command(&["deploy", dir, "--to", "s3://live", "--no-build"], &env);
+    let mut child = cmd
         .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    for (k, v) in server.env() {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().unwrap();
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let seen = server.log.lock().unwrap()[from..]
-            .iter()
-            .any(|r| r.contains("/live/audio/big.mp3"));
+        let seen = {
+            let log = server.log.lock().unwrap();
+            let log = &log[from..];
+            log.iter().any(|r| r.contains("/live/audio/big.mp3"))
+                && extras.iter().all(|e| {
+                    log.iter()
+                        .any(|r| r.starts_with(&format!("PUT /live/{e} ")))
+                })
+        };
         if seen {
             break;
         }
         assert!(
             Instant::now() < deadline,
-            "the multipart upload never started"
+            "the uploads never started: {:?}",
+            server.requests_since(from)
         );
         std::thread::sleep(Duration::from_millis(5));
     }
     child.kill().unwrap();
     child.wait().unwrap();
+    let killed = server.requests_since(from);
+    assert!(
+        !killed
+            .iter()
+            .any(|r| r.starts_with("POST /live/audio/big.mp3?uploadId=")),
+        "the large upload finished before the kill, so this test proves nothing: {killed:?}"
+    );
     assert_eq!(
         server.get("live", "feed.xml").unwrap().0,
         old_feed,
         "the old feed stays live after the kill"
     );
 
+    let from = server.log_len();
     let o = onair_env(
         &["deploy", dir, "--to", "s3://live", "--no-build"],
         &server.env(),
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = text(&o);
+    // What the killed run had sent is not sent again (the hash kept with each object says
+    // so); the rest is.
+    let rerun = server.requests_since(from);
+    for extra in extras {
+        assert!(
+            !out.contains(&format!("uploaded {extra} ")),
+            "{extra} sent again: {out}"
+        );
+        assert!(
+            !rerun
+                .iter()
+                .any(|r| r.starts_with("PUT ") && r.contains(extra)),
+            "{extra} sent again: {rerun:?}"
+        );
+    }
+    assert!(out.contains("uploaded audio/big.mp3 "), "{out}");
+    assert!(out.contains("uploaded feed.xml "), "{out}");
+    assert!(
+        out.contains("3 already there (sent by an interrupted deploy)"),
+        "{out}"
+    );
     for (key, bytes) in files_under(&site.path().join("public")) {
         let got = server
             .get("live", &key)
@@ -678,4 +882,359 @@ fn s3_deploy_killed_midway_keeps_the_old_feed_and_the_rerun_finishes() {
         &server.env(),
     );
     assert!(text(&o).contains("nothing to do"), "{}", text(&o));
+}
+
+#[test]
+fn file_target_rerun_after_an_interrupted_deploy_sends_only_what_is_missing() {
+    let site = example_copy();
+    let dest = tempfile::tempdir().unwrap();
+    let dir = site.path().to_str().unwrap();
+    let to = file_url(dest.path());
+    let o = onair(&["deploy", dir, "--to", &to], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // As a deploy stopped before it wrote the manifest and before index.html went up would
+    // leave it.
+    let manifest = std::fs::read(dest.path().join(".onair-manifest.json")).unwrap();
+    std::fs::remove_file(dest.path().join(".onair-manifest.json")).unwrap();
+    std::fs::write(dest.path().join("index.html"), "an older page").unwrap();
+    let o = onair(
+        &["deploy", dir, "--to", &to, "--no-build", "--dry-run"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("upload index.html ("), "{out}");
+    assert!(out.contains("already there feed.xml\n"), "{out}");
+    assert!(!out.contains("upload feed.xml"), "{out}");
+    let o = onair(&["deploy", dir, "--to", &to, "--no-build"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let uploaded: Vec<&str> = std::str::from_utf8(&o.stderr)
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("uploaded "))
+        .collect();
+    assert_eq!(uploaded.len(), 1, "{}", text(&o));
+    assert!(
+        uploaded[0].starts_with("uploaded index.html "),
+        "{}",
+        text(&o)
+    );
+    assert!(text(&o).contains("already there"), "{}", text(&o));
+    let mut got = files_under(dest.path());
+    assert_eq!(got.remove(".onair-manifest.json"), Some(manifest));
+    assert_eq!(got, files_under(&site.path().join("public")));
+
+    // Everything there but the manifest: nothing is sent, the manifest is written.
+    std::fs::remove_file(dest.path().join(".onair-manifest.json")).unwrap();
+    let o = onair(&["deploy", dir, "--to", &to, "--no-build"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        !text(&o).lines().any(|l| l.starts_with("uploaded ")),
+        "{}",
+        text(&o)
+    );
+    assert!(text(&o).contains("0 file(s) uploaded"), "{}", text(&o));
+    assert!(dest.path().join(".onair-manifest.json").is_file());
+}
+
+#[test]
+fn allow_feed_changes_is_passed_to_the_build() {
+    let site = example_copy();
+    let dest = tempfile::tempdir().unwrap();
+    let dir = site.path().to_str().unwrap();
+    let to = file_url(dest.path());
+    let o = onair(&["deploy", dir, "--to", &to], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // An episode that disappears from the feed fails the build, and so the deploy...
+    std::fs::remove_file(site.path().join("episodes/2026-02-17-listener-mail.md")).unwrap();
+    let before = files_under(dest.path());
+    let o = onair(&["deploy", dir, "--to", &to], &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("deploy failed: the build failed; nothing was deployed"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(files_under(dest.path()), before);
+    // ...unless allowed.
+    let o = onair(&["deploy", dir, "--to", &to, "--allow-feed-changes"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("allowed by --allow-feed-changes"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(
+        std::fs::read(dest.path().join("feed.xml")).unwrap(),
+        std::fs::read(site.path().join("public/feed.xml")).unwrap()
+    );
+}
+
+// ---- moto checking signatures: IAM users, refused credentials, the AWS files ----
+
+/// The text between `open` and `close` in `s`.
+fn between<'a>(s: &'a str, open: &str, close: &str) -> &'a str {
+    let start = s.find(open).unwrap_or_else(|| panic!("no {open} in {s}")) + open.len();
+    let len = s[start..].find(close).unwrap();
+    &s[start..start + len]
+}
+
+/// The bucket moto_with_iam makes, and the one key its user may not upload.
+const AUTHED: &str = "authed";
+const DENIED: &str = "audio/zz-denied.mp3";
+
+/// moto checking every request's SigV4 signature against its IAM users, after the first
+/// five it serves unchecked (moto/core/authorization.py counts them): the readiness `GET /`,
+/// then the four that make the user `deployer`, its access key, its policy (all of S3 but
+/// uploading `DENIED`) and the bucket `AUTHED`. The server's `key` is the user's.
+fn moto_with_iam() -> Moto {
+    let mut m = moto_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", "5")]);
+    // Unchecked, but moto routes a request by the service its Authorization names.
+    let iam = |params: &[(&str, &str)]| -> String {
+        let mut form = vec![("Version", "2010-05-08")];
+        form.extend_from_slice(params);
+        ureq::post(&m.endpoint())
+            .header(
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=setup/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0",
+            )
+            .send_form(form)
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap()
+    };
+    iam(&[("Action", "CreateUser"), ("UserName", "deployer")]);
+    let key = iam(&[("Action", "CreateAccessKey"), ("UserName", "deployer")]);
+    let id = between(&key, "<AccessKeyId>", "</AccessKeyId>").to_string();
+    let secret = between(&key, "<SecretAccessKey>", "</SecretAccessKey>").to_string();
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:*","Resource":"*"}},{{"Effect":"Deny","Action":"s3:PutObject","Resource":"arn:aws:s3:::{AUTHED}/{DENIED}"}}]}}"#
+    );
+    iam(&[
+        ("Action", "PutUserPolicy"),
+        ("UserName", "deployer"),
+        ("PolicyName", "deploy"),
+        ("PolicyDocument", &policy),
+    ]);
+    m.make_bucket(AUTHED);
+    m.key = (id, secret);
+    // From here on moto checks: an unsigned request is refused.
+    assert!(
+        ureq::get(&m.endpoint()).call().is_err(),
+        "moto still serves unsigned requests: INITIAL_NO_AUTH_ACTION_COUNT miscounted"
+    );
+    m
+}
+
+#[test]
+fn s3_refused_credentials_are_one_line_and_change_nothing_and_the_right_key_deploys() {
+    let server = moto_with_iam();
+    let site = example_copy();
+    let dir = site.path().to_str().unwrap();
+    let to = format!("s3://{AUTHED}");
+    let o = onair_env(&["deploy", dir, "--to", &to], &server.env());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let before = server.objects(AUTHED);
+    assert_eq!(
+        before["feed.xml"],
+        std::fs::read(site.path().join("public/feed.xml")).unwrap()
+    );
+
+    append_to_episode(site.path());
+    let (id, secret) = server.key.clone();
+    for (i, (bad_id, bad_secret, token, code)) in [
+        (id.as_str(), "not-the-secret", None, "SignatureDoesNotMatch"),
+        (
+            "AKIANOSUCHKEY0000000",
+            secret.as_str(),
+            None,
+            "InvalidAccessKeyId",
+        ),
+        (id.as_str(), secret.as_str(), Some("forged"), "InvalidToken"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut env = server.env();
+        env[1].1 = bad_id.to_string();
+        env[2].1 = bad_secret.to_string();
+        if let Some(t) = token {
+            env.push(("AWS_SESSION_TOKEN", t.to_string()));
+        }
+        let args: &[&str] = if i == 0 {
+            &["deploy", dir, "--to", &to]
+        } else {
+            &["deploy", dir, "--to", &to, "--no-build"]
+        };
+        let o = onair_env(args, &env);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        let lines: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.contains("refused the credentials"))
+            .collect();
+        assert_eq!(lines.len(), 1, "{stderr}");
+        assert_eq!(
+            lines[0],
+            format!(
+                "error: deploy target `{to}`: the store refused the credentials ({code}; from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY): check the key pair and the profile; nothing was deployed"
+            ),
+            "{stderr}"
+        );
+        assert_eq!(server.objects(AUTHED), before, "the target is unchanged");
+    }
+
+    // The right key again: the change goes up.
+    let o = onair_env(&["deploy", dir, "--to", &to, "--no-build"], &server.env());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        server.objects(AUTHED)["feed.xml"],
+        std::fs::read(site.path().join("public/feed.xml")).unwrap()
+    );
+}
+
+#[test]
+fn s3_credentials_from_a_profile_in_the_aws_files() {
+    let server = moto_with_iam();
+    let site = example_copy();
+    let dir = site.path().to_str().unwrap();
+    let to = format!("s3://{AUTHED}/show");
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir(home.path().join(".aws")).unwrap();
+    let creds = home.path().join(".aws/credentials");
+    let (id, secret) = &server.key;
+    std::fs::write(
+        &creds,
+        format!(
+            "[default]\naws_access_key_id = AKIANOSUCHKEY0000000\naws_secret_access_key = wrong\n\n\
+             # the show's deploy key\n[podcast]\n  aws_access_key_id = {id}\n  aws_secret_access_key={secret} ; from IAM\n"
+        ),
+    )
+    .unwrap();
+    // The endpoint and region from the config file's `[profile podcast]`.
+    std::fs::write(
+        home.path().join(".aws/config"),
+        format!(
+            "[default]\nregion = us-east-1\n\n[profile podcast]\nregion = us-east-1\nendpoint_url = {}\n",
+            server.endpoint()
+        ),
+    )
+    .unwrap();
+    let home_s = home.path().to_str().unwrap();
+    // A stray session token in the environment is not sent with the file's key pair.
+    let o = onair(
+        &["deploy", dir, "--to", &to],
+        &[
+            ("HOME", home_s),
+            ("AWS_PROFILE", "podcast"),
+            ("AWS_SESSION_TOKEN", "stray"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        server.objects(AUTHED)["show/feed.xml"],
+        std::fs::read(site.path().join("public/feed.xml")).unwrap()
+    );
+
+    // Without AWS_PROFILE, the default profile's (wrong) key, named in the refusal.
+    append_to_episode(site.path());
+    let endpoint = server.endpoint();
+    let o = onair(
+        &["deploy", dir, "--to", &to],
+        &[("HOME", home_s), ("AWS_ENDPOINT_URL", &endpoint)],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!(
+            "the store refused the credentials (InvalidAccessKeyId; from profile `default` in {})",
+            creds.display()
+        )),
+        "{}",
+        text(&o)
+    );
+
+    // A profile that is in neither file.
+    let o = onair(
+        &["deploy", dir, "--to", &to, "--no-build"],
+        &[("HOME", home_s), ("AWS_PROFILE", "podcats")],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!(
+            "error: AWS_PROFILE names the profile `podcats`, which is neither `[podcats]` in {} nor `[profile podcats]` in {}; nothing was deployed",
+            creds.display(),
+            home.path().join(".aws/config").display()
+        )),
+        "{}",
+        text(&o)
+    );
+
+    // A malformed file: its path and line.
+    let mut c = std::fs::read_to_string(&creds).unwrap();
+    c.push_str("aws_session_token\n");
+    std::fs::write(&creds, &c).unwrap();
+    let o = onair(
+        &["deploy", dir, "--to", &to, "--no-build"],
+        &[("HOME", home_s), ("AWS_PROFILE", "podcast")],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!(
+            "{}:{}: error: expected `key = value` or `[section]`, found `aws_session_token`",
+            creds.display(),
+            c.lines().count()
+        )),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn s3_a_failed_upload_aborts_the_multipart_upload_in_flight() {
+    let server = moto_with_iam();
+    let site = example_copy();
+    let dir = site.path().to_str().unwrap();
+    let to = format!("s3://{AUTHED}");
+    let o = onair_env(&["deploy", dir, "--to", &to], &server.env());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let before = server.objects(AUTHED);
+
+    // Two new audio files, uploaded at once: a large one in parts, and one the user's policy
+    // forbids, which fails at once.
+    let big: Vec<u8> = (0..64u32 * 1024 * 1024).map(|i| (i % 241) as u8).collect();
+    std::fs::write(site.path().join("public/audio/big.mp3"), &big).unwrap();
+    std::fs::write(site.path().join("public").join(DENIED), b"not allowed").unwrap();
+    let from = server.log_len();
+    let o = onair_env(&["deploy", dir, "--to", &to, "--no-build"], &server.env());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!(
+            "cannot upload {DENIED}: the store denied access (AccessDenied)"
+        )),
+        "{}",
+        text(&o)
+    );
+    let seen = server.requests_since(from);
+    if seen
+        .iter()
+        .any(|r| r.starts_with("POST /authed/audio/big.mp3?uploads"))
+    {
+        assert!(
+            seen.iter()
+                .any(|r| r.starts_with("DELETE /authed/audio/big.mp3?uploadId=")),
+            "the multipart upload was not aborted: {seen:?}"
+        );
+        assert!(
+            text(&o).contains("stopped audio/big.mp3: another upload failed"),
+            "{}",
+            text(&o)
+        );
+    }
+    assert_eq!(
+        server.multipart_uploads(AUTHED),
+        Vec::<String>::new(),
+        "no unfinished multipart upload is left"
+    );
+    assert_eq!(server.objects(AUTHED), before, "nothing else changed");
 }

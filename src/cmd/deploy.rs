@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use crate::cli::{BuildArgs, DeployArgs};
 use crate::config::{CONFIG_FILE, Config};
 use crate::deploy::target::{self, FileTarget, S3Options, S3Target, Target, Url};
-use crate::deploy::{self, DEFAULT_MAX_DELETES, MANIFEST, Manifest, ping};
+use crate::deploy::{self, DEFAULT_MAX_DELETES, MANIFEST, Manifest, aws_files, ping};
 use crate::diag::Diagnostic;
 
 pub fn run(args: &DeployArgs) -> ExitCode {
@@ -61,7 +61,7 @@ fn deploy_site(args: &DeployArgs) -> u8 {
             drafts: false,
             base_url: None,
             locked: false,
-            allow_feed_changes: false,
+            allow_feed_changes: args.allow_feed_changes,
         };
         if crate::cmd::build::build(&build) != super::EXIT_OK {
             eprintln!("deploy failed: the build failed; nothing was deployed");
@@ -96,6 +96,19 @@ fn deploy_site(args: &DeployArgs) -> u8 {
             endpoint: config.deploy.endpoint.clone(),
             region: config.deploy.region.clone(),
             path_style: config.deploy.path_style,
+            settings: match aws_files::resolve(&|k| std::env::var(k).ok()) {
+                Ok(s) => s,
+                Err(e) => {
+                    let mut d = Diagnostic::error(format!("{}; nothing was deployed", e.message));
+                    if !e.path.as_os_str().is_empty() {
+                        d = d.at(&e.path);
+                    }
+                    if let Some(line) = e.line {
+                        d = d.line(line);
+                    }
+                    return error(d);
+                }
+            },
         }) {
             Ok(t) => Box::new(t),
             Err(e) => return error(Diagnostic::error(format!("deploy target `{url}`: {e}"))),
@@ -113,7 +126,12 @@ fn deploy_site(args: &DeployArgs) -> u8 {
             )));
         }
     };
-    let plan = deploy::plan(&local, &old, &feed, &config.base_url);
+    let mut plan = deploy::plan(&local, &old, &feed, &config.base_url);
+    if let Err(e) = plan.skip_held(target.as_ref()) {
+        return error(Diagnostic::error(format!(
+            "deploy target `{url}`: {e}; nothing was deployed"
+        )));
+    }
     for key in &plan.kept {
         super::report([&Diagnostic::warning(format!(
             "{key} is gone from the site but the feed still points at it: kept on the target"
@@ -136,7 +154,7 @@ fn deploy_site(args: &DeployArgs) -> u8 {
         )));
     }
     let feed_url = config.feed_url();
-    let feed_changes = plan.uploads.iter().any(|f| f.key == "feed.xml");
+    let feed_changes = plan.feed_changed;
     if args.dry_run {
         for f in &plan.uploads {
             println!(
@@ -147,6 +165,9 @@ fn deploy_site(args: &DeployArgs) -> u8 {
         for key in &plan.deletes {
             println!("delete {key}");
         }
+        for key in &plan.already {
+            println!("already there {key}");
+        }
         if feed_changes {
             if let Some(hub) = &config.websub_hub {
                 println!("ping WebSub hub {hub} for {feed_url}");
@@ -156,14 +177,15 @@ fn deploy_site(args: &DeployArgs) -> u8 {
             }
         }
         eprintln!(
-            "dry run: {} upload(s), {} deletion(s), {} file(s) unchanged; `{url}` was not changed",
+            "dry run: {} upload(s), {} deletion(s), {} file(s) unchanged{}; `{url}` was not changed",
             plan.uploads.len(),
             plan.deletes.len(),
-            plan.unchanged
+            plan.unchanged,
+            already(&plan)
         );
         return super::EXIT_OK;
     }
-    if plan.uploads.is_empty() && plan.deletes.is_empty() {
+    if plan.is_empty(&old) {
         eprintln!(
             "nothing to do: all {} file(s) on `{url}` are up to date",
             plan.unchanged
@@ -179,8 +201,12 @@ fn deploy_site(args: &DeployArgs) -> u8 {
         }
     };
     eprintln!(
-        "deployed to `{url}`: {} file(s) uploaded ({} bytes), {} deleted, {} unchanged",
-        outcome.uploaded, outcome.bytes, outcome.deleted, plan.unchanged
+        "deployed to `{url}`: {} file(s) uploaded ({} bytes), {} deleted, {} unchanged{}",
+        outcome.uploaded,
+        outcome.bytes,
+        outcome.deleted,
+        plan.unchanged,
+        already(&plan)
     );
     if outcome.feed_changed {
         if let Some(hub) = &config.websub_hub {
@@ -209,6 +235,14 @@ fn deploy_site(args: &DeployArgs) -> u8 {
         }
     }
     super::EXIT_OK
+}
+
+/// ", N already there (sent by an interrupted deploy)", or nothing.
+fn already(plan: &deploy::Plan) -> String {
+    match plan.already.len() {
+        0 => String::new(),
+        n => format!(", {n} already there (sent by an interrupted deploy)"),
+    }
 }
 
 fn podping_url(config: &Config) -> String {

@@ -8,6 +8,7 @@
 //! manifest is written last, so an interrupted deploy is finished by the next run; the feed
 //! goes up only once everything it points at is up, so the old feed stays live until then.
 
+pub mod aws_files;
 pub mod headers;
 pub mod ping;
 pub mod target;
@@ -15,7 +16,7 @@ pub mod target;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use headers::{Class, Headers};
 use target::Target;
@@ -26,6 +27,8 @@ pub const MANIFEST: &str = ".onair-manifest.json";
 pub const DEFAULT_MAX_DELETES: usize = 10;
 /// Uploads at once (connections to the store).
 pub const JOBS: usize = 4;
+/// Above this many files to look for on the target, it is listed first.
+pub const LIST_ABOVE: usize = 50;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
@@ -89,29 +92,38 @@ pub fn scan(public: &Path, rules: &[HeaderRule]) -> Result<Vec<LocalFile>, Strin
         if key == MANIFEST {
             continue;
         }
-        let mut hasher = blake3::Hasher::new();
-        if key == "feed.xml" || key.ends_with("/feed.xml") {
-            // A rebuild's feed differs in <lastBuildDate> alone: that is no change.
-            let bytes = std::fs::read(entry.path())
-                .map_err(|e| format!("{}: {e}", entry.path().display()))?;
-            hasher.update(&without_last_build_date(&bytes));
-        } else {
-            let mut file = std::fs::File::open(entry.path())
-                .map_err(|e| format!("{}: {e}", entry.path().display()))?;
-            std::io::copy(&mut file, &mut hasher)
-                .map_err(|e| format!("{}: {e}", entry.path().display()))?;
-        }
+        let hash = hash_file(&key, entry.path())?;
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         files.push(LocalFile {
             headers: headers::for_path(&key, rules),
             class: headers::class(&key),
-            hash: hasher.finalize().to_hex().to_string(),
+            hash,
             path: entry.path().to_path_buf(),
             size,
             key,
         });
     }
     Ok(files)
+}
+
+/// Whether a key is a feed, whose hash leaves `<lastBuildDate>` out.
+fn is_feed(key: &str) -> bool {
+    key == "feed.xml" || key.ends_with("/feed.xml")
+}
+
+/// The BLAKE3 hash (hex) onair records for the file published as `key`: of its bytes, or for
+/// a feed, of its bytes without `<lastBuildDate>` (a rebuild's feed differs in that alone,
+/// which is no change).
+pub fn hash_file(key: &str, path: &Path) -> Result<String, String> {
+    let mut hasher = blake3::Hasher::new();
+    if is_feed(key) {
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        hasher.update(&without_last_build_date(&bytes));
+    } else {
+        let mut file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        std::io::copy(&mut file, &mut hasher).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(hasher.finalize().to_hex().to_string())
 }
 
 /// A feed's bytes without its `<lastBuildDate>` element.
@@ -136,6 +148,12 @@ pub struct Plan {
     /// Gone from the site but still named by the feed being published: kept.
     pub kept: Vec<String>,
     pub unchanged: usize,
+    /// Not in the manifest as they are, but already on the target as they are (sent by a
+    /// deploy that was interrupted before it wrote the manifest): not sent again.
+    pub already: Vec<String>,
+    /// Whether `feed.xml` differs from the manifest's (so the apps are told, even when an
+    /// interrupted deploy had already sent it).
+    pub feed_changed: bool,
     /// The manifest as it will be after the deploy.
     pub manifest: Manifest,
 }
@@ -155,6 +173,7 @@ pub fn plan(local: &[LocalFile], old: &Manifest, feed: &str, base_url: &str) -> 
         if old.files.get(&f.key) == Some(&entry) {
             p.unchanged += 1;
         } else {
+            p.feed_changed |= f.key == "feed.xml";
             p.uploads.push(f.clone());
         }
         p.manifest.files.insert(f.key.clone(), entry);
@@ -175,6 +194,45 @@ pub fn plan(local: &[LocalFile], old: &Manifest, feed: &str, base_url: &str) -> 
         }
     }
     p
+}
+
+impl Plan {
+    /// Takes out of the uploads what the target already holds as it is (see
+    /// `Target::holds`): what an interrupted deploy sent is not sent again.
+    pub fn skip_held(&mut self, target: &dyn Target) -> Result<(), String> {
+        if self.uploads.is_empty() {
+            return Ok(());
+        }
+        let mut candidates: Vec<&LocalFile> = self.uploads.iter().collect();
+        // Many to look at (a first deploy, a lost manifest): one listing first, and a look
+        // only at what is there with the same size.
+        if candidates.len() > LIST_ABOVE
+            && let Some(sizes) = target.list_sizes()?
+        {
+            candidates.retain(|f| sizes.get(&f.key) == Some(&f.size));
+        }
+        let held: std::collections::HashSet<String> = target
+            .stat(&candidates)?
+            .iter()
+            .zip(&candidates)
+            .filter(|(s, f)| s.as_ref().is_some_and(|s| s.is(f)))
+            .map(|(_, f)| f.key.clone())
+            .collect();
+        let already = &mut self.already;
+        self.uploads.retain(|f| {
+            let keep = !held.contains(&f.key);
+            if !keep {
+                already.push(f.key.clone());
+            }
+            keep
+        });
+        Ok(())
+    }
+
+    /// Whether running the plan changes anything on the target.
+    pub fn is_empty(&self, old: &Manifest) -> bool {
+        self.uploads.is_empty() && self.deletes.is_empty() && self.manifest.files == old.files
+    }
 }
 
 /// Reports as the deploy goes: a progress bar on a terminal, plain lines otherwise.
@@ -243,15 +301,18 @@ pub struct Outcome {
 /// left as it was, and the feed is only up if everything before it was.
 pub fn execute(plan: &Plan, target: &dyn Target) -> Result<Outcome, String> {
     let progress = Progress::new(plan);
-    let mut outcome = Outcome::default();
+    let mut outcome = Outcome {
+        feed_changed: plan.feed_changed,
+        ..Outcome::default()
+    };
     let result = (|| -> Result<(), String> {
         for class in [Class::Media, Class::Asset, Class::Page, Class::Feed] {
             let batch: Vec<&LocalFile> = plan.uploads.iter().filter(|f| f.class == class).collect();
             upload_batch(&batch, target, &progress)?;
+            verify(&batch, target)?;
             for f in batch {
                 outcome.uploaded += 1;
                 outcome.bytes += f.size;
-                outcome.feed_changed |= f.key == "feed.xml";
             }
         }
         for key in &plan.deletes {
@@ -279,6 +340,33 @@ pub fn execute(plan: &Plan, target: &dyn Target) -> Result<Outcome, String> {
     Ok(outcome)
 }
 
+/// Reads back what a phase uploaded (a HEAD each, or a folder's file hashed) before the next
+/// phase, which points at it, goes up: each object has the file's size and, where the target
+/// keeps it, its hash. Headers are not compared, since a store may write them its own way.
+fn verify(batch: &[&LocalFile], target: &dyn Target) -> Result<(), String> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let stored = target.stat(batch)?;
+    for (f, s) in batch.iter().zip(stored) {
+        let problem = match s {
+            None => "is missing".to_string(),
+            Some(s) if s.size != f.size => {
+                format!("has {} bytes where {} were sent", s.size, f.size)
+            }
+            Some(s) if s.hash.as_ref().is_some_and(|h| *h != f.hash) => {
+                "has other content than was sent (its recorded BLAKE3 hash differs)".to_string()
+            }
+            Some(_) => continue,
+        };
+        return Err(format!(
+            "read back after uploading, {} on the target {problem}",
+            f.key
+        ));
+    }
+    Ok(())
+}
+
 fn upload_batch(
     batch: &[&LocalFile],
     target: &dyn Target,
@@ -286,21 +374,31 @@ fn upload_batch(
 ) -> Result<(), String> {
     let next = AtomicUsize::new(0);
     let failed: Mutex<Option<String>> = Mutex::new(None);
+    // Set once one upload failed: the others stop, a multipart one aborting what it sent.
+    let stop = AtomicBool::new(false);
     std::thread::scope(|s| {
         for _ in 0..JOBS.min(batch.len()) {
             s.spawn(|| {
                 loop {
-                    if failed.lock().map(|f| f.is_some()).unwrap_or(true) {
+                    if stop.load(Ordering::SeqCst) {
                         return;
                     }
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(f) = batch.get(i) else { return };
-                    match target.put_file(&f.key, &f.path, &f.headers) {
+                    match target.put_file(f, &stop) {
                         Ok(()) => progress.uploaded(f),
+                        Err(e) if e == target::STOPPED => {
+                            progress.line(&format!(
+                                "stopped {}: another upload failed (what it had sent was aborted)",
+                                f.key
+                            ));
+                            return;
+                        }
                         Err(e) => {
                             if let Ok(mut slot) = failed.lock() {
                                 slot.get_or_insert(format!("cannot upload {}: {e}", f.key));
                             }
+                            stop.store(true, Ordering::SeqCst);
                             return;
                         }
                     }
@@ -311,5 +409,231 @@ fn upload_batch(
     match failed.into_inner().ok().flatten() {
         Some(e) => Err(e),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::target::Stored;
+    use super::*;
+
+    /// A target that answers `stat` with what it is given (by key) and records uploads.
+    struct Fake {
+        stored: BTreeMap<String, Stored>,
+        fail: Option<&'static str>,
+        uploads: Mutex<Vec<String>>,
+        listed: Option<BTreeMap<String, u64>>,
+        stat_calls: Mutex<usize>,
+    }
+
+    impl Fake {
+        fn new(stored: BTreeMap<String, Stored>) -> Fake {
+            Fake {
+                stored,
+                fail: None,
+                uploads: Mutex::new(Vec::new()),
+                listed: None,
+                stat_calls: Mutex::new(0),
+            }
+        }
+    }
+
+    impl Target for Fake {
+        fn list_sizes(&self) -> Result<Option<BTreeMap<String, u64>>, String> {
+            Ok(self.listed.clone())
+        }
+        fn get(&self, _: &str) -> Result<Option<Vec<u8>>, String> {
+            Ok(None)
+        }
+        fn put_file(&self, f: &LocalFile, stop: &AtomicBool) -> Result<(), String> {
+            if self.fail == Some(f.key.as_str()) {
+                return Err("refused".into());
+            }
+            if stop.load(Ordering::SeqCst) {
+                return Err(target::STOPPED.into());
+            }
+            self.uploads.lock().unwrap().push(f.key.clone());
+            Ok(())
+        }
+        fn put_bytes(&self, _: &str, _: Vec<u8>, _: &Headers) -> Result<(), String> {
+            Ok(())
+        }
+        fn delete(&self, _: &str) -> Result<(), String> {
+            Ok(())
+        }
+        fn stat(&self, files: &[&LocalFile]) -> Result<Vec<Option<Stored>>, String> {
+            *self.stat_calls.lock().unwrap() += files.len();
+            Ok(files
+                .iter()
+                .map(|f| self.stored.get(&f.key).cloned())
+                .collect())
+        }
+    }
+
+    fn file(key: &str, hash: &str, size: u64) -> LocalFile {
+        LocalFile {
+            key: key.into(),
+            path: PathBuf::from(key),
+            hash: hash.into(),
+            size,
+            headers: headers::for_path(key, &[]),
+            class: headers::class(key),
+        }
+    }
+
+    fn stored(f: &LocalFile) -> Stored {
+        Stored {
+            size: f.size,
+            hash: Some(f.hash.clone()),
+            headers: Some(f.headers.clone()),
+        }
+    }
+
+    #[test]
+    fn stored_is_the_file_only_with_its_size_hash_and_headers() {
+        let f = file("audio/a.mp3", "h1", 10);
+        assert!(stored(&f).is(&f));
+        assert!(
+            !Stored {
+                size: 11,
+                ..stored(&f)
+            }
+            .is(&f)
+        );
+        assert!(
+            !Stored {
+                hash: None,
+                ..stored(&f)
+            }
+            .is(&f)
+        );
+        assert!(
+            !Stored {
+                hash: Some("h2".into()),
+                ..stored(&f)
+            }
+            .is(&f)
+        );
+        let mut other = stored(&f);
+        other.headers.as_mut().unwrap().cache_control = "no-cache".into();
+        assert!(!other.is(&f));
+        // A folder keeps no headers: the content decides.
+        assert!(
+            Stored {
+                headers: None,
+                ..stored(&f)
+            }
+            .is(&f)
+        );
+    }
+
+    #[test]
+    fn what_the_target_already_holds_is_not_uploaded_but_still_counts_for_the_feed() {
+        let local = [file("audio/a.mp3", "a", 1), file("feed.xml", "f", 2)];
+        let mut p = plan(&local, &Manifest::default(), "", "https://x");
+        assert!(p.feed_changed);
+        let target = Fake::new(BTreeMap::from([(
+            "feed.xml".to_string(),
+            stored(&local[1]),
+        )]));
+        p.skip_held(&target).unwrap();
+        assert_eq!(p.already, ["feed.xml"]);
+        assert_eq!(p.uploads.len(), 1);
+        assert!(p.feed_changed);
+        assert!(!p.is_empty(&Manifest::default()));
+        // All there but the manifest: still something to do (write it).
+        let mut p = plan(&local[1..], &Manifest::default(), "", "https://x");
+        p.skip_held(&target).unwrap();
+        assert!(p.uploads.is_empty());
+        assert!(!p.is_empty(&Manifest::default()));
+        assert!(p.is_empty(&p.manifest.clone()));
+    }
+
+    #[test]
+    fn a_read_back_that_differs_stops_the_deploy_before_the_next_phase() {
+        let f = file("audio/a.mp3", "a", 5);
+        let p = plan(
+            std::slice::from_ref(&f),
+            &Manifest::default(),
+            "",
+            "https://x",
+        );
+        for (bad, want) in [
+            (None, "audio/a.mp3 on the target is missing"),
+            (
+                Some(Stored {
+                    size: 4,
+                    ..stored(&f)
+                }),
+                "has 4 bytes where 5 were sent",
+            ),
+            (
+                Some(Stored {
+                    hash: Some("b".into()),
+                    ..stored(&f)
+                }),
+                "recorded BLAKE3 hash differs",
+            ),
+        ] {
+            let target = Fake::new(bad.into_iter().map(|s| (f.key.clone(), s)).collect());
+            let e = execute(&p, &target).unwrap_err();
+            assert!(e.contains(want), "{e}");
+        }
+        // A store that keeps no hash, or other header spellings, passes on its size.
+        let target = Fake::new(BTreeMap::from([(
+            f.key.clone(),
+            Stored {
+                hash: None,
+                headers: None,
+                ..stored(&f)
+            },
+        )]));
+        assert!(execute(&p, &target).is_ok());
+    }
+
+    #[test]
+    fn a_failed_upload_stops_the_phase_and_the_feed_never_goes_up() {
+        let local: Vec<LocalFile> = (0..20)
+            .map(|i| file(&format!("audio/{i:02}.mp3"), "h", 1))
+            .chain([file("feed.xml", "f", 1)])
+            .collect();
+        let p = plan(&local, &Manifest::default(), "", "https://x");
+        let target = Fake {
+            fail: Some("audio/00.mp3"),
+            ..Fake::new(local.iter().map(|f| (f.key.clone(), stored(f))).collect())
+        };
+        let e = execute(&p, &target).unwrap_err();
+        assert!(e.starts_with("cannot upload audio/00.mp3: refused"), "{e}");
+        let up = target.uploads.lock().unwrap();
+        assert!(up.len() < 19, "the others stopped: {up:?}");
+        assert!(!up.contains(&"feed.xml".to_string()));
+    }
+
+    #[test]
+    fn many_files_to_look_for_are_listed_first_and_only_those_there_are_looked_at() {
+        let local: Vec<LocalFile> = (0..LIST_ABOVE + 10)
+            .map(|i| file(&format!("episodes/{i}/index.html"), "h", 7))
+            .collect();
+        let mut p = plan(&local, &Manifest::default(), "", "https://x");
+        let mut target = Fake::new(BTreeMap::from([(local[3].key.clone(), stored(&local[3]))]));
+        // Listed: one with the size, one with another size, one the site does not have.
+        target.listed = Some(BTreeMap::from([
+            (local[3].key.clone(), 7),
+            (local[4].key.clone(), 8),
+            ("old.html".to_string(), 1),
+        ]));
+        p.skip_held(&target).unwrap();
+        assert_eq!(p.already, [local[3].key.clone()]);
+        assert_eq!(p.uploads.len(), local.len() - 1);
+        assert_eq!(
+            *target.stat_calls.lock().unwrap(),
+            1,
+            "only the one there looked at"
+        );
+        // Few: no listing (a folder target never lists).
+        let mut p = plan(&local[..3], &Manifest::default(), "", "https://x");
+        target.listed = None;
+        p.skip_held(&target).unwrap();
+        assert_eq!(*target.stat_calls.lock().unwrap(), 4);
     }
 }

@@ -1,0 +1,562 @@
+//! The AWS shared files, read the way the AWS CLI reads them: `~/.aws/credentials` and
+//! `~/.aws/config` (or `AWS_SHARED_CREDENTIALS_FILE` / `AWS_CONFIG_FILE`), the profile named by
+//! `AWS_PROFILE` (default `default`). The environment wins over the credentials file, which
+//! wins over the config file. Only what an S3 deploy needs is taken: the key pair, a session
+//! token, the region and an endpoint URL.
+//!
+//! The files are INI: `[section]` lines, `key = value` lines, comments on lines of their own
+//! starting with `#` or `;` (and after a value, when preceded by whitespace: no key, secret,
+//! token, region or URL holds whitespace), indented lines under a key with an empty value as
+//! nested settings (`s3 =` then `  addressing_style = path`), which are skipped. In the
+//! credentials file a profile's section is `[NAME]`; in the config file it is `[profile NAME]`,
+//! except `[default]` (`[profile default]` is taken too).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A malformed or unreadable file, or a profile that is not there: the message, and the file
+/// and line it is about (for a `path:line: error: ...` line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileError {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.path.display(), self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+/// A value and the 1-based line it was on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Value {
+    pub text: String,
+    pub line: usize,
+}
+
+/// One parsed INI file: each section's keys (lower case), a later key or a repeated section
+/// adding to or overriding what came before.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ini {
+    pub sections: BTreeMap<String, BTreeMap<String, Value>>,
+}
+
+impl Ini {
+    pub fn section(&self, name: &str) -> Option<&BTreeMap<String, Value>> {
+        self.sections.get(name)
+    }
+}
+
+/// Cuts a comment that follows whitespace (` # ...`, `\t; ...`) off a value or section line.
+fn strip_inline_comment(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    for i in 1..bytes.len() {
+        if (bytes[i] == b'#' || bytes[i] == b';') && bytes[i - 1].is_ascii_whitespace() {
+            return s[..i].trim_end();
+        }
+    }
+    s
+}
+
+/// Parses INI text; an error is the 1-based line and what is wrong with it.
+pub fn parse(text: &str) -> Result<Ini, (usize, String)> {
+    let mut ini = Ini::default();
+    let mut current: Option<String> = None;
+    // Whether the last key had an empty value: indented lines after it are nested settings.
+    let mut nesting = false;
+    for (i, raw) in text.lines().enumerate() {
+        let n = i + 1;
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        let indented = raw.starts_with([' ', '\t']);
+        if indented && nesting {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix('[') {
+            let rest = strip_inline_comment(rest);
+            let Some(name) = rest.strip_suffix(']') else {
+                return Err((
+                    n,
+                    format!("`{line}` opens a section without closing it with `]`"),
+                ));
+            };
+            let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+            if name.is_empty() {
+                return Err((n, "a section with no name (`[]`)".into()));
+            }
+            ini.sections.entry(name.clone()).or_default();
+            current = Some(name);
+            nesting = false;
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            return Err((
+                n,
+                format!("expected `key = value` or `[section]`, found `{line}`"),
+            ));
+        };
+        let key = key.trim().to_ascii_lowercase();
+        if key.is_empty() {
+            return Err((n, format!("a value with no key: `{line}`")));
+        }
+        let Some(section) = &current else {
+            return Err((n, format!("`{key}` comes before any `[section]` line")));
+        };
+        let value = strip_inline_comment(value.trim()).to_string();
+        nesting = value.is_empty();
+        ini.sections.entry(section.clone()).or_default().insert(
+            key,
+            Value {
+                text: value,
+                line: n,
+            },
+        );
+    }
+    Ok(ini)
+}
+
+/// Reads and parses a file; Ok(None) when there is no such file.
+pub fn read(path: &Path) -> Result<Option<Ini>, FileError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(FileError {
+                path: path.to_path_buf(),
+                line: None,
+                message: format!("cannot read it: {e}"),
+            });
+        }
+    };
+    parse(&text).map(Some).map_err(|(line, message)| FileError {
+        path: path.to_path_buf(),
+        line: Some(line),
+        message,
+    })
+}
+
+/// Where the credentials came from, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Environment,
+    File {
+        path: PathBuf,
+        profile: String,
+    },
+    /// Neither the environment nor the files: object_store's own chain (a container's or an
+    /// instance's role, web identity) is left to find them.
+    None,
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Environment => {
+                write!(f, "from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY")
+            }
+            Source::File { path, profile } => {
+                write!(f, "from profile `{profile}` in {}", path.display())
+            }
+            Source::None => write!(
+                f,
+                "from an instance or container role: none in the environment or the AWS files"
+            ),
+        }
+    }
+}
+
+/// What an S3 deploy takes from the environment and the AWS files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// A key pair (and session token) from the environment or a file.
+    pub key: Option<(String, String, Option<String>)>,
+    pub source: Source,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+}
+
+/// The files' paths: the variables, else `$HOME/.aws/...`; None when neither is known.
+fn file_path(env: &dyn Fn(&str) -> Option<String>, var: &str, name: &str) -> Option<PathBuf> {
+    let home = || env("HOME").or_else(|| env("USERPROFILE"));
+    match env(var) {
+        Some(p) => match p.strip_prefix("~/") {
+            Some(rest) => home().map(|h| Path::new(&h).join(rest)),
+            None => Some(PathBuf::from(p)),
+        },
+        None => home().map(|h| Path::new(&h).join(".aws").join(name)),
+    }
+}
+
+/// Resolves the settings. `env` looks a variable up (an empty one counts as unset).
+pub fn resolve(env: &dyn Fn(&str) -> Option<String>) -> Result<Settings, FileError> {
+    let env = |k: &str| env(k).filter(|v| !v.is_empty());
+    let named = env("AWS_PROFILE");
+    let profile = named.clone().unwrap_or_else(|| "default".to_string());
+    let cred_path = file_path(&env, "AWS_SHARED_CREDENTIALS_FILE", "credentials");
+    let conf_path = file_path(&env, "AWS_CONFIG_FILE", "config");
+    let load = |p: &Option<PathBuf>| -> Result<Option<Ini>, FileError> {
+        match p {
+            Some(p) => read(p),
+            None => Ok(None),
+        }
+    };
+    let creds = load(&cred_path)?;
+    let conf = load(&conf_path)?;
+    let cred_section = creds.as_ref().and_then(|i| i.section(&profile));
+    let conf_section = conf.as_ref().and_then(|i| {
+        if profile == "default" {
+            i.section("default")
+                .or_else(|| i.section("profile default"))
+        } else {
+            i.section(&format!("profile {profile}"))
+        }
+    });
+    if named.is_some() && cred_section.is_none() && conf_section.is_none() {
+        let shown = |p: &Option<PathBuf>, name: &str| {
+            p.as_ref()
+                .map_or(format!("~/.aws/{name} (HOME is not set)"), |p| {
+                    p.display().to_string()
+                })
+        };
+        // The message names both files: no one place to point at.
+        return Err(FileError {
+            path: PathBuf::new(),
+            line: None,
+            message: format!(
+                "AWS_PROFILE names the profile `{profile}`, which is neither `[{profile}]` in {} nor `[profile {profile}]` in {}",
+                shown(&cred_path, "credentials"),
+                shown(&conf_path, "config")
+            ),
+        });
+    }
+    // A key pair from one file's section, or an error when half of it is there.
+    let pair = |section: Option<&BTreeMap<String, Value>>,
+                path: &Option<PathBuf>|
+     -> Result<Option<(String, String, Option<String>)>, FileError> {
+        let Some(s) = section else { return Ok(None) };
+        let get = |k: &str| s.get(k).filter(|v| !v.text.is_empty());
+        match (get("aws_access_key_id"), get("aws_secret_access_key")) {
+            (Some(id), Some(secret)) => Ok(Some((
+                id.text.clone(),
+                secret.text.clone(),
+                get("aws_session_token").map(|t| t.text.clone()),
+            ))),
+            (None, None) => Ok(None),
+            (Some(v), None) | (None, Some(v)) => Err(FileError {
+                path: path.clone().unwrap_or_default(),
+                line: Some(v.line),
+                message: format!(
+                    "profile `{profile}` has only one of `aws_access_key_id` and `aws_secret_access_key`: give both"
+                ),
+            }),
+        }
+    };
+    let from_env = match (env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY")) {
+        (Some(id), Some(secret)) => Some((id, secret, env("AWS_SESSION_TOKEN"))),
+        _ => None,
+    };
+    let (key, source) = if let Some(k) = from_env {
+        (Some(k), Source::Environment)
+    } else if let Some(k) = pair(cred_section, &cred_path)? {
+        let path = cred_path.clone().unwrap_or_default();
+        (
+            Some(k),
+            Source::File {
+                path,
+                profile: profile.clone(),
+            },
+        )
+    } else if let Some(k) = pair(conf_section, &conf_path)? {
+        let path = conf_path.clone().unwrap_or_default();
+        (
+            Some(k),
+            Source::File {
+                path,
+                profile: profile.clone(),
+            },
+        )
+    } else {
+        (None, Source::None)
+    };
+    let from_files = |k: &str| {
+        [cred_section, conf_section]
+            .into_iter()
+            .flatten()
+            .find_map(|s| s.get(k).filter(|v| !v.text.is_empty()))
+            .map(|v| v.text.clone())
+    };
+    Ok(Settings {
+        key,
+        source,
+        region: env("AWS_REGION")
+            .or_else(|| env("AWS_DEFAULT_REGION"))
+            .or_else(|| from_files("region")),
+        endpoint_url: env("AWS_ENDPOINT_URL")
+            .or_else(|| env("AWS_ENDPOINT_URL_S3"))
+            .or_else(|| from_files("endpoint_url")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn get<'a>(ini: &'a Ini, section: &str, key: &str) -> Option<&'a str> {
+        ini.section(section)?.get(key).map(|v| v.text.as_str())
+    }
+
+    #[test]
+    fn parses_sections_keys_comments_and_whitespace() {
+        let ini = parse(
+            "# a comment\n; another\n\n  [default]  \naws_access_key_id=AKIA1\n\taws_secret_access_key =  s3cr/et+  \n\
+             [ profile   work ] ; inline comment\nregion = eu-west-1 # trailing comment\nAWS_Session_Token = tok#en\n",
+        )
+        .unwrap();
+        assert_eq!(get(&ini, "default", "aws_access_key_id"), Some("AKIA1"));
+        assert_eq!(
+            get(&ini, "default", "aws_secret_access_key"),
+            Some("s3cr/et+")
+        );
+        assert_eq!(get(&ini, "profile work", "region"), Some("eu-west-1"));
+        // A `#` not after whitespace is part of the value; keys are case-insensitive.
+        assert_eq!(
+            get(&ini, "profile work", "aws_session_token"),
+            Some("tok#en")
+        );
+        assert_eq!(ini.section("profile work").unwrap()["region"].line, 8);
+    }
+
+    #[test]
+    fn nested_settings_are_skipped_and_repeats_merge() {
+        let ini = parse(
+            "[default]\ns3 =\n  addressing_style = path\n  max_concurrent_requests = 20\nregion = us-west-2\n[default]\nregion = us-east-2\noutput = json\n",
+        )
+        .unwrap();
+        assert_eq!(get(&ini, "default", "s3"), Some(""));
+        assert_eq!(get(&ini, "default", "addressing_style"), None);
+        assert_eq!(get(&ini, "default", "region"), Some("us-east-2"));
+        assert_eq!(get(&ini, "default", "output"), Some("json"));
+        assert!(parse("").unwrap().sections.is_empty());
+    }
+
+    #[test]
+    fn malformed_lines_name_their_line() {
+        let e = parse("[default]\nregion = x\njust words\n").unwrap_err();
+        assert_eq!(e.0, 3);
+        assert!(
+            e.1.contains("expected `key = value` or `[section]`"),
+            "{}",
+            e.1
+        );
+        assert_eq!(parse("\n[default\n").unwrap_err().0, 2);
+        assert!(
+            parse("[default\n")
+                .unwrap_err()
+                .1
+                .contains("without closing")
+        );
+        assert!(
+            parse("region = x\n")
+                .unwrap_err()
+                .1
+                .contains("before any `[section]`")
+        );
+        assert_eq!(parse("[a]\n = x\n").unwrap_err().0, 2);
+        assert_eq!(parse("[]\n").unwrap_err().0, 1);
+        // An indented line with no key before it is no nested setting.
+        assert_eq!(parse("[a]\nk = v\n  oops\n").unwrap_err().0, 3);
+    }
+
+    struct Home {
+        dir: tempfile::TempDir,
+        vars: HashMap<String, String>,
+    }
+
+    impl Home {
+        fn new() -> Home {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::create_dir(dir.path().join(".aws")).unwrap();
+            let mut vars = HashMap::new();
+            vars.insert("HOME".into(), dir.path().display().to_string());
+            Home { dir, vars }
+        }
+        fn write(&self, name: &str, text: &str) -> PathBuf {
+            let p = self.dir.path().join(".aws").join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        }
+        fn set(&mut self, k: &str, v: &str) -> &mut Home {
+            self.vars.insert(k.into(), v.into());
+            self
+        }
+        fn resolve(&self) -> Result<Settings, FileError> {
+            resolve(&|k| self.vars.get(k).cloned())
+        }
+    }
+
+    #[test]
+    fn no_files_and_no_environment_is_nothing() {
+        let h = Home::new();
+        let s = h.resolve().unwrap();
+        assert_eq!(s.key, None);
+        assert_eq!(s.source, Source::None);
+        assert_eq!(s.region, None);
+        // Nor without a HOME at all.
+        assert_eq!(resolve(&|_| None).unwrap().key, None);
+    }
+
+    #[test]
+    fn the_environment_wins_then_credentials_then_config() {
+        let mut h = Home::new();
+        let creds = h.write(
+            "credentials",
+            "[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = FILESECRET\naws_session_token = FILETOKEN\n",
+        );
+        let conf = h.write(
+            "config",
+            "[default]\nregion = eu-north-1\naws_access_key_id = CONFKEY\naws_secret_access_key = CONFSECRET\n\
+             [profile other]\nregion = ap-south-1\nendpoint_url = http://127.0.0.1:9000\naws_access_key_id = OTHERKEY\naws_secret_access_key = OTHERSECRET\n",
+        );
+        let s = h.resolve().unwrap();
+        assert_eq!(
+            s.key,
+            Some((
+                "FILEKEY".into(),
+                "FILESECRET".into(),
+                Some("FILETOKEN".into())
+            ))
+        );
+        assert_eq!(
+            s.source,
+            Source::File {
+                path: creds.clone(),
+                profile: "default".into()
+            }
+        );
+        assert_eq!(s.region.as_deref(), Some("eu-north-1"));
+
+        // A profile only in the config file: its keys, region and endpoint.
+        h.set("AWS_PROFILE", "other");
+        let s = h.resolve().unwrap();
+        assert_eq!(s.key, Some(("OTHERKEY".into(), "OTHERSECRET".into(), None)));
+        assert_eq!(
+            s.source,
+            Source::File {
+                path: conf,
+                profile: "other".into()
+            }
+        );
+        assert_eq!(s.region.as_deref(), Some("ap-south-1"));
+        assert_eq!(s.endpoint_url.as_deref(), Some("http://127.0.0.1:9000"));
+
+        // The environment's pair wins; half a pair in the environment does not count.
+        h.set("AWS_ACCESS_KEY_ID", "ENVKEY");
+        assert_eq!(h.resolve().unwrap().key.unwrap().0, "OTHERKEY");
+        h.set("AWS_SECRET_ACCESS_KEY", "ENVSECRET")
+            .set("AWS_REGION", "us-west-1")
+            .set("AWS_ENDPOINT_URL", "http://env:1");
+        let s = h.resolve().unwrap();
+        assert_eq!(s.key, Some(("ENVKEY".into(), "ENVSECRET".into(), None)));
+        assert_eq!(s.source, Source::Environment);
+        assert_eq!(s.region.as_deref(), Some("us-west-1"));
+        assert_eq!(s.endpoint_url.as_deref(), Some("http://env:1"));
+    }
+
+    #[test]
+    fn the_variables_move_the_files() {
+        let mut h = Home::new();
+        h.write(
+            "credentials",
+            "[default]\naws_access_key_id = HOMEKEY\naws_secret_access_key = S\n",
+        );
+        let elsewhere = h.dir.path().join("creds.ini");
+        std::fs::write(
+            &elsewhere,
+            "[ci]\naws_access_key_id = CIKEY\naws_secret_access_key = CISECRET\n",
+        )
+        .unwrap();
+        let conf = h.dir.path().join("conf.ini");
+        std::fs::write(&conf, "[profile ci]\nregion = sa-east-1\n").unwrap();
+        h.set(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            &elsewhere.display().to_string(),
+        )
+        .set("AWS_CONFIG_FILE", &conf.display().to_string())
+        .set("AWS_PROFILE", "ci");
+        let s = h.resolve().unwrap();
+        assert_eq!(s.key.unwrap().0, "CIKEY");
+        assert_eq!(s.region.as_deref(), Some("sa-east-1"));
+        // `~/` in a variable is HOME.
+        h.set("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials")
+            .set("AWS_PROFILE", "default");
+        assert_eq!(h.resolve().unwrap().key.unwrap().0, "HOMEKEY");
+    }
+
+    #[test]
+    fn a_named_profile_that_is_not_there_is_an_error_naming_it_and_the_files() {
+        let mut h = Home::new();
+        let creds = h.write(
+            "credentials",
+            "[default]\naws_access_key_id = A\naws_secret_access_key = B\n",
+        );
+        h.write("config", "[profile work]\nregion = x\n");
+        h.set("AWS_PROFILE", "wrok");
+        let e = h.resolve().unwrap_err();
+        assert_eq!(e.line, None);
+        assert_eq!(
+            e.message,
+            format!(
+                "AWS_PROFILE names the profile `wrok`, which is neither `[wrok]` in {} nor `[profile wrok]` in {}",
+                creds.display(),
+                h.dir.path().join(".aws/config").display()
+            )
+        );
+        // `[work]` in the config file is not `[profile work]`.
+        h.write("config", "[work]\nregion = x\n");
+        h.set("AWS_PROFILE", "work");
+        assert!(h.resolve().is_err());
+        // The default profile may be missing: nothing found, no error.
+        h.vars.remove("AWS_PROFILE");
+        std::fs::remove_file(&creds).unwrap();
+        assert_eq!(h.resolve().unwrap().key, None);
+    }
+
+    #[test]
+    fn a_malformed_file_or_half_a_key_pair_names_the_file_and_line() {
+        let h = Home::new();
+        let conf = h.write("config", "[default]\nregion = x\n\nnot a setting\n");
+        let e = h.resolve().unwrap_err();
+        assert_eq!(e.path, conf);
+        assert_eq!(e.line, Some(4));
+        assert!(
+            e.to_string()
+                .starts_with(&format!("{}:4: ", conf.display())),
+            "{e}"
+        );
+        h.write("config", "");
+        let creds = h.write("credentials", "[default]\n\naws_access_key_id = A\n");
+        let e = h.resolve().unwrap_err();
+        assert_eq!((e.path, e.line), (creds, Some(3)));
+        assert!(e.message.contains("only one of"), "{}", e.message);
+    }
+
+    #[test]
+    fn config_default_may_be_written_as_profile_default() {
+        let h = Home::new();
+        h.write(
+            "config",
+            "[profile default]\naws_access_key_id = A\naws_secret_access_key = B\nregion = r\n",
+        );
+        let s = h.resolve().unwrap();
+        assert_eq!(s.key.unwrap().0, "A");
+        assert_eq!(s.region.as_deref(), Some("r"));
+    }
+}
