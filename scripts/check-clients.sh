@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Do real podcast clients read our feeds the way onair means them? Builds the example site and
-# a generated 1000-episode site, then reads each feed with three parsers apps use --
+# Do real podcast clients read our feeds the way onair means them? Builds the example site, a
+# generated 1000-episode site and a three-show network (scripts/make-example-network.sh: every
+# show's feed, the combined feed and the publisher feed), then reads each feed with three
+# parsers apps use --
 # feedparser and gPodder's podcastparser (PyPI) and podcast-partytime (npm, the Podcast
 # Index's parser) -- and compares every episode's guid, enclosure url, length, type and
 # duration with what onair says (`onair check DIR --json`, from the site model). Fails on any
@@ -45,16 +47,11 @@ rm -rf "$work/example/public"
 python3 "$shared/bench/gen-sites.py" 1000 "$work/gen" >/dev/null
 
 status=0
-for site in "$work/example" "$work/gen/onair"; do
-  case "$site" in */example) name="example-site" ;; *) name="generated 1000-episode site" ;; esac
-  "$onair" build "$site" --output "$work/out" >/dev/null 2>"$work/build.log" || {
-    cat "$work/build.log" >&2
-    echo "check-clients: $name does not build" >&2
-    status=1
-    continue
-  }
-  "$onair" check "$site" --json >"$work/onair.json" || true
-  node - "$cache/npm/node_modules/podcast-partytime" "$work/out/feed.xml" >"$work/partytime.json" <<'JS'
+# check_feed NAME FEED JSON: the three clients read FEED as `onair check ... --json` (JSON)
+# states its episodes.
+check_feed() {
+  local name="$1" feed="$2" json="$3"
+  node - "$cache/npm/node_modules/podcast-partytime" "$feed" >"$work/partytime.json" <<'JS'
 const pt = require(process.argv[2]);
 const xml = require("fs").readFileSync(process.argv[3], "utf8");
 const feed = pt.parseFeed(xml);
@@ -67,7 +64,7 @@ const items = feed ? feed.items.map((i) => ({
 })) : null;
 process.stdout.write(JSON.stringify(items));
 JS
-  if ! "$cache/venv/bin/python" - "$name" "$work/onair.json" "$work/out/feed.xml" "$work/partytime.json" <<'PY'
+  if ! "$cache/venv/bin/python" - "$name" "$json" "$feed" "$work/partytime.json" <<'PY'
 import json, sys
 import feedparser, podcastparser
 
@@ -144,6 +141,37 @@ PY
   then
     status=1
   fi
+}
+
+for site in "$work/example" "$work/gen/onair"; do
+  case "$site" in */example) name="example-site" ;; *) name="generated 1000-episode site" ;; esac
+  "$onair" build "$site" --output "$work/out" >/dev/null 2>"$work/build.log" || {
+    cat "$work/build.log" >&2
+    echo "check-clients: $name does not build" >&2
+    status=1
+    continue
+  }
+  "$onair" check "$site" --json >"$work/onair.json" || true
+  check_feed "$name" "$work/out/feed.xml" "$work/onair.json"
   rm -rf "$work/out"
 done
+
+# A network of three shows (the example site converted, and two more): each show's feed, as
+# onair reads that file, and the combined feed, as the network's check states every episode.
+"$repo/scripts/make-example-network.sh" "$work/net" >/dev/null
+if "$onair" build "$work/net" >/dev/null 2>"$work/build.log"; then
+  "$onair" check "$work/net" --json >"$work/net.json" || true
+  check_feed "network: all shows" "$work/net/public/shows/feed.xml" "$work/net.json"
+  for feed in feed.xml solder-club/feed.xml night-shift/feed.xml; do
+    "$onair" check "$work/net/public/$feed" --json >"$work/show.json" || true
+    check_feed "network: $feed" "$work/net/public/$feed" "$work/show.json"
+  done
+  # The publisher feed lists feeds, not episodes: well-formed for each client, and no errors.
+  "$onair" check "$work/net/public/shows/publisher.xml" --json >"$work/publisher.json" || true
+  check_feed "network: shows/publisher.xml" "$work/net/public/shows/publisher.xml" "$work/publisher.json"
+else
+  cat "$work/build.log" >&2
+  echo "check-clients: the example network does not build" >&2
+  status=1
+fi
 exit "$status"

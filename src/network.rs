@@ -56,6 +56,14 @@ pub struct Network {
     pub shows: Vec<Show>,
 }
 
+/// The settings of the site at `root`: site.yaml, or for a network the network's settings.
+pub fn site_config(root: &Path) -> Result<Config, Diagnostics> {
+    match is_network(root) {
+        true => load(root, None).map(|n| n.config),
+        false => Config::load(root, None),
+    }
+}
+
 /// Whether the site folder is a network (it has `shows/`).
 pub fn is_network(root: &Path) -> bool {
     root.join(SHOWS_DIR).is_dir()
@@ -188,6 +196,8 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Network, Diagnostics>
     let mut shows: Vec<Show> = Vec::new();
     let mut texts: Vec<String> = Vec::new();
     let mut by_name: BTreeMap<String, String> = BTreeMap::new();
+    // show.yaml `url:`s that are not where the show is published: reported once all are read.
+    let mut own_urls: Vec<(PathBuf, usize, String, String, String)> = Vec::new();
     for folder in &folders {
         let rel = Path::new(SHOWS_DIR).join(folder);
         let show_file = rel.join(SHOW_FILE);
@@ -236,18 +246,17 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Network, Diagnostics>
                     .split_once(':')
                     .is_some_and(|(_, v)| v.trim() == "/")
         });
-        // Under the site's URL, unless show.yaml names its own (and no --base-url overrides).
-        let own_url = base_url.is_none()
-            && top_level_blocks(&show_text)
-                .iter()
-                .any(|(k, _, _)| k == "url");
-        let show_url = site_url
-            .as_ref()
-            .filter(|_| !own_url)
-            .map(|u| match at_root {
-                true => u.clone(),
-                false => format!("{u}/{name}"),
-            });
+        // A show's URL follows the network's: its folder under the site's url, or the root.
+        let show_url = site_url.as_ref().map(|u| match at_root {
+            true => u.clone(),
+            false => format!("{u}/{name}"),
+        });
+        if let (Some(own), Some(derived), None) = (raw_url(&show_text), &show_url, base_url)
+            && own != *derived
+        {
+            let line = crate::config::key_line(&show_text, "url");
+            own_urls.push((show_file.clone(), line, own, derived.clone(), name.clone()));
+        }
         match Config::from_text(
             &merged,
             dir.join(SHOW_FILE),
@@ -272,6 +281,20 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Network, Diagnostics>
             Err(d) => diags.extend(place(d, &show_file, &origin).into_vec()),
         }
     }
+    for (show_file, line, own, derived, name) in own_urls {
+        let taken = shows
+            .iter()
+            .find(|s| s.config.base_url == own)
+            .map(|s| format!(", which is {}'s feed", s.rel.display()))
+            .unwrap_or_default();
+        diags.push(
+            Diagnostic::error(format!(
+                "`url: {own}`: this show is published at {derived} (the site's url, then /{name}/, or the root with `path: /`), so its feed would not be at {own}/feed.xml{taken}; remove `url:` from show.yaml"
+            ))
+            .at(&show_file)
+            .line(line),
+        );
+    }
     let at_root: Vec<&Show> = shows.iter().filter(|s| s.config.at_root).collect();
     if at_root.len() > 1 {
         for s in &at_root[1..] {
@@ -288,9 +311,19 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Network, Diagnostics>
             );
         }
     }
-    check_feed_urls(&shows, &mut diags);
+    if at_root.len() <= 1 {
+        check_feed_urls(&shows, &mut diags);
+    }
     if diags.has_errors() {
-        return Err(diags);
+        // A mistake in site.yaml is every inheriting show's: say it once.
+        let mut once = Diagnostics::new();
+        let mut seen = std::collections::HashSet::new();
+        for d in diags.into_vec() {
+            if seen.insert((d.path.clone(), d.line, d.message.clone())) {
+                once.push(d);
+            }
+        }
+        return Err(once);
     }
     // The network: site.yaml over the show at the root (else the first show).
     let first = shows

@@ -784,6 +784,9 @@ fn render_site(
     }
     diags.extend(people_diags);
     data.site_value["hosts"] = serde_json::Value::from(hosts);
+    if let Some(s) = show {
+        data.site_value["network"] = s.network_link.clone();
+    }
 
     phases.mark("render: companions, people");
     // What every page is rendered from besides its own variables: the templates, the `site`

@@ -38,6 +38,8 @@ pub struct ShowBuild {
     pub(crate) source: ExtraElement,
     /// Its items for the combined feed, written by the show's build beside its own feed.
     pub(crate) items: Mutex<NetworkItems>,
+    /// `site.network` of its pages: the network's title and shows page.
+    pub(crate) network_link: serde_json::Value,
     /// Its artwork's absolute URL, as its build resolved it.
     pub(crate) image: Mutex<Option<String>>,
 }
@@ -86,6 +88,20 @@ fn relocate(diags: Vec<Diagnostic>, rel: &Path) -> Vec<Diagnostic> {
     diags
         .into_iter()
         .map(|mut d| {
+            // Inside a show, "the site" of a path is the show's folder.
+            if d.message.contains("leaves the site folder")
+                && let Some(path) = d.message.split('`').nth(1)
+            {
+                d.message = format!(
+                    "the audio path `{path}` leaves the show's folder {0}: an episode plays audio of its own show only; copy the file into {0}/audio/ and give its path relative to the show, or give an https URL",
+                    rel.display()
+                );
+            } else if d.message.contains("(relative to the site folder)") {
+                d.message = d.message.replace(
+                    "(relative to the site folder)",
+                    &format!("(relative to the show's folder {})", rel.display()),
+                );
+            }
             if let Some(p) = &d.path
                 && p.is_relative()
                 && !p.starts_with(crate::network::SHOWS_DIR)
@@ -178,6 +194,10 @@ pub fn build_network(opts: &BuildOptions) -> Result<Built, Diagnostics> {
             },
             items: Mutex::new(Vec::new()),
             image: Mutex::new(None),
+            network_link: serde_json::json!({
+                "title": net.config.title,
+                "url": net.config.root_relative(SHOWS_PAGE),
+            }),
         };
         let show_opts = BuildOptions {
             root: show.dir.clone(),
@@ -439,6 +459,10 @@ fn network_files(
     render::register_functions(&mut tera, assets.clone(), config.base_path.clone());
     let mut data = RenderData::new(&channel_site, assets.clone(), image_url.clone(), Vec::new());
     data.site_value["feed_url"] = serde_json::Value::from(feed_url);
+    data.site_value["network"] = serde_json::json!({
+        "title": config.title, "url": config.root_relative(SHOWS_PAGE),
+    });
+    data.site_value["network_page"] = serde_json::Value::Bool(true);
     let show_values: Vec<serde_json::Value> = shows
         .iter()
         .map(|(s, _)| {
@@ -457,6 +481,63 @@ fn network_files(
             })
         })
         .collect();
+    // People across shows: one page per person under /shows/people/, with the episodes of
+    // every show that names them (a host of two shows appears once, with both).
+    let mut people: std::collections::BTreeMap<String, (serde_json::Value, Vec<(usize, usize)>)> =
+        Default::default();
+    let no_assets = crate::assets::Assets::default();
+    for (si, (s, _)) in shows.iter().enumerate() {
+        let images = render::companions::Images {
+            config: &s.site.config,
+            assets: &no_assets,
+        };
+        // Images were checked by the show's own build; here only names and episodes count.
+        let (_, _, pages, _) = render::companions::people_index(&s.site, &images);
+        for page in pages {
+            let entry = people
+                .entry(page.slug.clone())
+                .or_insert_with(|| (page.person.clone(), Vec::new()));
+            entry.1.extend(page.episodes.iter().map(|&i| (si, i)));
+        }
+    }
+    let mut people_values = Vec::new();
+    for (slug, (mut person, eps)) in people {
+        let url = config.root_relative(&format!("{SHOWS_PAGE}people/{slug}/"));
+        person["url"] = serde_json::Value::from(url.clone());
+        person["img"] = serde_json::Value::Null;
+        let mut in_shows: Vec<&str> = eps
+            .iter()
+            .map(|&(si, _)| shows[si].0.site.config.title.as_str())
+            .collect();
+        in_shows.dedup();
+        let mut cards: Vec<(jiff::Timestamp, render::CardView)> = eps
+            .iter()
+            .map(|&(si, i)| {
+                let site = &shows[si].0.site;
+                let e = &site.episodes[i];
+                (
+                    e.date.timestamp(),
+                    render::episode_view(site, e, None).card.clone(),
+                )
+            })
+            .collect();
+        cards.sort_by_key(|c| std::cmp::Reverse(c.0));
+        let cards: Vec<render::CardView> = cards.into_iter().map(|c| c.1).collect();
+        let path = format!("{SHOWS_PAGE}people/{slug}/");
+        match render::render_page(
+            &tera,
+            &data,
+            "person.html",
+            &path,
+            serde_json::json!({ "person": person, "episodes": cards }),
+        ) {
+            Ok(bytes) => files.push((format!("{path}index.html"), bytes)),
+            Err(d) => diags.push(d),
+        }
+        people_values.push(serde_json::json!({
+            "name": person["name"], "url": url, "shows": in_shows,
+        }));
+    }
     let mut pages = vec![("shows/index.html", SHOWS_PAGE)];
     if !at_root {
         pages.push(("index.html", ""));
@@ -467,7 +548,7 @@ fn network_files(
             &data,
             "shows.html",
             path,
-            serde_json::json!({ "shows": show_values }),
+            serde_json::json!({ "shows": show_values, "people": people_values }),
         ) {
             Ok(bytes) => files.push((key.to_string(), bytes)),
             Err(d) => diags.push(d),

@@ -1526,6 +1526,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_list_feed_lists_feeds_instead_of_episodes() {
+        let feed = |medium: &str, remote: &str| {
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" xmlns:podcast=\"https://podcastindex.org/namespace/1.0\"><channel><title>N</title><podcast:medium>{medium}</podcast:medium>{remote}</channel></rss>"
+            )
+        };
+        let remote = "<podcast:remoteItem feedGuid=\"917393e3-1b1e-5cef-ace4-edaa54e1f810\"/>";
+        let flagged = |xml: &str| {
+            check(xml, Path::new("f.xml"), &CheckOptions::default())
+                .iter()
+                .any(|d| d.rule.as_deref() == Some("channel-episodes"))
+        };
+        assert!(!flagged(&feed("publisher", remote)));
+        assert!(!flagged(&feed("podcastL", remote)));
+        assert!(flagged(&feed("publisher", "")), "a list of nothing");
+        assert!(
+            flagged(&feed("podcast", remote)),
+            "a podcast needs episodes"
+        );
+    }
+
+    #[test]
     fn durations() {
         assert_eq!(parse_duration("1801"), Some(1801));
         assert_eq!(parse_duration("30:01"), Some(1801));

@@ -22,7 +22,7 @@ fn deploy_site(args: &DeployArgs) -> u8 {
         eprintln!("error: `{}` is not a folder", args.dir.display());
         return super::EXIT_USAGE;
     }
-    let config = match Config::load(&args.dir, None) {
+    let config = match crate::network::site_config(&args.dir) {
         Ok(c) => c,
         Err(diags) => {
             super::report(diags.iter());
@@ -69,9 +69,14 @@ fn deploy_site(args: &DeployArgs) -> u8 {
         }
     }
     let public = args.dir.join("public");
-    if !public.join("feed.xml").is_file() {
+    // A network's combined feed names the audio of every show (what must never be deleted).
+    let feed_key = match crate::network::is_network(&args.dir) {
+        true => crate::build::network::NETWORK_FEED,
+        false => "feed.xml",
+    };
+    if !public.join(feed_key).is_file() {
         return error(Diagnostic::error(format!(
-            "`{}` has no feed.xml: run `onair build` first (or drop --no-build)",
+            "`{}` has no {feed_key}: run `onair build` first (or drop --no-build)",
             public.display()
         )));
     }
@@ -79,7 +84,7 @@ fn deploy_site(args: &DeployArgs) -> u8 {
         Ok(l) => l,
         Err(e) => return error(Diagnostic::error(e)),
     };
-    let feed = std::fs::read_to_string(public.join("feed.xml")).unwrap_or_default();
+    let feed = std::fs::read_to_string(public.join(feed_key)).unwrap_or_default();
     let target: Box<dyn Target> = match &parsed {
         Url::File(root) => {
             if !root.is_dir() {
