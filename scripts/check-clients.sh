@@ -166,9 +166,41 @@ if "$onair" build "$work/net" >/dev/null 2>"$work/build.log"; then
     "$onair" check "$work/net/public/$feed" --json >"$work/show.json" || true
     check_feed "network: $feed" "$work/net/public/$feed" "$work/show.json"
   done
-  # The publisher feed lists feeds, not episodes: well-formed for each client, and no errors.
-  "$onair" check "$work/net/public/shows/publisher.xml" --json >"$work/publisher.json" || true
-  check_feed "network: shows/publisher.xml" "$work/net/public/shows/publisher.xml" "$work/publisher.json"
+  # The publisher feed lists feeds, not episodes: partytime (the Podcast Index's parser) must
+  # read its medium and one remote item per show feed, feedparser must find it well-formed,
+  # and onair check must find no error in it.
+  publisher="$work/net/public/shows/publisher.xml"
+  # (partytime logs a warning line on stdout for a feed without items: the last line is ours.)
+  node - "$cache/npm/node_modules/podcast-partytime" "$publisher" 2>/dev/null <<'JS' | tail -n 1 >"$work/partytime.json"
+const pt = require(process.argv[2]);
+const feed = pt.parseFeed(require("fs").readFileSync(process.argv[3], "utf8"));
+process.stdout.write("\n" + JSON.stringify(feed ? {
+  medium: feed.medium,
+  feeds: (feed.podcastRemoteItems || []).map((r) => r.feedUrl).sort(),
+} : null));
+JS
+  if ! "$cache/venv/bin/python" - "$publisher" "$work/partytime.json" \
+      "$("$onair" check "$publisher" --json | "$cache/venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["errors"])')" <<'PY'
+import json, sys
+import feedparser
+path, partytime, errors = sys.argv[1:]
+want = sorted(f"https://onair.example.com/{p}feed.xml" for p in ("", "night-shift/", "solder-club/"))
+problems = []
+if errors != "0":
+    problems.append(f"onair check: {errors} errors")
+if feedparser.parse(path).bozo:
+    problems.append("feedparser: ill-formed feed")
+pt = json.load(open(partytime))
+if pt != {"medium": "publisher", "feeds": want}:
+    problems.append(f"partytime reads {pt!r}, onair wrote medium publisher and {want!r}")
+if problems:
+    print("check-clients: network: shows/publisher.xml: " + "; ".join(problems))
+    sys.exit(1)
+print("check-clients: network: shows/publisher.xml: partytime reads the publisher and its 3 show feeds; feedparser finds it well-formed")
+PY
+  then
+    status=1
+  fi
 else
   cat "$work/build.log" >&2
   echo "check-clients: the example network does not build" >&2

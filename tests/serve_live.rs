@@ -319,3 +319,48 @@ fn a_port_in_use_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+/// A network (scripts/make-example-network.sh) is served with every show and the network's
+/// own pages, and an edit in one show reloads the pages with the new content everywhere it
+/// shows (the show's page and the combined feed); nothing is written to public/.
+#[test]
+fn a_network_is_served_with_every_show_live() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("net");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/make-example-network.sh");
+    assert!(
+        Command::new("bash")
+            .arg(script)
+            .arg(&root)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let serve = Serve::start(&root);
+    let a = serve.addr;
+    for path in [
+        "/",
+        "/shows/",
+        "/shows/feed.xml",
+        "/shows/publisher.xml",
+        "/solder-club/",
+        "/night-shift/episodes/the-last-tram/",
+        "/solder-club/audio/solder-01.mp3",
+    ] {
+        assert_eq!(get(a, path).status, 200, "{path}");
+    }
+    let mut events = EventStream::open(a);
+    events.expect("hello", WAIT);
+    edit(
+        &root.join("shows/night-shift/episodes/2026-01-16-the-last-tram.md"),
+        "title: The Last Tram",
+        "title: The Very Last Tram",
+    );
+    events.expect("reload", WAIT);
+    let page = get(a, "/night-shift/episodes/the-last-tram/").text();
+    assert!(page.contains("The Very Last Tram"), "{page}");
+    assert!(get(a, "/shows/feed.xml").text().contains("The Very Last Tram"));
+    assert!(get(a, "/shows/").text().contains("The Very Last Tram"));
+    assert!(!root.join("public").exists(), "serve never writes public/");
+    serve.interrupt();
+}
