@@ -246,16 +246,25 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Network, Diagnostics>
                     .split_once(':')
                     .is_some_and(|(_, v)| v.trim() == "/")
         });
-        // A show's URL follows the network's: its folder under the site's url, or the root.
-        let show_url = site_url.as_ref().map(|u| match at_root {
+        // A show's URL follows the network's (its folder under the site's url, or the root),
+        // unless its show.yaml gives one on another host or path: its own domain, where its
+        // folder of public/ is served. A URL inside the network's that is not the show's
+        // place would point its feed at another show's files.
+        let mut show_url = site_url.as_ref().map(|u| match at_root {
             true => u.clone(),
             false => format!("{u}/{name}"),
         });
-        if let (Some(own), Some(derived), None) = (raw_url(&show_text), &show_url, base_url)
+        if let (Some(own), Some(derived), Some(site), None) =
+            (raw_url(&show_text), &show_url, &site_url, base_url)
             && own != *derived
         {
-            let line = crate::config::key_line(&show_text, "url");
-            own_urls.push((show_file.clone(), line, own, derived.clone(), name.clone()));
+            let inside = own == *site || own.starts_with(&format!("{site}/"));
+            if inside {
+                let line = crate::config::key_line(&show_text, "url");
+                own_urls.push((show_file.clone(), line, own, derived.clone(), name.clone()));
+            } else {
+                show_url = None;
+            }
         }
         match Config::from_text(
             &merged,
@@ -289,7 +298,7 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Network, Diagnostics>
             .unwrap_or_default();
         diags.push(
             Diagnostic::error(format!(
-                "`url: {own}`: this show is published at {derived} (the site's url, then /{name}/, or the root with `path: /`), so its feed would not be at {own}/feed.xml{taken}; remove `url:` from show.yaml"
+                "`url: {own}`: under the site's url this show is published at {derived} (the site's url, then /{name}/, or the root with `path: /`), so its feed would not be at {own}/feed.xml{taken}; remove `url:` from show.yaml (or give the show's own domain)"
             ))
             .at(&show_file)
             .line(line),

@@ -378,7 +378,7 @@ fn two_shows_with_one_feed_url_or_both_at_the_root_or_a_reserved_name() {
     });
     assert_eq!(code, 1);
     assert!(
-        err.starts_with("shows/solder-club/show.yaml:6: error: `url: https://onair.example.com`: this show is published at https://onair.example.com/solder-club (the site's url, then /solder-club/, or the root with `path: /`), so its feed would not be at https://onair.example.com/feed.xml, which is shows/tin-can-radio's feed; remove `url:` from show.yaml"),
+        err.starts_with("shows/solder-club/show.yaml:6: error: `url: https://onair.example.com`: under the site's url this show is published at https://onair.example.com/solder-club (the site's url, then /solder-club/, or the root with `path: /`), so its feed would not be at https://onair.example.com/feed.xml, which is shows/tin-can-radio's feed; remove `url:` from show.yaml (or give the show's own domain)"),
         "{err}"
     );
     let (code, err) = broken(|net| {
@@ -405,6 +405,25 @@ fn two_shows_with_one_feed_url_or_both_at_the_root_or_a_reserved_name() {
         err.contains("shows/night-shift/show.yaml:6: error: `path: /night/`: a show lives under /<its folder name>/"),
         "{err}"
     );
+}
+
+#[test]
+fn a_show_on_its_own_domain_keeps_its_urls() {
+    let (_tmp, net) = network();
+    append(
+        &net.join("shows/solder-club/show.yaml"),
+        "url: https://solder.example.net\n",
+    );
+    let (code, err) = build(&net);
+    assert_eq!(code, 0, "{err}");
+    let feed = read(&net, "solder-club/feed.xml");
+    assert!(feed.contains("<enclosure url=\"https://solder.example.net/audio/solder-01.mp3\""));
+    assert!(
+        read(&net, "shows/feed.xml")
+            .contains("<source url=\"https://solder.example.net/feed.xml\">")
+    );
+    let (code, out, err) = onair(&["check", net.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
 }
 
 #[test]

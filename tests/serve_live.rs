@@ -359,7 +359,11 @@ fn a_network_is_served_with_every_show_live() {
     events.expect("reload", WAIT);
     let page = get(a, "/night-shift/episodes/the-last-tram/").text();
     assert!(page.contains("The Very Last Tram"), "{page}");
-    assert!(get(a, "/shows/feed.xml").text().contains("The Very Last Tram"));
+    assert!(
+        get(a, "/shows/feed.xml")
+            .text()
+            .contains("The Very Last Tram")
+    );
     assert!(get(a, "/shows/").text().contains("The Very Last Tram"));
     assert!(!root.join("public").exists(), "serve never writes public/");
     serve.interrupt();
