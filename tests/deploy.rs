@@ -1238,3 +1238,63 @@ fn s3_a_failed_upload_aborts_the_multipart_upload_in_flight() {
     );
     assert_eq!(server.objects(AUTHED), before, "nothing else changed");
 }
+
+/// A network (scripts/make-example-network.sh) deploys as one tree: every show's files, the
+/// network's pages and feeds; each changed feed is pinged (the three show feeds and the two
+/// network feeds); a second deploy uploads nothing.
+#[test]
+fn a_network_deploys_every_show_and_pings_each_changed_feed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let net = tmp.path().join("net");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/make-example-network.sh");
+    assert!(
+        Command::new("bash")
+            .arg(script)
+            .arg(&net)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (hub, hub_log) = recorder(202);
+    let yaml = net.join("site.yaml");
+    let mut s = std::fs::read_to_string(&yaml).unwrap();
+    s.push_str(&format!("websub_hub: {hub}/hub\n"));
+    std::fs::write(&yaml, s).unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let to = file_url(dest.path());
+    let dir = net.to_str().unwrap();
+    let o = onair(&["deploy", dir, "--to", &to], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let published = files_under(dest.path());
+    for key in [
+        "feed.xml",
+        "solder-club/feed.xml",
+        "night-shift/audio/night-01.mp3",
+        "shows/index.html",
+        "shows/feed.xml",
+        "shows/publisher.xml",
+    ] {
+        assert!(published.contains_key(key), "{key}");
+    }
+    let mut pinged: Vec<String> = hub_log
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| r.3.clone())
+        .collect();
+    pinged.sort();
+    let url =
+        |path: &str| format!("hub.mode=publish&hub.url=https%3A%2F%2Fonair.example.com%2F{path}");
+    let mut want = vec![
+        url("feed.xml"),
+        url("night-shift%2Ffeed.xml"),
+        url("shows%2Ffeed.xml"),
+        url("shows%2Fpublisher.xml"),
+        url("solder-club%2Ffeed.xml"),
+    ];
+    want.sort();
+    assert_eq!(pinged, want);
+    let o = onair(&["deploy", dir, "--to", &to, "--no-build"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("nothing to do"), "{}", text(&o));
+}

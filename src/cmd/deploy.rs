@@ -158,8 +158,12 @@ fn deploy_site(args: &DeployArgs) -> u8 {
             plan.deletes.len()
         )));
     }
-    let feed_url = config.feed_url();
-    let feed_changes = plan.feed_changed;
+    // Each changed feed's URL: the site's feed, or every changed feed of a network.
+    let changed_feeds: Vec<String> = plan
+        .changed_feeds
+        .iter()
+        .map(|key| config.absolute(key))
+        .collect();
     if args.dry_run {
         for f in &plan.uploads {
             println!(
@@ -173,7 +177,7 @@ fn deploy_site(args: &DeployArgs) -> u8 {
         for key in &plan.already {
             println!("already there {key}");
         }
-        if feed_changes {
+        for feed_url in &changed_feeds {
             if let Some(hub) = &config.websub_hub {
                 println!("ping WebSub hub {hub} for {feed_url}");
             }
@@ -213,10 +217,15 @@ fn deploy_site(args: &DeployArgs) -> u8 {
         plan.unchanged,
         already(&plan)
     );
-    if outcome.feed_changed {
+    let pinged: Vec<String> = outcome
+        .changed_feeds
+        .iter()
+        .map(|key| config.absolute(key))
+        .collect();
+    for feed_url in &pinged {
         if let Some(hub) = &config.websub_hub {
-            match ping::websub(hub, &feed_url) {
-                Ok(()) => eprintln!("pinged WebSub hub {hub}"),
+            match ping::websub(hub, feed_url) {
+                Ok(()) => eprintln!("pinged WebSub hub {hub} for {feed_url}"),
                 Err(e) => {
                     super::report([&Diagnostic::warning(format!(
                         "the WebSub ping to {hub} failed: {e} (the deploy itself succeeded)"
@@ -227,8 +236,8 @@ fn deploy_site(args: &DeployArgs) -> u8 {
         match std::env::var("PODPING_AUTH_TOKEN") {
             Ok(token) if !token.is_empty() => {
                 let endpoint = podping_url(&config);
-                match ping::podping(&endpoint, &token, &feed_url) {
-                    Ok(()) => eprintln!("pinged Podping ({endpoint})"),
+                match ping::podping(&endpoint, &token, feed_url) {
+                    Ok(()) => eprintln!("pinged Podping ({endpoint}) for {feed_url}"),
                     Err(e) => {
                         super::report([&Diagnostic::warning(format!(
                             "the Podping ping to {endpoint} failed: {e} (the deploy itself succeeded)"

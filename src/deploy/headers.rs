@@ -30,7 +30,7 @@ fn ext(path: &str) -> String {
 }
 
 pub fn content_type(path: &str) -> &'static str {
-    if path == "feed.xml" || path.ends_with("/feed.xml") {
+    if is_feed(path) {
         return "application/rss+xml";
     }
     let name = path.rsplit('/').next().unwrap_or(path);
@@ -71,9 +71,15 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
+/// Whether a published file is a feed: `feed.xml`, a network's show feeds and its combined
+/// (`shows/feed.xml`) and publisher (`shows/publisher.xml`) feeds.
+pub fn is_feed(path: &str) -> bool {
+    path == "feed.xml" || path.ends_with("/feed.xml") || path == "shows/publisher.xml"
+}
+
 pub fn class(path: &str) -> Class {
     let ct = content_type(path);
-    if path == "feed.xml" || path.ends_with("/feed.xml") || path == "sitemap.xml" {
+    if is_feed(path) || path == "sitemap.xml" || path.ends_with("/sitemap.xml") {
         Class::Feed
     } else if ct.starts_with("audio/") || ct.starts_with("video/") {
         Class::Media

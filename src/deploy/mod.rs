@@ -108,7 +108,7 @@ pub fn scan(public: &Path, rules: &[HeaderRule]) -> Result<Vec<LocalFile>, Strin
 
 /// Whether a key is a feed, whose hash leaves `<lastBuildDate>` out.
 fn is_feed(key: &str) -> bool {
-    key == "feed.xml" || key.ends_with("/feed.xml")
+    headers::is_feed(key)
 }
 
 /// The BLAKE3 hash (hex) onair records for the file published as `key`: of its bytes, or for
@@ -151,9 +151,10 @@ pub struct Plan {
     /// Not in the manifest as they are, but already on the target as they are (sent by a
     /// deploy that was interrupted before it wrote the manifest): not sent again.
     pub already: Vec<String>,
-    /// Whether `feed.xml` differs from the manifest's (so the apps are told, even when an
-    /// interrupted deploy had already sent it).
-    pub feed_changed: bool,
+    /// The feeds (`feed.xml`, a network's `<show>/feed.xml` and `shows/feed.xml`) that differ
+    /// from the manifest's, so the apps are told, even when an interrupted deploy had already
+    /// sent them.
+    pub changed_feeds: Vec<String>,
     /// The manifest as it will be after the deploy.
     pub manifest: Manifest,
 }
@@ -173,7 +174,9 @@ pub fn plan(local: &[LocalFile], old: &Manifest, feed: &str, base_url: &str) -> 
         if old.files.get(&f.key) == Some(&entry) {
             p.unchanged += 1;
         } else {
-            p.feed_changed |= f.key == "feed.xml";
+            if is_feed(&f.key) {
+                p.changed_feeds.push(f.key.clone());
+            }
             p.uploads.push(f.clone());
         }
         p.manifest.files.insert(f.key.clone(), entry);
@@ -294,7 +297,8 @@ pub struct Outcome {
     pub uploaded: usize,
     pub bytes: u64,
     pub deleted: usize,
-    pub feed_changed: bool,
+    /// As in the plan: the feeds whose change the apps are told of.
+    pub changed_feeds: Vec<String>,
 }
 
 /// Runs a plan against the target. On an error, what was uploaded stays, the manifest is
@@ -302,7 +306,7 @@ pub struct Outcome {
 pub fn execute(plan: &Plan, target: &dyn Target) -> Result<Outcome, String> {
     let progress = Progress::new(plan);
     let mut outcome = Outcome {
-        feed_changed: plan.feed_changed,
+        changed_feeds: plan.changed_feeds.clone(),
         ..Outcome::default()
     };
     let result = (|| -> Result<(), String> {
@@ -531,7 +535,7 @@ mod tests {
     fn what_the_target_already_holds_is_not_uploaded_but_still_counts_for_the_feed() {
         let local = [file("audio/a.mp3", "a", 1), file("feed.xml", "f", 2)];
         let mut p = plan(&local, &Manifest::default(), "", "https://x");
-        assert!(p.feed_changed);
+        assert_eq!(p.changed_feeds, ["feed.xml"]);
         let target = Fake::new(BTreeMap::from([(
             "feed.xml".to_string(),
             stored(&local[1]),
@@ -539,7 +543,7 @@ mod tests {
         p.skip_held(&target).unwrap();
         assert_eq!(p.already, ["feed.xml"]);
         assert_eq!(p.uploads.len(), 1);
-        assert!(p.feed_changed);
+        assert_eq!(p.changed_feeds, ["feed.xml"]);
         assert!(!p.is_empty(&Manifest::default()));
         // All there but the manifest: still something to do (write it).
         let mut p = plan(&local[1..], &Manifest::default(), "", "https://x");
