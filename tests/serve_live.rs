@@ -357,6 +357,11 @@ fn a_network_is_served_with_every_show_live() {
         "title: The Very Last Tram",
     );
     events.expect("reload", WAIT);
+    let line = serve.expect_line("rebuilt in");
+    assert!(
+        line.ends_with(" ms (shows/night-shift/episodes/2026-01-16-the-last-tram.md)"),
+        "{line}"
+    );
     let page = get(a, "/night-shift/episodes/the-last-tram/").text();
     assert!(page.contains("The Very Last Tram"), "{page}");
     assert!(
@@ -365,6 +370,24 @@ fn a_network_is_served_with_every_show_live() {
             .contains("The Very Last Tram")
     );
     assert!(get(a, "/shows/").text().contains("The Very Last Tram"));
+    // A new episode with its audio in another show: also live.
+    std::fs::copy(
+        root.join("shows/solder-club/audio/solder-01.mp3"),
+        root.join("shows/solder-club/audio/solder-03.mp3"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("shows/solder-club/episodes/2026-02-05-flux.md"),
+        "---\ntitle: A Word About Flux\ndate: 2026-02-05 18:00:00\naudio: audio/solder-03.mp3\nguid: solder-club-003\n---\nRosin, and why it smokes.\n",
+    )
+    .unwrap();
+    events.expect("reload", WAIT);
+    assert!(
+        get(a, "/solder-club/episodes/flux/")
+            .text()
+            .contains("A Word About Flux")
+    );
+    assert!(get(a, "/shows/feed.xml").text().contains("solder-club-003"));
     assert!(!root.join("public").exists(), "serve never writes public/");
     serve.interrupt();
 }

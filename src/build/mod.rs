@@ -51,7 +51,7 @@ pub struct Built {
 /// Builds the site in memory. Every problem of the build is collected; any error fails it.
 pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     if crate::network::is_network(&opts.root) {
-        return network::build_network(opts);
+        return network::build_network(opts, None);
     }
     build_site_inner(
         opts,
@@ -66,7 +66,7 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
 /// written by `Staging::publish`): the disk works while the next pages render.
 pub fn build_site_staged(opts: &BuildOptions, staging: &Staging) -> Result<Built, Diagnostics> {
     if crate::network::is_network(&opts.root) {
-        return network::build_network(opts);
+        return network::build_network(opts, None);
     }
     build_site_inner(
         opts,
@@ -90,6 +90,8 @@ pub struct BuildCache {
     /// the warnings they gave, by site-relative file.
     episodes: HashMap<String, CachedEpisode>,
     render: RenderCache,
+    /// A network's shows, each with its own cache, by show name.
+    shows: HashMap<String, BuildCache>,
 }
 
 impl BuildCache {
@@ -206,9 +208,9 @@ pub fn build_site_with(
     cache: &mut BuildCache,
     reuse: &Reuse,
 ) -> Result<Built, Diagnostics> {
-    // A network is rebuilt whole on each change (serve keeps no cache of its shows yet).
+    // A network keeps one cache per show: a change in one show re-reads only that show's files.
     if crate::network::is_network(&opts.root) {
-        return network::build_network(opts);
+        return network::build_network(opts, Some((cache, reuse)));
     }
     build_site_inner(opts, cache, reuse, None, None)
 }

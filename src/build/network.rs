@@ -132,7 +132,10 @@ fn show_guid(c: &Config) -> String {
 
 /// Builds every show and the network around them, in memory. Any show's error fails the
 /// whole build; every show is built so that all problems are reported at once.
-pub fn build_network(opts: &BuildOptions) -> Result<Built, Diagnostics> {
+pub fn build_network(
+    opts: &BuildOptions,
+    mut cached: Option<(&mut BuildCache, &Reuse)>,
+) -> Result<Built, Diagnostics> {
     let root = opts.root.as_path();
     let net = crate::network::load(root, opts.base_url.as_deref())?;
     let mut diags = Diagnostics::new();
@@ -203,13 +206,15 @@ pub fn build_network(opts: &BuildOptions) -> Result<Built, Diagnostics> {
             root: show.dir.clone(),
             ..opts.clone()
         };
-        match build_site_inner(
-            &show_opts,
-            &mut BuildCache::one_off(),
-            &Reuse::Nothing,
-            None,
-            Some(&ctx),
-        ) {
+        let mut one_off = BuildCache::one_off();
+        let (show_cache, show_reuse) = match cached.as_mut() {
+            Some((cache, reuse)) => (
+                cache.shows.entry(show.name.clone()).or_default(),
+                scoped_reuse(reuse, &lock_prefix),
+            ),
+            None => (&mut one_off, Reuse::Nothing),
+        };
+        match build_site_inner(&show_opts, show_cache, &show_reuse, None, Some(&ctx)) {
             Ok(b) => {
                 lock.absorb(&lock_prefix, b.lock);
                 diags.extend(relocate(b.warnings, &show.rel));
@@ -301,6 +306,32 @@ pub fn build_network(opts: &BuildOptions) -> Result<Built, Diagnostics> {
             publisher_url,
         }),
     })
+}
+
+/// What one show may reuse of its cache when `reuse` names site-relative changes: the
+/// changes inside its folder, relative to it; a change outside every show reuses nothing.
+fn scoped_reuse(reuse: &Reuse, prefix: &str) -> Reuse {
+    let scope = |changed: &std::collections::BTreeSet<PathBuf>| {
+        if changed
+            .iter()
+            .any(|p| !p.starts_with(crate::network::SHOWS_DIR))
+        {
+            return None;
+        }
+        Some(
+            changed
+                .iter()
+                .filter_map(|p| p.strip_prefix(prefix).ok().map(Path::to_path_buf))
+                .collect(),
+        )
+    };
+    match reuse {
+        Reuse::Nothing => Reuse::Nothing,
+        Reuse::EpisodesExcept(changed) => {
+            scope(changed).map_or(Reuse::Nothing, Reuse::EpisodesExcept)
+        }
+        Reuse::AudioExcept(changed) => scope(changed).map_or(Reuse::Nothing, Reuse::AudioExcept),
+    }
 }
 
 /// Puts a file in the network's output unless another show already publishes that key;

@@ -77,7 +77,7 @@ pub fn classify(root: &Path, path: &Path) -> Option<Change> {
             _ => None,
         })
         .collect::<Option<_>>()?;
-    let (first, name) = (*parts.first()?, *parts.last()?);
+    let (mut first, name) = (*parts.first()?, *parts.last()?);
     if IGNORED_TOP.contains(&first)
         || parts.iter().any(|p| p.starts_with('.'))
         || is_editor_temp(name)
@@ -89,7 +89,15 @@ pub fn classify(root: &Path, path: &Path) -> Option<Change> {
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
-    let nested = parts.len() > 1;
+    let mut nested = parts.len() > 1;
+    // A network show's folder (shows/<name>/) is laid out like a site of its own.
+    if first == crate::network::SHOWS_DIR && parts.len() > 2 {
+        first = parts[2];
+        nested = parts.len() > 3;
+        if first == crate::network::SHOW_FILE && !nested {
+            return Some(Change::Config);
+        }
+    }
     Some(match first {
         "site.yaml" | "site.yml" if !nested => Change::Config,
         "episodes" if nested && matches!(ext.as_str(), "md" | "markdown") => Change::Episode(rel),
@@ -325,6 +333,29 @@ mod tests {
             Some(Change::Other(p("episodes/notes.txt")))
         );
         assert_eq!(c("README.md"), Some(Change::Other(p("README.md"))));
+    }
+
+    #[test]
+    fn a_network_shows_folder_is_classified_like_a_site() {
+        assert_eq!(c("shows/a/show.yaml"), Some(Change::Config));
+        assert_eq!(
+            c("shows/a/episodes/x.md"),
+            Some(Change::Episode(p("shows/a/episodes/x.md")))
+        );
+        assert_eq!(
+            c("shows/a/audio/x.mp3"),
+            Some(Change::Audio(p("shows/a/audio/x.mp3")))
+        );
+        assert_eq!(
+            c("shows/a/assets/s.css"),
+            Some(Change::Stylesheet(p("shows/a/assets/s.css")))
+        );
+        // A show folder appearing, or a file beside the shows: everything is read again.
+        assert_eq!(c("shows/a"), Some(Change::Other(p("shows/a"))));
+        assert_eq!(
+            c("shows/notes.md"),
+            Some(Change::Other(p("shows/notes.md")))
+        );
     }
 
     #[test]
