@@ -2,7 +2,8 @@
 //!
 //! Data flows one way, and each module imports only the layers below it (tests/module_graph.rs
 //! fails on a circle):
-//! - below everything: `diag`, `fsutil`, `slug`, `dates`, `timecode`, `xml` (the feed reader);
+//! - below everything: `diag`, `fsutil`, `slug`, `dates`, `timecode`, `xml` (the feed reader),
+//!   `mime` (content types, for serve and deploy alike);
 //! - `config`, `frontmatter`; `audio` (probing), `lock` (onair.lock, and `lock::resolve`: an
 //!   audio file's facts from the lock or by probing);
 //! - `content`: the read-only model of a site, with `content::companions` (chapters,
@@ -31,6 +32,7 @@ pub mod import;
 pub mod liquid;
 pub mod lock;
 pub mod markdown;
+pub mod mime;
 pub mod network;
 pub mod output;
 pub mod people;

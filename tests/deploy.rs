@@ -113,7 +113,10 @@ fn file_target_gets_public_and_a_second_deploy_uploads_nothing() {
     assert_eq!(got, files_under(&site.path().join("public")));
     let m: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
     let files = &m["files"];
-    assert_eq!(files["feed.xml"]["content_type"], "application/rss+xml");
+    assert_eq!(
+        files["feed.xml"]["content_type"],
+        "application/rss+xml; charset=utf-8"
+    );
     assert_eq!(files["feed.xml"]["cache_control"], "public, max-age=300");
     assert_eq!(files["audio/trailer.mp3"]["content_type"], "audio/mpeg");
     assert_eq!(
@@ -170,7 +173,7 @@ fn dry_run_prints_uploads_with_headers_and_touches_nothing() {
     assert!(
         out.contains("upload feed.xml (")
             && out
-                .contains("Content-Type: application/rss+xml; Cache-Control: public, max-age=300"),
+                .contains("Content-Type: application/rss+xml; charset=utf-8; Cache-Control: public, max-age=300"),
         "{out}"
     );
     assert!(out.contains("upload audio/trailer.mp3 ("), "{out}");
@@ -658,10 +661,10 @@ fn s3_deploy_reads_back_every_object_with_its_headers_then_uploads_only_changes_
             "mp3" => "audio/mpeg",
             "m4a" => "audio/mp4",
             "html" => "text/html; charset=utf-8",
-            "css" => "text/css",
-            "vtt" => "text/vtt",
+            "css" => "text/css; charset=utf-8",
+            "vtt" => "text/vtt; charset=utf-8",
             "png" => "image/png",
-            _ if key == "feed.xml" => "application/rss+xml",
+            _ if key == "feed.xml" => "application/rss+xml; charset=utf-8",
             _ => "",
         };
         if !want.is_empty() {

@@ -93,10 +93,11 @@ fn pages_and_assets_with_their_types() {
     let cases = [
         ("/", "text/html; charset=utf-8"),
         ("/episodes/pilot/", "text/html; charset=utf-8"),
-        ("/feed.xml", "application/xml; charset=utf-8"),
+        // What `onair deploy` sets on the store too (one table, crate::mime).
+        ("/feed.xml", "application/rss+xml; charset=utf-8"),
         ("/assets/style.aaaaaaaa.css", "text/css; charset=utf-8"),
         ("/assets/cover.0123abcd.png", "image/png"),
-        ("/episodes/pilot/chapters.json", "application/json"),
+        ("/episodes/pilot/chapters.json", "application/json+chapters"),
         ("/episodes/pilot/transcript.vtt", "text/vtt; charset=utf-8"),
         ("/audio/pilot.mp3", "audio/mpeg"),
     ];

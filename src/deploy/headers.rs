@@ -23,59 +23,9 @@ pub const CACHE_SHORT: &str = "public, max-age=300";
 pub const CACHE_AUDIO: &str = "public, max-age=86400";
 pub const CACHE_DEFAULT: &str = "public, max-age=3600";
 
-fn ext(path: &str) -> String {
-    path.rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default()
-}
+pub use crate::mime::content_type;
 
-pub fn content_type(path: &str) -> &'static str {
-    if is_feed(path) {
-        return "application/rss+xml";
-    }
-    let name = path.rsplit('/').next().unwrap_or(path);
-    if name == "chapters.json"
-        || name.ends_with(".chapters.json")
-        || path.starts_with("chapters/") && name.ends_with(".json")
-    {
-        return "application/json+chapters";
-    }
-    match ext(path).as_str() {
-        "mp3" => "audio/mpeg",
-        "m4a" | "mp4a" => "audio/mp4",
-        "aac" => "audio/aac",
-        "ogg" | "oga" => "audio/ogg",
-        "opus" => "audio/opus",
-        "flac" => "audio/flac",
-        "wav" => "audio/wav",
-        "mp4" | "m4v" => "video/mp4",
-        "vtt" => "text/vtt",
-        "srt" => "application/x-subrip",
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css",
-        "js" | "mjs" => "application/javascript",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "svg" => "image/svg+xml",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "webmanifest" => "application/manifest+json",
-        _ => "application/octet-stream",
-    }
-}
-
-/// Whether a published file is a feed: `feed.xml`, a network's show feeds and its combined
-/// (`shows/feed.xml`) and publisher (`shows/publisher.xml`) feeds.
-pub fn is_feed(path: &str) -> bool {
-    path == "feed.xml" || path.ends_with("/feed.xml") || path == "shows/publisher.xml"
-}
+pub use crate::mime::is_feed;
 
 pub fn class(path: &str) -> Class {
     let ct = content_type(path);
@@ -154,7 +104,10 @@ mod tests {
     fn types_and_caches() {
         assert_eq!(defaults("audio/a.mp3").content_type, "audio/mpeg");
         assert_eq!(defaults("audio/a.m4a").content_type, "audio/mp4");
-        assert_eq!(defaults("feed.xml").content_type, "application/rss+xml");
+        assert_eq!(
+            defaults("feed.xml").content_type,
+            "application/rss+xml; charset=utf-8"
+        );
         assert_eq!(defaults("feed.xml").cache_control, CACHE_SHORT);
         assert_eq!(defaults("index.html").cache_control, CACHE_SHORT);
         assert_eq!(defaults("audio/a.mp3").cache_control, CACHE_AUDIO);

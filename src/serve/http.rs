@@ -197,48 +197,7 @@ pub fn percent_decode(s: &str) -> Result<String, PathError> {
     String::from_utf8(out).map_err(|_| PathError::Malformed)
 }
 
-/// The Content-Type of a published file, by its extension.
-pub fn content_type(path: &str) -> &'static str {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" | "xsl" => "application/xml; charset=utf-8",
-        "rss" => "application/rss+xml; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "vtt" => "text/vtt; charset=utf-8",
-        "srt" => "application/x-subrip; charset=utf-8",
-        "md" => "text/markdown; charset=utf-8",
-        "webmanifest" => "application/manifest+json",
-        "mp3" => "audio/mpeg",
-        "m4a" | "m4b" => "audio/mp4",
-        "aac" => "audio/aac",
-        "mp4" => "video/mp4",
-        "ogg" | "oga" => "audio/ogg",
-        "opus" => "audio/ogg; codecs=opus",
-        "flac" => "audio/flac",
-        "wav" => "audio/wav",
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "svg" => "image/svg+xml",
-        "ico" => "image/x-icon",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "ttf" => "font/ttf",
-        "otf" => "font/otf",
-        "pdf" => "application/pdf",
-        _ => "application/octet-stream",
-    }
-}
+pub use crate::mime::content_type;
 
 pub fn is_html(content_type: &str) -> bool {
     content_type.starts_with("text/html")
@@ -569,45 +528,6 @@ mod tests {
     fn site_path_rejects_malformed_escapes() {
         for target in ["/%", "/%2", "/%zz", "/%ff%fe"] {
             assert_eq!(site_path(target), Err(PathError::Malformed), "{target}");
-        }
-    }
-
-    #[test]
-    fn content_types_cover_what_a_site_publishes() {
-        let cases = [
-            ("index.html", "text/html; charset=utf-8"),
-            ("assets/style.ab12.css", "text/css; charset=utf-8"),
-            ("assets/app.ab12.js", "text/javascript; charset=utf-8"),
-            ("episodes/x/chapters.json", "application/json"),
-            ("feed.xml", "application/xml; charset=utf-8"),
-            ("sitemap.xml", "application/xml; charset=utf-8"),
-            ("robots.txt", "text/plain; charset=utf-8"),
-            ("episodes/x/transcript.vtt", "text/vtt; charset=utf-8"),
-            (
-                "episodes/x/transcript.srt",
-                "application/x-subrip; charset=utf-8",
-            ),
-            ("audio/a.mp3", "audio/mpeg"),
-            ("audio/a.M4A", "audio/mp4"),
-            ("audio/a.ogg", "audio/ogg"),
-            ("audio/a.opus", "audio/ogg; codecs=opus"),
-            ("audio/a.flac", "audio/flac"),
-            ("audio/a.wav", "audio/wav"),
-            ("audio/a.aac", "audio/aac"),
-            ("assets/cover.ab.jpg", "image/jpeg"),
-            ("assets/cover.ab.jpeg", "image/jpeg"),
-            ("assets/cover.ab.png", "image/png"),
-            ("assets/x.gif", "image/gif"),
-            ("assets/x.webp", "image/webp"),
-            ("assets/x.svg", "image/svg+xml"),
-            ("favicon.ico", "image/x-icon"),
-            ("assets/f.woff2", "font/woff2"),
-            ("site.webmanifest", "application/manifest+json"),
-            ("noextension", "application/octet-stream"),
-            ("dir.d/noext", "application/octet-stream"),
-        ];
-        for (path, want) in cases {
-            assert_eq!(content_type(path), want, "{path}");
         }
     }
 
