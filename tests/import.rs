@@ -26,6 +26,7 @@ fn options(feed: &str, dir: &Path) -> ImportOptions {
         allow_network: false,
         strict: false,
         keep_posts: false,
+        show: None,
     }
 }
 

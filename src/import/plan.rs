@@ -25,6 +25,8 @@ pub struct Existing {
     pub slugs: HashSet<String>,
     pub files: HashSet<String>,
     pub lock: Lock,
+    /// With `--show`: the new show of a network the feed becomes.
+    pub into: Option<super::show::IntoShow>,
 }
 
 impl Existing {
@@ -123,6 +125,8 @@ pub struct AudioDownload {
 pub struct Plan {
     /// site.yaml's text, None when the folder already has one.
     pub config: Option<String>,
+    /// With `--show`: the show's show.yaml (its path, its text).
+    pub show_config: Option<(String, String)>,
     pub episodes: Vec<PlannedEpisode>,
     /// The lock to write: the existing one plus the imported audio facts.
     pub lock: Lock,
@@ -188,13 +192,22 @@ pub fn plan(
             .at(label),
         );
     } else {
-        plan.config = Some(site_yaml(
+        let text = site_yaml(
             feed,
             label,
             base.as_deref(),
             opts.url.as_deref(),
+            existing.into.as_ref(),
             &mut plan.warnings,
-        ));
+        );
+        match &existing.into {
+            None => plan.config = Some(text),
+            Some(into) => {
+                let (network, show) = super::show::split(&text, into);
+                plan.config = network;
+                plan.show_config = Some((crate::network::SHOW_FILE.to_string(), show));
+            }
+        }
     }
 
     let mut guids: HashMap<String, usize> = HashMap::new();
@@ -1011,14 +1024,18 @@ fn transcript_ext(t: &feed::Linked) -> &'static str {
     }
 }
 
-/// site.yaml from the channel. What onair requires but the feed lacks is a warning.
+/// site.yaml from the channel. What onair requires but the feed lacks is a warning. For a
+/// show of a network (`into`) the warnings name the file each key goes to, and what the
+/// network's site.yaml already sets is not asked for.
 fn site_yaml(
     feed: &Feed,
     label: &Path,
     base: Option<&str>,
     new_url: Option<&str>,
+    into: Option<&super::show::IntoShow>,
     warnings: &mut Vec<Diagnostic>,
 ) -> String {
+    let inherited = |key: &str| into.is_some_and(|i| i.inherited.iter().any(|k| k == key));
     let c = &feed.channel;
     let mut out = String::from("# Imported from ");
     out.push_str(&label.display().to_string());
@@ -1026,10 +1043,25 @@ fn site_yaml(
     // What the feed lacks is a warning now and a commented-out key in site.yaml, which
     // `onair build` then asks for by name.
     let mut todo = String::new();
+    // `why` says "add `KEY:` ... to site.yaml": a show's key goes to its show.yaml.
     let missing = |warnings: &mut Vec<Diagnostic>, what: &str, why: &str| {
+        let key = why
+            .split_once("add `")
+            .and_then(|(_, k)| k.split_once(':'))
+            .map_or("", |(k, _)| k);
+        if inherited(key) {
+            return;
+        }
+        let why = match into {
+            Some(i) => why.replace(crate::config::CONFIG_FILE, &i.file_for(key)),
+            None => why.to_string(),
+        };
         warnings.push(Diagnostic::warning(format!("the feed has no {what}: {why}")).at(label));
     };
     let mut todo_key = |key: &str, example: &str, what: &str| {
+        if inherited(key) {
+            return;
+        }
         todo.push_str(&format!(
             "# TODO: the old feed has no {what}; {key}: {example}\n"
         ));
@@ -1068,7 +1100,10 @@ fn site_yaml(
     }
     // The new site's address when given, else the old website's (to be changed before
     // publishing).
-    let new_feed = new_url.map(|u| format!("{}/feed.xml", u.trim_end_matches('/')));
+    let new_feed = new_url.map(|u| {
+        let show = into.map_or(String::new(), |i| format!("{}/", i.name));
+        format!("{}/{show}feed.xml", u.trim_end_matches('/'))
+    });
     match new_url.or(base.filter(|b| super::fetch::is_url(b))) {
         Some(url) => kv(&mut out, "url", scalar(url.trim_end_matches('/'))),
         None => {
