@@ -70,12 +70,12 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
             .line_col(e.line, e.col))
     })?;
     let existing = match into.clone() {
-        Some(into) => show::existing(&opts.dir, into)?,
+        Some(into) => plan::Existing::for_show(&opts.dir, into)?,
         None => plan::Existing::read(&opts.dir)?,
     };
     let mut plan = plan::plan(&parsed, &label, base.as_deref(), &existing, opts)?;
     if let Some(into) = &into {
-        show::relocate(&mut plan, into);
+        plan.relocate(&into.prefix());
     }
     write::write(&plan, &opts.dir)
 }

@@ -83,6 +83,23 @@ impl Existing {
     }
 }
 
+impl Existing {
+    /// What is already there for a new show of a network: nothing but the site's onair.lock
+    /// (the remote audio it knows, keyed by URL, is every show's).
+    pub fn for_show(dir: &Path, into: super::show::IntoShow) -> Result<Existing, Diagnostics> {
+        let lock = if dir.is_dir() {
+            Lock::load(dir).map_err(one)?
+        } else {
+            Lock::new()
+        };
+        Ok(Existing {
+            lock,
+            into: Some(into),
+            ..Existing::default()
+        })
+    }
+}
+
 fn undated(stem: &str) -> &str {
     let b = stem.as_bytes();
     if b.len() > 11
@@ -139,6 +156,29 @@ pub struct Plan {
     pub skipped: Vec<(String, String)>,
     /// What was guessed: (the item, "date" or "title").
     pub guessed: Vec<(String, String)>,
+}
+
+impl Plan {
+    /// Puts every file of the plan under `prefix` (a show's folder, `shows/<name>/`); what
+    /// the files say (`audio: audio/...`) stays relative to that folder.
+    pub fn relocate(&mut self, prefix: &str) {
+        let under = |p: &mut String| p.insert_str(0, prefix);
+        for ep in &mut self.episodes {
+            under(&mut ep.file);
+            for (_, path) in &mut ep.downloads {
+                under(path);
+            }
+            if let Some(d) = &mut ep.audio_download {
+                under(&mut d.path);
+            }
+        }
+        for (file, _) in &mut self.pages {
+            under(file);
+        }
+        if let Some((file, _)) = &mut self.show_config {
+            under(file);
+        }
+    }
 }
 
 pub fn plan(

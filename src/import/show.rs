@@ -7,10 +7,8 @@
 use std::path::Path;
 
 use super::one;
-use super::plan::{Existing, Plan};
 use crate::config::CONFIG_FILE;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::lock::Lock;
 use crate::network::{SHOW_FILE, SHOWS_DIR};
 
 /// Where the new show goes.
@@ -111,21 +109,6 @@ pub fn target(dir: &Path, name: &str, url: Option<&str>) -> Result<IntoShow, Dia
     Ok(into)
 }
 
-/// What is already there for a new show: nothing but the site's onair.lock (the remote audio
-/// it knows, keyed by URL, is every show's).
-pub fn existing(dir: &Path, into: IntoShow) -> Result<Existing, Diagnostics> {
-    let lock = if dir.is_dir() {
-        Lock::load(dir).map_err(one)?
-    } else {
-        Lock::new()
-    };
-    Ok(Existing {
-        lock,
-        into: Some(into),
-        ..Existing::default()
-    })
-}
-
 /// Splits the settings import writes for one site into the network's site.yaml (None when
 /// the network exists) and the show's show.yaml, key by key; each `# TODO:` line goes with
 /// the key it names, the heading comment into both.
@@ -163,27 +146,6 @@ pub fn split(text: &str, into: &IntoShow) -> (Option<String>, String) {
         }
     }
     ((!into.network_exists).then_some(network), show)
-}
-
-/// Puts every file of the plan under `shows/<name>/`: the show's folder.
-pub fn relocate(plan: &mut Plan, into: &IntoShow) {
-    let prefix = into.prefix();
-    let under = |p: &mut String| p.insert_str(0, &prefix);
-    for ep in &mut plan.episodes {
-        under(&mut ep.file);
-        for (_, path) in &mut ep.downloads {
-            under(path);
-        }
-        if let Some(d) = &mut ep.audio_download {
-            under(&mut d.path);
-        }
-    }
-    for (file, _) in &mut plan.pages {
-        under(file);
-    }
-    if let Some((file, _)) = &mut plan.show_config {
-        under(file);
-    }
 }
 
 #[cfg(test)]
