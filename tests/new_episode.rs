@@ -547,3 +547,41 @@ fn another_shows_audio_is_refused() {
     );
     assert_eq!(tree(&net.join("shows/night-shift/episodes")).len(), 2);
 }
+
+#[test]
+fn a_shows_remote_audio_is_known_from_the_networks_lock() {
+    let tmp = tempfile::tempdir().unwrap();
+    let net = tmp.path().join("net");
+    example_network(&net);
+    let url = "https://cdn.example.org/night/ep3.mp3";
+    let lock = format!(
+        "{{\"version\": 1, \"audio\": {{\"{url}\": {{\"format\": \"mp3\", \"size\": 4321000, \
+         \"duration\": 1800.5, \"codec\": \"mp3\", \"sample_rate\": 44100, \"channels\": 2, \
+         \"bitrate\": 19200, \"method\": \"xing header\"}}}}}}\n"
+    );
+    fs::write(net.join("onair.lock"), &lock).unwrap();
+    let out = new_episode(
+        &net,
+        &[
+            "--show",
+            "night-shift",
+            "--audio",
+            url,
+            "--title",
+            "Remote",
+            "--date",
+            "2026-02-01",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let front = front_matter(Path::new(stdout(&out).trim()));
+    assert_eq!(get_str(&front, "audio"), url);
+    assert_eq!(get_u64(&front, "episode"), 3);
+    assert!(!net.join("shows/night-shift/onair.lock").exists());
+    builds_and_checks_clean(&net);
+    let feed = fs::read_to_string(net.join("public/night-shift/feed.xml")).unwrap();
+    assert!(
+        feed.contains(&format!("url=\"{url}\" length=\"4321000\"")),
+        "{feed}"
+    );
+}

@@ -173,7 +173,10 @@ struct Target {
 /// site refuses it.
 fn target(root: &Path, show: Option<&str>) -> Result<Target, Failure> {
     if !crate::network::is_network(root) {
-        if let Some(name) = show {
+        // (A folder that is no site at all is Config::load's to explain.)
+        if let Some(name) = show
+            && root.join(crate::config::CONFIG_FILE).is_file()
+        {
             return Err(Failure::usage(Diagnostic::error(format!(
                 "--show {name}: {} is a single-show site (it has no shows/ folder); leave out --show",
                 root.display()
