@@ -1593,3 +1593,55 @@ fn walk(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         })
         .collect()
 }
+
+#[test]
+fn show_download_audio_goes_into_the_show_and_resumes() {
+    let (one, two) = (
+        fixture_audio("mp3-cbr-info.mp3"),
+        fixture_audio("mp3-vbr-xing.mp3"),
+    );
+    let server = audio_server(
+        vec![
+            ("/media/one", one.clone()),
+            ("/media/two.mp3?src=feed", two.clone()),
+        ],
+        Ranges::Honoured,
+    );
+    *server.cut.lock().unwrap() = Some(("/media/one".into(), 2000));
+    let tmp = tempfile::tempdir().unwrap();
+    let feed_path = tmp.path().join("old.xml");
+    std::fs::write(&feed_path, audio_feed(&server.base, one.len(), two.len())).unwrap();
+    let net = tmp.path().join("net");
+    example_network(&net);
+    let opts = ImportOptions {
+        show: Some("radio".into()),
+        ..download_options(&feed_path, &net)
+    };
+    import(&opts).unwrap_err();
+    assert!(!net.join("shows/radio").exists());
+    let part = net.join(".onair/downloads/shows/radio/audio/2025-01-06-one.mp3.part");
+    assert!(part.is_file(), "the part waits for the next run");
+    let report = import(&opts).unwrap_or_else(|d| panic!("{}", messages(&d)));
+    assert!(
+        report
+            .written
+            .contains(&"shows/radio/audio/2025-01-06-one.mp3".to_string()),
+        "{:?}",
+        report.written
+    );
+    assert_eq!(
+        std::fs::read(net.join("shows/radio/audio/2025-01-06-one.mp3")).unwrap(),
+        one
+    );
+    assert!(
+        !net.join(".onair").exists(),
+        "the download cache is cleared"
+    );
+    let ep = read(&net.join("shows/radio/episodes/2025-01-06-one.md"));
+    assert!(ep.contains("audio: audio/2025-01-06-one.mp3\n"), "{ep}");
+    builds_and_checks(&net);
+    assert_eq!(
+        std::fs::read(net.join("public/radio/audio/2025-01-13-two.mp3")).unwrap(),
+        two
+    );
+}
