@@ -109,7 +109,8 @@ pub struct NewEpisodeArgs {
     /// The site folder
     #[arg(default_value = ".")]
     pub dir: PathBuf,
-    /// The episode's audio file (inside the site's audio/ folder, or an https URL)
+    /// The episode's audio file (inside the site's audio/ folder, or the show's with --show;
+    /// or an https URL)
     #[arg(long)]
     pub audio: String,
     #[arg(long)]
@@ -129,6 +130,9 @@ pub struct NewEpisodeArgs {
     pub number: Option<u32>,
     #[arg(long)]
     pub draft: bool,
+    /// In a network: the show the episode is for (its name or its folder in shows/)
+    #[arg(long, value_name = "NAME")]
+    pub show: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -192,6 +196,10 @@ pub struct ImportArgs {
     /// Write items without audio (announcements, show notes posts) as pages under pages/
     #[arg(long)]
     pub keep_posts: bool,
+    /// Import the feed as a new show of a network, into shows/NAME/ (a new network when DIR
+    /// is missing or empty)
+    #[arg(long, value_name = "NAME")]
+    pub show: Option<String>,
 }
 
 #[cfg(test)]

@@ -64,6 +64,35 @@ pub fn site_config(root: &Path) -> Result<Config, Diagnostics> {
     }
 }
 
+/// Why `name` cannot be a new show's folder (and so its URL, `/<name>/`), if it cannot: a
+/// show's name is a slug (lowercase ASCII letters, digits and `-`) and not one of the site's
+/// own paths.
+pub fn show_name_problem(name: &str) -> Option<String> {
+    let slug = crate::slug::slugify(name);
+    if slug.is_empty() {
+        return Some(
+            "a show's name is its folder in shows/ and its URL /NAME/: use lowercase letters, digits and dashes".to_string(),
+        );
+    }
+    if slug != name {
+        return Some(format!(
+            "a show's name is its folder in shows/ and its URL /NAME/: use lowercase letters, digits and dashes, such as `{slug}`"
+        ));
+    }
+    if RESERVED.contains(&name) {
+        return Some(format!(
+            "/{name}/ is one of the site's own paths ({}): choose another name",
+            RESERVED.join(", ")
+        ));
+    }
+    None
+}
+
+/// The top-level keys a YAML mapping sets (site.yaml's, as written).
+pub fn top_level_keys(text: &str) -> Vec<String> {
+    top_level_blocks(text).into_iter().map(|b| b.0).collect()
+}
+
 /// Whether the site folder is a network (it has `shows/`).
 pub fn is_network(root: &Path) -> bool {
     root.join(SHOWS_DIR).is_dir()

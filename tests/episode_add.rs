@@ -269,10 +269,16 @@ fn usage_and_help() {
         assert!(out.status.success());
         let help = stdout(&out);
         assert!(
-            help.starts_with("Usage: episode-add.sh AUDIO \"TITLE\" [OPTIONS]\n"),
+            help.starts_with("Usage: episode-add.sh [--show NAME] AUDIO \"TITLE\" [OPTIONS]\n"),
             "{help}"
         );
-        for word in ["ONAIR_SITE", "ONAIR ", "onair check", "Exit status"] {
+        for word in [
+            "ONAIR_SITE",
+            "ONAIR ",
+            "onair check",
+            "Exit status",
+            "--show NAME",
+        ] {
             assert!(help.contains(word), "{shell}: help lacks {word}");
         }
         let out = run_hook(shell, tmp.path(), None, &["only-one-arg"]);
@@ -393,5 +399,140 @@ fn options_pass_through_and_drafts_and_future_dates_are_checked() {
             ),
             "{shell}"
         );
+    }
+}
+
+// --- in a network (a site with shows/) ------------------------------------------------------
+
+/// The example network and, beside it, a folder with a recording.
+fn network_setup(tmp: &Path) -> (PathBuf, PathBuf) {
+    let net = tmp.join("the net");
+    example_network(&net);
+    let drop = tmp.join("drop box");
+    fs::create_dir_all(&drop).unwrap();
+    let recording = drop.join("story 3.mp3");
+    fs::write(&recording, SPEECH_MP3).unwrap();
+    (net, recording)
+}
+
+#[test]
+fn show_puts_the_audio_and_the_episode_into_the_show() {
+    for shell in SHELLS {
+        let tmp = tempfile::tempdir().unwrap();
+        let (net, recording) = network_setup(tmp.path());
+        // From inside another show's folder: the network is found upward, --show decides.
+        let out = run_hook(
+            shell,
+            &net.join("shows/solder-club/episodes"),
+            None,
+            &[
+                "--show",
+                "night-shift",
+                recording.to_str().unwrap(),
+                "The Night Ferry",
+                "--date",
+                "2026-01-30 23:30",
+            ],
+        );
+        assert!(out.status.success(), "{shell}: {}", stderr(&out));
+        let show = net.canonicalize().unwrap().join("shows/night-shift");
+        let path = PathBuf::from(stdout(&out).trim());
+        assert_eq!(
+            path,
+            show.join("episodes/2026-01-30-the-night-ferry.md"),
+            "{shell}"
+        );
+        let front = front_matter(&path);
+        assert_eq!(get_str(&front, "audio"), "audio/story 3.mp3", "{shell}");
+        assert_eq!(get_u64(&front, "episode"), 3, "{shell}");
+        assert_eq!(
+            fs::read(show.join("audio/story 3.mp3")).unwrap(),
+            SPEECH_MP3
+        );
+        assert!(!net.join("audio").exists(), "{shell}");
+        assert_eq!(tree(&net.join("shows/solder-club/episodes")).len(), 2);
+        builds_and_checks_clean(&net);
+        // --show=NAME too, with ONAIR_SITE.
+        let out = run_hook(
+            shell,
+            tmp.path(),
+            Some(&net),
+            &[
+                "--show=solder-club",
+                recording.to_str().unwrap(),
+                "Soldering at Night",
+                "--date",
+                "2026-01-29",
+            ],
+        );
+        assert!(out.status.success(), "{shell}: {}", stderr(&out));
+        assert!(
+            stdout(&out).contains("shows/solder-club/episodes/2026-01-29-soldering-at-night.md"),
+            "{shell}: {}",
+            stdout(&out)
+        );
+        assert!(net.join("shows/solder-club/audio/story 3.mp3").is_file());
+    }
+}
+
+#[test]
+fn show_errors_stop_before_anything_is_copied() {
+    for shell in SHELLS {
+        let tmp = tempfile::tempdir().unwrap();
+        let (net, recording) = network_setup(tmp.path());
+        let rec = recording.to_str().unwrap();
+        let real = net.canonicalize().unwrap();
+        let shows = "(the shows: night-shift, solder-club, tin-can-radio)";
+        let cases: [(&[&str], String); 4] = [
+            (
+                &[rec, "T"],
+                format!(
+                    "episode-add.sh: error: {} is a network: say which show the episode is for with --show NAME {shows}\n",
+                    real.display()
+                ),
+            ),
+            (
+                &["--show", "solder", rec, "T"],
+                format!(
+                    "episode-add.sh: error: --show solder: {} has no such show {shows}\n",
+                    real.display()
+                ),
+            ),
+            (
+                &[rec, "T", "--show", "solder-club"],
+                "episode-add.sh: error: give --show NAME first, before AUDIO: episode-add.sh --show NAME AUDIO \"TITLE\"\n".to_string(),
+            ),
+            (
+                &["--show=", rec, "T"],
+                "episode-add.sh: error: --show needs the show's name\n".to_string(),
+            ),
+        ];
+        let before = tree(&net);
+        for (args, message) in cases {
+            let out = run_hook(shell, &net, None, args);
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{shell} {args:?}: {}",
+                stderr(&out)
+            );
+            assert_eq!(stderr(&out), message, "{shell} {args:?}");
+            assert_eq!(stdout(&out), "", "{shell}");
+        }
+        assert_eq!(tree(&net), before, "{shell}");
+
+        let (site, _) = setup(tmp.path());
+        let before = tree(&site);
+        let out = run_hook(shell, &site, None, &["--show", "main", rec, "T"]);
+        assert_eq!(out.status.code(), Some(2), "{shell}: {}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "episode-add.sh: error: --show main: {} is a single-show site (it has no shows/ folder); leave out --show\n",
+                site.canonicalize().unwrap().display()
+            ),
+            "{shell}"
+        );
+        assert_eq!(tree(&site), before, "{shell}");
     }
 }

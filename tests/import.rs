@@ -26,6 +26,7 @@ fn options(feed: &str, dir: &Path) -> ImportOptions {
         allow_network: false,
         strict: false,
         keep_posts: false,
+        show: None,
     }
 }
 
@@ -1296,5 +1297,351 @@ fn a_feed_that_already_points_elsewhere_is_named_not_followed() {
     assert!(
         config.contains("\nnew_feed_url: https://elsewhere.example/feed.xml\n"),
         "{config}"
+    );
+}
+
+// --- --show: a feed becomes a show of a network ----------------------------------------------
+
+fn show_options(feed: &Path, dir: &Path, show: &str) -> ImportOptions {
+    ImportOptions {
+        show: Some(show.to_string()),
+        ..options(feed.to_str().unwrap(), dir)
+    }
+}
+
+/// The three-show example network (scripts/make-example-network.sh) in `out`.
+fn example_network(out: &Path) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/make-example-network.sh");
+    let made = Command::new("bash").arg(script).arg(out).output().unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+}
+
+/// `onair build` then `onair check` on the site: both exit 0, with no error.
+fn builds_and_checks(site: &Path) {
+    for cmd in ["build", "check"] {
+        let (code, text) = onair(&[cmd.as_ref(), site.as_os_str()]);
+        assert_eq!(code, Some(0), "onair {cmd}: {text}");
+        assert!(!text.contains(": error"), "onair {cmd}: {text}");
+    }
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn show_into_a_missing_folder_makes_a_network_around_the_show() {
+    let tmp = tempfile::tempdir().unwrap();
+    let net = tmp.path().join("net");
+    let feed_path = fixture("podcasting20.xml");
+    let report = import(&ImportOptions {
+        url: Some("https://net.example".into()),
+        ..show_options(&feed_path, &net, "open-source")
+    })
+    .unwrap();
+    let mut written = report.written.clone();
+    written.sort();
+    assert_eq!(
+        written[written.len() - 2..],
+        ["shows/open-source/show.yaml", "site.yaml"]
+    );
+    assert!(
+        written
+            .iter()
+            .filter(|f| !f.ends_with(".yaml"))
+            .all(|f| f.starts_with("shows/open-source/episodes/")),
+        "{written:?}"
+    );
+    let heading = format!(
+        "# Imported from {} by `onair import`.\n",
+        feed_path.display()
+    );
+    // What shows share is the network's; the show's feed is under it at /open-source/.
+    assert_eq!(
+        read(&net.join("site.yaml")),
+        format!(
+            "{heading}title: Open Source Hour\nurl: https://net.example\nauthor: Open Source Hour\n"
+        )
+    );
+    let show = read(&net.join("shows/open-source/show.yaml"));
+    assert!(
+        show.starts_with(&format!("{heading}title: Open Source Hour\n")),
+        "{show}"
+    );
+    assert!(
+        !show.contains("\nurl:") && !show.contains("\nauthor:"),
+        "{show}"
+    );
+    assert!(
+        show.contains("\nnew_feed_url: https://net.example/open-source/feed.xml\n"),
+        "{show}"
+    );
+    assert!(show.contains("\npodcast_guid: "), "{show}");
+    assert!(!net.join("episodes").exists() && !net.join("shows/open-source/onair.lock").exists());
+    builds_and_checks(&net);
+    // Apps see the same episodes at the show's new feed.
+    let original = read(&feed_path);
+    let built = read(&net.join("public/open-source/feed.xml"));
+    assert_eq!(remembered(&built), remembered(&original));
+    assert!(net.join("public/shows/feed.xml").is_file());
+}
+
+#[test]
+fn show_adds_a_show_to_an_existing_network_and_touches_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let net = tmp.path().join("net");
+    example_network(&net);
+    let before: BTreeMap<PathBuf, Vec<u8>> = walk(&net);
+    let feed_path = fixture("podcasting20.xml");
+    let report = import(&show_options(&feed_path, &net, "open-source")).unwrap();
+    assert_eq!(
+        report
+            .written
+            .iter()
+            .filter(|f| f.starts_with("shows/open-source/episodes/"))
+            .count(),
+        2
+    );
+    // Every file that was there is as it was; the new ones are the show's (and the lock).
+    let after = walk(&net);
+    for (path, bytes) in &before {
+        assert_eq!(after.get(path), Some(bytes), "{}", path.display());
+    }
+    for path in after.keys().filter(|p| !before.contains_key(*p)) {
+        assert!(
+            path.starts_with("shows/open-source") || path == Path::new("onair.lock"),
+            "{}",
+            path.display()
+        );
+    }
+    let show = read(&net.join("shows/open-source/show.yaml"));
+    // Its URL is the network's: no url: of its own, and --url is not for a network.
+    assert!(
+        !show.contains("\nurl:") && !show.contains("new_feed_url"),
+        "{show}"
+    );
+    builds_and_checks(&net);
+    let built = read(&net.join("public/open-source/feed.xml"));
+    assert_eq!(remembered(&built), remembered(&read(&feed_path)));
+    let all = read(&net.join("public/shows/feed.xml"));
+    assert!(all.contains("Open Source Hour"), "{all}");
+}
+
+/// A feed without author, owner, artwork and categories.
+const BARE: &str = r#"<?xml version="1.0"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">
+<channel><title>Bare</title><link>https://bare.example</link><description>Little said.</description>
+<item><title>One</title><guid>bare-1</guid><pubDate>Mon, 05 Jan 2026 10:00:00 +0000</pubDate>
+<enclosure url="https://cdn.bare.example/1.mp3" length="1000000" type="audio/mpeg"/><itunes:duration>600</itunes:duration></item>
+</channel></rss>
+"#;
+
+#[test]
+fn show_todo_lines_go_where_the_key_belongs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let feed_path = tmp.path().join("bare.xml");
+    std::fs::write(&feed_path, BARE).unwrap();
+    let todo = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter_map(|l| l.strip_prefix("# TODO: the old feed has no "))
+            .filter_map(|l| {
+                l.split_once("; ")
+                    .map(|(_, k)| k.split(':').next().unwrap().to_string())
+            })
+            .collect()
+    };
+    // A new network: author is the network's to set, the rest the show's.
+    let net = tmp.path().join("new");
+    let report = import(&show_options(&feed_path, &net, "bare")).unwrap();
+    assert_eq!(todo(&read(&net.join("site.yaml"))), ["author"]);
+    let show = read(&net.join("shows/bare/show.yaml"));
+    assert_eq!(todo(&show), ["owner", "image", "categories"]);
+    let warnings: Vec<String> = report.warnings.iter().map(|w| w.message.clone()).collect();
+    assert!(
+        warnings.contains(
+            &"the feed has no <itunes:author>: add `author:` to site.yaml before building"
+                .to_string()
+        ),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.contains(&"the feed has no <itunes:category>: add `categories:` to shows/bare/show.yaml before building".to_string()),
+        "{warnings:?}"
+    );
+    // Into the example network, whose site.yaml sets author and owner: not asked for again.
+    let example = tmp.path().join("example");
+    example_network(&example);
+    let report = import(&show_options(&feed_path, &example, "bare")).unwrap();
+    let show = read(&example.join("shows/bare/show.yaml"));
+    assert_eq!(todo(&show), ["image", "categories"], "{show}");
+    assert!(
+        !report.warnings.iter().any(|w| w.message.contains("author")),
+        "{:?}",
+        report.warnings
+    );
+}
+
+#[test]
+fn show_refuses_a_single_show_site_an_existing_show_and_a_bad_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let feed = fixture("podcasting20.xml");
+    // A single-show site: never converted, and told how.
+    let site = tmp.path().join("site");
+    import(&options(feed.to_str().unwrap(), &site)).unwrap();
+    let before = walk(&site);
+    let (code, text) = onair(&[
+        "import".as_ref(),
+        feed.as_os_str(),
+        site.as_os_str(),
+        "--show".as_ref(),
+        "second".as_ref(),
+    ]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.starts_with(&format!(
+            "{}: error: is a single-show site (site.yaml, no shows/ folder): --show adds a show to a network, and onair import never converts a site. To make it a network by hand, pick a name for the show it holds (say `main`), move its episodes/, audio/, assets/, pages/ and transcripts/ into shows/main/, move the show's keys of site.yaml (title, description, image, categories, owner, ...) into shows/main/show.yaml with `path: /` (its feed and episode URLs then stay where they are), keep what the shows share (title, url, author, theme, timezone, deploy) in site.yaml, and import again with --show second\n",
+            site.display()
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("import failed: 1 error(s); nothing was written"),
+        "{text}"
+    );
+    assert_eq!(walk(&site), before);
+
+    let net = tmp.path().join("net");
+    example_network(&net);
+    std::fs::rename(net.join("shows/night-shift"), net.join("shows/Night_Shift")).unwrap();
+    let before = walk(&net);
+    // The folder is checked before the feed is even read.
+    let missing_feed = tmp.path().join("no-such-feed.xml");
+    let cases: [(&str, Option<&str>, i32, String); 5] = [
+        (
+            "solder-club",
+            None,
+            1,
+            format!(
+                "{}: error: the show `solder-club` already exists: onair import never overwrites a show; give the new one another --show NAME\n",
+                net.join("shows/solder-club").display()
+            ),
+        ),
+        (
+            "night-shift",
+            None,
+            1,
+            format!(
+                "{}: error: is published at /night-shift/ already: give the new show another --show NAME\n",
+                net.join("shows/Night_Shift").display()
+            ),
+        ),
+        (
+            "new-show",
+            Some("https://other.example"),
+            1,
+            format!(
+                "error: --url: {} is a network, whose address is `url:` in its site.yaml; the new show is published under it at /new-show/ (leave out --url)\n",
+                net.display()
+            ),
+        ),
+        (
+            "New Show",
+            None,
+            2,
+            "error: --show New Show: a show's name is its folder in shows/ and its URL /NAME/: use lowercase letters, digits and dashes, such as `new-show`\n".to_string(),
+        ),
+        (
+            "tags",
+            None,
+            2,
+            "error: --show tags: /tags/ is one of the site's own paths (shows, episodes, tags, people, assets, audio, search, pages): choose another name\n".to_string(),
+        ),
+    ];
+    for (name, url, expected, message) in cases {
+        let mut args: Vec<&std::ffi::OsStr> = vec![
+            "import".as_ref(),
+            missing_feed.as_os_str(),
+            net.as_os_str(),
+            "--show".as_ref(),
+            name.as_ref(),
+        ];
+        if let Some(url) = url {
+            args.extend([std::ffi::OsStr::new("--url"), std::ffi::OsStr::new(url)]);
+        }
+        let (code, text) = onair(&args);
+        assert_eq!(code, Some(expected), "{name}: {text}");
+        assert!(text.starts_with(&message), "{name}: {text}");
+    }
+    assert_eq!(walk(&net), before);
+}
+
+/// Every file under `dir` (relative path -> bytes).
+fn walk(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn show_download_audio_goes_into_the_show_and_resumes() {
+    let (one, two) = (
+        fixture_audio("mp3-cbr-info.mp3"),
+        fixture_audio("mp3-vbr-xing.mp3"),
+    );
+    let server = audio_server(
+        vec![
+            ("/media/one", one.clone()),
+            ("/media/two.mp3?src=feed", two.clone()),
+        ],
+        Ranges::Honoured,
+    );
+    *server.cut.lock().unwrap() = Some(("/media/one".into(), 2000));
+    let tmp = tempfile::tempdir().unwrap();
+    let feed_path = tmp.path().join("old.xml");
+    std::fs::write(&feed_path, audio_feed(&server.base, one.len(), two.len())).unwrap();
+    let net = tmp.path().join("net");
+    example_network(&net);
+    let opts = ImportOptions {
+        show: Some("radio".into()),
+        ..download_options(&feed_path, &net)
+    };
+    import(&opts).unwrap_err();
+    assert!(!net.join("shows/radio").exists());
+    let part = net.join(".onair/downloads/shows/radio/audio/2025-01-06-one.mp3.part");
+    assert!(part.is_file(), "the part waits for the next run");
+    let report = import(&opts).unwrap_or_else(|d| panic!("{}", messages(&d)));
+    assert!(
+        report
+            .written
+            .contains(&"shows/radio/audio/2025-01-06-one.mp3".to_string()),
+        "{:?}",
+        report.written
+    );
+    assert_eq!(
+        std::fs::read(net.join("shows/radio/audio/2025-01-06-one.mp3")).unwrap(),
+        one
+    );
+    assert!(
+        !net.join(".onair").exists(),
+        "the download cache is cleared"
+    );
+    let ep = read(&net.join("shows/radio/episodes/2025-01-06-one.md"));
+    assert!(ep.contains("audio: audio/2025-01-06-one.mp3\n"), "{ep}");
+    builds_and_checks(&net);
+    assert_eq!(
+        std::fs::read(net.join("public/radio/audio/2025-01-13-two.mp3")).unwrap(),
+        two
     );
 }

@@ -86,6 +86,7 @@ fn options(feed: &Path, dir: &Path) -> ImportOptions {
         allow_network: true,
         strict: false,
         keep_posts: false,
+        show: None,
     }
 }
 

@@ -381,3 +381,207 @@ fn an_episode_dated_now_is_in_a_build_right_away() {
     .unwrap_or_else(|d| panic!("{:?}", d.iter().map(|d| d.to_string()).collect::<Vec<_>>()));
     assert!(built.site.episodes.iter().any(|e| e.slug == "just-now"));
 }
+
+// --- in a network (a site with shows/) ------------------------------------------------------
+
+/// The example network with a new recording in the Solder Club's audio/ folder.
+fn network_with_recording(tmp: &Path) -> std::path::PathBuf {
+    let net = tmp.join("net");
+    example_network(&net);
+    fs::write(net.join("shows/solder-club/audio/ep3.mp3"), SPEECH_MP3).unwrap();
+    net
+}
+
+#[test]
+fn in_a_network_the_episode_goes_into_its_show() {
+    let tmp = tempfile::tempdir().unwrap();
+    let net = network_with_recording(tmp.path());
+    // The audio as the show sees it (relative to its folder), like a single site's.
+    let out = new_episode(
+        &net,
+        &[
+            "--show",
+            "solder-club",
+            "--audio",
+            "audio/ep3.mp3",
+            "--title",
+            "Third Hand Tools",
+            "--date",
+            "2026-02-05 18:00",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let expected = net.join("shows/solder-club/episodes/2026-02-05-third-hand-tools.md");
+    assert_eq!(stdout(&out), format!("{}\n", expected.display()));
+    let front = front_matter(&expected);
+    assert_eq!(get_str(&front, "audio"), "audio/ep3.mp3");
+    // The show's own numbers (it has 1 and 2; Tin Can Radio's are higher) and the network's
+    // time zone, which the show inherits.
+    assert_eq!(get_u64(&front, "episode"), 3);
+    assert_eq!(get_str(&front, "date"), "2026-02-05T18:00:00+01:00");
+    assert!(!net.join("episodes").exists());
+    builds_and_checks_clean(&net);
+    let feed = fs::read_to_string(net.join("public/solder-club/feed.xml")).unwrap();
+    assert!(feed.contains("<title>Third Hand Tools</title>"), "{feed}");
+    assert!(
+        net.join("public/solder-club/episodes/third-hand-tools/index.html")
+            .is_file()
+    );
+    let root_feed = fs::read_to_string(net.join("public/feed.xml")).unwrap();
+    assert!(!root_feed.contains("Third Hand Tools"));
+}
+
+#[test]
+fn a_show_is_named_by_its_slug_or_its_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let net = network_with_recording(tmp.path());
+    fs::rename(net.join("shows/night-shift"), net.join("shows/Night_Shift")).unwrap();
+    fs::write(net.join("shows/Night_Shift/audio/story.mp3"), SPEECH_MP3).unwrap();
+    fs::write(net.join("shows/Night_Shift/audio/story2.mp3"), SPEECH_MP3).unwrap();
+    for (name, audio, title) in [
+        ("night-shift", "audio/story.mp3", "By slug"),
+        ("Night_Shift", "audio/story2.mp3", "By folder"),
+    ] {
+        let out = new_episode(
+            &net,
+            &[
+                "--show",
+                name,
+                "--audio",
+                audio,
+                "--title",
+                title,
+                "--date",
+                "2026-02-01",
+            ],
+        );
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        assert!(
+            stdout(&out).contains("shows/Night_Shift/episodes/2026-02-01-by-"),
+            "{name}: {}",
+            stdout(&out)
+        );
+    }
+    let numbers: Vec<u64> = ["by-slug", "by-folder"]
+        .iter()
+        .map(|s| {
+            get_u64(
+                &front_matter(&net.join(format!("shows/Night_Shift/episodes/2026-02-01-{s}.md"))),
+                "episode",
+            )
+        })
+        .collect();
+    assert_eq!(numbers, [3, 4]);
+}
+
+#[test]
+fn which_show_is_a_usage_error_when_missing_unknown_or_not_a_network() {
+    let tmp = tempfile::tempdir().unwrap();
+    let net = network_with_recording(tmp.path());
+    let audio = net.join("shows/solder-club/audio/ep3.mp3");
+    let audio = audio.to_str().unwrap();
+    let shows = "(the shows: night-shift, solder-club, tin-can-radio)";
+    let cases: [(&[&str], String); 2] = [
+        (
+            &["--audio", audio, "--title", "T"],
+            format!(
+                "error: {} is a network: say which show the episode is for with --show NAME {shows}\n",
+                net.display()
+            ),
+        ),
+        (
+            &["--show", "soldering", "--audio", audio, "--title", "T"],
+            format!(
+                "error: --show soldering: {} has no such show {shows}\n",
+                net.display()
+            ),
+        ),
+    ];
+    for (args, message) in cases {
+        let out = new_episode(&net, args);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert_eq!(stderr(&out), message);
+        assert_eq!(stdout(&out), "");
+    }
+    let site = site_with_recording(tmp.path());
+    let out = new_episode(
+        &site,
+        &["--show", "main", "--audio", "audio/ep2.mp3", "--title", "T"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: --show main: {} is a single-show site (it has no shows/ folder); leave out --show\n",
+            site.display()
+        )
+    );
+    assert_eq!(tree(&site.join("episodes")).len(), 1);
+    assert_eq!(tree(&net.join("shows/solder-club/episodes")).len(), 2);
+}
+
+#[test]
+fn another_shows_audio_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let net = network_with_recording(tmp.path());
+    let audio = net.join("shows/solder-club/audio/ep3.mp3");
+    let out = new_episode(
+        &net,
+        &[
+            "--show",
+            "night-shift",
+            "--audio",
+            audio.to_str().unwrap(),
+            "--title",
+            "T",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "{}: error: is not inside the show's folder shows/night-shift (it is shows/solder-club's audio); copy it into {} first (scripts/episode-add.sh --show night-shift does that for you)\n",
+            audio.display(),
+            net.join("shows/night-shift/audio").display()
+        )
+    );
+    assert_eq!(tree(&net.join("shows/night-shift/episodes")).len(), 2);
+}
+
+#[test]
+fn a_shows_remote_audio_is_known_from_the_networks_lock() {
+    let tmp = tempfile::tempdir().unwrap();
+    let net = tmp.path().join("net");
+    example_network(&net);
+    let url = "https://cdn.example.org/night/ep3.mp3";
+    let lock = format!(
+        "{{\"version\": 1, \"audio\": {{\"{url}\": {{\"format\": \"mp3\", \"size\": 4321000, \
+         \"duration\": 1800.5, \"codec\": \"mp3\", \"sample_rate\": 44100, \"channels\": 2, \
+         \"bitrate\": 19200, \"method\": \"xing header\"}}}}}}\n"
+    );
+    fs::write(net.join("onair.lock"), &lock).unwrap();
+    let out = new_episode(
+        &net,
+        &[
+            "--show",
+            "night-shift",
+            "--audio",
+            url,
+            "--title",
+            "Remote",
+            "--date",
+            "2026-02-01",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let front = front_matter(Path::new(stdout(&out).trim()));
+    assert_eq!(get_str(&front, "audio"), url);
+    assert_eq!(get_u64(&front, "episode"), 3);
+    assert!(!net.join("shows/night-shift/onair.lock").exists());
+    builds_and_checks_clean(&net);
+    let feed = fs::read_to_string(net.join("public/night-shift/feed.xml")).unwrap();
+    assert!(
+        feed.contains(&format!("url=\"{url}\" length=\"4321000\"")),
+        "{feed}"
+    );
+}

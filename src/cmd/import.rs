@@ -14,6 +14,16 @@ pub fn run(args: &ImportArgs) -> ExitCode {
         );
         return super::exit(super::EXIT_USAGE);
     }
+    if let Some(name) = &args.show
+        && let Some(problem) = crate::network::show_name_problem(name)
+    {
+        eprintln!("error: --show {name}: {problem}");
+        return super::exit(super::EXIT_USAGE);
+    }
+    // A show's files are under shows/<name>/.
+    let prefix = args.show.as_ref().map_or(String::new(), |n| {
+        format!("{}/{n}/", crate::network::SHOWS_DIR)
+    });
     let opts = ImportOptions {
         feed: args.feed.clone(),
         dir: args.dir.clone(),
@@ -23,6 +33,7 @@ pub fn run(args: &ImportArgs) -> ExitCode {
         allow_network: true,
         strict: args.strict,
         keep_posts: args.keep_posts,
+        show: args.show.clone(),
     };
     match import(&opts) {
         Ok(report) => {
@@ -33,7 +44,10 @@ pub fn run(args: &ImportArgs) -> ExitCode {
             let episodes = report
                 .written
                 .iter()
-                .filter(|f| f.starts_with("episodes/"))
+                .filter(|f| {
+                    f.strip_prefix(&prefix)
+                        .is_some_and(|f| f.starts_with("episodes/"))
+                })
                 .count();
             eprintln!(
                 "imported {episodes} episode(s) into {} ({} file(s) written, {} already there); {}; {}; {warnings} warning(s) above",
@@ -43,15 +57,22 @@ pub fn run(args: &ImportArgs) -> ExitCode {
                 tally("skipped", &report.skipped),
                 tally("guessed", &report.guessed),
             );
-            if report
-                .written
-                .iter()
-                .any(|f| f == crate::config::CONFIG_FILE)
+            let wrote = |file: &str| report.written.iter().any(|f| f == file);
+            if !wrote(crate::config::CONFIG_FILE)
+                && let Some(name) = &args.show
             {
+                eprintln!(
+                    "next: check {prefix}{}, `onair build`, publish, then redirect the old feed to /{name}/feed.xml under the network's url (docs/migrating-from-a-host.md)",
+                    crate::network::SHOW_FILE
+                );
+            } else if wrote(crate::config::CONFIG_FILE) {
                 match &args.url {
                     Some(url) => eprintln!(
-                        "next: `onair build`, publish, then redirect the old feed to {}/feed.xml (docs/migrating-from-a-host.md)",
-                        url.trim_end_matches('/')
+                        "next: `onair build`, publish, then redirect the old feed to {}/{}feed.xml (docs/migrating-from-a-host.md)",
+                        url.trim_end_matches('/'),
+                        args.show
+                            .as_ref()
+                            .map_or(String::new(), |n| format!("{n}/"))
                     ),
                     None => eprintln!(
                         "next: set `url:` in site.yaml to the new site's address (or import with --url), `onair build`, then redirect the old feed (docs/migrating-from-a-host.md)"

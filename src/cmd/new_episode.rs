@@ -1,5 +1,6 @@
 //! `onair new episode`: from an audio file to an episode file with its front matter filled in
 //! (audio probed, date now in the site's time zone, the next episode number, a fresh GUID).
+//! In a network, `--show NAME` picks the show: its folder, its settings, its numbers.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -73,10 +74,8 @@ pub fn create_episode(args: &NewEpisodeArgs, now: &Zoned) -> Result<PathBuf, Fai
             ))));
         }
     }
-    let config = Config::load(root, None).map_err(|diags| Failure {
-        code: super::EXIT_ERRORS,
-        diags,
-    })?;
+    let target = target(root, args.show.as_deref())?;
+    let config = &target.config;
     let date = match &args.date {
         Some(text) => crate::dates::parse_date(text, &config.timezone)
             .map_err(|msg| Failure::usage(Diagnostic::error(format!("--date: {msg}"))))?,
@@ -92,7 +91,9 @@ pub fn create_episode(args: &NewEpisodeArgs, now: &Zoned) -> Result<PathBuf, Fai
     )
     .map_err(|e| Failure::usage(Diagnostic::error(format!("--date: {e}"))))?;
 
-    let audio = resolve_audio(root, &args.audio)?;
+    // A show's episodes, audio and numbers are its folder's; the lock is the site's.
+    let show_root = target.dir.as_path();
+    let audio = resolve_audio(&target, &args.audio)?;
     if let Audio::Local { rel, path } = &audio {
         crate::audio::probe_file(path).map_err(|e| {
             Failure::errors(
@@ -100,12 +101,12 @@ pub fn create_episode(args: &NewEpisodeArgs, now: &Zoned) -> Result<PathBuf, Fai
                     "is not audio onair can publish ({}); nothing was written",
                     e.message
                 ))
-                .at(display_path(root, rel)),
+                .at(display_path(show_root, rel)),
             )
         })?;
     }
 
-    let existing = existing_episodes(root, &config)?;
+    let existing = existing_episodes(show_root, config)?;
     let number = match args.number {
         Some(n) => {
             if let Some(taken) = existing
@@ -125,7 +126,7 @@ pub fn create_episode(args: &NewEpisodeArgs, now: &Zoned) -> Result<PathBuf, Fai
     let slug = unique_slug(&title, number, &taken);
 
     let file_name = format!("{}-{slug}.md", date.strftime("%Y-%m-%d"));
-    let episodes_dir = root.join("episodes");
+    let episodes_dir = show_root.join("episodes");
     let path = episodes_dir.join(&file_name);
     let front = FrontMatter {
         title: &title,
@@ -148,9 +149,94 @@ pub fn create_episode(args: &NewEpisodeArgs, now: &Zoned) -> Result<PathBuf, Fai
         lock.audio.insert(url.clone(), entry.clone());
         lock.save(root).map_err(Failure::errors)?;
     }
-    write_new_file(&episodes_dir, &path, front.render().as_bytes())
-        .map_err(|d| Failure::errors(d.at(display_path(root, &format!("episodes/{file_name}")))))?;
+    write_new_file(&episodes_dir, &path, front.render().as_bytes()).map_err(|d| {
+        Failure::errors(d.at(display_path(show_root, &format!("episodes/{file_name}"))))
+    })?;
     Ok(path)
+}
+
+/// Where the episode goes: the site, or one show of a network.
+#[derive(Debug)]
+struct Target {
+    /// The site folder as given (its onair.lock is the one remote audio is recorded in).
+    root: PathBuf,
+    /// The folder holding episodes/ and the audio: the site, or `<site>/shows/<folder>`.
+    dir: PathBuf,
+    /// The settings: site.yaml, or the show's show.yaml over site.yaml.
+    config: Config,
+    /// For a show: its folder relative to the site (`shows/<folder>`), and the other shows'.
+    show: Option<(PathBuf, Vec<PathBuf>)>,
+}
+
+/// The site, or with `--show NAME` the show of the network that NAME names (its `name`, the
+/// slug it is published under, or its folder name). A network needs `--show`; a single-show
+/// site refuses it.
+fn target(root: &Path, show: Option<&str>) -> Result<Target, Failure> {
+    if !crate::network::is_network(root) {
+        // (A folder that is no site at all is Config::load's to explain.)
+        if let Some(name) = show
+            && root.join(crate::config::CONFIG_FILE).is_file()
+        {
+            return Err(Failure::usage(Diagnostic::error(format!(
+                "--show {name}: {} is a single-show site (it has no shows/ folder); leave out --show",
+                root.display()
+            ))));
+        }
+        let config = Config::load(root, None).map_err(|diags| Failure {
+            code: super::EXIT_ERRORS,
+            diags,
+        })?;
+        return Ok(Target {
+            root: root.to_path_buf(),
+            dir: root.to_path_buf(),
+            config,
+            show: None,
+        });
+    }
+    let net = crate::network::load(root, None).map_err(|diags| Failure {
+        code: super::EXIT_ERRORS,
+        diags,
+    })?;
+    let names = net
+        .shows
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let Some(name) = show else {
+        return Err(Failure::usage(Diagnostic::error(format!(
+            "{} is a network: say which show the episode is for with --show NAME (the shows: {names})",
+            root.display()
+        ))));
+    };
+    let folder = |s: &crate::network::Show| {
+        s.dir
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let Some(found) = net
+        .shows
+        .iter()
+        .find(|s| s.name == name || folder(s) == name)
+    else {
+        return Err(Failure::usage(Diagnostic::error(format!(
+            "--show {name}: {} has no such show (the shows: {names})",
+            root.display()
+        ))));
+    };
+    let others = net
+        .shows
+        .iter()
+        .filter(|s| s.name != found.name)
+        .map(|s| s.rel.clone())
+        .collect();
+    Ok(Target {
+        root: root.to_path_buf(),
+        dir: root.join(&found.rel),
+        config: found.config.clone(),
+        show: Some((found.rel.clone(), others)),
+    })
 }
 
 /// The path a user recognises: the site folder as given plus the site-relative path.
@@ -180,10 +266,12 @@ impl Audio {
 }
 
 /// Finds `--audio` relative to the current folder (as a shell user means it), else relative
-/// to the site; it must be a file inside the site, since the build publishes it from there.
-fn resolve_audio(root: &Path, arg: &str) -> Result<Audio, Failure> {
+/// to the site (for a show: its folder, then the site); it must be a file inside the site, or
+/// inside the show's folder, since the build publishes it from there.
+fn resolve_audio(target: &Target, arg: &str) -> Result<Audio, Failure> {
+    let root = target.dir.as_path();
     if arg.starts_with("https://") || arg.starts_with("http://") {
-        let lock = crate::lock::Lock::load(root).map_err(Failure::errors)?;
+        let lock = crate::lock::Lock::load(&target.root).map_err(Failure::errors)?;
         let resolved =
             crate::lock::resolve::resolve_remote(arg, &lock, true).map_err(|mut d| {
                 d.message.push_str("; nothing was written");
@@ -195,12 +283,17 @@ fn resolve_audio(root: &Path, arg: &str) -> Result<Audio, Failure> {
         });
     }
     let given = Path::new(arg);
-    let candidates = [given.to_path_buf(), root.join(given)];
+    let candidates = [
+        given.to_path_buf(),
+        root.join(given),
+        target.root.join(given),
+    ];
     let Some(found) = candidates.iter().find(|p| p.exists()) else {
         return Err(Failure::errors(
-            Diagnostic::error(
-                "no such audio file (looked in the current folder and in the site folder)",
-            )
+            Diagnostic::error(match target.show {
+                Some(_) => "no such audio file (looked in the current folder, in the show's folder and in the site folder)",
+                None => "no such audio file (looked in the current folder and in the site folder)",
+            })
             .at(given),
         ));
     };
@@ -216,14 +309,35 @@ fn resolve_audio(root: &Path, arg: &str) -> Result<Audio, Failure> {
         Failure::errors(Diagnostic::error(format!("cannot read the site folder: {e}")).at(root))
     })?;
     let Ok(inside) = real.strip_prefix(&real_root) else {
-        return Err(Failure::errors(
-            Diagnostic::error(format!(
+        let message = match &target.show {
+            None => format!(
                 "is not inside the site folder; copy it into {} first (scripts/episode-add.sh \
                  does that for you)",
                 root.join("audio").display()
-            ))
-            .at(found),
-        ));
+            ),
+            Some((rel, others)) => {
+                let name = rel.file_name().unwrap_or_default().to_string_lossy();
+                // Another show's audio is that show's: each show publishes its own folder.
+                let other = others.iter().find(|o| {
+                    target
+                        .root
+                        .join(o)
+                        .canonicalize()
+                        .is_ok_and(|o| real.starts_with(o))
+                });
+                format!(
+                    "is not inside the show's folder {}{}; copy it into {} first \
+                     (scripts/episode-add.sh --show {name} does that for you)",
+                    rel.display(),
+                    other.map_or(String::new(), |o| format!(
+                        " (it is {}'s audio)",
+                        o.display()
+                    )),
+                    root.join("audio").display()
+                )
+            }
+        };
+        return Err(Failure::errors(Diagnostic::error(message).at(found)));
     };
     let rel = inside
         .components()

@@ -8,6 +8,7 @@ pub mod feed;
 pub mod fetch;
 pub mod notes;
 pub mod plan;
+pub mod show;
 pub mod write;
 pub mod xml;
 pub mod yaml;
@@ -36,6 +37,8 @@ pub struct ImportOptions {
     pub strict: bool,
     /// Items without audio become pages under pages/ instead of being skipped.
     pub keep_posts: bool,
+    /// Import as a new show of a network, into `shows/<name>/` (see `show`).
+    pub show: Option<String>,
 }
 
 /// What an import did.
@@ -55,14 +58,25 @@ pub struct ImportReport {
 
 /// Reads the feed, plans the site and writes it. Nothing is written when there are errors.
 pub fn import(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
+    // A show's folder is checked before the feed is fetched.
+    let into = match &opts.show {
+        Some(name) => Some(show::target(&opts.dir, name, opts.url.as_deref())?),
+        None => None,
+    };
     let (text, label, base) = load_feed(&opts.feed)?;
     let parsed = feed::parse(&text).map_err(|e| {
         one(Diagnostic::error(e.message)
             .at(&label)
             .line_col(e.line, e.col))
     })?;
-    let existing = plan::Existing::read(&opts.dir)?;
-    let plan = plan::plan(&parsed, &label, base.as_deref(), &existing, opts)?;
+    let existing = match into.clone() {
+        Some(into) => plan::Existing::for_show(&opts.dir, into)?,
+        None => plan::Existing::read(&opts.dir)?,
+    };
+    let mut plan = plan::plan(&parsed, &label, base.as_deref(), &existing, opts)?;
+    if let Some(into) = &into {
+        plan.relocate(&into.prefix());
+    }
     write::write(&plan, &opts.dir)
 }
 

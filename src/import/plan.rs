@@ -25,6 +25,8 @@ pub struct Existing {
     pub slugs: HashSet<String>,
     pub files: HashSet<String>,
     pub lock: Lock,
+    /// With `--show`: the new show of a network the feed becomes.
+    pub into: Option<super::show::IntoShow>,
 }
 
 impl Existing {
@@ -81,6 +83,23 @@ impl Existing {
     }
 }
 
+impl Existing {
+    /// What is already there for a new show of a network: nothing but the site's onair.lock
+    /// (the remote audio it knows, keyed by URL, is every show's).
+    pub fn for_show(dir: &Path, into: super::show::IntoShow) -> Result<Existing, Diagnostics> {
+        let lock = if dir.is_dir() {
+            Lock::load(dir).map_err(one)?
+        } else {
+            Lock::new()
+        };
+        Ok(Existing {
+            lock,
+            into: Some(into),
+            ..Existing::default()
+        })
+    }
+}
+
 fn undated(stem: &str) -> &str {
     let b = stem.as_bytes();
     if b.len() > 11
@@ -123,6 +142,8 @@ pub struct AudioDownload {
 pub struct Plan {
     /// site.yaml's text, None when the folder already has one.
     pub config: Option<String>,
+    /// With `--show`: the show's show.yaml (its path, its text).
+    pub show_config: Option<(String, String)>,
     pub episodes: Vec<PlannedEpisode>,
     /// The lock to write: the existing one plus the imported audio facts.
     pub lock: Lock,
@@ -135,6 +156,29 @@ pub struct Plan {
     pub skipped: Vec<(String, String)>,
     /// What was guessed: (the item, "date" or "title").
     pub guessed: Vec<(String, String)>,
+}
+
+impl Plan {
+    /// Puts every file of the plan under `prefix` (a show's folder, `shows/<name>/`); what
+    /// the files say (`audio: audio/...`) stays relative to that folder.
+    pub fn relocate(&mut self, prefix: &str) {
+        let under = |p: &mut String| p.insert_str(0, prefix);
+        for ep in &mut self.episodes {
+            under(&mut ep.file);
+            for (_, path) in &mut ep.downloads {
+                under(path);
+            }
+            if let Some(d) = &mut ep.audio_download {
+                under(&mut d.path);
+            }
+        }
+        for (file, _) in &mut self.pages {
+            under(file);
+        }
+        if let Some((file, _)) = &mut self.show_config {
+            under(file);
+        }
+    }
 }
 
 pub fn plan(
@@ -188,13 +232,22 @@ pub fn plan(
             .at(label),
         );
     } else {
-        plan.config = Some(site_yaml(
+        let text = site_yaml(
             feed,
             label,
             base.as_deref(),
             opts.url.as_deref(),
+            existing.into.as_ref(),
             &mut plan.warnings,
-        ));
+        );
+        match &existing.into {
+            None => plan.config = Some(text),
+            Some(into) => {
+                let (network, show) = super::show::split(&text, into);
+                plan.config = network;
+                plan.show_config = Some((crate::network::SHOW_FILE.to_string(), show));
+            }
+        }
     }
 
     let mut guids: HashMap<String, usize> = HashMap::new();
@@ -1011,14 +1064,18 @@ fn transcript_ext(t: &feed::Linked) -> &'static str {
     }
 }
 
-/// site.yaml from the channel. What onair requires but the feed lacks is a warning.
+/// site.yaml from the channel. What onair requires but the feed lacks is a warning. For a
+/// show of a network (`into`) the warnings name the file each key goes to, and what the
+/// network's site.yaml already sets is not asked for.
 fn site_yaml(
     feed: &Feed,
     label: &Path,
     base: Option<&str>,
     new_url: Option<&str>,
+    into: Option<&super::show::IntoShow>,
     warnings: &mut Vec<Diagnostic>,
 ) -> String {
+    let inherited = |key: &str| into.is_some_and(|i| i.inherited.iter().any(|k| k == key));
     let c = &feed.channel;
     let mut out = String::from("# Imported from ");
     out.push_str(&label.display().to_string());
@@ -1026,10 +1083,25 @@ fn site_yaml(
     // What the feed lacks is a warning now and a commented-out key in site.yaml, which
     // `onair build` then asks for by name.
     let mut todo = String::new();
+    // `why` says "add `KEY:` ... to site.yaml": a show's key goes to its show.yaml.
     let missing = |warnings: &mut Vec<Diagnostic>, what: &str, why: &str| {
+        let key = why
+            .split_once("add `")
+            .and_then(|(_, k)| k.split_once(':'))
+            .map_or("", |(k, _)| k);
+        if inherited(key) {
+            return;
+        }
+        let why = match into {
+            Some(i) => why.replace(crate::config::CONFIG_FILE, &i.file_for(key)),
+            None => why.to_string(),
+        };
         warnings.push(Diagnostic::warning(format!("the feed has no {what}: {why}")).at(label));
     };
     let mut todo_key = |key: &str, example: &str, what: &str| {
+        if inherited(key) {
+            return;
+        }
         todo.push_str(&format!(
             "# TODO: the old feed has no {what}; {key}: {example}\n"
         ));
@@ -1068,7 +1140,10 @@ fn site_yaml(
     }
     // The new site's address when given, else the old website's (to be changed before
     // publishing).
-    let new_feed = new_url.map(|u| format!("{}/feed.xml", u.trim_end_matches('/')));
+    let new_feed = new_url.map(|u| {
+        let show = into.map_or(String::new(), |i| format!("{}/", i.name));
+        format!("{}/{show}feed.xml", u.trim_end_matches('/'))
+    });
     match new_url.or(base.filter(|b| super::fetch::is_url(b))) {
         Some(url) => kv(&mut out, "url", scalar(url.trim_end_matches('/'))),
         None => {

@@ -16,6 +16,9 @@ pub fn write(plan: &Plan, dir: &Path) -> Result<ImportReport, Diagnostics> {
             cfg.clone().into_bytes(),
         ));
     }
+    if let Some((file, text)) = &plan.show_config {
+        files.push((file.clone(), text.clone().into_bytes()));
+    }
     for ep in &plan.episodes {
         files.push((ep.file.clone(), ep.content.clone().into_bytes()));
     }
@@ -104,10 +107,16 @@ pub fn write(plan: &Plan, dir: &Path) -> Result<ImportReport, Diagnostics> {
     let _ = std::fs::remove_dir_all(&staging);
     if result.is_ok() {
         // The audio is in audio/ now; its cached copies (the same files) go.
+        let downloads = onair_dir.join(DOWNLOADS);
         for (_, cached) in &audio {
             let _ = std::fs::remove_file(cached);
+            // And the folders it was in (a show's: shows/<name>/audio/), when empty.
+            for folder in cached.ancestors().skip(1) {
+                if !folder.starts_with(&downloads) || std::fs::remove_dir(folder).is_err() {
+                    break;
+                }
+            }
         }
-        let downloads = onair_dir.join(DOWNLOADS);
         let _ = std::fs::remove_dir(downloads.join("audio"));
         let _ = std::fs::remove_dir(&downloads);
     }

@@ -176,3 +176,35 @@ pub fn feed_items(xml: &str) -> Vec<std::collections::BTreeMap<String, String>> 
     }
     items
 }
+
+/// The three-show example network (scripts/make-example-network.sh) in `out`, which must
+/// not exist: shows/tin-can-radio (`path: /`), shows/solder-club and shows/night-shift, each
+/// with two episodes or more, in Europe/Stockholm time.
+pub fn example_network(out: &Path) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/make-example-network.sh");
+    let made = Command::new("bash")
+        .arg(script)
+        .arg(out)
+        .output()
+        .expect("bash runs");
+    assert!(made.status.success(), "{}", stderr(&made));
+}
+
+/// `onair build` and `onair check` on the site both pass with nothing to report.
+pub fn builds_and_checks_clean(site: &Path) {
+    let built = onair(&["build", site.to_str().unwrap()]);
+    assert!(built.status.success(), "build: {}", stderr(&built));
+    let checked = onair(&["check", site.to_str().unwrap()]);
+    assert_eq!(
+        checked.status.code(),
+        Some(0),
+        "check: {}",
+        stdout(&checked)
+    );
+    assert!(
+        stdout(&checked).contains("ok (no errors, no warnings)"),
+        "check: {}{}",
+        stdout(&checked),
+        stderr(&checked)
+    );
+}
