@@ -9,6 +9,9 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod site_support;
+use site_support::files_under;
+
 fn example_copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site");
@@ -70,21 +73,6 @@ fn text(o: &Output) -> String {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     )
-}
-
-fn files_under(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(root)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(root).unwrap();
-            (
-                rel.to_string_lossy().replace('\\', "/"),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 fn file_url(p: &Path) -> String {
@@ -1249,15 +1237,7 @@ fn s3_a_failed_upload_aborts_the_multipart_upload_in_flight() {
 fn a_network_deploys_every_show_and_pings_each_changed_feed() {
     let tmp = tempfile::tempdir().unwrap();
     let net = tmp.path().join("net");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/make-example-network.sh");
-    assert!(
-        Command::new("bash")
-            .arg(script)
-            .arg(&net)
-            .status()
-            .unwrap()
-            .success()
-    );
+    site_support::example_network(&net);
     let (hub, hub_log) = recorder(202);
     let yaml = net.join("site.yaml");
     let mut s = std::fs::read_to_string(&yaml).unwrap();

@@ -10,6 +10,9 @@ use onair::build::{BuildOptions, build_site};
 use onair::import::feed;
 use onair::import::{ImportOptions, import};
 
+mod site_support;
+use site_support::example_network;
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/import")
@@ -1307,17 +1310,6 @@ fn show_options(feed: &Path, dir: &Path, show: &str) -> ImportOptions {
         show: Some(show.to_string()),
         ..options(feed.to_str().unwrap(), dir)
     }
-}
-
-/// The three-show example network (scripts/make-example-network.sh) in `out`.
-fn example_network(out: &Path) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/make-example-network.sh");
-    let made = Command::new("bash").arg(script).arg(out).output().unwrap();
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
 }
 
 /// `onair build` then `onair check` on the site: both exit 0, with no error.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 mod site_support;
-use site_support::copy_site;
+use site_support::{copy_site, example_network, files_under};
 
 fn onair(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_onair"))
@@ -26,17 +26,7 @@ fn onair(args: &[&str]) -> (i32, String, String) {
 fn network() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("net");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/make-example-network.sh");
-    let out = Command::new("bash")
-        .arg(script)
-        .arg(&root)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    example_network(&root);
     (tmp, root)
 }
 
@@ -59,24 +49,6 @@ fn items(feed: &str) -> Vec<String> {
         rest = &rest[end..];
     }
     out
-}
-
-/// Every file of a published tree: key -> bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let key = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (key, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
 }
 
 /// Text of every `<tag ...>` start tag's `attr` in `xml` (simple, for our own output).
@@ -154,8 +126,8 @@ fn the_example_site_becomes_a_show_without_changing_an_item_or_a_page() {
     // Every page, asset and audio file of the single-show site is published unchanged, but
     // for the link to the network's shows page in each page's menu; the feed gains the
     // network's links and robots.txt every show's sitemap.
-    let single = tree(&example.join("public"));
-    let networked = tree(&net.join("public"));
+    let single = files_under(&example.join("public"));
+    let networked = files_under(&net.join("public"));
     let shows_link = "\n        <li><a href=\"/shows/\">Shows</a></li>";
     for (key, bytes) in &single {
         if key == "feed.xml" || key == "robots.txt" {

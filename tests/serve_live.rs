@@ -327,15 +327,7 @@ fn a_port_in_use_is_a_clear_error() {
 fn a_network_is_served_with_every_show_live() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("net");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/make-example-network.sh");
-    assert!(
-        Command::new("bash")
-            .arg(script)
-            .arg(&root)
-            .status()
-            .unwrap()
-            .success()
-    );
+    site_support::example_network(&root);
     let serve = Serve::start(&root);
     let a = serve.addr;
     for path in [

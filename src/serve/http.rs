@@ -581,7 +581,7 @@ mod tests {
         assert_eq!(body, b"<rss/>");
         assert_eq!(
             r.get_header("Content-Type"),
-            Some("application/xml; charset=utf-8")
+            Some("application/rss+xml; charset=utf-8")
         );
     }
 

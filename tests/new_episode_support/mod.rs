@@ -5,6 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "../site_support/mod.rs"]
+mod site_support;
+
 /// The scaffold's five seconds of speech: real, probe-able MP3 (CBR, 44.1 kHz mono).
 pub const SPEECH_MP3: &[u8] = include_bytes!("../../src/scaffold/audio/welcome.mp3");
 
@@ -177,18 +180,9 @@ pub fn feed_items(xml: &str) -> Vec<std::collections::BTreeMap<String, String>> 
     items
 }
 
-/// The three-show example network (scripts/make-example-network.sh) in `out`, which must
-/// not exist: shows/tin-can-radio (`path: /`), shows/solder-club and shows/night-shift, each
-/// with two episodes or more, in Europe/Stockholm time.
-pub fn example_network(out: &Path) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/make-example-network.sh");
-    let made = Command::new("bash")
-        .arg(script)
-        .arg(out)
-        .output()
-        .expect("bash runs");
-    assert!(made.status.success(), "{}", stderr(&made));
-}
+/// The three-show example network (scripts/make-example-network.sh) in `out`.
+#[allow(unused_imports)]
+pub use site_support::example_network;
 
 /// `onair build` and `onair check` on the site both pass with nothing to report.
 pub fn builds_and_checks_clean(site: &Path) {

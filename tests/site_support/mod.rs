@@ -1,6 +1,7 @@
 //! Copies of fixture and example sites in temporary folders, for the tests that build them.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A fixture site of tests/fixtures/sites.
@@ -34,4 +35,37 @@ pub fn copy_site(from: &Path) -> (tempfile::TempDir, PathBuf) {
     let root = tmp.path().join("site");
     copy_tree(from, &root, &[]);
     (tmp, root)
+}
+
+/// The three-show example network (scripts/make-example-network.sh) in `out`, which must not
+/// exist: shows/tin-can-radio (the example site, `path: /`), shows/solder-club and
+/// shows/night-shift.
+pub fn example_network(out: &Path) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/make-example-network.sh");
+    let made = std::process::Command::new("bash")
+        .arg(script)
+        .arg(out)
+        .output()
+        .expect("bash runs");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+}
+
+/// Every file under `dir` with its bytes, keyed by its `/`-separated path below `dir`.
+pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            (
+                rel.to_string_lossy().replace('\\', "/"),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
 }
