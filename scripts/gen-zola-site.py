@@ -89,6 +89,14 @@ def seconds(hms):
     return total
 
 
+def human(s):
+    """"58 min", "1 hr 5 min": what onair's cards show (src/render/mod.rs human_duration)."""
+    h, m = s // 3600, s % 3600 // 60
+    if h == 0:
+        return f"{m} min" if m else f"{s} sec"
+    return f"{h} hr {m} min" if m else f"{h} hr"
+
+
 def put(path, text):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
@@ -104,7 +112,9 @@ def episode_page(meta, body):
              "tags = [" + ", ".join(toml_str(t) for t in meta["tags"]) + "]", "", "[extra]",
              f"audio = {toml_str(meta['audio'])}", f"length = {int(meta['length'])}",
              f"duration = {toml_str(meta['duration'])}",
-             f"duration_s = {seconds(meta['duration'])}", f"number = {int(meta['episode'])}",
+             f"duration_s = {seconds(meta['duration'])}",
+             f"duration_display = {toml_str(human(seconds(meta['duration'])))}",
+             f"number = {int(meta['episode'])}",
              "chapters = ["]
     for t, shown, title in chapters:
         lines.append(f"  {{ t = {t}, start = {toml_str(shown)}, title = {toml_str(title)} }},")
@@ -169,8 +179,7 @@ author = {author}
 MACROS = """\
 {% macro meta(p) -%}
 <p class="meta"><span class="num">#{{ p.extra.number }}</span><time datetime="{{ p.date }}">{{ p.date | date(format="%-d %B %Y") }}</time>
-{%- set d = p.extra.duration_s %}{% set h = d // 3600 %}{% set m = d % 3600 // 60 -%}
-<span>{% if h > 0 %}{{ h }} hr{% if m > 0 %} {{ m }} min{% endif %}{% else %}{{ m }} min{% endif %}</span></p>
+<span>{{ p.extra.duration_display }}</span></p>
 {%- endmacro meta %}
 
 {% macro tags(p) -%}
@@ -327,6 +336,7 @@ EPISODE = """\
 </article>
 {%- if page.lower or page.higher %}
 <nav class="prevnext" aria-label="More episodes">
+  {#- sorted by date, newest first: "higher" is the older episode #}
   {%- if page.higher %}<a class="prev" href="{{ page.higher.path }}" rel="prev"><span class="dir">Older</span> {{ page.higher.title }}</a>{% endif %}
   {%- if page.lower %}<a class="next" href="{{ page.lower.path }}" rel="next"><span class="dir">Newer</span> {{ page.lower.title }}</a>{% endif %}
 </nav>
