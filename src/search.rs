@@ -11,9 +11,14 @@
 //!
 //! Words are folded the way the theme's script folds what a listener types (lower case,
 //! accents removed, see [`fold_char`]), and split at every character that is not a letter or a
-//! digit. A word found in more than [`common_limit`] episodes is listed as common in the entry
-//! file instead of carrying its episodes: it would not narrow a search, and its list would be
-//! the largest download of all.
+//! digit. A word found in more than [`common_limit`] episodes is marked common in its fragment
+//! instead of carrying its episodes: it would not narrow a search, and its list would be the
+//! largest download of all.
+//!
+//! A query downloads the entry file and one fragment a word: the fragment of the longest key
+//! the word starts with; when the word is itself a key of four characters or more that was split
+//! by longer ones, that fragment holds the union of every word under it (`"*"`).
+//! So a prefix of thousands of words costs one fragment, not every fragment under it.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -25,6 +30,10 @@ impl AsRef<EpisodeWords> for EpisodeWords {
 
 /// A fragment is split by a longer prefix once its JSON passes this many bytes.
 pub const FRAGMENT_BUDGET: usize = 24 * 1024;
+/// A key split by longer ones holds the union of its words (`"*"`) from this many characters
+/// on: a shorter word typed finds only itself and the words of its own fragment, so that one
+/// or two letters do not fetch a list of nearly every episode.
+pub const UNION_DEPTH: usize = 4;
 /// Words longer than this are not indexed (hashes, URLs run together).
 pub const MAX_WORD: usize = 32;
 
@@ -160,11 +169,22 @@ pub fn episode_words<'a>(
 
 /// A word's episodes, ascending, each with its time.
 type Postings = Vec<(u32, Option<u32>)>;
-/// A word and its fragment JSON (`"word":[...]`).
-type Entry<'a> = (&'a str, Vec<u8>);
+/// A word, its fragment JSON (`"word":[...]`, or `"word":0` when it is common) and its
+/// episodes (None when common).
+type Entry<'a> = (&'a str, Vec<u8>, Option<&'a [(u32, Option<u32>)]>);
+/// A fragment: its key, its words and, for a key that was split by a longer one, the JSON of
+/// the union of every word starting with the key (`"*":[...]` or `"*":0`).
+type Group<'a> = (String, &'a [Entry<'a>], Option<Vec<u8>>);
 
 /// The files of the index: `search/index.json` and its fragments, as (path, bytes), for the
 /// episodes' words in published order (newest first).
+///
+/// The entry file is `{"version":2,"episodes":N,"keys":"k0 k1 k2 ..."}`: fragment n is
+/// `search/w/<n>.json` for the n-th key of `keys` (sorted). A fragment is
+/// `{"word":[d0,t0,...],"common":0,...}`; the fragment of a key of [`UNION_DEPTH`] characters
+/// or more that was split by longer ones also holds `"*"`, every episode of every word starting
+/// with the key (what a query of the key itself needs, in one file instead of every fragment
+/// under it).
 pub fn write_index(episodes: &[impl AsRef<EpisodeWords>]) -> Vec<(String, Vec<u8>)> {
     // word -> [(episode, time)], episodes ascending.
     let mut postings: HashMap<&str, Postings> = HashMap::new();
@@ -176,45 +196,62 @@ pub fn write_index(episodes: &[impl AsRef<EpisodeWords>]) -> Vec<(String, Vec<u8
     let mut postings: Vec<(&str, Postings)> = postings.into_iter().collect();
     postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let limit = common_limit(episodes.len());
-    let mut common = Vec::new();
-    let mut entries: Vec<Entry> = Vec::with_capacity(postings.len());
-    for (w, list) in &postings {
-        if list.len() > limit {
-            common.push(*w);
-        } else {
-            entries.push((w, posting_json(w, list)));
-        }
-    }
+    let entries: Vec<Entry> = postings
+        .iter()
+        .map(|(w, list)| {
+            if list.len() > limit {
+                (*w, common_json(w), None)
+            } else {
+                (*w, posting_json(w, list), Some(list.as_slice()))
+            }
+        })
+        .collect();
     let mut groups = Vec::new();
-    split(&entries, 1, &mut groups);
+    split(&entries, 1, episodes.len(), &mut groups);
 
     let mut files = Vec::with_capacity(groups.len() + 1);
-    let mut fragments = BTreeMap::new();
-    for (n, (prefix, group)) in groups.into_iter().enumerate() {
-        let mut json =
-            Vec::with_capacity(group.iter().map(|(_, e)| e.len() + 1).sum::<usize>() + 2);
+    let mut keys = String::new();
+    for (n, (key, group, union)) in groups.into_iter().enumerate() {
+        let mut json = Vec::with_capacity(
+            group.iter().map(|(_, e, _)| e.len() + 1).sum::<usize>()
+                + union.as_ref().map_or(0, |u| u.len() + 1)
+                + 2,
+        );
         json.push(b'{');
-        for (i, (_, e)) in group.iter().enumerate() {
+        for (i, e) in union
+            .iter()
+            .chain(group.iter().map(|(_, e, _)| e))
+            .enumerate()
+        {
             if i > 0 {
                 json.push(b',');
             }
             json.extend_from_slice(e);
         }
         json.push(b'}');
-        fragments.insert(prefix, n);
+        if n > 0 {
+            keys.push(' ');
+        }
+        keys.push_str(&key);
         files.push((format!("search/w/{n}.json"), json));
     }
     let entry = serde_json::json!({
-        "version": 1,
+        "version": 2,
         "episodes": episodes.len(),
-        "common": common,
-        "fragments": fragments,
+        "keys": keys,
     });
     files.push((
         "search/index.json".to_string(),
         serde_json::to_vec(&entry).expect("search entry serializes"),
     ));
     files
+}
+
+/// `"word":0`: a common word, found in too many episodes to narrow a search.
+fn common_json(word: &str) -> Vec<u8> {
+    let mut s = serde_json::to_vec(word).expect("a word serializes");
+    s.extend_from_slice(b":0");
+    s
 }
 
 /// `"word":[d0,t0,d1,t1,...]`: each episode as the difference from the one before (the first
@@ -236,6 +273,100 @@ fn posting_json(word: &str, list: &[(u32, Option<u32>)]) -> Vec<u8> {
     s.into_bytes()
 }
 
+/// `"*":[...]`, every episode of every word of `group` but the common ones (which a prefix
+/// query leaves out, as it does in a fragment of its own), with its earliest time (the
+/// episode's own text first). At most every episode once, so a few bytes an episode however
+/// many words the prefix has.
+fn union_json(group: &[Entry], episodes: usize) -> Vec<u8> {
+    // Per episode: 0 unseen, 1 the episode's own text, else 2 + the earliest second.
+    let mut best = vec![0u64; episodes];
+    for (_, _, list) in group {
+        for &(n, t) in list.unwrap_or_default() {
+            let t = t.map_or(1, |t| 2 + u64::from(t));
+            let b = &mut best[n as usize];
+            if *b == 0 || t < *b {
+                *b = t;
+            }
+        }
+    }
+    let list: Vec<(u32, Option<u32>)> = best
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b > 0)
+        .map(|(n, &b)| {
+            (
+                n as u32,
+                if b == 1 {
+                    None
+                } else {
+                    u32::try_from(b - 2).ok()
+                },
+            )
+        })
+        .collect();
+    posting_json("*", &list)
+}
+
+/// What a search for one folded `word` finds, the way the theme's script (onair.js,
+/// `searchIndex`) looks it up: the paths it fetches (`search/index.json`, then one fragment)
+/// and its hits, None when the word does not narrow a search (common), else each episode
+/// once, ascending, with the second of the first cue saying it or -1 for its own text.
+/// `get` reads a file of the built site as JSON. The reference the script is tested against
+/// (tests/search_index.rs) and what the download sizes are measured with.
+pub fn lookup(
+    get: &mut dyn FnMut(&str) -> Option<serde_json::Value>,
+    word: &str,
+) -> (Vec<String>, Option<Vec<(u32, i64)>>) {
+    let mut paths = vec!["search/index.json".to_string()];
+    let Some(entry) = get(&paths[0]) else {
+        return (paths, Some(Vec::new()));
+    };
+    let keys = entry["keys"].as_str().unwrap_or("");
+    let by_key: HashMap<&str, usize> = keys.split(' ').enumerate().map(|(n, k)| (k, n)).collect();
+    // The longest key the word starts with.
+    let mut key = word;
+    while !key.is_empty() && !by_key.contains_key(key) {
+        let mut c = key.chars();
+        c.next_back();
+        key = c.as_str();
+    }
+    let Some(&n) = by_key.get(key).filter(|_| !key.is_empty()) else {
+        return (paths, Some(Vec::new()));
+    };
+    paths.push(format!("search/w/{n}.json"));
+    let Some(serde_json::Value::Object(frag)) = get(&paths[1]) else {
+        return (paths, Some(Vec::new()));
+    };
+    let union = key == word && frag.contains_key("*");
+    let mut hits: BTreeMap<u32, i64> = BTreeMap::new();
+    for (w, list) in &frag {
+        let Some(list) = list.as_array() else {
+            // A common word: the word typed does not narrow; longer ones are left out.
+            if w == word {
+                return (paths, None);
+            }
+            continue;
+        };
+        let wanted = match union {
+            true => w == "*",
+            false => w != "*" && w.starts_with(word),
+        };
+        if !wanted {
+            continue;
+        }
+        let mut n = -1i64;
+        for p in list.chunks(2) {
+            n += p[0].as_i64().unwrap_or(0);
+            let t = p.get(1).and_then(|t| t.as_i64()).unwrap_or(-1);
+            let had = hits.entry(n as u32).or_insert(t);
+            if *had >= 0 && (t < 0 || t < *had) {
+                *had = t;
+            }
+        }
+    }
+    (paths, Some(hits.into_iter().collect()))
+}
+
 /// The first `depth` characters of `w` (all of it when shorter).
 fn prefix(w: &str, depth: usize) -> &str {
     match w.char_indices().nth(depth) {
@@ -247,7 +378,9 @@ fn prefix(w: &str, depth: usize) -> &str {
 /// Groups sorted `entries` by prefixes of `depth` characters, splitting a group whose JSON
 /// passes [`FRAGMENT_BUDGET`] by a prefix one character longer. A word as long as its group's
 /// prefix is the group's key itself; a single word over the budget keeps a fragment of its own.
-fn split<'a>(entries: &'a [Entry<'a>], depth: usize, out: &mut Vec<(String, &'a [Entry<'a>])>) {
+/// From [`UNION_DEPTH`] characters on, a split group keeps a fragment under its key in any case,
+/// with the union of its words ([`union_json`]).
+fn split<'a>(entries: &'a [Entry<'a>], depth: usize, episodes: usize, out: &mut Vec<Group<'a>>) {
     let mut start = 0;
     while start < entries.len() {
         let key = prefix(entries[start].0, depth);
@@ -256,20 +389,21 @@ fn split<'a>(entries: &'a [Entry<'a>], depth: usize, out: &mut Vec<(String, &'a 
             end += 1;
         }
         let group = &entries[start..end];
-        let size: usize = group.iter().map(|(_, e)| e.len() + 1).sum();
-        let splittable = group.iter().any(|(w, _)| w.chars().count() > depth);
+        let size: usize = group.iter().map(|(_, e, _)| e.len() + 1).sum();
+        let splittable = group.iter().any(|(w, _, _)| w.chars().count() > depth);
         if size > FRAGMENT_BUDGET && splittable && group.len() > 1 {
             // The word that is the key itself (if any) sorts first: it stays under the key.
             let (exact, longer) = match group[0].0.chars().count() == depth {
                 true => group.split_at(1),
                 false => group.split_at(0),
             };
-            if !exact.is_empty() {
-                out.push((key.to_string(), exact));
+            let union = (depth >= UNION_DEPTH).then(|| union_json(group, episodes));
+            if !exact.is_empty() || union.is_some() {
+                out.push((key.to_string(), exact, union));
             }
-            split(longer, depth + 1, out);
+            split(longer, depth + 1, episodes, out);
         } else {
-            out.push((key.to_string(), group));
+            out.push((key.to_string(), group, None));
         }
         start = end;
     }
@@ -286,6 +420,76 @@ mod tests {
         assert_eq!(words("東京 タワー"), ["東京", "タワー"]);
         let long = "x".repeat(MAX_WORD + 1);
         assert!(words(&long).is_empty());
+    }
+
+    /// [`fold_char`] over U+00C0..U+024F as the theme's script holds it: runs of letters that
+    /// fold alike, each its fold then its length as a capital (A = 1, at most 26), "." for a
+    /// letter that folds to its own lower case.
+    fn latin_runs() -> String {
+        let mut runs: Vec<(String, u8)> = Vec::new();
+        for c in '\u{C0}'..='\u{24F}' {
+            let mut f = String::new();
+            fold_char(c, &mut f);
+            let token = if f == c.to_lowercase().collect::<String>() {
+                ".".to_string()
+            } else {
+                assert!(
+                    f.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+                    "{c}: {f}"
+                );
+                f
+            };
+            match runs.last_mut() {
+                Some((t, n)) if *t == token && *n < 26 => *n += 1,
+                _ => runs.push((token, 1)),
+            }
+        }
+        runs.into_iter()
+            .map(|(t, n)| format!("{t}{}", char::from(b'@' + n)))
+            .collect()
+    }
+
+    #[test]
+    fn the_script_folds_latin_letters_with_the_same_table() {
+        let js = include_str!("../themes/default/static/onair.js");
+        let line = js
+            .lines()
+            .find(|l| l.contains(".replace(/([a-z\\d.]+)([A-Z])/g"))
+            .expect("onair.js decodes its table of Latin folds");
+        let table = line
+            .trim_start()
+            .strip_prefix('"')
+            .and_then(|l| l.split('"').next())
+            .unwrap();
+        let want = latin_runs();
+        assert_eq!(
+            table, want,
+            "onair.js's table of Latin folds is stale: put in {want}"
+        );
+        // And decoded the way the script decodes it, letter by letter.
+        let mut c = 0xC0u32;
+        let mut rest = table;
+        while !rest.is_empty() {
+            let at = rest.find(|x: char| x.is_ascii_uppercase()).unwrap();
+            let (fold, count) = (&rest[..at], rest.as_bytes()[at] - b'@');
+            for _ in 0..count {
+                let ch = char::from_u32(c).unwrap();
+                let mut f = String::new();
+                fold_char(ch, &mut f);
+                let script: String = match fold {
+                    "." => ch.to_lowercase().collect(),
+                    f => f.to_string(),
+                };
+                assert_eq!(script, f, "U+{c:04X} {ch}");
+                c += 1;
+            }
+            rest = &rest[at + 1..];
+        }
+        assert_eq!(c, 0x250);
+        for (typed, indexed) in [("ı", "i"), ("ħ", "h"), ("ŧ", "t"), ("Ŋ", "ng"), ("ſ", "s")] {
+            assert_eq!(words(&format!("x{typed}x")), [format!("x{indexed}x")]);
+        }
     }
 
     #[test]
@@ -310,26 +514,16 @@ mod tests {
         serde_json::from_slice(b).unwrap()
     }
 
-    /// What the theme's script does: the fragment of the longest key the word starts with,
-    /// then the word's list decoded to (episode, time).
+    /// [`super::lookup`] over the written files: None when common.
     fn lookup(files: &[(String, Vec<u8>)], word: &str) -> Option<Vec<(i64, i64)>> {
-        let entry = parse(files, "search/index.json");
-        let frags = entry["fragments"].as_object().unwrap();
-        let key = frags
-            .keys()
-            .filter(|k| word.starts_with(k.as_str()))
-            .max_by_key(|k| k.len())?;
-        let frag = parse(files, &format!("search/w/{}.json", frags[key]));
-        let list = frag.get(word)?.as_array()?.clone();
-        let mut n = -1;
-        Some(
-            list.chunks(2)
-                .map(|p| {
-                    n += p[0].as_i64().unwrap();
-                    (n, p[1].as_i64().unwrap())
-                })
-                .collect(),
-        )
+        let mut get = |p: &str| {
+            files
+                .iter()
+                .find(|(q, _)| q == p)
+                .map(|(_, b)| serde_json::from_slice(b).unwrap())
+        };
+        let (_, hits) = super::lookup(&mut get, word);
+        hits.map(|h| h.into_iter().map(|(n, t)| (i64::from(n), t)).collect())
     }
 
     #[test]
@@ -337,8 +531,8 @@ mod tests {
         // 300 episodes, each with its own words and some shared ones.
         let episodes: Vec<EpisodeWords> = (0..300)
             .map(|n| {
-                let own = format!("Episode number{n} about topic{} word{n}x", n % 7);
-                let cue = format!("only said in transcript{n} and shared");
+                let own = format!("Episode number{n}x about topic{} word{n}", n % 7);
+                let cue = format!("only said in transcript{n}z and shared");
                 episode_words([own.as_str()], [(f64::from(n) * 1.5, cue.as_str())])
             })
             .collect();
@@ -352,49 +546,94 @@ mod tests {
             );
         }
         for n in [0i64, 1, 150, 299] {
-            assert_eq!(lookup(&files, &format!("number{n}")), Some(vec![(n, -1)]));
+            assert_eq!(lookup(&files, &format!("number{n}x")), Some(vec![(n, -1)]));
             let t = (n as f64 * 1.5).floor() as i64;
             assert_eq!(
-                lookup(&files, &format!("transcript{n}")),
+                lookup(&files, &format!("transcript{n}z")),
                 Some(vec![(n, t)])
             );
         }
+        // A word is a prefix: word1 is in 1, 10-19 and 100-199.
+        let word1 = lookup(&files, "word1").unwrap();
+        let want: Vec<(i64, i64)> = [1]
+            .into_iter()
+            .chain(10..20)
+            .chain(100..200)
+            .map(|n| (n, -1))
+            .collect();
+        assert_eq!(word1, want);
         let topic3 = lookup(&files, "topic3").unwrap();
         assert_eq!(topic3.len(), 43);
         assert!(topic3.iter().all(|(n, t)| n % 7 == 3 && *t == -1));
-        // In every episode: common, not listed with its episodes.
-        let entry = parse(&files, "search/index.json");
-        let common: Vec<&str> = entry["common"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap())
-            .collect();
-        assert!(common.contains(&"shared") && common.contains(&"episode"));
+        // In every episode: common, marked so in its fragment, without its episodes.
         assert_eq!(lookup(&files, "shared"), None);
+        assert_eq!(lookup(&files, "episode"), None);
+        let entry = parse(&files, "search/index.json");
         assert_eq!(entry["episodes"], 300);
-        assert_eq!(lookup(&files, "absent"), None);
+        assert_eq!(entry["version"], 2);
+        assert_eq!(lookup(&files, "absent"), Some(vec![]));
     }
 
     #[test]
-    fn an_oversized_group_splits_and_keeps_its_exact_word() {
+    fn an_oversized_group_splits_keeps_its_exact_word_and_the_union_of_its_words() {
         // "ab" alone, and enough "ab…" words to pass the budget.
         let mut eps: Vec<EpisodeWords> = Vec::new();
         for n in 0..2000u32 {
             let own = format!("ab{n:04}");
+            let abc = format!("abcd{n:04}");
             eps.push(EpisodeWords::from_pairs([
                 ("ab", None),
                 (own.as_str(), Some(n)),
+                (abc.as_str(), Some(n + 5)),
             ]));
         }
         // Every episode says "ab": make it rare enough to be indexed by adding episodes.
         eps.extend((0..30000).map(|_| EpisodeWords::default()));
         let files = write_index(&eps);
         let entry = parse(&files, "search/index.json");
-        let keys: Vec<&String> = entry["fragments"].as_object().unwrap().keys().collect();
-        assert!(keys.iter().any(|k| *k == "ab"), "{keys:?}");
-        assert_eq!(keys, ["ab", "ab0", "ab1"]);
+        let keys: Vec<&str> = entry["keys"].as_str().unwrap().split(' ').collect();
+        // "a" and "abc" were split and have no word of their own: no fragment.
+        assert_eq!(keys, ["ab", "ab0", "ab1", "abcd", "abcd0", "abcd1"]);
+        let has_union = |n: usize| {
+            parse(&files, &format!("search/w/{n}.json"))
+                .get("*")
+                .is_some()
+        };
+        assert!(!has_union(0) && has_union(3) && !has_union(4));
+        // A short word: only itself, from the key's own fragment.
         assert_eq!(lookup(&files, "ab").unwrap().len(), 2000);
         assert_eq!(lookup(&files, "ab1234"), Some(vec![(1234, 1234)]));
+        // "abcd" is a prefix of 2,000 words in several fragments: its union, in one fragment.
+        let mut get = |p: &str| {
+            files
+                .iter()
+                .find(|(q, _)| q == p)
+                .map(|(_, b)| serde_json::from_slice(b).unwrap())
+        };
+        let (paths, hits) = super::lookup(&mut get, "abcd");
+        assert_eq!(paths.len(), 2, "{paths:?}");
+        let want: Vec<(u32, i64)> = (0..2000).map(|n| (n, i64::from(n) + 5)).collect();
+        assert_eq!(hits, Some(want));
+        let (_, abc) = super::lookup(&mut get, "abcd0");
+        assert_eq!(abc.map(|h| h.len()), Some(1000));
+    }
+
+    #[test]
+    fn a_common_word_does_not_narrow_and_a_prefix_leaves_it_out() {
+        // 1,000 episodes, each its own "prefixed…" word, and "prefixedcommon" in every one.
+        let eps: Vec<EpisodeWords> = (0..1000)
+            .map(|n| {
+                let w = format!("prefixed{n:04}wordsplenty");
+                EpisodeWords::from_pairs([(w.as_str(), None), ("prefixedcommon", Some(n))])
+            })
+            .collect();
+        let files = write_index(&eps);
+        assert_eq!(lookup(&files, "prefixedcommon"), None);
+        // A prefix leaves the common words out, in a union as in a fragment.
+        let all: Vec<(i64, i64)> = (0..1000).map(|n| (n, -1)).collect();
+        assert_eq!(lookup(&files, "prefixed"), Some(all.clone()));
+        assert_eq!(lookup(&files, "prefixedco"), Some(vec![]));
+        assert_eq!(lookup(&files, "prefixed0042"), Some(vec![(42, -1)]));
+        assert_eq!(lookup(&files, "prefixed0"), Some(all));
     }
 }

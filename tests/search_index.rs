@@ -2,6 +2,7 @@
 //! word is found through the entry file and one fragment, at its cue's second, for the episode
 //! at the same place as its card on /episodes/.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 
@@ -12,27 +13,16 @@ fn json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
-/// (episode number, second or -1) for `word`, read the way the theme's script reads them.
+/// (episode number, second or -1) for `word`, looked up the way the theme's script does.
 fn lookup(public: &Path, word: &str) -> Vec<(i64, i64)> {
-    let entry = json(&public.join("search/index.json"));
-    let frags = entry["fragments"].as_object().unwrap();
-    let Some(key) = frags
-        .keys()
-        .filter(|k| word.starts_with(k.as_str()))
-        .max_by_key(|k| k.len())
-    else {
-        return Vec::new();
+    let mut get = |p: &str| {
+        let bytes = std::fs::read(public.join(p)).ok()?;
+        serde_json::from_slice(&bytes).ok()
     };
-    let frag = json(&public.join(format!("search/w/{}.json", frags[key])));
-    let Some(list) = frag.get(word).and_then(|l| l.as_array()) else {
-        return Vec::new();
-    };
-    let mut n = -1;
-    list.chunks(2)
-        .map(|p| {
-            n += p[0].as_i64().unwrap();
-            (n, p[1].as_i64().unwrap())
-        })
+    let (_, hits) = onair::search::lookup(&mut get, word);
+    hits.unwrap_or_default()
+        .into_iter()
+        .map(|(n, t)| (i64::from(n), t))
         .collect()
 }
 
@@ -76,5 +66,96 @@ fn a_transcript_word_leads_to_its_episode_at_its_cue() {
     assert!(
         list.contains("data-search=\"/search/index.json\""),
         "{list}"
+    );
+}
+
+/// Issue #22's budget: at 10,000 episodes with transcripts, the first query downloads at most
+/// 300 KB in all (the entry file and the one fragment a word needs), whatever the word. Every
+/// key's fragment is what some word fetches, so entry + largest fragment bounds them all.
+/// Synthetic words stand in for transcripts (scripts/search-size.py measures a real build):
+/// 10,000 episodes, 200 transcript words each from a Zipf vocabulary of 30,000 made-up words,
+/// plus `uniqNNNNN` in episode NNNNN only, so `uniq` is a prefix of 10,000 distinct words.
+#[test]
+fn the_first_query_stays_under_300_kb_at_10000_episodes() {
+    use onair::search::{EpisodeWords, write_index};
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let syllables: Vec<String> = "bdfgklmnprstvz"
+        .chars()
+        .flat_map(|c| "aeiou".chars().map(move |v| format!("{c}{v}")))
+        .collect();
+    let mut vocab: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    while vocab.len() < 30_000 {
+        let n = 2 + next() as usize % 3;
+        let w: String = (0..n)
+            .map(|_| syllables[next() as usize % syllables.len()].as_str())
+            .collect();
+        if seen.insert(w.clone()) {
+            vocab.push(w);
+        }
+    }
+    let mut cum = Vec::with_capacity(vocab.len());
+    let mut total = 0.0;
+    for k in 0..vocab.len() {
+        total += 1.0 / (k + 1) as f64;
+        cum.push(total);
+    }
+    let episodes: Vec<EpisodeWords> = (0..10_000u32)
+        .map(|n| {
+            let mut words: HashMap<String, Option<u32>> = HashMap::new();
+            for cue in 0..200u32 {
+                let x = (next() >> 11) as f64 / (1u64 << 53) as f64 * total;
+                let k = cum.partition_point(|&c| c < x).min(vocab.len() - 1);
+                words.entry(vocab[k].clone()).or_insert(Some(cue * 4));
+            }
+            words.insert(format!("uniq{n:05}"), Some(600));
+            words.insert(format!("episode{n}"), None);
+            EpisodeWords::from_pairs(words.iter().map(|(w, t)| (w.as_str(), *t)))
+        })
+        .collect();
+    let files = write_index(&episodes);
+    let size = |p: &str| {
+        files
+            .iter()
+            .find(|(q, _)| q == p)
+            .map_or(0, |(_, b)| b.len())
+    };
+    let entry = size("search/index.json");
+    let largest = files.iter().map(|(_, b)| b.len()).max().unwrap();
+    assert!(
+        entry + largest <= 300_000,
+        "entry {entry} + largest fragment {largest} bytes"
+    );
+    let mut get = |p: &str| {
+        files
+            .iter()
+            .find(|(q, _)| q == p)
+            .map(|(_, b)| serde_json::from_slice(b).unwrap())
+    };
+    for (word, found) in [
+        ("uniq", 10_000),
+        ("uniq0", 10_000),
+        ("uniq01", 1_000),
+        ("uniq01234", 1),
+    ] {
+        let (paths, hits) = onair::search::lookup(&mut get, word);
+        let bytes: usize = paths.iter().map(|p| size(p)).sum();
+        assert!(
+            paths.len() == 2 && bytes <= 300_000,
+            "{word}: {paths:?}, {bytes} bytes"
+        );
+        let hits = hits.unwrap_or_else(|| panic!("{word} narrows the search"));
+        assert_eq!(hits.len(), found, "{word}");
+        assert!(hits.iter().all(|&(_, t)| t == 600), "{word}: said at 600 s");
+    }
+    eprintln!(
+        "10,000 episodes: entry {entry} bytes, largest fragment {largest}, {} files",
+        files.len()
     );
 }
