@@ -258,7 +258,11 @@ fn build_site_inner(
         || content::parse_all_except(root, &config, &mut diags, keep),
         || {
             let mut template_diags = Diagnostics::new();
-            let templates = render::load_templates(templates_root, &mut template_diags);
+            // A network compiles its templates once for all its shows.
+            let templates = match show.and_then(|s| s.templates.clone()) {
+                Some(t) => Some(t),
+                None => render::load_templates(templates_root, &mut template_diags),
+            };
             (templates, template_diags)
         },
     );

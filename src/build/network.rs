@@ -38,6 +38,8 @@ pub struct ShowBuild {
     pub(crate) source: ExtraElement,
     /// Its items for the combined feed, written by the show's build beside its own feed.
     pub(crate) items: Mutex<NetworkItems>,
+    /// The network's templates, compiled once (None: each show reports the errors itself).
+    pub(crate) templates: Option<render::Templates>,
     /// `site.network` of its pages: the network's title and shows page.
     pub(crate) network_link: serde_json::Value,
     /// Its artwork's absolute URL, as its build resolved it.
@@ -171,6 +173,7 @@ pub fn build_network(
             Vec::new(),
         )
     };
+    let templates = render::load_templates(root, &mut Diagnostics::new());
     let mut shows: Vec<(BuiltShow, NetworkItems)> = Vec::new();
     for show in &net.shows {
         let lock_prefix = format!("{}/", slash_path(&show.rel));
@@ -197,6 +200,7 @@ pub fn build_network(
             },
             items: Mutex::new(Vec::new()),
             image: Mutex::new(None),
+            templates: templates.clone(),
             network_link: serde_json::json!({
                 "title": net.config.title,
                 "url": net.config.root_relative(SHOWS_PAGE),
@@ -259,8 +263,8 @@ pub fn build_network(
         root,
         &net.config,
         &shows,
-        &feed_url,
-        &publisher_url,
+        templates,
+        [&feed_url, &publisher_url],
         &publisher,
         &mut diags,
     );
@@ -372,8 +376,8 @@ fn network_files(
     root: &Path,
     config: &Config,
     shows: &[(BuiltShow, NetworkItems)],
-    feed_url: &str,
-    publisher_url: &str,
+    templates: Option<render::Templates>,
+    [feed_url, publisher_url]: [&str; 2],
     publisher: &ExtraElement,
     diags: &mut Diagnostics,
 ) -> Vec<(String, Vec<u8>)> {
@@ -480,11 +484,8 @@ fn network_files(
     }
     files.push(("robots.txt".into(), robots.into_bytes()));
     // The shows page.
-    let mut template_diags = Diagnostics::new();
-    let Some(render::Templates { mut tera, .. }) =
-        render::load_templates(root, &mut template_diags)
-    else {
-        diags.extend(template_diags.into_vec());
+    // (Templates that do not load were reported by the shows' builds.)
+    let Some(render::Templates { mut tera, .. }) = templates else {
         return files;
     };
     render::register_functions(&mut tera, assets.clone(), config.base_path.clone());

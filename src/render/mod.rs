@@ -91,6 +91,7 @@ pub fn load_templates(site_root: &Path, diags: &mut Diagnostics) -> Option<Templ
 }
 
 /// Loaded templates and what a page cache needs to know of them.
+#[derive(Clone)]
 pub struct Templates {
     pub tera: Tera,
     /// A hash of every template's name and source.
