@@ -474,7 +474,7 @@ fn network_files(
         PUBLISHER_FEED.to_string(),
         inputs(&publisher_site, listed, publisher_url),
     ));
-    // A podcast:guid of the combined feed from its own URL, not the root show's.
+    // One robots.txt: every show's sitemap and the network's own (shows/sitemap.xml, below).
     let mut robots = String::from("User-agent: *\nAllow: /\n\n");
     for (s, _) in shows {
         robots.push_str(&format!(
@@ -482,6 +482,10 @@ fn network_files(
             s.site.config.absolute("sitemap.xml")
         ));
     }
+    robots.push_str(&format!(
+        "Sitemap: {}\n",
+        config.absolute(&format!("{SHOWS_PAGE}sitemap.xml"))
+    ));
     files.push(("robots.txt".into(), robots.into_bytes()));
     // The shows page.
     // (Templates that do not load were reported by the shows' builds.)
@@ -574,6 +578,25 @@ fn network_files(
     if !at_root {
         pages.push(("index.html", ""));
     }
+    // The network's sitemap: its pages (the shows' own sitemaps list theirs).
+    let mut sitemap = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let page_urls = pages.iter().map(|(_, path)| path.to_string()).chain(
+        people_values
+            .iter()
+            .filter_map(|p| p["url"].as_str())
+            .map(|u| u.trim_start_matches(&config.base_path).to_string()),
+    );
+    for path in page_urls {
+        let loc = config
+            .absolute(&path)
+            .replace('&', "&amp;")
+            .replace('<', "&lt;");
+        sitemap.push_str(&format!("  <url><loc>{loc}</loc></url>\n"));
+    }
+    sitemap.push_str("</urlset>\n");
+    files.push((format!("{SHOWS_PAGE}sitemap.xml"), sitemap.into_bytes()));
     for (key, path) in pages {
         match render::render_page(
             &tera,
