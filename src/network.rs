@@ -98,11 +98,6 @@ pub fn is_network(root: &Path) -> bool {
     root.join(SHOWS_DIR).is_dir()
 }
 
-fn read(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
-    let text = crate::fsutil::read_text(path, &shown.to_string_lossy())?;
-    Ok(text)
-}
-
 /// The top-level `key:` blocks of a YAML mapping: (key, first line index, lines).
 fn top_level_blocks(text: &str) -> Vec<(String, usize, Vec<&str>)> {
     let mut blocks: Vec<(String, usize, Vec<&str>)> = Vec::new();
@@ -182,7 +177,7 @@ fn place(diags: Diagnostics, show_file: &Path, origin: &BTreeMap<usize, usize>) 
 /// the network's. All problems are collected.
 pub fn load(root: &Path, base_url: Option<&str>) -> Result<Network, Diagnostics> {
     let mut diags = Diagnostics::new();
-    let site_text = match read(&root.join(CONFIG_FILE), Path::new(CONFIG_FILE)) {
+    let site_text = match crate::fsutil::read_text(&root.join(CONFIG_FILE), CONFIG_FILE) {
         Ok(t) => t,
         Err(d) => {
             diags.push(d);
@@ -260,13 +255,14 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Network, Diagnostics>
             );
             continue;
         }
-        let show_text = match read(&dir.join(SHOW_FILE), &show_file) {
-            Ok(t) => t,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
+        let show_text =
+            match crate::fsutil::read_text(&dir.join(SHOW_FILE), &show_file.to_string_lossy()) {
+                Ok(t) => t,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
         let (merged, origin) = merge_texts(&show_text, &site_text);
         // Where the show lives decides its URL: read `path:` before the rest.
         let at_root = top_level_blocks(&show_text).iter().any(|(k, _, lines)| {

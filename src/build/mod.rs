@@ -50,31 +50,23 @@ pub struct Built {
 
 /// Builds the site in memory. Every problem of the build is collected; any error fails it.
 pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
-    if crate::network::is_network(&opts.root) {
-        return network::build_network(opts, None);
-    }
-    build_site_inner(
-        opts,
-        &mut BuildCache::one_off(),
-        &Reuse::Nothing,
-        None,
-        None,
-    )
+    build_one_off(opts, None)
 }
 
 /// `build_site`, writing pages into `staging` as soon as they are rendered (the rest is
 /// written by `Staging::publish`): the disk works while the next pages render.
 pub fn build_site_staged(opts: &BuildOptions, staging: &Staging) -> Result<Built, Diagnostics> {
+    build_one_off(opts, Some(staging))
+}
+
+/// A build whose cache is thrown away: a network's shows, or the one site (writing its pages
+/// into `staging` as they render, when given).
+fn build_one_off(opts: &BuildOptions, staging: Option<&Staging>) -> Result<Built, Diagnostics> {
     if crate::network::is_network(&opts.root) {
         return network::build_network(opts, None);
     }
-    build_site_inner(
-        opts,
-        &mut BuildCache::one_off(),
-        &Reuse::Nothing,
-        Some(staging),
-        None,
-    )
+    let mut cache = BuildCache::one_off();
+    build_site_inner(opts, &mut cache, &Reuse::Nothing, staging, None)
 }
 
 /// What the previous builds of one site left for the next to reuse: `serve` keeps one between

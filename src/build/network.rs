@@ -119,13 +119,6 @@ fn relocate(diags: Vec<Diagnostic>, rel: &Path) -> Vec<Diagnostic> {
         .collect()
 }
 
-fn slash_path(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 fn show_guid(c: &Config) -> String {
     c.podcast_guid
         .clone()
@@ -176,7 +169,7 @@ pub fn build_network(
     let templates = render::load_templates(root, &mut Diagnostics::new());
     let mut shows: Vec<(BuiltShow, NetworkItems)> = Vec::new();
     for show in &net.shows {
-        let lock_prefix = format!("{}/", slash_path(&show.rel));
+        let lock_prefix = format!("{}/", crate::fsutil::rel(root, &show.dir));
         let others: Vec<ExtraElement> = net
             .shows
             .iter()
@@ -400,13 +393,16 @@ fn network_files(
         crate::theme::static_files(),
         &mut asset_diags,
     ));
+    // Artwork that is not found leaves the network's feeds without it: a show's own
+    // artwork was checked by its build.
     let image_url = config.image.as_deref().and_then(|img| {
-        if img.starts_with("https://") || img.starts_with("http://") {
-            return Some(img.to_string());
-        }
-        let name = img.trim_start_matches("./").trim_start_matches('/');
-        let name = name.strip_prefix("assets/").unwrap_or(name);
-        assets.key(name).map(|k| config.absolute(k))
+        super::image_url(
+            config,
+            &assets,
+            img,
+            crate::config::CONFIG_FILE,
+            &mut Diagnostics::new(),
+        )
     });
     let channel_site = Site {
         root: root.to_path_buf(),
