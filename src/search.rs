@@ -44,20 +44,27 @@ pub const MAX_WORD: usize = 32;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EpisodeWords {
     buf: String,
-    /// (end of the word in `buf`, second or -1), in word order.
-    words: Vec<(u32, i64)>,
+    /// (end of the word in `buf`, second or [`NO_TIME`]), in word order.
+    words: Vec<(u32, u32)>,
 }
+
+/// The time of a word the episode's own text has.
+const NO_TIME: u32 = u32::MAX;
 
 impl EpisodeWords {
     /// From (word, time) pairs, each word once, in any order.
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, Option<u32>)>) -> Self {
         let mut pairs: Vec<(&str, Option<u32>)> = pairs.into_iter().collect();
         pairs.sort_unstable();
-        let mut out = EpisodeWords::default();
+        let mut out = EpisodeWords {
+            buf: String::with_capacity(pairs.iter().map(|(w, _)| w.len()).sum()),
+            words: Vec::with_capacity(pairs.len()),
+        };
         for (w, t) in pairs {
             out.buf.push_str(w);
-            out.words
-                .push((out.buf.len() as u32, t.map_or(-1, i64::from)));
+            // A cue at u32::MAX seconds (136 years) is one second earlier: it keeps its time.
+            let t = t.map_or(NO_TIME, |t| t.min(NO_TIME - 1));
+            out.words.push((out.buf.len() as u32, t));
         }
         out
     }
@@ -67,7 +74,7 @@ impl EpisodeWords {
         self.words.iter().map(move |&(end, t)| {
             let w = &self.buf[start..end as usize];
             start = end as usize;
-            (w, u32::try_from(t).ok())
+            (w, (t != NO_TIME).then_some(t))
         })
     }
 

@@ -122,7 +122,8 @@ struct PreparedEpisode {
     view: Arc<render::EpisodeView>,
     /// A hash of the view's card: lists change only when the cards they show do.
     card_stamp: blake3::Hash,
-    files: Vec<(String, Arc<Vec<u8>>)>,
+    /// In memory, or already written to the staging folder of a one-off build.
+    files: Vec<(String, OutputFile)>,
     feed: Arc<Vec<feed::ExtraElement>>,
     diags: Vec<Diagnostic>,
     index_entry: Arc<Vec<u8>>,
@@ -292,6 +293,8 @@ fn build_site_inner(
                         let (found, d) =
                             crate::content::companions::attach(root, &ep, &transcript_files);
                         ep.companions = found;
+                        ep.body = String::new();
+                        ep.yaml = String::new();
                         warnings.extend(d);
                         let stamp = (!one_off).then(|| episode_stamp(&ep));
                         (Arc::new(ep), entry, warnings, stamp)
@@ -749,7 +752,7 @@ fn render_site(
         })
         .collect();
     drop(reusable);
-    let prepared: Vec<PreparedEpisode> = site
+    let mut prepared: Vec<PreparedEpisode> = site
         .episodes
         .par_iter()
         .zip(taken.par_iter_mut())
@@ -757,17 +760,21 @@ fn render_site(
         .zip(episode_images.par_iter())
         .map(|(((e, taken), key), image)| match taken.take() {
             Some(p) => p,
-            None => prepare_episode(site, e, image.clone(), &images, *key),
+            None => prepare_episode(site, e, image.clone(), &images, *key, staging),
         })
         .collect();
     drop(taken);
     phases.mark("render: episode views");
     let mut item_extras = Vec::with_capacity(prepared.len());
     let mut companion_files = Vec::new();
-    for p in &prepared {
+    for p in &mut prepared {
         diags.extend(p.diags.iter().cloned());
         item_extras.push(p.feed.clone());
-        companion_files.extend(p.files.iter().cloned());
+        if cache.is_some() {
+            companion_files.extend(p.files.iter().cloned());
+        } else {
+            companion_files.append(&mut p.files);
+        }
     }
     let mut data = RenderData::new(
         site,
@@ -787,6 +794,36 @@ fn render_site(
     }
 
     phases.mark("render: companions, people");
+    let mut output = SiteOutput::new();
+    // The two indexes; a one-off build writes each at once and frees what it was made from
+    // (tens of MB at 10,000 episodes), before the pages.
+    let entries: Vec<&[u8]> = prepared.iter().map(|p| p.index_entry.as_slice()).collect();
+    match staging {
+        Some(staging) => {
+            match staging.write_streamed(INDEX_JSON, |w| render::write_joined_index(&entries, w)) {
+                Ok(path) => output.insert_copy(INDEX_JSON, path),
+                Err(d) => diags.push(d),
+            }
+        }
+        None => output.insert_bytes(INDEX_JSON, render::join_index(&entries)),
+    }
+    drop(entries);
+    if cache.is_none() {
+        prepared
+            .iter_mut()
+            .for_each(|p| p.index_entry = Arc::default());
+    }
+    let words: Vec<&crate::search::EpisodeWords> =
+        prepared.iter().map(|p| p.search_words.as_ref()).collect();
+    for (key, bytes) in crate::search::write_index(&words) {
+        stage_or_keep(&mut output, staging, key, bytes, diags);
+    }
+    drop(words);
+    if cache.is_none() {
+        prepared
+            .iter_mut()
+            .for_each(|p| p.search_words = Arc::default());
+    }
     // What every page is rendered from besides its own variables: the templates, the `site`
     // variable, the asset URLs and the base path the template functions answer with.
     let site_stamp = {
@@ -866,9 +903,8 @@ fn render_site(
     jobs.extend(tag_jobs.into_iter().map(Job::Tag));
     jobs.extend((0..prepared.len()).map(Job::Episode));
 
-    // Everything but the pages first: the feed, the index, the sitemap, companions, assets
-    // and audio (none of them needs a page).
-    let mut output = SiteOutput::new();
+    // Everything but the pages first: the feed, the sitemap, companions, assets and audio
+    // (none of them needs a page).
     let feed_inputs = feed::FeedInputs {
         site,
         image_url: show_image,
@@ -903,8 +939,8 @@ fn render_site(
         .collect();
     output.insert_bytes("sitemap.xml", render::sitemap(site, &page_paths));
     output.insert_bytes("robots.txt", render::robots(site));
-    for (key, bytes) in companion_files {
-        output.insert_shared(key, bytes);
+    for (key, file) in companion_files {
+        output.files.insert(key, file);
     }
     for (key, bytes) in &assets.files {
         output.insert_bytes(key.clone(), bytes.clone());
@@ -921,20 +957,6 @@ fn render_site(
         }
     }
     output.remote = site.remote_urls();
-    output.insert_bytes(
-        "episodes/index.json",
-        render::join_index(
-            &prepared
-                .iter()
-                .map(|p| p.index_entry.as_slice())
-                .collect::<Vec<_>>(),
-        ),
-    );
-    let words: Vec<&crate::search::EpisodeWords> =
-        prepared.iter().map(|p| p.search_words.as_ref()).collect();
-    for (path, bytes) in crate::search::write_index(&words) {
-        output.insert_bytes(path, bytes);
-    }
     let page_cache = cache.as_ref().map(|(c, _)| &c.pages);
     let tag_list = page_cache
         .map(|_| serde_json::Value::from(tag_refs.clone()).to_string())
@@ -1008,11 +1030,6 @@ fn render_site(
                 (key, template, path, fingerprint, Box::new(move || vars))
             }
             Job::Episode(i) => {
-                if let Some(staging) = staging {
-                    for (key, bytes) in &prepared[i].files {
-                        let _ = staging.write(key, bytes)?;
-                    }
-                }
                 let path = format!("episodes/{}/", prepared[i].view.slug);
                 // Episodes are newest first: the previous (older) one is the next index.
                 let (prev, next) = (i + 1, i.checked_sub(1));
@@ -1217,9 +1234,10 @@ fn prepare_episode(
     image: Option<String>,
     images: &crate::render::companions::Images<'_>,
     key: Option<blake3::Hash>,
+    staging: Option<&Staging>,
 ) -> PreparedEpisode {
     let mut view = render::episode_view(site, e, image);
-    let (p, diags) = crate::render::companions::publish(site, e, images);
+    let (p, mut diags) = crate::render::companions::publish(site, e, images);
     view.card.chapter_count = p.chapters.len();
     view.chapters = p.chapters;
     view.chapters_url = p.chapters_url;
@@ -1238,9 +1256,42 @@ fn prepare_episode(
         index_entry: Arc::new(index_entry),
         search_words: Arc::new(search_words),
         view: Arc::new(view),
-        files: p.files.into_iter().map(|(k, b)| (k, Arc::new(b))).collect(),
+        // A one-off build writes them now: they are not held until the pages are done.
+        files: p
+            .files
+            .into_iter()
+            .filter_map(|(key, bytes)| match staging {
+                Some(staging) => match staging.write(&key, &bytes) {
+                    Ok(path) => Some((key, OutputFile::Copy(path))),
+                    Err(d) => {
+                        diags.push(d);
+                        None
+                    }
+                },
+                None => Some((key, OutputFile::Bytes(Arc::new(bytes)))),
+            })
+            .collect(),
         feed: Arc::new(p.feed),
         diags,
+    }
+}
+
+/// The episode list's JSON, which the default theme's filter reads.
+const INDEX_JSON: &str = "episodes/index.json";
+
+/// Puts a generated file in `output`: written to the staging folder now when there is one (so
+/// that it is not held in memory), otherwise kept as bytes.
+fn stage_or_keep(
+    output: &mut SiteOutput,
+    staging: Option<&Staging>,
+    key: String,
+    bytes: Vec<u8>,
+    diags: &mut Diagnostics,
+) {
+    match staging.map(|s| s.write(&key, &bytes)) {
+        Some(Ok(path)) => output.insert_copy(key, path),
+        Some(Err(d)) => diags.push(d),
+        None => output.insert_bytes(key, bytes),
     }
 }
 
@@ -1317,6 +1368,30 @@ impl Staging {
             r => r,
         };
         r.map_err(|e| self.write_error(key, &path, e))?;
+        self.written
+            .lock()
+            .expect("staging")
+            .insert(key.to_string());
+        Ok(path)
+    }
+
+    /// Like `write`, with the content written by `fill` as it is made, never whole in memory.
+    fn write_streamed(
+        &self,
+        key: &str,
+        fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<PathBuf, Diagnostic> {
+        let path = self.dir.join(key);
+        let write = || -> std::io::Result<()> {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            let mut w = std::io::BufWriter::new(std::fs::File::create(&path)?);
+            fill(&mut w)?;
+            w.into_inner().map_err(|e| e.into_error())?;
+            Ok(())
+        };
+        write().map_err(|e| self.write_error(key, &path, e))?;
         self.written
             .lock()
             .expect("staging")

@@ -175,6 +175,9 @@ pub struct Episode {
     pub image: Option<String>,
     pub tags: Vec<String>,
     pub notes: Rendered,
+    /// The notes as written, for `companions::attach`. A build empties this and `yaml` once
+    /// attach has run: the rendered notes and the parsed front matter carry the rest, and
+    /// 10,000 episodes' sources are tens of MB.
     pub body: String,
     pub body_line: usize,
     /// The front matter's text and its first line (see `EpisodeSource`).

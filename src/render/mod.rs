@@ -595,25 +595,42 @@ pub fn index_entry_and_words(e: &EpisodeView) -> (Vec<u8>, crate::search::Episod
         summary: &e.summary,
         text,
     };
-    (
-        serde_json::to_vec(&entry).expect("episode index entry serializes"),
-        words,
-    )
+    // Sized up front: 10,000 entries grown by doubling held a third more than their bytes.
+    let fields = [
+        entry.title,
+        entry.url,
+        entry.date,
+        entry.summary,
+        &entry.text,
+    ];
+    let plain = fields.iter().map(|f| f.len()).sum::<usize>()
+        + entry.tags.iter().map(|t| t.len() + 3).sum::<usize>();
+    let mut json = Vec::with_capacity(plain + plain / 32 + 80);
+    serde_json::to_writer(&mut json, &entry).expect("episode index entry serializes");
+    (json, words)
 }
 
 /// The entries as one JSON array, byte for byte what serializing them together gives.
 pub fn join_index(entries: &[impl AsRef<[u8]>]) -> Vec<u8> {
     let len = entries.iter().map(|e| e.as_ref().len() + 1).sum::<usize>() + 2;
     let mut out = Vec::with_capacity(len);
-    out.push(b'[');
+    write_joined_index(entries, &mut out).expect("writing to memory cannot fail");
+    out
+}
+
+/// `join_index` written to `w` as it goes.
+pub fn write_joined_index(
+    entries: &[impl AsRef<[u8]>],
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    w.write_all(b"[")?;
     for (i, e) in entries.iter().enumerate() {
         if i > 0 {
-            out.push(b',');
+            w.write_all(b",")?;
         }
-        out.extend_from_slice(e.as_ref());
+        w.write_all(e.as_ref())?;
     }
-    out.push(b']');
-    out
+    w.write_all(b"]")
 }
 
 /// The text of an HTML fragment: tags become spaces (so "</li><li>" separates words), the
