@@ -108,6 +108,23 @@ def lookup(public, word, cache):
     return paths, hits
 
 
+def index_share(stderr):
+    """What the index cost the build, from ONAIR_TIMINGS: the words are extracted on every
+    core inside a phase that keeps them all busy (their CPU time over the cores is their share
+    of its wall time), the fragments are written while nothing else runs."""
+    words = re.search(r"search: episode words: \d+ episode\(s\), ([\d.]+) ms", stderr)
+    frags = re.search(r"search: fragments: \d+ index, ([\d.]+) ms", stderr)
+    built = re.search(r"^built .* in (\d+) ms$", stderr, re.M)
+    if not (words and frags and built):
+        return
+    cores = os.cpu_count() or 1
+    index = float(words.group(1)) / cores + float(frags.group(1))
+    total = float(built.group(1))
+    print(f"  index: {float(words.group(1)):.0f} ms of CPU for the words over {cores} cores and "
+          f"{float(frags.group(1)):.0f} ms for the fragments, about {index:.0f} ms of the "
+          f"{total:.0f} ms build: +{100 * index / (total - index):.0f}% over the build without it")
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     if not args:
@@ -133,6 +150,7 @@ def main():
     for line in p.stderr.splitlines():
         if re.search(r"Elapsed|Maximum resident|User time|System time|search|publish|total", line):
             print("  build:", line.strip())
+    index_share(p.stderr)
     public = os.path.join(site, "public")
     sdir = os.path.join(public, "search", "w")
     sizes = sorted(os.path.getsize(os.path.join(sdir, f)) for f in os.listdir(sdir))

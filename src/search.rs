@@ -20,7 +20,10 @@
 //! by longer ones, that fragment holds the union of every word under it (`"*"`).
 //! So a prefix of thousands of words costs one fragment, not every fragment under it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 impl AsRef<EpisodeWords> for EpisodeWords {
     fn as_ref(&self) -> &EpisodeWords {
@@ -37,7 +40,7 @@ pub const UNION_DEPTH: usize = 4;
 /// Words longer than this are not indexed (hashes, URLs run together).
 pub const MAX_WORD: usize = 32;
 
-/// One episode's distinct words, sorted, each with the time (seconds) of the first
+/// One episode's distinct words, each with the time (seconds) of the first
 /// transcript cue saying it, or None when the episode's own text (title, tags, summary, notes,
 /// chapters) has it. Kept in one buffer (the words end to end) to keep a big catalogue's
 /// millions of words from being millions of allocations.
@@ -61,12 +64,16 @@ impl EpisodeWords {
             words: Vec::with_capacity(pairs.len()),
         };
         for (w, t) in pairs {
-            out.buf.push_str(w);
-            // A cue at u32::MAX seconds (136 years) is one second earlier: it keeps its time.
-            let t = t.map_or(NO_TIME, |t| t.min(NO_TIME - 1));
-            out.words.push((out.buf.len() as u32, t));
+            out.push(w, t);
         }
         out
+    }
+
+    fn push(&mut self, word: &str, time: Option<u32>) {
+        self.buf.push_str(word);
+        // A cue at u32::MAX seconds (136 years) is one second earlier: it keeps its time.
+        let t = time.map_or(NO_TIME, |t| t.min(NO_TIME - 1));
+        self.words.push((self.buf.len() as u32, t));
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, Option<u32>)> + '_ {
@@ -110,28 +117,111 @@ pub fn fold_char(c: char, out: &mut String) {
     }
 }
 
-/// Folds `text` ([`fold_char`]) into `out`, each word followed by a space; one-character and
-/// over-long words are left out.
-fn fold_words(text: &str, out: &mut String) {
-    for w in text.split(|c: char| !c.is_alphanumeric()) {
-        if w.chars().nth(1).is_none() {
+/// The first run of letters and digits of `text` from byte `i` on: its start, its end and
+/// whether it is all ASCII, or None. (Runs are what `text.split(|c| !c.is_alphanumeric())`
+/// gives, without the empty pieces.)
+fn run_from(text: &str, mut i: usize) -> Option<(usize, usize, bool)> {
+    let bytes = text.as_bytes();
+    // Whether the character at `i` is a letter or digit, and its length.
+    let at = |i: usize| -> (bool, usize) {
+        let b = bytes[i];
+        if b < 0x80 {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            let c = text[i..].chars().next().expect("a char starts here");
+            (c.is_alphanumeric(), c.len_utf8())
+        }
+    };
+    while i < bytes.len() {
+        let (word, len) = at(i);
+        if word {
+            break;
+        }
+        i += len;
+    }
+    if i >= bytes.len() {
+        return None;
+    }
+    let start = i;
+    let mut ascii = true;
+    while i < bytes.len() {
+        let (word, len) = at(i);
+        if !word {
+            break;
+        }
+        ascii &= len == 1;
+        i += len;
+    }
+    Some((start, i, ascii))
+}
+
+/// Folds the words of `text` ([`fold_char`]) into `buf`, end to end, and pushes each one's
+/// end in `buf` with `time` to `spans`; one-character and over-long words are left out.
+fn fold_into(text: &str, buf: &mut String, spans: &mut Vec<(u32, u32)>, time: u32) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // The common case, a run of ASCII letters and digits ending in ASCII, in one pass.
+        if bytes[i].is_ascii_alphanumeric() {
+            let end = bytes[i..]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .map_or(bytes.len(), |n| i + n);
+            if end == bytes.len() || bytes[end].is_ascii() {
+                let len = end - i;
+                if (2..=MAX_WORD).contains(&len) {
+                    let start = buf.len();
+                    buf.push_str(&text[i..end]);
+                    buf[start..].make_ascii_lowercase();
+                    spans.push((buf.len() as u32, time));
+                }
+                i = end;
+                continue;
+            }
+        } else if bytes[i].is_ascii() {
+            i += 1;
             continue;
         }
-        let start = out.len();
-        w.chars().for_each(|c| fold_char(c, out));
-        if out[start..].chars().count() > MAX_WORD {
-            out.truncate(start);
+        // A word with other letters (or a separator that is not ASCII): char by char.
+        let Some((from, to, ascii)) = run_from(text, i) else {
+            break;
+        };
+        i = to;
+        let w = &text[from..to];
+        let start = buf.len();
+        if ascii {
+            if !(2..=MAX_WORD).contains(&w.len()) {
+                continue;
+            }
+            buf.push_str(w);
+            buf[start..].make_ascii_lowercase();
         } else {
-            out.push(' ');
+            if w.chars().nth(1).is_none() {
+                continue;
+            }
+            w.chars().for_each(|c| fold_char(c, buf));
+            if buf[start..].chars().count() > MAX_WORD {
+                buf.truncate(start);
+                continue;
+            }
         }
+        spans.push((buf.len() as u32, time));
     }
 }
 
 /// The folded words of `text`, in order, with repeats; one-character words are left out.
 pub fn words(text: &str) -> Vec<String> {
-    let mut out = String::new();
-    fold_words(text, &mut out);
-    out.split_whitespace().map(str::to_string).collect()
+    let (mut buf, mut spans) = (String::new(), Vec::new());
+    fold_into(text, &mut buf, &mut spans, NO_TIME);
+    let mut start = 0;
+    spans
+        .iter()
+        .map(|&(end, _)| {
+            let w = buf[start..end as usize].to_string();
+            start = end as usize;
+            w
+        })
+        .collect()
 }
 
 /// The words of one episode: those of `text` (its own text) first, without a time, then those
@@ -140,38 +230,36 @@ pub fn episode_words<'a>(
     text: impl IntoIterator<Item = &'a str>,
     cues: impl IntoIterator<Item = (f64, &'a str)>,
 ) -> EpisodeWords {
-    // Everything folded into one buffer first, then looked up by slices of it.
-    let mut own = String::new();
+    // Every word folded into one buffer first, then looked up by slices of it.
+    let (mut buf, mut spans) = (String::new(), Vec::new());
     for t in text {
-        fold_words(t, &mut own);
+        fold_into(t, &mut buf, &mut spans, NO_TIME);
     }
-    let mut spoken = String::new();
-    let mut marks: Vec<(usize, u32)> = Vec::new();
     for (start, t) in cues {
         let second = if start.is_finite() && start > 0.0 {
-            start.floor().min(f64::from(u32::MAX)) as u32
+            // A cue at u32::MAX seconds (136 years) is one second earlier: it keeps its time.
+            start.floor().min(f64::from(NO_TIME - 1)) as u32
         } else {
             0
         };
-        marks.push((spoken.len(), second));
-        fold_words(t, &mut spoken);
+        fold_into(t, &mut buf, &mut spans, second);
     }
-    let mut seen: HashMap<&str, Option<u32>> = HashMap::new();
-    for w in own.split(' ').filter(|w| !w.is_empty()) {
-        seen.insert(w, None);
-    }
-    let mut at = 0;
-    let mut mark = 0;
-    for w in spoken.split(' ') {
-        while mark + 1 < marks.len() && marks[mark + 1].0 <= at {
-            mark += 1;
-        }
-        at += w.len() + 1;
-        if !w.is_empty() {
-            seen.entry(w).or_insert(Some(marks[mark].1));
+    // Each word once, in the order first found: the own text's first.
+    let mut seen: FxHashSet<&str> =
+        FxHashSet::with_capacity_and_hasher(spans.len() / 2, Default::default());
+    let mut out = EpisodeWords::default();
+    let mut start = 0;
+    for &(end, time) in &spans {
+        let w = &buf[start..end as usize];
+        start = end as usize;
+        if seen.insert(w) {
+            out.buf.push_str(w);
+            out.words.push((out.buf.len() as u32, time));
         }
     }
-    EpisodeWords::from_pairs(seen)
+    out.buf.shrink_to_fit();
+    out.words.shrink_to_fit();
+    out
 }
 
 /// A word's episodes, ascending, each with its time.
@@ -192,19 +280,40 @@ type Group<'a> = (String, &'a [Entry<'a>], Option<Vec<u8>>);
 /// or more that was split by longer ones also holds `"*"`, every episode of every word starting
 /// with the key (what a query of the key itself needs, in one file instead of every fragment
 /// under it).
-pub fn write_index(episodes: &[impl AsRef<EpisodeWords>]) -> Vec<(String, Vec<u8>)> {
+pub fn write_index(episodes: &[impl AsRef<EpisodeWords> + Sync]) -> Vec<(String, Vec<u8>)> {
     // word -> [(episode, time)], episodes ascending.
-    let mut postings: HashMap<&str, Postings> = HashMap::new();
-    for (n, words) in episodes.iter().enumerate() {
-        for (w, t) in words.as_ref().iter() {
-            postings.entry(w).or_default().push((n as u32, t));
+    // One map a core over a run of episodes, then merged in episode order: a word's
+    // episodes stay ascending.
+    let run = episodes.len().div_ceil(rayon::current_num_threads()).max(1);
+    let mut maps: Vec<FxHashMap<&str, Postings>> = episodes
+        .par_chunks(run)
+        .enumerate()
+        .map(|(r, chunk)| {
+            let mut postings: FxHashMap<&str, Postings> = FxHashMap::default();
+            for (i, words) in chunk.iter().enumerate() {
+                let n = (r * run + i) as u32;
+                for (w, t) in words.as_ref().iter() {
+                    postings.entry(w).or_default().push((n, t));
+                }
+            }
+            postings
+        })
+        .collect();
+    let mut postings = if maps.is_empty() {
+        FxHashMap::default()
+    } else {
+        maps.remove(0)
+    };
+    for map in maps {
+        for (w, list) in map {
+            postings.entry(w).or_default().extend(list);
         }
     }
     let mut postings: Vec<(&str, Postings)> = postings.into_iter().collect();
-    postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     let limit = common_limit(episodes.len());
     let entries: Vec<Entry> = postings
-        .iter()
+        .par_iter()
         .map(|(w, list)| {
             if list.len() > limit {
                 (*w, common_json(w), None)
@@ -329,7 +438,7 @@ pub fn lookup(
         return (paths, Some(Vec::new()));
     };
     let keys = entry["keys"].as_str().unwrap_or("");
-    let by_key: HashMap<&str, usize> = keys.split(' ').enumerate().map(|(n, k)| (k, n)).collect();
+    let by_key: FxHashMap<&str, usize> = keys.split(' ').enumerate().map(|(n, k)| (k, n)).collect();
     // The longest key the word starts with.
     let mut key = word;
     while !key.is_empty() && !by_key.contains_key(key) {
@@ -427,6 +536,30 @@ mod tests {
         assert_eq!(words("東京 タワー"), ["東京", "タワー"]);
         let long = "x".repeat(MAX_WORD + 1);
         assert!(words(&long).is_empty());
+    }
+
+    /// The plain statement of what `words` does (split at every character that is not a
+    /// letter or digit, fold, keep 2..=MAX_WORD characters), which its ASCII fast path must
+    /// match on any text.
+    fn words_by_definition(text: &str) -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 2)
+            .map(|w| {
+                let mut folded = String::new();
+                w.chars().for_each(|c| fold_char(c, &mut folded));
+                folded
+            })
+            .filter(|w| w.chars().count() <= MAX_WORD)
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_split_matches_the_definition(
+            text in "([a-zA-Z0-9]{0,5}[ .,'\\-—éÉßøØ東京1²٣]{0,2}){0,12}|[a-z]{30,36}"
+        ) {
+            proptest::prop_assert_eq!(words(&text), words_by_definition(&text));
+        }
     }
 
     /// [`fold_char`] over U+00C0..U+024F as the theme's script holds it: runs of letters that

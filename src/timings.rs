@@ -63,40 +63,49 @@ fn resident_mb() -> Option<u64> {
     Some(pages * 4096 / 1_000_000)
 }
 
-/// Time spent rendering each template, summed over the pages and threads (timings only).
-static TEMPLATES: std::sync::Mutex<Vec<(String, u32, std::time::Duration)>> =
-    std::sync::Mutex::new(Vec::new());
+/// Time spent in each named task (a template's pages, the search index's word extraction),
+/// summed over the calls and threads (timings only): (name, unit, calls, total).
+type TaskTotal = (String, &'static str, u32, std::time::Duration);
+static TASKS: std::sync::Mutex<Vec<TaskTotal>> = std::sync::Mutex::new(Vec::new());
 
 /// Runs `render` for a page of `template`, adding its time to the template's total when
 /// timings are on.
 pub fn template<T>(template: &str, render: impl FnOnce() -> T) -> T {
+    task(template, "page(s)", render)
+}
+
+/// Runs `work`, one `unit` of the task `name`, adding its time to the task's total when
+/// timings are on.
+pub fn task<T>(name: &str, unit: &'static str, work: impl FnOnce() -> T) -> T {
     if !enabled() {
-        return render();
+        return work();
     }
     let started = Instant::now();
-    let out = render();
+    let out = work();
     let took = started.elapsed();
-    let mut totals = TEMPLATES.lock().expect("template timings");
-    match totals.iter_mut().find(|(name, _, _)| name == template) {
-        Some((_, pages, total)) => {
-            *pages += 1;
+    let mut totals = TASKS.lock().expect("task timings");
+    match totals.iter_mut().find(|(n, _, _, _)| n == name) {
+        Some((_, _, calls, total)) => {
+            *calls += 1;
             *total += took;
         }
-        None => totals.push((template.to_string(), 1, took)),
+        None => totals.push((name.to_string(), unit, 1, took)),
     }
     out
 }
 
-/// Prints and clears the per-template totals (CPU time across threads, not wall time).
-pub fn print_templates() {
+/// Prints and clears the per-task totals: each call's time summed over the threads (so more
+/// than the wall time of a task run on every core); a template's time is its variables and
+/// rendering.
+pub fn print_tasks() {
     if !enabled() {
         return;
     }
-    let mut totals = std::mem::take(&mut *TEMPLATES.lock().expect("template timings"));
-    totals.sort_by_key(|t| std::cmp::Reverse(t.2));
-    for (name, pages, total) in totals {
+    let mut totals = std::mem::take(&mut *TASKS.lock().expect("task timings"));
+    totals.sort_by_key(|t| std::cmp::Reverse(t.3));
+    for (name, unit, calls, total) in totals {
         eprintln!(
-            "onair: timing:   {name}: {pages} page(s), {:.1} ms of CPU (variables and rendering)",
+            "onair: timing:   {name}: {calls} {unit}, {:.1} ms (the calls' times, summed over threads)",
             total.as_secs_f64() * 1000.0
         );
     }

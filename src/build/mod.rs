@@ -815,7 +815,10 @@ fn render_site(
     }
     let words: Vec<&crate::search::EpisodeWords> =
         prepared.iter().map(|p| p.search_words.as_ref()).collect();
-    for (key, bytes) in crate::search::write_index(&words) {
+    let fragments = crate::timings::task("search: fragments", "index", || {
+        crate::search::write_index(&words)
+    });
+    for (key, bytes) in fragments {
         stage_or_keep(&mut output, staging, key, bytes, diags);
     }
     drop(words);
@@ -1156,7 +1159,7 @@ fn render_site(
         return None;
     }
     phases.mark("render: pages");
-    crate::timings::print_templates();
+    crate::timings::print_tasks();
     Some((output, parsed_feed))
 }
 

@@ -28,7 +28,8 @@ pub struct Companions {
 /// A transcript read from a file of the site (or the notes' Transcript section).
 #[derive(Debug, Clone)]
 pub struct LocalTranscript {
-    pub transcript: Transcript,
+    /// Shared with the episode page's view (`render::TranscriptView`), not copied.
+    pub transcript: std::sync::Arc<Transcript>,
     pub format: transcript::Format,
     /// As given (`language:`); None is the site's language.
     pub language: Option<String>,
@@ -341,7 +342,7 @@ fn attach_transcripts(
                 diags.extend(transcript::validate(&t, duration, path));
                 if !t.cues.is_empty() {
                     local.push(LocalTranscript {
-                        transcript: t,
+                        transcript: std::sync::Arc::new(t),
                         format,
                         language,
                         source: rel.clone(),
@@ -361,7 +362,7 @@ fn attach_transcripts(
                 diags.extend(transcript::validate(&t, duration, file));
                 if !t.cues.is_empty() {
                     local.push(LocalTranscript {
-                        transcript: t,
+                        transcript: std::sync::Arc::new(t),
                         format: transcript::Format::TimestampedText,
                         language: None,
                         source: ep.file.clone(),

@@ -17,6 +17,7 @@ use crate::content::{Episode, Site};
 use crate::diag::Diagnostic;
 use crate::people::Person;
 use crate::render::feed::ExtraElement;
+use crate::render::{TranscriptFileView, TranscriptView};
 use crate::timecode;
 use crate::transcript;
 
@@ -68,7 +69,7 @@ pub struct Published {
     /// Template fields, as themes/default/README.md documents them.
     pub chapters: Vec<crate::render::ChapterView>,
     pub chapters_url: Option<String>,
-    pub transcript: Option<Value>,
+    pub transcript: Option<TranscriptView>,
     pub people: Vec<Value>,
     /// Output key -> bytes.
     pub files: Vec<(String, Vec<u8>)>,
@@ -189,8 +190,8 @@ fn publish_transcripts(
         languages.insert(0, site);
     }
 
-    let mut files: Vec<Value> = Vec::new();
-    let mut page: Option<Value> = None;
+    let mut files: Vec<TranscriptFileView> = Vec::new();
+    let mut page: Option<TranscriptView> = None;
     let file = Path::new(&ep.file);
     for (i, lang) in languages.iter().enumerate() {
         let members: Vec<&LocalTranscript> = c
@@ -231,13 +232,15 @@ fn publish_transcripts(
             |key: String, kind: &str, label: &str, bytes: Vec<u8>, out: &mut Published| {
                 out.feed
                     .push(transcript_element(config.absolute(&key), kind, lang));
-                files.push(json!({
-                    "url": config.root_relative(&key), "type": kind, "language": lang,
-                    "label": label,
-                }));
+                files.push(TranscriptFileView {
+                    url: config.root_relative(&key),
+                    kind: kind.to_string(),
+                    language: lang.clone(),
+                    label: label.to_string(),
+                });
                 out.files.push((key, bytes));
             };
-        let mut urls = serde_json::Map::new();
+        let mut urls = TranscriptView::default();
         if best.transcript.timed {
             let of_format = |f: transcript::Format| {
                 members
@@ -250,17 +253,17 @@ fn publish_transcripts(
             let srt = transcript::to_srt(&of_format(transcript::Format::Srt).transcript);
             if let Some(vtt) = vtt {
                 let key = format!("{name}.vtt");
-                urls.insert("vtt_url".into(), json!(config.root_relative(&key)));
+                urls.vtt_url = Some(config.root_relative(&key));
                 push(key, "text/vtt", "WebVTT", vtt.into_bytes(), out);
             }
             if let Some(srt) = srt {
                 let key = format!("{name}.srt");
-                urls.insert("srt_url".into(), json!(config.root_relative(&key)));
+                urls.srt_url = Some(config.root_relative(&key));
                 push(key, "application/x-subrip", "SRT", srt.into_bytes(), out);
             }
             if let Some(text) = members.iter().find_map(|t| t.json.as_ref()) {
                 let key = format!("{name}.json");
-                urls.insert("json_url".into(), json!(config.root_relative(&key)));
+                urls.json_url = Some(config.root_relative(&key));
                 push(
                     key,
                     "application/json",
@@ -282,25 +285,11 @@ fn publish_transcripts(
             );
         }
         if i == 0 && best.transcript.timed {
-            let cues: Vec<Value> = best
-                .transcript
-                .cues
-                .iter()
-                .map(|cue| {
-                    json!({
-                        "start": cue.start, "end": cue.end,
-                        "start_display": timecode::display(cue.start),
-                        "speaker": cue.speaker, "text": cue.text,
-                    })
-                })
-                .collect();
-            let mut value = json!({
-                "vtt_url": null, "srt_url": null, "json_url": null, "language": lang, "cues": cues,
+            page = Some(TranscriptView {
+                language: Some(lang.clone()),
+                cues: Some(best.transcript.clone()),
+                ..urls
             });
-            for (k, v) in urls {
-                value[k] = v;
-            }
-            page = Some(value);
         }
     }
 
@@ -309,24 +298,33 @@ fn publish_transcripts(
         let lang = language_of(&r.language);
         out.feed
             .push(transcript_element(r.url.clone(), r.kind, &lang));
-        files.push(json!({"url": r.url, "type": r.kind, "language": lang, "label": match r.kind {
-            "text/vtt" => "WebVTT", "application/x-subrip" => "SRT", "application/json" => "JSON",
-            "text/html" => "HTML", _ => "text",
-        }}));
+        files.push(TranscriptFileView {
+            url: r.url.clone(),
+            kind: r.kind.to_string(),
+            language: lang,
+            label: match r.kind {
+                "text/vtt" => "WebVTT",
+                "application/x-subrip" => "SRT",
+                "application/json" => "JSON",
+                "text/html" => "HTML",
+                _ => "text",
+            }
+            .to_string(),
+        });
         first_remote.entry(r.kind).or_insert(&r.url);
     }
     if page.is_none() && !c.remote_transcripts.is_empty() {
-        page = Some(json!({
-            "vtt_url": first_remote.get("text/vtt"),
-            "srt_url": first_remote.get("application/x-subrip"),
-            "json_url": first_remote.get("application/json"),
-            "language": site_language,
-            "cues": [],
-        }));
+        let url = |kind: &str| first_remote.get(kind).map(|u| u.to_string());
+        page = Some(TranscriptView {
+            vtt_url: url("text/vtt"),
+            srt_url: url("application/x-subrip"),
+            json_url: url("application/json"),
+            language: Some(site_language.clone()),
+            ..TranscriptView::default()
+        });
     }
     if !files.is_empty() {
-        let value = page.get_or_insert_with(|| json!({"vtt_url": null, "srt_url": null, "json_url": null, "language": null, "cues": []}));
-        value["files"] = Value::from(files);
+        page.get_or_insert_with(TranscriptView::default).files = files;
     }
     out.transcript = page;
 }

@@ -206,7 +206,7 @@ pub struct EpisodeView {
     pub card: CardView,
     pub chapters: Vec<ChapterView>,
     pub content: Arc<str>,
-    pub transcript: Option<Value>,
+    pub transcript: Option<TranscriptView>,
 }
 
 impl EpisodeView {
@@ -280,6 +280,60 @@ pub struct CardView {
     pub chapter_count: usize,
     pub chapters_url: Option<String>,
     pub people: Vec<Value>,
+}
+
+/// An episode's transcript as templates see it: `{vtt_url, srt_url, json_url, language, cues,
+/// files}` (themes/default/README.md). The cues are the content model's, shared: a
+/// transcript's hundreds of cues as JSON objects, kept for every episode of a big catalogue,
+/// were gigabytes.
+#[derive(Serialize, Clone, Debug, Default, PartialEq)]
+pub struct TranscriptView {
+    pub vtt_url: Option<String>,
+    pub srt_url: Option<String>,
+    pub json_url: Option<String>,
+    pub language: Option<String>,
+    /// The timed transcript the page shows, if any: `[{start, end, start_display, speaker,
+    /// text}]`.
+    #[serde(serialize_with = "serialize_cues")]
+    pub cues: Option<Arc<crate::transcript::Transcript>>,
+    /// Every transcript file in every language: `[{url, type, language, label}]`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<TranscriptFileView>,
+}
+
+/// One published transcript file, as templates see it.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct TranscriptFileView {
+    pub url: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub language: String,
+    pub label: String,
+}
+
+fn serialize_cues<S: serde::Serializer>(
+    cues: &Option<Arc<crate::transcript::Transcript>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct CueOut<'a> {
+        start: f64,
+        end: f64,
+        start_display: String,
+        speaker: &'a Option<String>,
+        text: &'a str,
+    }
+    let cues = cues
+        .as_deref()
+        .map(|t| t.cues.as_slice())
+        .unwrap_or_default();
+    s.collect_seq(cues.iter().map(|c| CueOut {
+        start: c.start,
+        end: c.end,
+        start_display: crate::timecode::display(c.start),
+        speaker: &c.speaker,
+        text: &c.text,
+    }))
 }
 
 /// A chapter as templates see it. (Typed, not a JSON object: an episode's dozen chapters are
@@ -568,18 +622,18 @@ pub fn index_entry_and_words(e: &EpisodeView) -> (Vec<u8>, crate::search::Episod
     let cues = e
         .transcript
         .as_ref()
-        .and_then(|t| t.get("cues"))
-        .and_then(|c| c.as_array())
-        .map(Vec::as_slice)
+        .and_then(|t| t.cues.as_deref())
+        .map(|t| t.cues.as_slice())
         .unwrap_or_default();
-    let words = crate::search::episode_words(
-        [e.title.as_str(), e.summary.as_str(), notes.as_str()]
-            .into_iter()
-            .chain(e.tags.iter().map(|t| t.name.as_str()))
-            .chain(e.chapters.iter().map(|c| c.title.as_str())),
-        cues.iter()
-            .filter_map(|c| Some((c.get("start")?.as_f64()?, c.get("text")?.as_str()?))),
-    );
+    let words = crate::timings::task("search: episode words", "episode(s)", || {
+        crate::search::episode_words(
+            [e.title.as_str(), e.summary.as_str(), notes.as_str()]
+                .into_iter()
+                .chain(e.tags.iter().map(|t| t.name.as_str()))
+                .chain(e.chapters.iter().map(|c| c.title.as_str())),
+            cues.iter().map(|c| (c.start, c.text.as_str())),
+        )
+    });
     let mut text = notes;
     for title in e.chapters.iter().map(|c| c.title.as_str()) {
         if !text.is_empty() {
