@@ -20,6 +20,7 @@
 //! by longer ones, that fragment holds the union of every word under it (`"*"`).
 //! So a prefix of thousands of words costs one fragment, not every fragment under it.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
@@ -155,32 +156,54 @@ fn run_from(text: &str, mut i: usize) -> Option<(usize, usize, bool)> {
     Some((start, i, ascii))
 }
 
-/// Folds the words of `text` ([`fold_char`]) into `buf`, end to end, and pushes each one's
-/// end in `buf` with `time` to `spans`; one-character and over-long words are left out.
-fn fold_into(text: &str, buf: &mut String, spans: &mut Vec<(u32, u32)>, time: u32) {
+/// What [`fold_into`] makes of each byte: an ASCII letter or digit folded, 0 for any other
+/// ASCII byte (a separator), [`NOT_ASCII`] for the bytes of other characters.
+const ASCII_FOLD: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte >= 0x80 {
+            NOT_ASCII
+        } else if byte.is_ascii_alphanumeric() {
+            byte.to_ascii_lowercase()
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+const NOT_ASCII: u8 = 0x80;
+
+/// Folds the words of `text` ([`fold_char`]) into `buf` (UTF-8), end to end, and pushes each
+/// one's end in `buf` with `time` to `spans`; one-character and over-long words are left out.
+fn fold_into(text: &str, buf: &mut Vec<u8>, spans: &mut Vec<(u32, u32)>, time: u32) {
     let bytes = text.as_bytes();
+    buf.reserve(bytes.len());
+    let mut folded = String::new();
     let mut i = 0;
     while i < bytes.len() {
-        // The common case, a run of ASCII letters and digits ending in ASCII, in one pass.
-        if bytes[i].is_ascii_alphanumeric() {
+        let f = ASCII_FOLD[bytes[i] as usize];
+        if f == 0 {
+            i += 1;
+            continue;
+        }
+        if f != NOT_ASCII {
+            // The common case, a run of ASCII letters and digits ending in ASCII: folded as
+            // it is scanned.
             let end = bytes[i..]
                 .iter()
-                .position(|b| !b.is_ascii_alphanumeric())
+                .position(|&b| matches!(ASCII_FOLD[b as usize], 0 | NOT_ASCII))
                 .map_or(bytes.len(), |n| i + n);
-            if end == bytes.len() || bytes[end].is_ascii() {
-                let len = end - i;
-                if (2..=MAX_WORD).contains(&len) {
-                    let start = buf.len();
-                    buf.push_str(&text[i..end]);
-                    buf[start..].make_ascii_lowercase();
+            if end == bytes.len() || bytes[end] < 0x80 {
+                if (2..=MAX_WORD).contains(&(end - i)) {
+                    buf.extend(bytes[i..end].iter().map(|&b| ASCII_FOLD[b as usize]));
                     spans.push((buf.len() as u32, time));
                 }
                 i = end;
                 continue;
             }
-        } else if bytes[i].is_ascii() {
-            i += 1;
-            continue;
         }
         // A word with other letters (or a separator that is not ASCII): char by char.
         let Some((from, to, ascii)) = run_from(text, i) else {
@@ -188,22 +211,21 @@ fn fold_into(text: &str, buf: &mut String, spans: &mut Vec<(u32, u32)>, time: u3
         };
         i = to;
         let w = &text[from..to];
-        let start = buf.len();
         if ascii {
             if !(2..=MAX_WORD).contains(&w.len()) {
                 continue;
             }
-            buf.push_str(w);
-            buf[start..].make_ascii_lowercase();
+            buf.extend(w.bytes().map(|b| b.to_ascii_lowercase()));
         } else {
             if w.chars().nth(1).is_none() {
                 continue;
             }
-            w.chars().for_each(|c| fold_char(c, buf));
-            if buf[start..].chars().count() > MAX_WORD {
-                buf.truncate(start);
+            folded.clear();
+            w.chars().for_each(|c| fold_char(c, &mut folded));
+            if folded.chars().count() > MAX_WORD {
                 continue;
             }
+            buf.extend_from_slice(folded.as_bytes());
         }
         spans.push((buf.len() as u32, time));
     }
@@ -211,13 +233,13 @@ fn fold_into(text: &str, buf: &mut String, spans: &mut Vec<(u32, u32)>, time: u3
 
 /// The folded words of `text`, in order, with repeats; one-character words are left out.
 pub fn words(text: &str) -> Vec<String> {
-    let (mut buf, mut spans) = (String::new(), Vec::new());
+    let (mut buf, mut spans) = (Vec::new(), Vec::new());
     fold_into(text, &mut buf, &mut spans, NO_TIME);
     let mut start = 0;
     spans
         .iter()
         .map(|&(end, _)| {
-            let w = buf[start..end as usize].to_string();
+            let w = String::from_utf8_lossy(&buf[start..end as usize]).into_owned();
             start = end as usize;
             w
         })
@@ -231,7 +253,7 @@ pub fn episode_words<'a>(
     cues: impl IntoIterator<Item = (f64, &'a str)>,
 ) -> EpisodeWords {
     // Every word folded into one buffer first, then looked up by slices of it.
-    let (mut buf, mut spans) = (String::new(), Vec::new());
+    let (mut buf, mut spans) = (Vec::new(), Vec::new());
     for t in text {
         fold_into(t, &mut buf, &mut spans, NO_TIME);
     }
@@ -244,6 +266,8 @@ pub fn episode_words<'a>(
         };
         fold_into(t, &mut buf, &mut spans, second);
     }
+    // Whole characters went in, so this is UTF-8 (checked once for all the words).
+    let buf = String::from_utf8(buf).expect("folded words are UTF-8");
     // Each word once, in the order first found: the own text's first.
     let mut seen: FxHashSet<&str> =
         FxHashSet::with_capacity_and_hasher(spans.len() / 2, Default::default());
@@ -281,19 +305,32 @@ type Group<'a> = (String, &'a [Entry<'a>], Option<Vec<u8>>);
 /// with the key (what a query of the key itself needs, in one file instead of every fragment
 /// under it).
 pub fn write_index(episodes: &[impl AsRef<EpisodeWords> + Sync]) -> Vec<(String, Vec<u8>)> {
-    // word -> [(episode, time)], episodes ascending.
-    // One map a core over a run of episodes, then merged in episode order: a word's
-    // episodes stay ascending.
-    let run = episodes.len().div_ceil(rayon::current_num_threads()).max(1);
-    let mut maps: Vec<FxHashMap<&str, Postings>> = episodes
-        .par_chunks(run)
-        .enumerate()
-        .map(|(r, chunk)| {
-            let mut postings: FxHashMap<&str, Postings> = FxHashMap::default();
-            for (i, words) in chunk.iter().enumerate() {
-                let n = (r * run + i) as u32;
-                for (w, t) in words.as_ref().iter() {
-                    postings.entry(w).or_default().push((n, t));
+    write_index_with(episodes.len(), |n| Cow::Borrowed(episodes[n].as_ref()))
+}
+
+/// [`write_index`] for `count` episodes whose words `words_of(n)` gives, borrowed (kept
+/// between builds) or made on the spot and dropped once their postings are taken: a one-off
+/// build of 10,000 episodes with transcripts never holds every episode's words at once.
+pub fn write_index_with<'w>(
+    count: usize,
+    words_of: impl Fn(usize) -> Cow<'w, EpisodeWords> + Sync,
+) -> Vec<(String, Vec<u8>)> {
+    // word -> [(episode, time)], episodes ascending: one map a core over a run of
+    // episodes, then merged in episode order.
+    let run = count.div_ceil(rayon::current_num_threads()).max(1);
+    let mut maps: Vec<FxHashMap<Box<str>, Postings>> = (0..count.div_ceil(run))
+        .into_par_iter()
+        .map(|r| {
+            let mut postings: FxHashMap<Box<str>, Postings> = FxHashMap::default();
+            for n in r * run..((r + 1) * run).min(count) {
+                for (w, t) in words_of(n).iter() {
+                    let hit = (n as u32, t);
+                    match postings.get_mut(w) {
+                        Some(list) => list.push(hit),
+                        None => {
+                            postings.insert(w.into(), vec![hit]);
+                        }
+                    }
                 }
             }
             postings
@@ -309,21 +346,21 @@ pub fn write_index(episodes: &[impl AsRef<EpisodeWords> + Sync]) -> Vec<(String,
             postings.entry(w).or_default().extend(list);
         }
     }
-    let mut postings: Vec<(&str, Postings)> = postings.into_iter().collect();
-    postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let limit = common_limit(episodes.len());
+    let mut postings: Vec<(Box<str>, Postings)> = postings.into_iter().collect();
+    postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let limit = common_limit(count);
     let entries: Vec<Entry> = postings
         .par_iter()
         .map(|(w, list)| {
             if list.len() > limit {
-                (*w, common_json(w), None)
+                (&**w, common_json(w), None)
             } else {
-                (*w, posting_json(w, list), Some(list.as_slice()))
+                (&**w, posting_json(w, list), Some(list.as_slice()))
             }
         })
         .collect();
     let mut groups = Vec::new();
-    split(&entries, 1, episodes.len(), &mut groups);
+    split(&entries, 1, count, &mut groups);
 
     let mut files = Vec::with_capacity(groups.len() + 1);
     let mut keys = String::new();
@@ -353,7 +390,7 @@ pub fn write_index(episodes: &[impl AsRef<EpisodeWords> + Sync]) -> Vec<(String,
     }
     let entry = serde_json::json!({
         "version": 2,
-        "episodes": episodes.len(),
+        "episodes": count,
         "keys": keys,
     });
     files.push((

@@ -813,19 +813,15 @@ fn render_site(
             .iter_mut()
             .for_each(|p| p.index_entry = Arc::default());
     }
-    let words: Vec<&crate::search::EpisodeWords> =
-        prepared.iter().map(|p| p.search_words.as_ref()).collect();
-    let fragments = crate::timings::task("search: fragments", "index", || {
-        crate::search::write_index(&words)
+    let fragments = crate::timings::task("search: index", "build", || {
+        let kept = cache.is_some();
+        crate::search::write_index_with(prepared.len(), |n| match kept {
+            true => std::borrow::Cow::Borrowed(prepared[n].search_words.as_ref()),
+            false => std::borrow::Cow::Owned(render::search_words(&prepared[n].view)),
+        })
     });
     for (key, bytes) in fragments {
         stage_or_keep(&mut output, staging, key, bytes, diags);
-    }
-    drop(words);
-    if cache.is_none() {
-        prepared
-            .iter_mut()
-            .for_each(|p| p.search_words = Arc::default());
     }
     // What every page is rendered from besides its own variables: the templates, the `site`
     // variable, the asset URLs and the base path the template functions answer with.
@@ -1100,13 +1096,16 @@ fn render_site(
     // A one-off build's checks read the feed next: it is parsed and put through the feed
     // rules now, as one more job beside the pages (serve does not check).
     let feed_to_parse = cache.is_none().then(|| output.bytes("feed.xml")).flatten();
-    let ((mut rendered, pages), parsed_feed): ((Vec<_>, Vec<_>), _) = rayon::join(
+    // The lists' context (every card as a template value) is let go before the feed is parsed:
+    // the two were a tenth of the peak memory of 10,000 episodes.
+    let ((mut rendered, parsed_feed), pages): ((Vec<_>, _), Vec<_>) = rayon::join(
         || {
-            rayon::join(render_lists, || {
-                jobs.into_par_iter().map(render_job).collect()
-            })
+            let lists = render_lists();
+            let parsed = feed_to_parse
+                .and_then(|feed| crate::check::ParsedFeed::parse(feed, config.feed_url()));
+            (lists, parsed)
         },
-        || feed_to_parse.and_then(|feed| crate::check::ParsedFeed::parse(feed, config.feed_url())),
+        || jobs.into_par_iter().map(render_job).collect(),
     );
     rendered.extend(pages);
     let page_count = rendered.len();
@@ -1246,7 +1245,13 @@ fn prepare_episode(
     view.chapters_url = p.chapters_url;
     view.transcript = p.transcript;
     view.people = p.people;
-    let (index_entry, search_words) = render::index_entry_and_words(&view);
+    let index_entry = render::index_entry(&view);
+    // Kept between builds only: a one-off build makes each episode's words as the index takes
+    // them (`render_site`).
+    let search_words = match key {
+        Some(_) => render::search_words(&view),
+        None => Default::default(),
+    };
     PreparedEpisode {
         key: key.unwrap_or_else(|| blake3::hash(b"")),
         card_stamp: match key {

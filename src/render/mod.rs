@@ -610,14 +610,9 @@ pub fn episode_index(episodes: &[EpisodeView]) -> Vec<u8> {
     join_index(&entries)
 }
 
-/// One episode's entry of `/episodes/index.json`, as JSON.
-pub fn index_entry(e: &EpisodeView) -> Vec<u8> {
-    index_entry_and_words(e).0
-}
-
-/// One episode's entry of `/episodes/index.json` and its words for the chunked search index
-/// (crate::search), from one pass over its notes.
-pub fn index_entry_and_words(e: &EpisodeView) -> (Vec<u8>, crate::search::EpisodeWords) {
+/// An episode's words for the chunked search index (crate::search): its title, summary, show
+/// notes, tags and chapter titles, then its transcript's cues.
+pub fn search_words(e: &EpisodeView) -> crate::search::EpisodeWords {
     let notes = html_text(&e.content);
     let cues = e
         .transcript
@@ -625,7 +620,7 @@ pub fn index_entry_and_words(e: &EpisodeView) -> (Vec<u8>, crate::search::Episod
         .and_then(|t| t.cues.as_deref())
         .map(|t| t.cues.as_slice())
         .unwrap_or_default();
-    let words = crate::timings::task("search: episode words", "episode(s)", || {
+    crate::timings::task("search: episode words", "episode(s)", || {
         crate::search::episode_words(
             [e.title.as_str(), e.summary.as_str(), notes.as_str()]
                 .into_iter()
@@ -633,7 +628,12 @@ pub fn index_entry_and_words(e: &EpisodeView) -> (Vec<u8>, crate::search::Episod
                 .chain(e.chapters.iter().map(|c| c.title.as_str())),
             cues.iter().map(|c| (c.start, c.text.as_str())),
         )
-    });
+    })
+}
+
+/// One episode's entry of `/episodes/index.json`, as JSON.
+pub fn index_entry(e: &EpisodeView) -> Vec<u8> {
+    let notes = html_text(&e.content);
     let mut text = notes;
     for title in e.chapters.iter().map(|c| c.title.as_str()) {
         if !text.is_empty() {
@@ -661,7 +661,7 @@ pub fn index_entry_and_words(e: &EpisodeView) -> (Vec<u8>, crate::search::Episod
         + entry.tags.iter().map(|t| t.len() + 3).sum::<usize>();
     let mut json = Vec::with_capacity(plain + plain / 32 + 80);
     serde_json::to_writer(&mut json, &entry).expect("episode index entry serializes");
-    (json, words)
+    json
 }
 
 /// The entries as one JSON array, byte for byte what serializing them together gives.
