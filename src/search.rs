@@ -235,11 +235,12 @@ fn fold_into(text: &str, buf: &mut Vec<u8>, spans: &mut Vec<(u32, u32)>, time: u
 pub fn words(text: &str) -> Vec<String> {
     let (mut buf, mut spans) = (Vec::new(), Vec::new());
     fold_into(text, &mut buf, &mut spans, NO_TIME);
+    let buf = String::from_utf8(buf).expect("folded words are UTF-8");
     let mut start = 0;
     spans
         .iter()
         .map(|&(end, _)| {
-            let w = String::from_utf8_lossy(&buf[start..end as usize]).into_owned();
+            let w = buf[start..end as usize].to_string();
             start = end as usize;
             w
         })

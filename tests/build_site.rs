@@ -6,29 +6,16 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
 mod site_support;
-use site_support::{copy_site, fixture};
+use site_support::{copy_site, fixture, onair};
 
 /// A fresh copy of a fixture site in a temp dir.
 fn site(name: &str) -> (tempfile::TempDir, PathBuf) {
     copy_site(&fixture(name))
-}
-
-fn onair(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_onair"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn build(root: &Path, extra: &[&str]) -> (i32, String) {

@@ -5,22 +5,9 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 mod site_support;
-use site_support::{copy_site, example_network, files_under};
-
-fn onair(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_onair"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use site_support::{copy_site, example_network, files_under, onair};
 
 /// The example network in a temp dir.
 fn network() -> (tempfile::TempDir, PathBuf) {

@@ -1245,13 +1245,14 @@ fn prepare_episode(
     view.chapters_url = p.chapters_url;
     view.transcript = p.transcript;
     view.people = p.people;
-    let index_entry = render::index_entry(&view);
+    let notes = render::html_text(&view.content);
     // Kept between builds only: a one-off build makes each episode's words as the index takes
     // them (`render_site`).
     let search_words = match key {
-        Some(_) => render::search_words(&view),
+        Some(_) => render::search_words_of(&view, &notes),
         None => Default::default(),
     };
+    let index_entry = render::index_entry_of(&view, notes);
     PreparedEpisode {
         key: key.unwrap_or_else(|| blake3::hash(b"")),
         card_stamp: match key {

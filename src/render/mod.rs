@@ -613,7 +613,11 @@ pub fn episode_index(episodes: &[EpisodeView]) -> Vec<u8> {
 /// An episode's words for the chunked search index (crate::search): its title, summary, show
 /// notes, tags and chapter titles, then its transcript's cues.
 pub fn search_words(e: &EpisodeView) -> crate::search::EpisodeWords {
-    let notes = html_text(&e.content);
+    search_words_of(e, &html_text(&e.content))
+}
+
+/// [`search_words`] with the notes' text (`html_text` of them) already made.
+pub fn search_words_of(e: &EpisodeView, notes: &str) -> crate::search::EpisodeWords {
     let cues = e
         .transcript
         .as_ref()
@@ -622,7 +626,7 @@ pub fn search_words(e: &EpisodeView) -> crate::search::EpisodeWords {
         .unwrap_or_default();
     crate::timings::task("search: episode words", "episode(s)", || {
         crate::search::episode_words(
-            [e.title.as_str(), e.summary.as_str(), notes.as_str()]
+            [e.title.as_str(), e.summary.as_str(), notes]
                 .into_iter()
                 .chain(e.tags.iter().map(|t| t.name.as_str()))
                 .chain(e.chapters.iter().map(|c| c.title.as_str())),
@@ -633,7 +637,11 @@ pub fn search_words(e: &EpisodeView) -> crate::search::EpisodeWords {
 
 /// One episode's entry of `/episodes/index.json`, as JSON.
 pub fn index_entry(e: &EpisodeView) -> Vec<u8> {
-    let notes = html_text(&e.content);
+    index_entry_of(e, html_text(&e.content))
+}
+
+/// [`index_entry`] with the notes' text (`html_text` of them) already made.
+pub fn index_entry_of(e: &EpisodeView, notes: String) -> Vec<u8> {
     let mut text = notes;
     for title in e.chapters.iter().map(|c| c.title.as_str()) {
         if !text.is_empty() {
