@@ -36,6 +36,7 @@ pub mod mime;
 pub mod network;
 pub mod output;
 pub mod people;
+pub mod published;
 pub mod render;
 pub mod search;
 pub mod serve;

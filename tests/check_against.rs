@@ -48,7 +48,7 @@ fn a_changed_guid_is_an_error_found_by_enclosure() {
     assert_eq!(
         compare(&old, &new, false),
         [format!(
-            "feed.xml:58:33: error[guid-changed]: Signal Maintenance: the GUID changed from \"{GUID2}\" to \"signals-episode-2\"; apps will show and download it as a new episode (set `guid: {GUID2}` in its front matter)"
+            "feed.xml:58:33: error[guid-changed]: Signal Maintenance: the GUID changed from \"{GUID2}\" to \"signals-episode-2\"; apps will show and download it as a new episode (give it its old GUID back to keep it the same episode, or pass --allow-feed-changes to publish it as a new one)"
         )]
     );
     let allowed = compare(&old, &new, true);
@@ -77,7 +77,7 @@ fn a_vanished_episode_is_reported_in_the_old_feed() {
     assert_eq!(
         compare(&old, &new, false),
         [format!(
-            "old.xml:54:5: error[episode-vanished]: Signal Maintenance: this published episode (guid \"{GUID2}\") is not in the new feed; apps will remove it"
+            "old.xml:54:5: error[episode-vanished]: Signal Maintenance: this published episode (guid \"{GUID2}\") is not in the new feed; apps will remove it (pass --allow-feed-changes if it is meant to go)"
         )]
     );
     let allowed = check_against(

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 mod site_support;
-use site_support::{copy_site, fixture};
+use site_support::{copy_site, fixture, publish};
 
 fn site() -> (tempfile::TempDir, PathBuf) {
     copy_site(&fixture("basic"))
@@ -53,11 +53,17 @@ fn check_dir_builds_in_memory_and_writes_nothing() {
     assert!(!root.join("public").exists());
 }
 
+/// Deploys the site to a folder and checks it went up: the baseline of what follows.
+fn publish_ok(root: &Path) -> tempfile::TempDir {
+    let (target, out) = publish(root, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    target
+}
+
 #[test]
 fn a_changed_guid_fails_the_build_and_public_stays() {
     let (_tmp, root) = site();
-    let first = onair(&["build"], &root);
-    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let _target = publish_ok(&root);
     let feed_before = std::fs::read(root.join("public/feed.xml")).unwrap();
 
     set_guid(&root, "2026-01-05-first-steps.md", "first-steps-renumbered");
@@ -66,7 +72,9 @@ fn a_changed_guid_fails_the_build_and_public_stays() {
     let errs = errors(&second);
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert!(
-        errs[0].contains("error[guid-changed]: First Steps: the GUID changed from"),
+        errs[0].contains("error[guid-changed]: First Steps: the GUID changed from")
+            && errs[0].contains("(set `guid: ")
+            && errs[0].contains("or pass --allow-feed-changes to publish it as a new one)"),
         "{errs:?}"
     );
     assert!(stderr(&second).contains("nothing was published"));
@@ -75,7 +83,7 @@ fn a_changed_guid_fails_the_build_and_public_stays() {
         feed_before
     );
 
-    // `onair check DIR` compares with public/feed.xml the same way.
+    // `onair check DIR` compares with the published feed the same way.
     let check = onair(&["check"], &root);
     assert_eq!(check.status.code(), Some(1));
     assert!(errors(&check)[0].contains("error[guid-changed]"));
@@ -87,19 +95,26 @@ fn a_changed_guid_fails_the_build_and_public_stays() {
         std::fs::read(root.join("public/feed.xml")).unwrap(),
         feed_before
     );
+    // A local build is no publication: the next build still compares with what listeners have.
+    assert_eq!(onair(&["build"], &root).status.code(), Some(1));
 }
 
 #[test]
-fn a_vanished_episode_fails_the_build() {
+fn a_vanished_episode_fails_the_build_until_a_deploy_publishes_its_removal() {
     let (_tmp, root) = site();
-    assert_eq!(onair(&["build"], &root).status.code(), Some(0));
+    let target = publish_ok(&root);
     std::fs::remove_file(root.join("episodes/2026-02-01-second-thoughts.md")).unwrap();
     let out = onair(&["build"], &root);
     assert_eq!(out.status.code(), Some(1));
     let errs = errors(&out);
     assert_eq!(errs.len(), 1, "{errs:?}");
-    assert!(errs[0].contains("public/feed.xml:"), "{errs:?}");
-    assert!(errs[0].contains("error[episode-vanished]: Second Thoughts: this published episode"));
+    // Located in the feed listeners have: the copy the deploy kept.
+    assert!(errs[0].contains(".onair/published/feed.xml:"), "{errs:?}");
+    assert!(
+        errs[0].contains("error[episode-vanished]: Second Thoughts: this published episode")
+            && errs[0].contains("(restore its episode file (or its `draft: false`, its date), or pass --allow-feed-changes if it is meant to go)"),
+        "{errs:?}"
+    );
     assert!(
         root.join("public/episodes/second-thoughts/index.html")
             .exists(),
@@ -107,7 +122,8 @@ fn a_vanished_episode_fails_the_build() {
     );
 
     // Deleting it on purpose: allowed, reported as a warning, published.
-    let allowed = onair(&["build", "--allow-feed-changes"], &root);
+    let to = format!("file://{}", target.path().display());
+    let allowed = onair(&["deploy", "--to", &to, "--allow-feed-changes"], &root);
     assert_eq!(allowed.status.code(), Some(0), "{}", stderr(&allowed));
     assert!(
         stderr(&allowed)
@@ -121,6 +137,97 @@ fn a_vanished_episode_fails_the_build() {
     let again = onair(&["build"], &root);
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
     assert!(!stderr(&again).contains("episode-vanished"));
+}
+
+#[test]
+fn a_site_never_published_has_no_baseline() {
+    let (_tmp, root) = site();
+    assert_eq!(onair(&["build"], &root).status.code(), Some(0));
+    std::fs::remove_file(root.join("episodes/2026-02-01-second-thoughts.md")).unwrap();
+    set_guid(&root, "2026-01-05-first-steps.md", "renamed");
+    for cmd in ["build", "check"] {
+        let out = onair(&[cmd], &root);
+        assert_eq!(out.status.code(), Some(0), "{cmd}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("vanished"), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn drafts_dry_runs_and_refused_deploys_never_move_the_baseline() {
+    let (_tmp, root) = site();
+    let target = publish_ok(&root);
+    let to = format!("file://{}", target.path().display());
+    let draft = root.join("episodes/2026-03-05-preview-only.md");
+    std::fs::write(
+        &draft,
+        "---\ntitle: A Draft\ndraft: true\nguid: the-draft\naudio: https://cdn.example.org/draft.mp3\nlength: 123456\nduration: \"12:34\"\n---\nNot yet.\n",
+    )
+    .unwrap();
+    // A preview with the draft, then a plain build: the draft was never published.
+    assert_eq!(onair(&["build", "--drafts"], &root).status.code(), Some(0));
+    let plain = onair(&["build"], &root);
+    assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
+    std::fs::remove_file(&draft).unwrap();
+
+    // A dry run that allows the removal rewrites public/ but publishes nothing ...
+    std::fs::remove_file(root.join("episodes/2026-02-01-second-thoughts.md")).unwrap();
+    let dry = onair(
+        &["deploy", "--to", &to, "--dry-run", "--allow-feed-changes"],
+        &root,
+    );
+    assert_eq!(dry.status.code(), Some(0), "{}", stderr(&dry));
+    // ... and one refused by --max-deletes publishes nothing either.
+    let refused = onair(
+        &[
+            "deploy",
+            "--to",
+            &to,
+            "--max-deletes",
+            "0",
+            "--allow-feed-changes",
+        ],
+        &root,
+    );
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("refusing to delete"));
+    // So the check is still armed for the real deploy.
+    for args in [&["build"][..], &["deploy", "--to", &to]] {
+        let out = onair(args, &root);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("error[episode-vanished]"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn deploy_compares_with_the_feed_on_its_target() {
+    let (_tmp, root) = site();
+    let target = publish_ok(&root);
+    let to = format!("file://{}", target.path().display());
+    // The local copy is gone (another machine, a CI checkout): the target's feed is the baseline.
+    std::fs::remove_dir_all(root.join(".onair/published")).unwrap();
+    std::fs::remove_file(root.join("episodes/2026-02-01-second-thoughts.md")).unwrap();
+    assert_eq!(onair(&["build"], &root).status.code(), Some(0));
+    let out = onair(&["deploy", "--to", &to], &root);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let errs = errors(&out);
+    assert!(
+        errs.iter()
+            .any(|e| e.starts_with(&format!("{to}/feed.xml:"))
+                && e.contains("error[episode-vanished]")),
+        "{errs:?}"
+    );
+    // --no-build publishes public/ as it is, and is compared all the same.
+    let out = onair(&["deploy", "--to", &to, "--no-build"], &root);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error[episode-vanished]"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

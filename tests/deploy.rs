@@ -1281,3 +1281,89 @@ fn a_network_deploys_every_show_and_pings_each_changed_feed() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("nothing to do"), "{}", text(&o));
 }
+
+// ---- Audio known only from onair.lock ----
+
+#[test]
+fn audio_known_only_from_the_lock_is_refused_unless_the_target_holds_it() {
+    let site = example_copy();
+    let dir = site.path().to_str().unwrap();
+    assert_eq!(onair(&["build", dir], &[]).status.code(), Some(0));
+    let audio = site.path().join("audio/trailer.mp3");
+    let kept = std::fs::read(&audio).unwrap();
+    std::fs::remove_file(&audio).unwrap();
+
+    // build and check warn at the episode's `audio:` line.
+    let warning = "episodes/2026-01-06-trailer.md:4: warning: `audio/trailer.mp3` is not in the site folder: its facts";
+    for cmd in ["build", "check"] {
+        let o = onair(&[cmd, dir], &[]);
+        assert_eq!(o.status.code(), Some(0), "{cmd}: {}", text(&o));
+        assert!(text(&o).contains(warning), "{cmd}: {}", text(&o));
+    }
+
+    // A fresh target holds nothing: refused before anything goes up, --dry-run too.
+    let target = tempfile::tempdir().unwrap();
+    let to = file_url(target.path());
+    for extra in [&["--dry-run"][..], &[]] {
+        let mut args = vec!["deploy", dir, "--to", &to];
+        args.extend_from_slice(extra);
+        let o = onair(&args, &[]);
+        assert_eq!(o.status.code(), Some(1), "{extra:?}: {}", text(&o));
+        assert!(
+            text(&o).contains(
+                "error: audio/trailer.mp3: the feed points at it, but it is not in public/"
+            ),
+            "{}",
+            text(&o)
+        );
+        assert!(text(&o).contains("nothing was deployed"), "{}", text(&o));
+        assert!(std::fs::read_dir(target.path()).unwrap().next().is_none());
+    }
+
+    // The lock-only workflow: the audio went up once; later deploys without it are fine.
+    std::fs::write(&audio, &kept).unwrap();
+    assert_eq!(
+        onair(&["deploy", dir, "--to", &to], &[]).status.code(),
+        Some(0)
+    );
+    std::fs::remove_file(&audio).unwrap();
+    append_to_episode(site.path());
+    let o = onair(&["deploy", dir, "--to", &to], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        std::fs::read(target.path().join("audio/trailer.mp3")).unwrap(),
+        kept
+    );
+
+    // A different file under that key on the target is no proof: refused.
+    std::fs::write(target.path().join("audio/trailer.mp3"), b"short").unwrap();
+    let manifest_path = target.path().join(".onair-manifest.json");
+    let manifest = std::fs::read_to_string(&manifest_path).unwrap();
+    let size = format!("\"size\": {}", kept.len());
+    assert!(manifest.contains(&size), "{manifest}");
+    std::fs::write(&manifest_path, manifest.replacen(&size, "\"size\": 5", 1)).unwrap();
+    let o = onair(&["deploy", dir, "--to", &to], &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("the target holds a different file there (5 bytes, the feed says"));
+}
+
+#[test]
+fn s3_refuses_audio_the_bucket_does_not_hold() {
+    let server = moto();
+    server.make_bucket("lockonly");
+    let site = example_copy();
+    let dir = site.path().to_str().unwrap();
+    assert_eq!(onair(&["build", dir], &[]).status.code(), Some(0));
+    std::fs::remove_file(site.path().join("audio/trailer.mp3")).unwrap();
+    let o = onair_env(
+        &["deploy", dir, "--to", "s3://lockonly/show"],
+        &server.env(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("error: audio/trailer.mp3: the feed points at it"),
+        "{}",
+        text(&o)
+    );
+    assert!(server.get("lockonly", "show/feed.xml").is_none());
+}

@@ -148,7 +148,15 @@ fn a_small_feed_is_untouched() {
 #[test]
 fn feed_limit_rolls_old_episodes_out_without_a_publish_safety_error() {
     let (_t, root) = site(5, "feed_limit: 3\n");
-    let (code, err) = onair(&["build".as_ref(), root.as_os_str()]);
+    // Published (to a folder): the feed listeners have is the baseline of what follows.
+    let target = tempfile::tempdir().unwrap();
+    let to = format!("file://{}", target.path().display());
+    let (code, err) = onair(&[
+        "deploy".as_ref(),
+        "--to".as_ref(),
+        to.as_ref(),
+        root.as_os_str(),
+    ]);
     assert_eq!(code, 0, "{err}");
     let feed = std::fs::read_to_string(root.join("public/feed.xml")).unwrap();
     let guids: Vec<String> = items(&feed).into_iter().map(|(g, _, _)| g).collect();

@@ -407,7 +407,7 @@ fn resolve_audio(
                     .at(&src.file)
                     .line(src.audio_line)
             })?;
-            let mut warnings = r.warnings;
+            let mut warnings: Vec<Diagnostic> = r.warnings.into_iter().map(at).collect();
             if let Some(len) = src.front.length
                 && len != r.facts.size
             {

@@ -16,6 +16,8 @@ pub struct AgainstOptions {
     /// the cap rolling them out is what the user asked for, so they are not reported as
     /// vanished.
     pub left_out_by_feed_limit: HashSet<String>,
+    /// The new feed is an onair site's (the fix is in its files), not any feed file.
+    pub from_site: bool,
 }
 
 struct Episode {
@@ -175,8 +177,14 @@ pub(crate) fn compare(
                 "guid-changed",
                 Some(now.guid_pos),
                 format!(
-                    "{}: the GUID changed from \"{}\" to \"{}\"; apps will show and download it as a new episode (set `guid: {}` in its front matter)",
-                    now.label, ep.guid, now.guid, ep.guid
+                    "{}: the GUID changed from \"{}\" to \"{}\"; apps will show and download it as a new episode ({}, or pass --allow-feed-changes to publish it as a new one)",
+                    now.label,
+                    ep.guid,
+                    now.guid,
+                    match opts.from_site {
+                        true => format!("set `guid: {}` in its front matter to keep it the same episode", ep.guid),
+                        false => "give it its old GUID back to keep it the same episode".to_string(),
+                    }
                 ),
             );
             if let Some(d) = new_rep.out.last_mut() {
@@ -187,8 +195,13 @@ pub(crate) fn compare(
                 "episode-vanished",
                 Some(ep.pos),
                 format!(
-                    "{}: this published episode (guid \"{}\") is not in the new feed; apps will remove it",
-                    ep.label, ep.guid
+                    "{}: this published episode (guid \"{}\") is not in the new feed; apps will remove it ({}pass --allow-feed-changes if it is meant to go)",
+                    ep.label,
+                    ep.guid,
+                    match opts.from_site {
+                        true => "restore its episode file (or its `draft: false`, its date), or ",
+                        false => "",
+                    }
                 ),
             );
             if let Some(d) = old_rep.out.last_mut() {

@@ -169,6 +169,7 @@ pub fn check_output(
                     .skip(config.feed_limit.unwrap_or(usize::MAX))
                     .map(|ep| ep.guid.clone())
                     .collect(),
+                from_site: true,
             },
         ));
     }

@@ -5,13 +5,20 @@ use std::time::Instant;
 
 use crate::build::{BuildOptions, Staging, build_site, build_site_staged};
 use crate::cli::BuildArgs;
+use crate::published::Baseline;
 
 pub fn run(args: &BuildArgs) -> ExitCode {
     super::exit(build(args))
 }
 
-/// Builds and publishes into `public/`; the exit status as a number (`onair deploy` builds first).
+/// Builds and publishes into `public/`; the exit status as a number. The publish-safety
+/// baseline is the feed the last successful deploy kept (none for a site never published).
 pub fn build(args: &BuildArgs) -> u8 {
+    build_against(args, &Baseline::kept(&args.dir))
+}
+
+/// `build` comparing the feed with `baseline` (`onair deploy`: the feed on its target).
+pub fn build_against(args: &BuildArgs, baseline: &Baseline) -> u8 {
     let started = Instant::now();
     if !args.dir.is_dir() {
         eprintln!("error: `{}` is not a folder", args.dir.display());
@@ -51,7 +58,7 @@ pub fn build(args: &BuildArgs) -> u8 {
     let mut phases = crate::timings::Phases::start();
     // The feed rules and publish safety (issue 10): errors keep the published site as it is.
     // (The feed they read was parsed while the pages rendered.)
-    let diags = super::check::before_publish(&built, &dest, args.allow_feed_changes);
+    let diags = super::check::before_publish(&built, &dest, baseline, args.allow_feed_changes);
     if !super::check::report_before_publish(&diags) {
         return super::EXIT_ERRORS;
     }

@@ -7,6 +7,7 @@ use crate::build::{BuildOptions, build_site};
 use crate::check::{self, AgainstOptions, BuildCheck, CheckOptions, rules};
 use crate::cli::CheckArgs;
 use crate::diag::{Diagnostic, Severity};
+use crate::published::Baseline;
 
 pub fn run(args: &CheckArgs) -> ExitCode {
     if args.rules {
@@ -51,7 +52,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 }
 
 /// `onair check DIR`: build the site in memory and check what `onair build` would publish,
-/// against `--against` or else the feed `onair build` would replace (DIR/public/feed.xml).
+/// against `--against` or else the feed last published (`crate::published`).
 fn check_site_folder(args: &CheckArgs) -> ExitCode {
     let dir = &args.target;
     let opts = BuildOptions {
@@ -69,19 +70,21 @@ fn check_site_folder(args: &CheckArgs) -> ExitCode {
             return finish(&diags, &[], dir, args.json);
         }
     };
-    let old_path = args
-        .against
-        .clone()
-        .unwrap_or_else(|| dir.join("public").join("feed.xml"));
-    let old = std::fs::read_to_string(&old_path).ok();
-    if old.is_none() && args.against.is_some() {
-        eprintln!("error: cannot read {}", old_path.display());
-        return super::exit(super::EXIT_USAGE);
-    }
     let label = dir.join("public").join("feed.xml");
+    // The baseline is what was last published (never a local build), or the feed --against names.
+    let against = match &args.against {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => Some((text, path.clone())),
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", path.display());
+                return super::exit(super::EXIT_USAGE);
+            }
+        },
+        None => None,
+    };
     let mut diags = built.warnings.clone();
     if let Some(net) = &built.network {
-        if args.against.is_some() {
+        if against.is_some() {
             eprintln!(
                 "error: --against compares one feed: a network has one per show; check a show's feed file instead"
             );
@@ -91,17 +94,19 @@ fn check_site_folder(args: &CheckArgs) -> ExitCode {
             net,
             &built.output,
             &dir.join("public"),
+            &Baseline::kept(dir),
             args.allow_feed_changes,
         ));
         return finish(&diags, &check::site_episodes(&built.site), dir, args.json);
     }
+    let previous = against.or_else(|| Baseline::kept(dir).feed("feed.xml"));
     diags.extend(check::check_output(
         &built.site,
         &built.output,
         built.parsed_feed.as_ref(),
         &label,
         &BuildCheck {
-            previous_feed: old.as_deref().map(|o| (o, old_path.as_path())),
+            previous_feed: previous.as_ref().map(|(o, p)| (o.as_str(), p.as_path())),
             allow_feed_changes: args.allow_feed_changes,
         },
     ));
@@ -179,24 +184,26 @@ fn print_rules(json: bool) {
 }
 
 /// `onair build`'s check of what it is about to publish into `dest`: the feed rules, and the
-/// feed against the one there now. The problems, in file order, for `report_before_publish`.
+/// feed against the one listeners have now (`baseline`). The problems, in file order, for
+/// `report_before_publish`.
 pub fn before_publish(
     built: &crate::build::Built,
     dest: &Path,
+    baseline: &Baseline,
     allow_feed_changes: bool,
 ) -> Vec<Diagnostic> {
     if let Some(net) = &built.network {
-        return check_network(net, &built.output, dest, allow_feed_changes);
+        return check_network(net, &built.output, dest, baseline, allow_feed_changes);
     }
-    let old_path = dest.join("feed.xml");
-    let old = std::fs::read_to_string(&old_path).ok();
+    let label = dest.join("feed.xml");
+    let old = baseline.feed("feed.xml");
     let mut diags = check::check_output(
         &built.site,
         &built.output,
         built.parsed_feed.as_ref(),
-        &old_path,
+        &label,
         &BuildCheck {
-            previous_feed: old.as_deref().map(|o| (o, old_path.as_path())),
+            previous_feed: old.as_ref().map(|(o, p)| (o.as_str(), p.as_path())),
             allow_feed_changes,
         },
     );
@@ -204,26 +211,27 @@ pub fn before_publish(
     diags
 }
 
-/// `before_publish` for a network: each show's feed as a site of its own (against the feed it
-/// replaces in `dest`), then the network's combined and publisher feeds.
+/// `before_publish` for a network: each show's feed as a site of its own (against the show's
+/// published feed), then the network's combined and publisher feeds.
 fn check_network(
     net: &crate::build::network::BuiltNetwork,
     output: &crate::output::SiteOutput,
     dest: &Path,
+    baseline: &Baseline,
     allow_feed_changes: bool,
 ) -> Vec<Diagnostic> {
     use crate::build::network::{NETWORK_FEED, PUBLISHER_FEED};
     let mut diags = Vec::new();
     for show in &net.shows {
-        let old_path = dest.join(&show.prefix).join("feed.xml");
-        let old = std::fs::read_to_string(&old_path).ok();
+        let label = dest.join(&show.prefix).join("feed.xml");
+        let old = baseline.feed(&format!("{}feed.xml", show.prefix));
         diags.extend(check::check_output(
             &show.site,
             &show.output,
             show.parsed_feed.as_ref(),
-            &old_path,
+            &label,
             &BuildCheck {
-                previous_feed: old.as_deref().map(|o| (o, old_path.as_path())),
+                previous_feed: old.as_ref().map(|(o, p)| (o.as_str(), p.as_path())),
                 allow_feed_changes,
             },
         ));

@@ -10,6 +10,7 @@
 
 pub mod aws_files;
 pub mod headers;
+pub mod media;
 pub mod ping;
 pub mod target;
 

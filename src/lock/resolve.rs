@@ -147,12 +147,19 @@ pub fn resolve_local(
             if let Some(entry) = locked_entry
                 && std::fs::symlink_metadata(&path).is_err()
             {
-                // Audio kept out of git / on a CDN: the lock knows its facts.
+                // Audio kept out of git (a CI checkout): the lock knows its facts, but there is
+                // no file to publish, which `onair deploy` checks against its target.
+                let warning = Diagnostic::warning(format!(
+                    "`{key}` is not in the site folder: its facts ({} bytes) come from onair.lock; \
+                     `onair deploy` refuses to publish it unless the target already holds that \
+                     exact file (put the file back, upload it once, or give the episode an https URL)",
+                    entry.facts.size
+                ));
                 return Ok(Resolved {
                     facts: entry.facts.clone(),
                     lock_entry: None,
                     lock_key: key,
-                    warnings: Vec::new(),
+                    warnings: vec![warning],
                 });
             }
             return Err(Diagnostic::error(format!(

@@ -82,3 +82,17 @@ pub fn onair(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// Publishes the site at `root` with `onair deploy` to a fresh folder (which it returns): what
+/// the publish-safety checks compare later builds with.
+pub fn publish(root: &Path, extra: &[&str]) -> (tempfile::TempDir, std::process::Output) {
+    let target = tempfile::tempdir().unwrap();
+    let to = format!("file://{}", target.path().display());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_onair"))
+        .args(["deploy", "--to", &to])
+        .args(extra)
+        .arg(root)
+        .output()
+        .unwrap();
+    (target, out)
+}
