@@ -266,6 +266,7 @@ fn build_site_inner(
         opts.drafts || (!draft && date.timestamp() <= now)
     };
     let one_off = cache.one_off;
+    let used_audio = local_audio_named(&listed, cache);
     let transcript_files = crate::content::companions::TranscriptFiles::list(root);
     // Audio facts, then companions, in parallel; the lock is read here and updated after.
     let finished: Vec<Result<Finished, Diagnostic>> = listed
@@ -354,6 +355,9 @@ fn build_site_inner(
         pages,
         tags,
     });
+    diags.extend(crate::lint::placeholders(&site));
+    diags.extend(crate::lint::empty_descriptions(&site.episodes));
+    diags.extend(crate::lint::unused_audio(root, &used_audio));
     let render_cache = if one_off {
         None
     } else {
@@ -380,6 +384,22 @@ fn build_site_inner(
         parsed_feed,
         network: None,
     })
+}
+
+/// The local audio every listed episode names, drafts and scheduled ones too (as lock keys:
+/// `audio/ep1.mp3`), for `lint::unused_audio`.
+fn local_audio_named(listed: &[content::Listed], cache: &BuildCache) -> HashSet<String> {
+    listed
+        .iter()
+        .filter_map(|item| match item {
+            content::Listed::Parsed(src) => Some(&src.audio),
+            content::Listed::Kept(file) => cache.episodes.get(file).map(|c| &c.episode.audio),
+        })
+        .filter_map(|audio| match audio {
+            AudioSource::Local(rel) => crate::lock::resolve::lock_key(rel),
+            AudioSource::Remote(_) => None,
+        })
+        .collect()
 }
 
 type Resolution = (AudioFacts, Option<(String, LockedAudio)>, Vec<Diagnostic>);

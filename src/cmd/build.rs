@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use crate::build::{BuildOptions, Staging, build_site, build_site_staged};
 use crate::cli::BuildArgs;
+use crate::diag::Diagnostic;
 use crate::published::Baseline;
 
 pub fn run(args: &BuildArgs) -> ExitCode {
@@ -14,11 +15,12 @@ pub fn run(args: &BuildArgs) -> ExitCode {
 /// Builds and publishes into `public/`; the exit status as a number. The publish-safety
 /// baseline is the feed the last successful deploy kept (none for a site never published).
 pub fn build(args: &BuildArgs) -> u8 {
-    build_against(args, &Baseline::kept(&args.dir))
+    build_against(args, &Baseline::kept(&args.dir), false)
 }
 
-/// `build` comparing the feed with `baseline` (`onair deploy`: the feed on its target).
-pub fn build_against(args: &BuildArgs, baseline: &Baseline) -> u8 {
+/// `build` comparing the feed with `baseline` (`onair deploy`: the feed on its target). With
+/// `deploying`, the sample values of `onair init` are errors, not warnings.
+pub fn build_against(args: &BuildArgs, baseline: &Baseline, deploying: bool) -> u8 {
     let started = Instant::now();
     if !args.dir.is_dir() {
         eprintln!("error: `{}` is not a folder", args.dir.display());
@@ -54,6 +56,9 @@ pub fn build_against(args: &BuildArgs, baseline: &Baseline) -> u8 {
             return super::EXIT_ERRORS;
         }
     };
+    if deploying && !refuse_placeholders(&built) {
+        return super::EXIT_ERRORS;
+    }
     super::report(built.warnings.iter());
     let mut phases = crate::timings::Phases::start();
     // The feed rules and publish safety (issue 10): errors keep the published site as it is.
@@ -85,4 +90,34 @@ pub fn build_against(args: &BuildArgs, baseline: &Baseline) -> u8 {
     // site model frees its hundreds of thousands of allocations one by one.
     std::mem::forget(built);
     super::EXIT_OK
+}
+
+/// A deploy publishes nothing that still holds `onair init`'s sample values: each is an error
+/// (the other warnings are still printed). False when there are any.
+fn refuse_placeholders(built: &crate::build::Built) -> bool {
+    let mut sites = vec![built.site.as_ref()];
+    if let Some(net) = &built.network {
+        sites.extend(net.shows.iter().map(|s| s.site.as_ref()));
+    }
+    let found: Vec<Diagnostic> = sites
+        .into_iter()
+        .flat_map(crate::lint::placeholders)
+        .collect();
+    if found.is_empty() {
+        return true;
+    }
+    let others = built.warnings.iter().filter(|w| !found.contains(w));
+    super::report(others);
+    let errors: Vec<Diagnostic> = found
+        .into_iter()
+        .map(|mut d| {
+            d.severity = crate::diag::Severity::Error;
+            d
+        })
+        .collect();
+    let (n, _) = super::report(errors.iter());
+    eprintln!(
+        "deploy failed: {n} sample value(s) that `onair init` wrote are still in the site; replace them, then deploy again; nothing was deployed"
+    );
+    false
 }

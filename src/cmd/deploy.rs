@@ -36,6 +36,7 @@ fn deploy_site(args: &DeployArgs) -> Stage<u8> {
     let old = read_manifest(target.as_ref(), &url)?;
     let baseline = read_baseline(target.as_ref(), &old, &url, args)?;
     if args.no_build {
+        refuse_config_placeholders(args, &config)?;
         check_unbuilt_feeds(args, &baseline)?;
     } else {
         build(args, &baseline)?;
@@ -211,11 +212,27 @@ fn build(args: &DeployArgs, baseline: &Baseline) -> Stage<()> {
         locked: false,
         allow_feed_changes: args.allow_feed_changes,
     };
-    if crate::cmd::build::build_against(&build, baseline) != super::EXIT_OK {
+    if crate::cmd::build::build_against(&build, baseline, true) != super::EXIT_OK {
         eprintln!("deploy failed: the build failed; nothing was deployed");
         return Err(super::EXIT_ERRORS);
     }
     Ok(())
+}
+
+/// `onair init`'s sample values in site.yaml: refused without a build too.
+fn refuse_config_placeholders(args: &DeployArgs, config: &Config) -> Stage<()> {
+    let found = crate::lint::config_placeholders(&args.dir, config);
+    if found.is_empty() {
+        return Ok(());
+    }
+    for mut d in found {
+        d.severity = crate::diag::Severity::Error;
+        super::report([&d]);
+    }
+    eprintln!(
+        "deploy failed: site.yaml still holds the sample values `onair init` wrote; nothing was deployed"
+    );
+    Err(super::EXIT_ERRORS)
 }
 
 /// --no-build publishes `public/` as it is: its feeds still get the publish-safety comparison

@@ -1,5 +1,4 @@
-//! `onair init DIR`: a new site that builds as is. Its files are embedded in the binary from
-//! `src/scaffold/` (the media are made by `scripts/make-scaffold-media.sh`).
+//! `onair init DIR`: a new site that builds as is, from the files `crate::scaffold` embeds.
 
 use std::fs;
 use std::io::Write;
@@ -10,12 +9,9 @@ use crate::cli::InitArgs;
 use crate::cmd::new_episode::yaml_quote;
 use crate::diag::{Diagnostic, Diagnostics};
 
-const SITE_YAML: &str = include_str!("../scaffold/site.yaml");
-const WELCOME_EPISODE: &str = include_str!("../scaffold/episodes/welcome.md");
-const ABOUT_PAGE: &str = include_str!("../scaffold/pages/about.md");
-const GITIGNORE: &str = include_str!("../scaffold/gitignore");
-const WELCOME_AUDIO: &[u8] = include_bytes!("../scaffold/audio/welcome.mp3");
-const COVER_JPEG: &[u8] = include_bytes!("../scaffold/assets/cover.jpg");
+use crate::scaffold::{
+    ABOUT_PAGE, COVER_JPEG, GITIGNORE, SITE_YAML, WELCOME_AUDIO, WELCOME_EPISODE,
+};
 
 /// The folders of a site (PRODUCT.md), created even when the scaffold puts nothing in them.
 pub const SITE_FOLDERS: [&str; 6] = [

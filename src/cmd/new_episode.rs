@@ -107,6 +107,16 @@ pub fn create_episode(args: &NewEpisodeArgs, now: &Zoned) -> Result<PathBuf, Fai
     }
 
     let existing = existing_episodes(show_root, config)?;
+    let wanted = match &audio {
+        Audio::Local { rel, .. } => audio_key(&content::AudioSource::Local(rel.clone())),
+        Audio::Remote { url, .. } => url.clone(),
+    };
+    if let Some(other) = existing.iter().find(|e| e.audio == wanted) {
+        return Err(Failure::errors(Diagnostic::error(format!(
+            "`{wanted}` is already the audio of {}: each episode needs its own audio file (apps ignore a reused enclosure URL); nothing was written",
+            other.file
+        ))));
+    }
     let number = match args.number {
         Some(n) => {
             if let Some(taken) = existing
@@ -354,6 +364,8 @@ pub struct ExistingEpisode {
     pub slug: String,
     pub number: Option<u32>,
     pub season: Option<u32>,
+    /// Its audio: the site-relative path of a local file, or the URL.
+    pub audio: String,
 }
 
 /// Every episode file of the site, drafts included, read with the build's own parser (so
@@ -370,6 +382,7 @@ pub fn existing_episodes(root: &Path, config: &Config) -> Result<Vec<ExistingEpi
                 slug: source.slug,
                 number: source.front.episode,
                 season: source.front.season,
+                audio: audio_key(&source.audio),
             }),
             Err(errors) => diags.extend(errors),
         }
@@ -384,6 +397,16 @@ pub fn existing_episodes(root: &Path, config: &Config) -> Result<Vec<ExistingEpi
         });
     }
     Ok(episodes)
+}
+
+/// An episode's audio as `new episode` compares it: a local path as a lock key.
+fn audio_key(audio: &content::AudioSource) -> String {
+    match audio {
+        content::AudioSource::Local(rel) => {
+            crate::lock::resolve::lock_key(rel).unwrap_or_else(|| rel.clone())
+        }
+        content::AudioSource::Remote(url) => url.clone(),
+    }
 }
 
 /// One more than the highest episode number in the site (1 for the first).
@@ -514,6 +537,7 @@ mod tests {
             slug: slug.to_string(),
             number,
             season: None,
+            audio: format!("audio/{slug}.mp3"),
         }
     }
 
