@@ -28,32 +28,49 @@ impl Assets {
 
 /// Collects theme static files and the site's assets/ (which win on the same name).
 pub fn collect(site_root: &Path, theme: &[(&str, &[u8])], diags: &mut Diagnostics) -> Assets {
-    collect_layers(&[site_root], theme, diags)
+    collect_layers(&[site_root], theme, None, diags)
 }
 
 /// `collect` over several site folders, later ones winning on the same name: a network show
-/// has the network's assets/ and then its own.
-pub fn collect_layers(roots: &[&Path], theme: &[(&str, &[u8])], diags: &mut Diagnostics) -> Assets {
+/// has the network's assets/ and then its own. `theme_dir` (the site's `themes/NAME/`) puts
+/// its `static/` over the built-in files, under the sites' assets/.
+pub fn collect_layers(
+    roots: &[&Path],
+    theme: &[(&str, &[u8])],
+    theme_dir: Option<&Path>,
+    diags: &mut Diagnostics,
+) -> Assets {
     let mut sources: BTreeMap<String, Vec<u8>> = theme
         .iter()
         .map(|(name, bytes)| ((*name).to_string(), bytes.to_vec()))
         .collect();
+    if let Some(theme_dir) = theme_dir {
+        let root = roots.first().copied().unwrap_or(theme_dir);
+        read_folder(root, &theme_dir.join("static"), &mut sources, diags);
+    }
     for root in roots {
-        read_assets(root, &mut sources, diags);
+        read_folder(root, &root.join("assets"), &mut sources, diags);
     }
     fingerprint(sources)
 }
 
-fn read_assets(site_root: &Path, sources: &mut BTreeMap<String, Vec<u8>>, diags: &mut Diagnostics) {
-    let dir = site_root.join("assets");
+/// Every file under `dir` (a folder of `site_root`, named relative to it in messages) into
+/// `sources`, by its path under `dir`.
+fn read_folder(
+    site_root: &Path,
+    dir: &Path,
+    sources: &mut BTreeMap<String, Vec<u8>>,
+    diags: &mut Diagnostics,
+) {
+    let shown = crate::fsutil::rel(site_root, dir);
     if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir)
+        for entry in walkdir::WalkDir::new(dir)
             .follow_links(false)
             .sort_by_file_name()
         {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
-                    let name = crate::fsutil::rel(&dir, e.path());
+                    let name = crate::fsutil::rel(dir, e.path());
                     if name.split('/').any(|part| part.starts_with('.')) {
                         continue;
                     }
@@ -63,16 +80,16 @@ fn read_assets(site_root: &Path, sources: &mut BTreeMap<String, Vec<u8>>, diags:
                         }
                         Err(err) => diags.push(
                             Diagnostic::error(format!("cannot read: {err}"))
-                                .at(format!("assets/{name}")),
+                                .at(format!("{shown}/{name}")),
                         ),
                     }
                 }
                 Ok(e) if e.file_type().is_symlink() => diags.push(
-                    Diagnostic::warning("symbolic link in assets/ not published (onair never follows links out of the site)")
+                    Diagnostic::warning("symbolic link in assets/ or a theme's static/ not published (onair never follows links out of the site)")
                         .at(crate::fsutil::rel(site_root, e.path())),
                 ),
                 Ok(_) => {}
-                Err(err) => diags.push(Diagnostic::error(format!("cannot read folder: {err}")).at("assets")),
+                Err(err) => diags.push(Diagnostic::error(format!("cannot read folder: {err}")).at(&shown)),
             }
         }
     }

@@ -32,6 +32,8 @@ struct RawConfig {
     #[serde(default)]
     funding: Vec<Funding>,
     theme: Option<String>,
+    /// Free values for templates (`site.extra`), as Hugo's `params` and Zola's `extra`.
+    extra: Option<serde_json::Value>,
     feed_limit: Option<usize>,
     /// podcast:medium
     medium: Option<String>,
@@ -141,6 +143,10 @@ pub struct Config {
     pub locked: bool,
     pub funding: Vec<Funding>,
     pub theme: String,
+    /// 1-based line of `theme:` in site.yaml.
+    pub theme_line: usize,
+    /// `extra:` as written (a map, or null), for templates as `site.extra`.
+    pub extra: serde_json::Value,
     pub feed_limit: Option<usize>,
     pub medium: String,
     pub subscribe: BTreeMap<String, String>,
@@ -413,6 +419,18 @@ impl Config {
                 false
             }
         };
+        if let Some(extra) = &raw.extra
+            && !extra.is_object()
+            && !extra.is_null()
+        {
+            diags.push(
+                Diagnostic::error(
+                    "`extra:` is a map of your own keys for templates (`extra: { sponsor: Acme }`), given to them as `site.extra`",
+                )
+                .at(&shown)
+                .line(line_of("extra")),
+            );
+        }
         if diags.has_errors() {
             return Err(diags);
         }
@@ -436,6 +454,8 @@ impl Config {
             locked: raw.locked.unwrap_or(false),
             funding: raw.funding,
             theme: raw.theme.unwrap_or_else(|| "default".to_string()),
+            theme_line: line_of("theme"),
+            extra: raw.extra.unwrap_or(serde_json::Value::Null),
             feed_limit: raw.feed_limit,
             medium,
             subscribe: raw.subscribe,

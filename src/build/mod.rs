@@ -240,6 +240,20 @@ fn build_site_inner(
     };
     // A network show takes its theme overrides from the network's folder.
     let templates_root = show.map_or(root, |s| s.network_root.as_path());
+    let theme_dir = match crate::theme::theme_dir(templates_root, &config.theme) {
+        Ok(dir) => dir,
+        Err(message) => {
+            // A network's shows share its theme: the network's build reports a bad one.
+            if show.is_none() {
+                diags.push(
+                    Diagnostic::error(message)
+                        .at(crate::config::CONFIG_FILE)
+                        .line(config.theme_line),
+                );
+            }
+            None
+        }
+    };
     let keep = |file: &str| {
         cache
             .episodes
@@ -254,7 +268,11 @@ fn build_site_inner(
             // A network compiles its templates once for all its shows.
             let templates = match show.and_then(|s| s.templates.clone()) {
                 Some(t) => Some(t),
-                None => render::load_templates(templates_root, &mut template_diags),
+                None => render::load_templates(
+                    templates_root,
+                    theme_dir.as_deref(),
+                    &mut template_diags,
+                ),
             };
             (templates, template_diags)
         },
@@ -701,9 +719,14 @@ fn render_site(
         Some(s) => vec![s.network_root.as_path(), root.as_path()],
         None => vec![root.as_path()],
     };
+    // (A theme that is not there was reported with the templates.)
+    let theme_dir = crate::theme::theme_dir(asset_roots[0], &config.theme)
+        .ok()
+        .flatten();
     let assets = Arc::new(crate::assets::collect_layers(
         &asset_roots,
         crate::theme::static_files(),
+        theme_dir.as_deref(),
         diags,
     ));
     let show_image = config
@@ -899,6 +922,7 @@ fn render_site(
             "url": config.root_relative(&path),
             "permalink": config.absolute(&path),
             "content": p.content.html,
+            "extra": p.extra,
         });
         jobs.push(Job::Ready((
             format!("{path}index.html"),

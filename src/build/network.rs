@@ -166,7 +166,19 @@ pub fn build_network(
             Vec::new(),
         )
     };
-    let templates = render::load_templates(root, &mut Diagnostics::new());
+    let theme_dir = crate::theme::theme_dir(root, &net.config.theme);
+    if let Err(message) = &theme_dir {
+        diags.push(
+            Diagnostic::error(message.clone())
+                .at(crate::config::CONFIG_FILE)
+                .line(net.config.theme_line),
+        );
+    }
+    let templates = render::load_templates(
+        root,
+        theme_dir.as_ref().ok().and_then(Option::as_deref),
+        &mut Diagnostics::new(),
+    );
     let mut shows: Vec<(BuiltShow, NetworkItems)> = Vec::new();
     for show in &net.shows {
         let lock_prefix = format!("{}/", crate::fsutil::rel(root, &show.dir));
@@ -388,9 +400,11 @@ fn network_files(
     }
     layers.push(root);
     let mut asset_diags = Diagnostics::new();
+    let theme_dir = crate::theme::theme_dir(root, &config.theme).ok().flatten();
     let assets = Arc::new(crate::assets::collect_layers(
         &layers,
         crate::theme::static_files(),
+        theme_dir.as_deref(),
         &mut asset_diags,
     ));
     // Artwork that is not found leaves the network's feeds without it: a show's own

@@ -111,12 +111,12 @@ pub fn create_episode(args: &NewEpisodeArgs, now: &Zoned) -> Result<PathBuf, Fai
         Audio::Local { rel, .. } => audio_key(&content::AudioSource::Local(rel.clone())),
         Audio::Remote { url, .. } => url.clone(),
     };
-    if let Some(other) = existing.iter().find(|e| e.audio == wanted) {
-        return Err(Failure::errors(Diagnostic::error(format!(
-            "`{wanted}` is already the audio of {}: each episode needs its own audio file (apps ignore a reused enclosure URL); nothing was written",
+    let reused = existing.iter().find(|e| e.audio == wanted).map(|other| {
+        Diagnostic::warning(format!(
+            "`{wanted}` is already the audio of {}: each episode needs its own audio file (apps ignore a reused enclosure URL), so the build refuses both until one names another file",
             other.file
-        ))));
-    }
+        ))
+    });
     let number = match args.number {
         Some(n) => {
             if let Some(taken) = existing
@@ -162,6 +162,9 @@ pub fn create_episode(args: &NewEpisodeArgs, now: &Zoned) -> Result<PathBuf, Fai
     write_new_file(&episodes_dir, &path, front.render().as_bytes()).map_err(|d| {
         Failure::errors(d.at(display_path(show_root, &format!("episodes/{file_name}"))))
     })?;
+    if let Some(warning) = reused {
+        super::report([&warning.at(display_path(show_root, &format!("episodes/{file_name}")))]);
+    }
     Ok(path)
 }
 

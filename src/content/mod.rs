@@ -53,6 +53,9 @@ pub struct EpisodeFrontMatter {
     /// Eleventy's show id for multi-show sites: accepted and ignored.
     #[serde(default)]
     pub podcast: Option<serde_json::Value>,
+    /// Free values for templates (`episode.extra`), as Hugo's `params` and Zola's `extra`.
+    #[serde(default)]
+    pub extra: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -97,6 +100,9 @@ pub struct PageFrontMatter {
     pub draft: Option<bool>,
     #[serde(default)]
     pub layout: Option<serde_json::Value>,
+    /// Free values for templates (`page.extra`).
+    #[serde(default)]
+    pub extra: Option<serde_json::Value>,
 }
 
 /// Top-level paths onair publishes itself, so no page may take them.
@@ -196,6 +202,8 @@ pub struct Page {
     pub title: String,
     pub description: Option<String>,
     pub content: Rendered,
+    /// `extra:` of its front matter, for templates.
+    pub extra: Option<serde_json::Value>,
 }
 
 /// A tag and the episodes that carry it (indexes into `Site::episodes`, newest first).
@@ -482,6 +490,9 @@ pub fn parse_episode(
             );
         }
     }
+    if let Some(d) = extra_not_a_map(front.extra.as_ref(), "episode") {
+        errors.push(d.at(&file).line(key_line("extra")));
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -574,6 +585,10 @@ pub fn parse_page(
         ))
         .at(&file)]);
     }
+    if let Some(d) = extra_not_a_map(front.extra.as_ref(), "page") {
+        let line = split.yaml_line + crate::config::key_line(split.yaml, "extra") - 1;
+        return Err(vec![d.at(&file).line(line)]);
+    }
     let body = crate::liquid::strip_template_tags(split.body);
     let content = markdown::render(&body, &config.absolute(&format!("{slug}/")));
     let title = front.title.clone().unwrap_or_else(|| deslug(&stem));
@@ -583,7 +598,18 @@ pub fn parse_page(
         title,
         description: front.description,
         content,
+        extra: front.extra,
     }))
+}
+
+/// `extra:` must be a map of the user's own keys (templates read `episode.extra.KEY`).
+fn extra_not_a_map(extra: Option<&serde_json::Value>, what: &str) -> Option<Diagnostic> {
+    let extra = extra?;
+    (!extra.is_object() && !extra.is_null()).then(|| {
+        Diagnostic::error(format!(
+            "`extra:` is a map of your own keys for templates (`extra: {{ guest_site: https://... }}`), given to them as `{what}.extra`"
+        ))
+    })
 }
 
 fn deslug(stem: &str) -> String {

@@ -21,7 +21,11 @@ use crate::diag::{Diagnostic, Diagnostics};
 /// Loads the theme's templates, then the site's overrides of the same names (and any new ones).
 /// The templates (the theme's, with the site's overrides), and a hash of all their sources for
 /// fingerprinting what a page was rendered from.
-pub fn load_templates(site_root: &Path, diags: &mut Diagnostics) -> Option<Templates> {
+pub fn load_templates(
+    site_root: &Path,
+    theme_dir: Option<&Path>,
+    diags: &mut Diagnostics,
+) -> Option<Templates> {
     let mut sources: Vec<(String, String, String)> = crate::theme::templates()
         .iter()
         .map(|(name, bytes)| {
@@ -32,28 +36,17 @@ pub fn load_templates(site_root: &Path, diags: &mut Diagnostics) -> Option<Templ
             )
         })
         .collect();
-    let dir = site_root.join("templates");
-    if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let name = crate::fsutil::rel(&dir, entry.path());
-            let shown = format!("templates/{name}");
-            match crate::fsutil::read_text(entry.path(), &shown) {
-                Ok(text) => {
-                    sources.retain(|(n, _, _)| *n != name);
-                    sources.push((name, text, shown));
-                }
-                Err(d) => diags.push(d),
-            }
-        }
+    // The theme's files replace the built-in ones, and the site's templates/ replace both.
+    if let Some(theme) = theme_dir {
+        let shown = crate::fsutil::rel(site_root, &theme.join("templates"));
+        overlay_templates(&theme.join("templates"), &shown, &mut sources, diags);
     }
+    overlay_templates(
+        &site_root.join("templates"),
+        "templates",
+        &mut sources,
+        diags,
+    );
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
@@ -88,6 +81,38 @@ pub fn load_templates(site_root: &Path, diags: &mut Diagnostics) -> Option<Templ
         stamp: stamp.finalize(),
         uses_build_time,
     })
+}
+
+/// Reads each template under `dir` over the one of the same name in `sources` (`shown` names
+/// the folder in messages).
+fn overlay_templates(
+    dir: &Path,
+    shown: &str,
+    sources: &mut Vec<(String, String, String)>,
+    diags: &mut Diagnostics,
+) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = crate::fsutil::rel(dir, entry.path());
+        let file = format!("{shown}/{name}");
+        match crate::fsutil::read_text(entry.path(), &file) {
+            Ok(text) => {
+                sources.retain(|(n, _, _)| *n != name);
+                sources.push((name, text, file));
+            }
+            Err(d) => diags.push(d),
+        }
+    }
 }
 
 /// Loaded templates and what a page cache needs to know of them.
@@ -188,6 +213,8 @@ pub struct SiteView {
     pub build_time: String,
     /// The site's pages, for navigation: `[{title, url}]`.
     pub pages: Vec<Value>,
+    /// site.yaml's `extra:`, as written (null when absent).
+    pub extra: Value,
 }
 
 #[derive(Serialize, Clone)]
@@ -280,6 +307,8 @@ pub struct CardView {
     pub chapter_count: usize,
     pub chapters_url: Option<String>,
     pub people: Vec<Value>,
+    /// The front matter's `extra:`, as written (null when absent).
+    pub extra: Option<Value>,
 }
 
 /// An episode's transcript as templates see it: `{vtt_url, srt_url, json_url, language, cues,
@@ -436,6 +465,7 @@ impl<'a> RenderData<'a> {
             build_time: dates::rfc3339(
                 &jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC),
             ),
+            extra: c.extra.clone(),
         };
         RenderData {
             site,
@@ -487,6 +517,7 @@ pub fn episode_view(site: &Site, e: &Episode, image_url: Option<String>) -> Epis
             chapter_count: 0,
             chapters_url: None,
             people: Vec::new(),
+            extra: e.front.extra.clone(),
         },
         chapters: Vec::new(),
         content: e.notes.html.clone(),
@@ -1028,6 +1059,7 @@ mod tests {
                 chapter_count: chapters.len(),
                 chapters_url: None,
                 people: Vec::new(),
+                extra: None,
             },
             chapters,
             content: content.into(),

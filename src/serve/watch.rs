@@ -103,6 +103,9 @@ pub fn classify(root: &Path, path: &Path) -> Option<Change> {
         "episodes" if nested && matches!(ext.as_str(), "md" | "markdown") => Change::Episode(rel),
         "pages" if nested && matches!(ext.as_str(), "md" | "markdown") => Change::Page(rel),
         "templates" if nested => Change::Template(rel),
+        // themes/NAME/templates/ and themes/NAME/static/, as templates/ and assets/.
+        "themes" if nested && ext == "css" => Change::Stylesheet(rel),
+        "themes" if nested => Change::Template(rel),
         "assets" if nested && ext == "css" => Change::Stylesheet(rel),
         "assets" if nested => Change::Asset(rel),
         "audio" if nested => Change::Audio(rel),
