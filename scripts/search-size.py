@@ -90,7 +90,10 @@ def lookup(public, word, cache):
     paths = ["search/index.json"]
     if not k:
         return paths, {}
-    paths.append(f"search/w/{keys[k]}.json")
+    # Named by its key (src/search.rs, fragment_path): ASCII letters and digits as they are,
+    # any other character as "_" and the hex of each UTF-8 byte.
+    name = "".join(c if (c.isascii() and (c.islower() or c.isdigit())) else "".join(f"_{b:02x}" for b in c.encode()) for c in k)
+    paths.append(f"search/w/{name}.json")
     frag = get(paths[1])
     union = k == word and "*" in frag
     hits = {}

@@ -11,7 +11,8 @@ pub fn is_feed(path: &str) -> bool {
 /// `chapters/*.json`.
 fn is_chapters(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    name == "chapters.json"
+    // A search fragment is named by its word prefix, which may be `chapters`.
+    !path.starts_with("search/") && name == "chapters.json"
         || name.ends_with(".chapters.json")
         || path.starts_with("chapters/") && name.ends_with(".json")
 }
@@ -81,6 +82,7 @@ mod tests {
             ("chapters/218.json", "application/json+chapters"),
             ("episodes/index.json", "application/json"),
             ("search/w/3.json", "application/json"),
+            ("search/w/chapters.json", "application/json"),
             ("feed.xml", "application/rss+xml; charset=utf-8"),
             ("solder-club/feed.xml", "application/rss+xml; charset=utf-8"),
             ("shows/publisher.xml", "application/rss+xml; charset=utf-8"),

@@ -1,5 +1,5 @@
 //! The chunked search index under `/search/`: a small entry file, `search/index.json`, that
-//! maps word prefixes to fragment files `search/w/<n>.json`, each holding the words of its
+//! lists the word prefixes of the fragment files `search/w/<prefix>.json`, each holding the words of its
 //! prefixes and, for every word, the episodes it is found in. A query downloads the entry file
 //! and only the fragments of its own words, never the whole index.
 //!
@@ -299,8 +299,8 @@ type Group<'a> = (String, &'a [Entry<'a>], Option<Vec<u8>>);
 /// The files of the index: `search/index.json` and its fragments, as (path, bytes), for the
 /// episodes' words in published order (newest first).
 ///
-/// The entry file is `{"version":2,"episodes":N,"keys":"k0 k1 k2 ..."}`: fragment n is
-/// `search/w/<n>.json` for the n-th key of `keys` (sorted). A fragment is
+/// The entry file is `{"version":3,"episodes":N,"keys":"k0 k1 k2 ..."}` (sorted keys); the
+/// fragment of key k is [`fragment_path`]`(k)`. A fragment is
 /// `{"word":[d0,t0,...],"common":0,...}`; the fragment of a key of [`UNION_DEPTH`] characters
 /// or more that was split by longer ones also holds `"*"`, every episode of every word starting
 /// with the key (what a query of the key itself needs, in one file instead of every fragment
@@ -387,10 +387,10 @@ pub fn write_index_with<'w>(
             keys.push(' ');
         }
         keys.push_str(&key);
-        files.push((format!("search/w/{n}.json"), json));
+        files.push((fragment_path(&key), json));
     }
     let entry = serde_json::json!({
-        "version": 2,
+        "version": 3,
         "episodes": count,
         "keys": keys,
     });
@@ -399,6 +399,27 @@ pub fn write_index_with<'w>(
         serde_json::to_vec(&entry).expect("search entry serializes"),
     ));
     files
+}
+
+/// Where the fragment of `key` is published: `search/w/<key>.json`, named by its key (never
+/// by its place among the keys), so that a new word changes only the fragments it lands in,
+/// not the name of every fragment after it. ASCII letters and digits stand as they are; any
+/// other character as `_` and the hex of each UTF-8 byte (`é` -> `_c3_a9`), which the theme's
+/// script writes the same way (`encodeURIComponent`, `%` -> `_`, lower case).
+pub fn fragment_path(key: &str) -> String {
+    use std::fmt::Write;
+    let mut name = String::with_capacity(key.len() + 16);
+    for c in key.chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            name.push(c);
+        } else {
+            let mut bytes = [0u8; 4];
+            for b in c.encode_utf8(&mut bytes).bytes() {
+                let _ = write!(name, "_{b:02x}");
+            }
+        }
+    }
+    format!("search/w/{name}.json")
 }
 
 /// `"word":0`: a common word, found in too many episodes to narrow a search.
@@ -476,18 +497,18 @@ pub fn lookup(
         return (paths, Some(Vec::new()));
     };
     let keys = entry["keys"].as_str().unwrap_or("");
-    let by_key: FxHashMap<&str, usize> = keys.split(' ').enumerate().map(|(n, k)| (k, n)).collect();
+    let by_key: FxHashSet<&str> = keys.split(' ').collect();
     // The longest key the word starts with.
     let mut key = word;
-    while !key.is_empty() && !by_key.contains_key(key) {
+    while !key.is_empty() && !by_key.contains(key) {
         let mut c = key.chars();
         c.next_back();
         key = c.as_str();
     }
-    let Some(&n) = by_key.get(key).filter(|_| !key.is_empty()) else {
+    if key.is_empty() || !by_key.contains(key) {
         return (paths, Some(Vec::new()));
-    };
-    paths.push(format!("search/w/{n}.json"));
+    }
+    paths.push(fragment_path(key));
     let Some(serde_json::Value::Object(frag)) = get(&paths[1]) else {
         return (paths, Some(Vec::new()));
     };

@@ -244,7 +244,8 @@ function searchIndex(url) {
   function lookup(w) {
     for (var k = w; k && !(k in keys); ) k = k.slice(0, -1);
     if (!k) return {};
-    var n = keys[k];
+    // The fragment is named by its key (src/search.rs, fragment_path): é -> _c3_a9.
+    var n = k.replace(/[^a-z0-9]/g, function (c) { return encodeURIComponent(c).replace(/%/g, "_").toLowerCase(); });
     return (frags[n] = frags[n] || get(url.replace(/[^/]*$/, "w/" + n + ".json"))).then(function (f) {
       var hits = {}, all = k == w && "*" in f;
       for (var word in f) {
