@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(name = "onair", version, about = "A static-site podcast publisher", long_about = None)]
@@ -31,6 +31,29 @@ pub enum Command {
     Import(ImportArgs),
     /// Publish the built site to s3://BUCKET/PREFIX or file:///PATH, changed files only
     Deploy(DeployArgs),
+    /// Add a CI recipe that builds and deploys the site on push and every hour (never
+    /// overwriting one)
+    Ci(CiArgs),
+}
+
+/// A CI service whose recipe onair writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CiService {
+    /// GitHub Actions: .github/workflows/onair.yml
+    Github,
+    /// GitLab CI: .gitlab-ci.yml (add an hourly pipeline schedule)
+    Gitlab,
+    /// No recipe
+    None,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CiArgs {
+    /// The service: github or gitlab
+    pub service: CiService,
+    /// The site folder (the recipe goes to the root of its git repository)
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -54,12 +77,18 @@ pub struct DeployArgs {
     /// replaced (passed to the build, as `onair build --allow-feed-changes`)
     #[arg(long)]
     pub allow_feed_changes: bool,
+    /// Build as the site will be at TIME (as `onair build --at`): a CI run started early
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]
 pub struct InitArgs {
     /// The folder to create the site in
     pub dir: PathBuf,
+    /// The CI recipe to write beside the site: github (default), gitlab or none
+    #[arg(long, value_enum, default_value = "github", value_name = "SERVICE")]
+    pub ci: CiService,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -82,6 +111,10 @@ pub struct BuildArgs {
     /// Publish even if episodes vanish or change GUID compared with the feed being replaced
     #[arg(long)]
     pub allow_feed_changes: bool,
+    /// Build the site as it will be at TIME (RFC 3339, or `2027-01-05 06:00` in the site's
+    /// time zone): episodes dated up to then are published
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -96,6 +129,10 @@ pub struct ServeArgs {
     /// Include drafts and future-dated episodes
     #[arg(long)]
     pub drafts: bool,
+    /// Preview the site as it will be at TIME (RFC 3339, or `2027-01-05 06:00` in the site's
+    /// time zone)
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -63,5 +63,6 @@ fn main() -> ExitCode {
         Command::New(NewCommand::Episode(args)) => cmd::new_episode::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Deploy(args) => cmd::deploy::run(args),
+        Command::Ci(args) => cmd::ci::run(args),
     }
 }

@@ -8,6 +8,10 @@ pub const ABOUT_PAGE: &str = include_str!("scaffold/pages/about.md");
 pub const GITIGNORE: &str = include_str!("scaffold/gitignore");
 pub const WELCOME_AUDIO: &[u8] = include_bytes!("scaffold/audio/welcome.mp3");
 pub const COVER_JPEG: &[u8] = include_bytes!("scaffold/assets/cover.jpg");
+/// The CI recipes `onair init` and `onair ci` write (`@DEFAULTS@` / `@CD@`: where the site is
+/// inside the repository, when it is not at its root).
+pub const GITHUB_WORKFLOW: &str = include_str!("scaffold/ci/github.yml");
+pub const GITLAB_CI: &str = include_str!("scaffold/ci/gitlab.yml");
 
 /// The placeholder values of SITE_YAML: what a podcaster must replace before publishing.
 pub const PLACEHOLDER_URL: &str = "https://podcast.example.com";

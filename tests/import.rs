@@ -27,6 +27,7 @@ fn options(feed: &str, dir: &Path) -> ImportOptions {
         download_audio: false,
         url: None,
         allow_network: false,
+        at: None,
         strict: false,
         keep_posts: false,
         show: None,
@@ -75,6 +76,7 @@ fn build(dir: &Path) -> String {
     let built = build_site(&BuildOptions {
         root: dir.to_path_buf(),
         allow_network: false,
+        at: None,
         ..BuildOptions::default()
     })
     .unwrap_or_else(|d| {

@@ -84,6 +84,7 @@ fn options(feed: &Path, dir: &Path) -> ImportOptions {
         download_audio: false,
         url: None,
         allow_network: true,
+        at: None,
         strict: false,
         keep_posts: false,
         show: None,
@@ -151,6 +152,7 @@ fn every_corpus_feed_imports_and_builds_keeping_guids_and_enclosures() {
         let built = match build_site(&BuildOptions {
             root: site.clone(),
             allow_network: false,
+            at: None,
             ..BuildOptions::default()
         }) {
             Ok(b) => b,

@@ -22,6 +22,7 @@ fn site() -> (tempfile::TempDir, BuildOptions) {
     let opts = BuildOptions {
         root,
         allow_network: false,
+        at: None,
         ..Default::default()
     };
     (tmp, opts)

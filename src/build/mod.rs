@@ -30,6 +30,9 @@ pub struct BuildOptions {
     pub locked: bool,
     /// May probe remote audio over the network when the lock does not know it.
     pub allow_network: bool,
+    /// Build the site as it will be at this time (`--at`): what is published then. Now when
+    /// None.
+    pub at: Option<jiff::Timestamp>,
 }
 
 /// A successful build, entirely in memory.
@@ -46,6 +49,17 @@ pub struct Built {
     /// A network: the network's settings and feeds; `site` is then the network as one site
     /// (its settings, every show's episodes) and `output` holds every show's files.
     pub network: Option<network::BuiltNetwork>,
+    /// Episodes dated after the build's time (not drafts): left out now, published by the
+    /// first build after their date. Soonest first.
+    pub scheduled: Vec<Scheduled>,
+}
+
+/// An episode waiting for its date.
+#[derive(Debug, Clone)]
+pub struct Scheduled {
+    pub file: String,
+    pub title: String,
+    pub date: jiff::ZonedDateTime,
 }
 
 /// Builds the site in memory. Every problem of the build is collected; any error fails it.
@@ -279,10 +293,11 @@ fn build_site_inner(
     );
     phases.mark("read and parse");
 
-    let now = jiff::Timestamp::now();
+    let now = opts.at.unwrap_or_else(jiff::Timestamp::now);
     let published = |draft: bool, date: &jiff::ZonedDateTime| {
         opts.drafts || (!draft && date.timestamp() <= now)
     };
+    let scheduled = scheduled_episodes(&listed, opts.drafts, now);
     let one_off = cache.one_off;
     let used_audio = local_audio_named(&listed, cache);
     let transcript_files = crate::content::companions::TranscriptFiles::list(root);
@@ -401,7 +416,35 @@ fn build_site_inner(
         lock,
         parsed_feed,
         network: None,
+        scheduled,
     })
+}
+
+/// The listed episodes that are no drafts but dated after `now`, soonest first (none when
+/// drafts and future episodes are built too).
+fn scheduled_episodes(
+    listed: &[content::Listed],
+    drafts: bool,
+    now: jiff::Timestamp,
+) -> Vec<Scheduled> {
+    if drafts {
+        return Vec::new();
+    }
+    let mut out: Vec<Scheduled> = listed
+        .iter()
+        .filter_map(|item| match item {
+            content::Listed::Parsed(src) if !src.draft && src.date.timestamp() > now => {
+                Some(Scheduled {
+                    file: src.file.clone(),
+                    title: src.title.clone(),
+                    date: src.date.clone(),
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    out.sort_by_key(|s| s.date.timestamp());
+    out
 }
 
 /// The local audio every listed episode names, drafts and scheduled ones too (as lock keys:

@@ -180,6 +180,7 @@ pub fn build_network(
         &mut Diagnostics::new(),
     );
     let mut shows: Vec<(BuiltShow, NetworkItems)> = Vec::new();
+    let mut scheduled = Vec::new();
     for show in &net.shows {
         let lock_prefix = format!("{}/", crate::fsutil::rel(root, &show.dir));
         let others: Vec<ExtraElement> = net
@@ -225,6 +226,7 @@ pub fn build_network(
         };
         match build_site_inner(&show_opts, show_cache, &show_reuse, None, Some(&ctx)) {
             Ok(b) => {
+                scheduled.extend(b.scheduled);
                 lock.absorb(&lock_prefix, b.lock);
                 diags.extend(relocate(b.warnings, &show.rel));
                 shows.push((
@@ -308,6 +310,7 @@ pub fn build_network(
         warnings: diags.into_vec(),
         lock,
         parsed_feed: None,
+        scheduled,
         network: Some(BuiltNetwork {
             config: net.config,
             shows: shows.into_iter().map(|(s, _)| s).collect(),

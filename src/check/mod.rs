@@ -113,6 +113,8 @@ pub struct BuildCheck<'a> {
     /// The feed being replaced (the published `feed.xml`), for the publish-safety diff.
     pub previous_feed: Option<(&'a str, &'a Path)>,
     pub allow_feed_changes: bool,
+    /// The time the site is built for (`--at`), else now: what "in the future" means.
+    pub at: Option<Timestamp>,
 }
 
 /// Check a site's output: its feed, the files the feed points at and its artwork, and compare
@@ -128,7 +130,7 @@ pub fn check_output(
 ) -> Vec<Diagnostic> {
     let config = &site.config;
     let opts = CheckOptions {
-        now: Timestamp::now(),
+        now: check.at.unwrap_or_else(Timestamp::now),
         feed_url: Some(config.feed_url()),
     };
     let Some(bytes) = output.bytes("feed.xml") else {

@@ -26,12 +26,23 @@ pub fn build_against(args: &BuildArgs, baseline: &Baseline, deploying: bool) -> 
         eprintln!("error: `{}` is not a folder", args.dir.display());
         return super::EXIT_USAGE;
     }
+    let at = match &args.at {
+        Some(text) => match super::schedule::parse_at(text, &args.dir) {
+            Ok(t) => Some(t),
+            Err(msg) => {
+                eprintln!("error: {msg}");
+                return super::EXIT_USAGE;
+            }
+        },
+        None => None,
+    };
     let opts = BuildOptions {
         root: args.dir.clone(),
         drafts: args.drafts,
         base_url: args.base_url.clone(),
         locked: args.locked,
         allow_network: true,
+        at,
     };
     let dest = args
         .output
@@ -63,7 +74,7 @@ pub fn build_against(args: &BuildArgs, baseline: &Baseline, deploying: bool) -> 
     let mut phases = crate::timings::Phases::start();
     // The feed rules and publish safety (issue 10): errors keep the published site as it is.
     // (The feed they read was parsed while the pages rendered.)
-    let diags = super::check::before_publish(&built, &dest, baseline, args.allow_feed_changes);
+    let diags = super::check::before_publish(&built, &dest, baseline, args.allow_feed_changes, at);
     if !super::check::report_before_publish(&diags) {
         return super::EXIT_ERRORS;
     }
@@ -77,6 +88,11 @@ pub fn build_against(args: &BuildArgs, baseline: &Baseline, deploying: bool) -> 
     if let Err(d) = built.lock.save(&args.dir) {
         super::report([&d]);
         return super::EXIT_ERRORS;
+    }
+    if let Some(line) =
+        super::schedule::summary(&built.scheduled, at.unwrap_or_else(jiff::Timestamp::now))
+    {
+        eprintln!("{line}");
     }
     eprintln!(
         "built {} episode(s), {} page(s), {} file(s) into {} in {} ms",

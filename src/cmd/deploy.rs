@@ -211,6 +211,7 @@ fn build(args: &DeployArgs, baseline: &Baseline) -> Stage<()> {
         base_url: None,
         locked: false,
         allow_feed_changes: args.allow_feed_changes,
+        at: args.at.clone(),
     };
     if crate::cmd::build::build_against(&build, baseline, true) != super::EXIT_OK {
         eprintln!("deploy failed: the build failed; nothing was deployed");

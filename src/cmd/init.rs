@@ -32,7 +32,14 @@ pub struct ScaffoldFile {
 
 pub fn run(args: &InitArgs) -> ExitCode {
     let now = jiff::ZonedDateTime::now().with_time_zone(jiff::tz::TimeZone::UTC);
-    let files = scaffold_files(&site_title_for(&args.dir), &now);
+    let mut files = scaffold_files(&site_title_for(&args.dir), &now);
+    // A new site is a repository of its own: its CI recipe goes beside site.yaml.
+    if let Some((path, text)) = super::ci::recipe(args.ci, "") {
+        files.push(ScaffoldFile {
+            path,
+            content: text.into_bytes(),
+        });
+    }
     match write_site(&args.dir, &files) {
         Ok(()) => {
             println!("Created a new site in {}", args.dir.display());
@@ -41,6 +48,10 @@ pub fn run(args: &InitArgs) -> ExitCode {
             }
             let dir = args.dir.display();
             println!("Next: edit {dir}/site.yaml, then `onair serve {dir}` to see it.");
+            let ci = super::ci::next_steps(args.ci);
+            if !ci.is_empty() {
+                println!("{ci}.");
+            }
             super::exit(super::EXIT_OK)
         }
         Err(diags) => {

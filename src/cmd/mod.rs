@@ -7,11 +7,13 @@ use crate::diag::Diagnostic;
 
 pub mod build;
 pub mod check;
+pub mod ci;
 pub mod deploy;
 pub mod import;
 pub mod init;
 pub mod new_episode;
 pub mod probe;
+pub mod schedule;
 pub mod serve;
 
 pub const EXIT_OK: u8 = 0;

@@ -48,12 +48,23 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             return super::exit(super::EXIT_USAGE);
         }
     };
+    let at = match &args.at {
+        Some(text) => match super::schedule::parse_at(text, &root) {
+            Ok(t) => Some(t),
+            Err(msg) => {
+                eprintln!("error: {msg}");
+                return super::exit(super::EXIT_USAGE);
+            }
+        },
+        None => None,
+    };
     let opts = BuildOptions {
         root: root.clone(),
         drafts: args.drafts,
         base_url: None,
         locked: false,
         allow_network: true,
+        at,
     };
 
     // Watch before the first build: a file saved while it runs (or just after the server
