@@ -27,7 +27,6 @@ fn options(feed: &str, dir: &Path) -> ImportOptions {
         download_audio: false,
         url: None,
         allow_network: false,
-        at: None,
         strict: false,
         keep_posts: false,
         show: None,

@@ -84,7 +84,6 @@ fn options(feed: &Path, dir: &Path) -> ImportOptions {
         download_audio: false,
         url: None,
         allow_network: true,
-        at: None,
         strict: false,
         keep_posts: false,
         show: None,
