@@ -85,7 +85,7 @@ fn read_folder(
                     }
                 }
                 Ok(e) if e.file_type().is_symlink() => diags.push(
-                    Diagnostic::warning("symbolic link in assets/ or a theme's static/ not published (onair never follows links out of the site)")
+                    Diagnostic::warning(format!("symbolic link in {shown}/ not published (onair never follows links out of the site)"))
                         .at(crate::fsutil::rel(site_root, e.path())),
                 ),
                 Ok(_) => {}

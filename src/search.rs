@@ -708,6 +708,13 @@ mod tests {
         assert_eq!(get("nothing"), None);
     }
 
+    #[test]
+    fn a_fragment_is_named_by_its_key() {
+        assert_eq!(fragment_path("ab1"), "search/w/ab1.json");
+        assert_eq!(fragment_path("caf\u{e9}"), "search/w/caf_c3_a9.json");
+        assert_eq!(fragment_path("\u{65e5}"), "search/w/_e6_97_a5.json");
+    }
+
     fn parse(files: &[(String, Vec<u8>)], path: &str) -> serde_json::Value {
         let (_, b) = files.iter().find(|(p, _)| p == path).expect(path);
         serde_json::from_slice(b).unwrap()
@@ -769,7 +776,7 @@ mod tests {
         assert_eq!(lookup(&files, "episode"), None);
         let entry = parse(&files, "search/index.json");
         assert_eq!(entry["episodes"], 300);
-        assert_eq!(entry["version"], 2);
+        assert_eq!(entry["version"], 3);
         assert_eq!(lookup(&files, "absent"), Some(vec![]));
     }
 
@@ -793,12 +800,9 @@ mod tests {
         let keys: Vec<&str> = entry["keys"].as_str().unwrap().split(' ').collect();
         // "a" and "abc" were split and have no word of their own: no fragment.
         assert_eq!(keys, ["ab", "ab0", "ab1", "abcd", "abcd0", "abcd1"]);
-        let has_union = |n: usize| {
-            parse(&files, &format!("search/w/{n}.json"))
-                .get("*")
-                .is_some()
-        };
-        assert!(!has_union(0) && has_union(3) && !has_union(4));
+        let has_union = |key: &str| parse(&files, &fragment_path(key)).get("*").is_some();
+        assert!(!has_union("ab") && has_union("abcd") && !has_union("abcd0"));
+        assert!(files.iter().any(|(p, _)| p == "search/w/abcd0.json"));
         // A short word: only itself, from the key's own fragment.
         assert_eq!(lookup(&files, "ab").unwrap().len(), 2000);
         assert_eq!(lookup(&files, "ab1234"), Some(vec![(1234, 1234)]));

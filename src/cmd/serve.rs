@@ -182,6 +182,18 @@ fn site_urls(built: &Built) -> Option<crate::serve::SiteUrls> {
     let urls = crate::serve::SiteUrls {
         base_url: config.base_url.clone(),
         feed_url: config.feed_url(),
+        scheduled: built
+            .scheduled
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}, {} {}",
+                    s.title,
+                    s.date.strftime("%Y-%m-%d %H:%M"),
+                    s.date.time_zone().iana_name().unwrap_or("UTC")
+                )
+            })
+            .collect(),
     };
     Some(urls)
 }

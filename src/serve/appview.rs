@@ -365,6 +365,7 @@ pub fn render(served: &Served) -> String {
             .and_then(read_feed),
     };
     render_checks(&mut body, served);
+    render_scheduled(&mut body, served);
     match show {
         Err(message) => body.push_str(&format!(
             "<p class=\"problem\">The feed cannot be read as an app would read it: {}</p>",
@@ -427,6 +428,19 @@ fn render_checks(out: &mut String, served: &Served) {
         out.push_str("</ul>");
     }
     out.push_str("</section>");
+}
+
+/// The episodes dated in the future: not in the feed yet, published by the first build after
+/// their date.
+fn render_scheduled(out: &mut String, served: &Served) {
+    let Some(urls) = served.urls.as_ref().filter(|u| !u.scheduled.is_empty()) else {
+        return;
+    };
+    out.push_str("<section class=\"checks\"><p class=\"warn\">Scheduled (not in the feed until a build after their date):</p><ul>");
+    for line in &urls.scheduled {
+        out.push_str(&format!("<li>{}</li>", escape_html(line)));
+    }
+    out.push_str("</ul></section>");
 }
 
 fn render_show(out: &mut String, show: &AppShow, local: &Local<'_>) {
@@ -783,6 +797,7 @@ mod tests {
             generation: 1,
             mount: "/".into(),
             urls: Some(crate::serve::SiteUrls {
+                scheduled: vec!["Knife Skills, 2027-01-05 06:00 Europe/Stockholm".into()],
                 base_url: "https://pod.example.com".into(),
                 feed_url: "https://pod.example.com/feed.xml".into(),
             }),
@@ -792,6 +807,10 @@ mod tests {
         // The audio the feed points at is not published by this site: check says so.
         assert!(page.contains("feed.xml:"), "{page}");
         assert!(page.contains("error["), "{page}");
+        assert!(
+            page.contains("<li>Knife Skills, 2027-01-05 06:00 Europe/Stockholm</li>"),
+            "{page}"
+        );
     }
 
     #[test]

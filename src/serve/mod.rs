@@ -46,6 +46,8 @@ pub struct Served {
 pub struct SiteUrls {
     pub base_url: String,
     pub feed_url: String,
+    /// The episodes waiting for their date, for the app view: "Title, 2027-01-05 06:00 Zone".
+    pub scheduled: Vec<String>,
 }
 
 /// The state shared by the request threads and the rebuild loop.
