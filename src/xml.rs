@@ -412,13 +412,14 @@ pub fn parse(xml: &str) -> Document {
         config.check_comments = true;
         config.check_end_names = true;
     }
-    let mut stack: Vec<Element> = Vec::new();
-    let mut root: Option<Element> = None;
-    let mut seen_decl = false;
-    let mut first_event = true;
+    let mut tree = Tree {
+        body_start,
+        ..Tree::default()
+    };
     loop {
         let pos = body_start + reader.buffer_position() as usize;
         let event = match reader.read_event() {
+            Ok(Event::Eof) => break,
             Ok(ev) => ev,
             Err(err) => {
                 let at = body_start + reader.error_position() as usize;
@@ -429,136 +430,68 @@ pub fn parse(xml: &str) -> Document {
                     _ => err.to_string(),
                 };
                 r.problem("xml-well-formed", at, message);
-                return Document {
-                    root: None,
-                    problems: r.problems,
-                };
+                return unreadable(r);
             }
         };
-        let is_first = std::mem::take(&mut first_event);
+        if tree.take(&mut r, event, pos).is_err() {
+            return unreadable(r);
+        }
+    }
+    tree.finish(r)
+}
+
+/// A document that could not be read to its end: no tree, the problems found.
+fn unreadable(r: Reading<'_>) -> Document {
+    Document {
+        root: None,
+        problems: r.problems,
+    }
+}
+
+/// A problem after which the rest of the file cannot be read as one tree.
+struct Fatal;
+
+/// The tree as `parse` builds it, one event at a time.
+#[derive(Default)]
+struct Tree {
+    /// After a byte order mark, where the XML starts.
+    body_start: usize,
+    stack: Vec<Element>,
+    root: Option<Element>,
+    seen_decl: bool,
+    seen_event: bool,
+}
+
+impl Tree {
+    fn take(&mut self, r: &mut Reading<'_>, event: Event<'_>, pos: usize) -> Result<(), Fatal> {
+        let is_first = !std::mem::replace(&mut self.seen_event, true);
         match event {
-            Event::Decl(d) => {
-                seen_decl = true;
-                if !is_first || pos != body_start {
-                    r.problem(
-                        "xml-well-formed",
-                        pos,
-                        "the XML declaration must be the very first thing in the file",
-                    );
-                }
-                let encoding = d.encoding().and_then(Result::ok).map(|e| e.to_string());
-                match encoding {
-                    Some(enc) if enc.eq_ignore_ascii_case("utf-8") => {}
-                    Some(enc) => r.problem(
-                        "xml-encoding",
-                        pos,
-                        format!("the declaration says encoding=\"{enc}\"; feeds must be UTF-8"),
-                    ),
-                    None => r.problem(
-                        "xml-encoding",
-                        pos,
-                        "the XML declaration has no encoding=\"UTF-8\"",
-                    ),
-                }
-            }
-            Event::Start(_) | Event::Empty(_) if root.is_some() && stack.is_empty() => {
+            Event::Decl(d) => self.declaration(r, &d, pos, is_first),
+            Event::Start(_) | Event::Empty(_) if self.root.is_some() && self.stack.is_empty() => {
                 r.problem("xml-well-formed", pos, "a second root element after </rss>");
-                return Document {
-                    root: None,
-                    problems: r.problems,
-                };
+                return Err(Fatal);
             }
             Event::Start(e) => {
-                let Some(el) = r.element(&e, pos) else {
-                    return Document {
-                        root: None,
-                        problems: r.problems,
-                    };
-                };
-                stack.push(el);
+                let el = r.element(&e, pos).ok_or(Fatal)?;
+                self.stack.push(el);
             }
             Event::Empty(e) => {
-                let Some(el) = r.element(&e, pos) else {
-                    return Document {
-                        root: None,
-                        problems: r.problems,
-                    };
-                };
+                let el = r.element(&e, pos).ok_or(Fatal)?;
                 r.scopes.pop();
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(el),
-                    None => root = Some(el),
-                }
+                self.attach(el);
             }
             Event::End(_) => {
                 r.scopes.pop();
-                if let Some(el) = stack.pop() {
-                    match stack.last_mut() {
-                        Some(parent) => parent.children.push(el),
-                        None => root = Some(el),
-                    }
+                if let Some(el) = self.stack.pop() {
+                    self.attach(el);
                 }
             }
-            Event::Text(t) => {
-                let raw: &str = &t;
-                match stack.last() {
-                    None => {
-                        if let Some(i) = raw.find(|c: char| !c.is_whitespace()) {
-                            r.problem("xml-well-formed", pos + i, "text outside the root element");
-                            return Document {
-                                root: None,
-                                problems: r.problems,
-                            };
-                        }
-                    }
-                    Some(_) => {
-                        if let Some(i) = raw.find("]]>") {
-                            r.problem(
-                                "xml-cdata-end",
-                                pos + i,
-                                "`]]>` in text: a CDATA section ended early here (split `]]>` inside CDATA as `]]]]><![CDATA[>`)",
-                            );
-                        }
-                        let mut text = String::new();
-                        r.unescape(raw, pos, &mut text);
-                        if text.contains('\r') {
-                            text = text.replace("\r\n", "\n").replace('\r', "\n");
-                        }
-                        let el = stack.last_mut().expect("checked above");
-                        if el.text.is_empty() && !text.trim().is_empty() {
-                            el.text_pos = pos;
-                        }
-                        el.text.push_str(&text);
-                    }
-                }
-            }
-            Event::GeneralRef(g) => {
-                if stack.is_empty() {
-                    r.problem(
-                        "xml-well-formed",
-                        pos,
-                        "a reference outside the root element",
-                    );
-                    return Document {
-                        root: None,
-                        problems: r.problems,
-                    };
-                }
-                let mut text = String::new();
-                r.reference(&g, pos, &mut text);
-                let el = stack.last_mut().expect("checked above");
-                if el.text.trim().is_empty() {
-                    el.text_pos = pos;
-                }
-                el.text.push_str(&text);
-            }
+            Event::Text(t) => self.text(r, &t, pos)?,
+            Event::GeneralRef(g) => self.reference(r, &g, pos)?,
             Event::CData(c) => {
-                let Some(el) = stack.last_mut() else {
+                let Some(el) = self.stack.last_mut() else {
                     r.problem("xml-well-formed", pos, "CDATA outside the root element");
-                    return Document {
-                        root: None,
-                        problems: r.problems,
-                    };
+                    return Err(Fatal);
                 };
                 if el.text.trim().is_empty() {
                     // Point at the content, after `<![CDATA[`.
@@ -567,7 +500,7 @@ pub fn parse(xml: &str) -> Document {
                 el.text.push_str(&c.xml10_content());
             }
             Event::Comment(_) | Event::PI(_) => {
-                if root.is_some() && stack.is_empty() {
+                if self.root.is_some() && self.stack.is_empty() {
                     r.problem(
                         "xml-trailing",
                         pos,
@@ -575,34 +508,125 @@ pub fn parse(xml: &str) -> Document {
                     );
                 }
             }
-            Event::DocType(_) => {}
-            Event::Eof => break,
+            Event::DocType(_) | Event::Eof => {}
+        }
+        Ok(())
+    }
+
+    /// A finished element joins its parent, or is the root.
+    fn attach(&mut self, el: Element) {
+        match self.stack.last_mut() {
+            Some(parent) => parent.children.push(el),
+            None => self.root = Some(el),
         }
     }
-    if let Some(open) = stack.first() {
-        r.problem(
-            "xml-well-formed",
-            open.pos,
-            format!("<{}> is never closed", open.qname),
-        );
-        return Document {
-            root: None,
-            problems: r.problems,
+
+    fn declaration(
+        &mut self,
+        r: &mut Reading<'_>,
+        d: &quick_xml::events::BytesDecl<'_>,
+        pos: usize,
+        is_first: bool,
+    ) {
+        self.seen_decl = true;
+        if !is_first || pos != self.body_start {
+            r.problem(
+                "xml-well-formed",
+                pos,
+                "the XML declaration must be the very first thing in the file",
+            );
+        }
+        let encoding = d.encoding().and_then(Result::ok).map(|e| e.to_string());
+        match encoding {
+            Some(enc) if enc.eq_ignore_ascii_case("utf-8") => {}
+            Some(enc) => r.problem(
+                "xml-encoding",
+                pos,
+                format!("the declaration says encoding=\"{enc}\"; feeds must be UTF-8"),
+            ),
+            None => r.problem(
+                "xml-encoding",
+                pos,
+                "the XML declaration has no encoding=\"UTF-8\"",
+            ),
+        }
+    }
+
+    fn text(&mut self, r: &mut Reading<'_>, raw: &str, pos: usize) -> Result<(), Fatal> {
+        if self.stack.is_empty() {
+            if let Some(i) = raw.find(|c: char| !c.is_whitespace()) {
+                r.problem("xml-well-formed", pos + i, "text outside the root element");
+                return Err(Fatal);
+            }
+            return Ok(());
+        }
+        if let Some(i) = raw.find("]]>") {
+            r.problem(
+                "xml-cdata-end",
+                pos + i,
+                "`]]>` in text: a CDATA section ended early here (split `]]>` inside CDATA as `]]]]><![CDATA[>`)",
+            );
+        }
+        let mut text = String::new();
+        r.unescape(raw, pos, &mut text);
+        if text.contains('\r') {
+            text = text.replace("\r\n", "\n").replace('\r', "\n");
+        }
+        let el = self.stack.last_mut().expect("checked above");
+        if el.text.is_empty() && !text.trim().is_empty() {
+            el.text_pos = pos;
+        }
+        el.text.push_str(&text);
+        Ok(())
+    }
+
+    fn reference(
+        &mut self,
+        r: &mut Reading<'_>,
+        g: &quick_xml::events::BytesRef<'_>,
+        pos: usize,
+    ) -> Result<(), Fatal> {
+        let Some(el) = self.stack.last_mut() else {
+            r.problem(
+                "xml-well-formed",
+                pos,
+                "a reference outside the root element",
+            );
+            return Err(Fatal);
         };
+        let mut text = String::new();
+        r.reference(g, pos, &mut text);
+        if el.text.trim().is_empty() {
+            el.text_pos = pos;
+        }
+        el.text.push_str(&text);
+        Ok(())
     }
-    if !seen_decl {
-        r.problem(
-            "xml-encoding",
-            body_start,
-            "the feed does not start with <?xml version=\"1.0\" encoding=\"UTF-8\"?>",
-        );
-    }
-    if root.is_none() {
-        r.problem("xml-well-formed", 0, "the file has no root element");
-    }
-    Document {
-        root,
-        problems: r.problems,
+
+    /// The end of the file: what is still open, a missing declaration or root.
+    fn finish(self, mut r: Reading<'_>) -> Document {
+        if let Some(open) = self.stack.first() {
+            r.problem(
+                "xml-well-formed",
+                open.pos,
+                format!("<{}> is never closed", open.qname),
+            );
+            return unreadable(r);
+        }
+        if !self.seen_decl {
+            r.problem(
+                "xml-encoding",
+                self.body_start,
+                "the feed does not start with <?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+            );
+        }
+        if self.root.is_none() {
+            r.problem("xml-well-formed", 0, "the file has no root element");
+        }
+        Document {
+            root: self.root,
+            problems: r.problems,
+        }
     }
 }
 
