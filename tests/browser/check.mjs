@@ -145,7 +145,7 @@ let episodeUrls = [];
       els.map((e) => [e.getAttribute("data-url"), (e.querySelector(".hit a") || {}).href || ""]));
     check(moment.length === 1 && moment[0][0].endsWith(episode) && moment[0][1].endsWith(episode + "#t=" + at),
       `searching "${spoken}" finds ${episode} at ${at} s`, JSON.stringify(moment));
-    check(fetched.some((u) => /\/search\/w\/\d+\.json$/.test(u)) && fetched.every((u) => !u.endsWith("/episodes/index.json")),
+    check(fetched.some((u) => /\/search\/w\/[a-z0-9_]+\.json$/.test(u)) && fetched.every((u) => !u.endsWith("/episodes/index.json")),
       "the search loads fragments of the chunked index, not episodes/index.json", fetched.join(", "));
     if (moment.length === 1 && moment[0][1]) {
       const ep = await light.newPage();
