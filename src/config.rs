@@ -249,8 +249,8 @@ impl Config {
         }
         let raw: RawConfig = match frontmatter::parse(text, &shown, 1) {
             Ok(r) => r,
-            Err(d) => {
-                diags.push(d);
+            Err(ds) => {
+                diags.extend(ds);
                 return Err(diags);
             }
         };

@@ -374,7 +374,7 @@ pub fn parse_episode(
     let split = frontmatter::split(&text)
         .map_err(|(line, msg)| vec![Diagnostic::error(msg).at(&file).line(line)])?;
     let front: EpisodeFrontMatter =
-        frontmatter::parse(split.yaml, Path::new(&file), split.yaml_line).map_err(|d| vec![d])?;
+        frontmatter::parse(split.yaml, Path::new(&file), split.yaml_line)?;
     let mut errors = Vec::new();
     let key_line = |key: &str| split.yaml_line + crate::config::key_line(split.yaml, key) - 1;
 
@@ -570,7 +570,7 @@ pub fn parse_page(
     let split = frontmatter::split(&text)
         .map_err(|(line, msg)| vec![Diagnostic::error(msg).at(&file).line(line)])?;
     let front: PageFrontMatter =
-        frontmatter::parse(split.yaml, Path::new(&file), split.yaml_line).map_err(|d| vec![d])?;
+        frontmatter::parse(split.yaml, Path::new(&file), split.yaml_line)?;
     if front.draft == Some(true) {
         return Ok(None);
     }
