@@ -161,6 +161,11 @@ pub struct Config {
     pub deploy: DeployConfig,
     /// 1-based line of the `deploy:` key in site.yaml (for errors about it).
     pub deploy_line: usize,
+    /// Where each key is written in site.yaml, for problems found in what it becomes (the
+    /// feed's categories, artwork, owner...).
+    pub key_lines: KeyLines,
+    /// The text of site.yaml's `categories:` item lines, for the line of one category.
+    pub category_lines: Vec<usize>,
     /// A network show with `path: /`: published at the site's root.
     pub at_root: bool,
 }
@@ -463,6 +468,8 @@ impl Config {
             websub_hub: raw.websub_hub.clone(),
             deploy: raw.deploy.clone().unwrap_or_default(),
             deploy_line: line_of("deploy"),
+            key_lines: KeyLines::of(text, 1),
+            category_lines: crate::chapters::yaml_item_lines(text, 1, "categories").1,
             block: raw.block.unwrap_or(false),
             complete: raw.complete.unwrap_or(false),
             seasons: raw.seasons,
@@ -472,6 +479,93 @@ impl Config {
                 .filter(|g| !g.is_empty()),
             hosts,
         })
+    }
+}
+
+impl Config {
+    /// A stand-in for a site.yaml that has errors, so that the episodes can still be read and
+    /// their problems reported with the site's (PRODUCT.md: a build reports all errors at
+    /// once). Only what reading episodes needs is taken from the file: its time zone and URL
+    /// when they are valid. Never used to publish anything.
+    pub fn stand_in(root: &Path) -> Config {
+        let text = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
+        let value = |key: &str| frontmatter::top_level_scalar(&text, key);
+        let timezone_name = value("timezone").unwrap_or_else(|| "UTC".to_string());
+        let (timezone, timezone_name) = match TimeZone::get(&timezone_name) {
+            Ok(tz) => (tz, timezone_name),
+            Err(_) => (TimeZone::UTC, "UTC".to_string()),
+        };
+        let (base_url, base_path) = value("url")
+            .and_then(|u| parse_base_url(&u).ok())
+            .unwrap_or_else(|| ("https://site.invalid".to_string(), "/".to_string()));
+        Config {
+            path: root.join(CONFIG_FILE),
+            title: String::new(),
+            description: String::new(),
+            base_url,
+            base_path,
+            language: "en".to_string(),
+            author: String::new(),
+            owner: None,
+            image: None,
+            categories: Vec::new(),
+            explicit: false,
+            show_type: ShowType::Episodic,
+            copyright: None,
+            timezone,
+            timezone_name,
+            locked: false,
+            funding: Vec::new(),
+            theme: "default".to_string(),
+            feed_limit: None,
+            medium: "podcast".to_string(),
+            subscribe: BTreeMap::new(),
+            new_feed_url: None,
+            block: false,
+            complete: false,
+            seasons: BTreeMap::new(),
+            podcast_guid: None,
+            hosts: Vec::new(),
+            websub_hub: None,
+            deploy: DeployConfig::default(),
+            deploy_line: 1,
+            key_lines: KeyLines::default(),
+            category_lines: Vec::new(),
+            at_root: false,
+        }
+    }
+}
+
+/// The file lines of a YAML file's top-level keys (serde keeps no positions): messages about
+/// a value point at the line the podcaster edits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyLines(Vec<(String, usize)>);
+
+impl KeyLines {
+    /// The top-level keys of `yaml`, whose first line is line `first_line` of its file.
+    pub fn of(yaml: &str, first_line: usize) -> KeyLines {
+        let keys = yaml
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.starts_with([' ', '\t', '-', '#']))
+            .filter_map(|(i, l)| {
+                let (key, after) = l.split_once(':')?;
+                let key = key.trim().trim_matches(['"', '\'']);
+                (!key.is_empty() && (after.is_empty() || after.starts_with([' ', '\t', '\r'])))
+                    .then(|| (key.to_string(), i + first_line))
+            })
+            .collect();
+        KeyLines(keys)
+    }
+
+    /// The line of `key`, or of the first of `keys` written, when one is.
+    pub fn get(&self, key: &str) -> Option<usize> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, l)| *l)
+    }
+
+    /// The line of the first of `keys` the file has.
+    pub fn any(&self, keys: &[&str]) -> Option<usize> {
+        keys.iter().find_map(|k| self.get(k))
     }
 }
 

@@ -72,6 +72,18 @@ pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
     ))
 }
 
+/// The text of a top-level scalar key of YAML that may hold mistakes elsewhere (None when the
+/// YAML does not parse as a mapping at all or the key is missing or not a scalar).
+pub fn top_level_scalar(yaml: &str, key: &str) -> Option<String> {
+    let value: serde_yaml::Value = serde_yaml::from_str(yaml).ok()?;
+    match value.get(key)? {
+        serde_yaml::Value::String(s) => Some(s.clone()),
+        serde_yaml::Value::Number(n) => Some(n.to_string()),
+        serde_yaml::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
 /// At most this many problems of one YAML file are reported (each needs one more parse).
 const MAX_PROBLEMS: usize = 50;
 
@@ -108,10 +120,16 @@ pub fn parse<T: DeserializeOwned>(
             .split_once("(did you mean `")
             .and_then(|(_, k)| k.split_once('`'))
             .map(|(k, _)| k.to_string());
+        if problems.last().is_some_and(|p| p.message == d.message) {
+            break;
+        }
+        let Some(line) = d.line.filter(|_| e.location().is_some()) else {
+            problems.push(d);
+            break;
+        };
         problems.push(d);
         removed.extend(suggested);
-        let Some(loc) = e.location() else { break };
-        match blank_entry(&text, loc.line()) {
+        match blank_entry(&text, line + 1 - first_line) {
             Some((next, key)) => {
                 text = next;
                 removed.push(key);
@@ -150,9 +168,7 @@ fn blank_entry(text: &str, line: usize) -> Option<(String, String)> {
     };
     let indent = indent_of(lines[start]);
     let mut end = start + 1;
-    while end < lines.len()
-        && (lines[end].trim().is_empty() || indent_of(lines[end]) > indent)
-    {
+    while end < lines.len() && (lines[end].trim().is_empty() || indent_of(lines[end]) > indent) {
         end += 1;
     }
     let mut out = String::with_capacity(text.len());
@@ -168,14 +184,29 @@ fn blank_entry(text: &str, line: usize) -> Option<(String, String)> {
 
 fn yaml_error(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usize) -> Diagnostic {
     let raw = e.to_string();
-    let place = e.location().map(|l| (l.line(), l.column()));
+    let mut place = e.location().map(|l| (l.line(), l.column()));
+    // An unclosed quote is found at the end of the text: point at where it opens.
+    if let Some(opened) = raw
+        .split_once("while scanning a quoted scalar at line ")
+        .map(|(_, at)| at)
+        .and_then(|at| at.split_once(" column "))
+        .and_then(|(l, c)| {
+            let c: String = c.chars().take_while(char::is_ascii_digit).collect();
+            Some((l.parse().ok()?, c.parse().ok()?))
+        })
+    {
+        place = Some(opened);
+    }
     let message = match place.and_then(|(line, col)| syntax_hint(&raw, text, line, col)) {
         Some(hint) => hint,
         None => {
             // serde_yaml appends " at line N column M" (we print the place ourselves) and may
             // add ", while parsing X at line N column M": shift that one into file lines.
             let message = relocate(&raw, first_line);
-            plain_types(&with_suggestion(&message), place.map(|(l, _)| line_of(text, l)))
+            plain_types(
+                &with_suggestion(&message),
+                place.map(|(l, _)| line_of(text, l)),
+            )
         }
     };
     let d = Diagnostic::error(message).at(path);
@@ -224,7 +255,11 @@ fn relocate(raw: &str, first_line: usize) -> String {
 /// The YAML syntax mistakes people make, said with their fix.
 fn syntax_hint(raw: &str, text: &str, line: usize, col: usize) -> Option<String> {
     let here = line_of(text, line);
-    let tab_indented = |l: &str| l.chars().take_while(|c| c.is_whitespace()).any(|c| c == '\t');
+    let tab_indented = |l: &str| {
+        l.chars()
+            .take_while(|c| c.is_whitespace())
+            .any(|c| c == '\t')
+    };
     if raw.contains("tab character") || raw.contains("cannot start any token") {
         if tab_indented(here) || (here.chars().nth(col.saturating_sub(1)) == Some('\t')) {
             return Some(
@@ -247,8 +282,7 @@ fn syntax_hint(raw: &str, text: &str, line: usize, col: usize) -> Option<String>
     }
     if raw.contains("while scanning a quoted scalar") && raw.contains("end of stream") {
         return Some(
-            "a quoted value is never closed: end it with the same quote it starts with"
-                .to_string(),
+            "a quoted value is never closed: end it with the same quote it starts with".to_string(),
         );
     }
     None
@@ -482,19 +516,27 @@ mod tests {
     fn yaml_mistakes_come_with_their_fix() {
         assert_eq!(
             messages("title: Ep 1: Start\n"),
-            ["e.md:2:12: error: the value of `title` has `: ` in it, which YAML reads as another key: quote the value: `title: \"Ep 1: Start\"`"]
+            [
+                "e.md:2:12: error: the value of `title` has `: ` in it, which YAML reads as another key: quote the value: `title: \"Ep 1: Start\"`"
+            ]
         );
         assert_eq!(
             messages("title: x\nowner:\n\tname: n\n"),
-            ["e.md:4:1: error: a tab in the indentation: YAML does not allow tabs; indent with spaces"]
+            [
+                "e.md:4:1: error: a tab in the indentation: YAML does not allow tabs; indent with spaces"
+            ]
         );
         assert_eq!(
             messages("description: d\n"),
-            ["e.md:2:1: error: unknown key `description` (did you mean `summary`?); known keys: title, summary, draft, people, owner"]
+            [
+                "e.md:2:1: error: unknown key `description` (did you mean `summary`?); known keys: title, summary, draft, people, owner"
+            ]
         );
         assert_eq!(
             messages("people:\n  - 7\n"),
-            ["e.md:3:5: error: people[0]: invalid type: integer `7`, expected a name or `{ name: …, role: guest }`"]
+            [
+                "e.md:3:5: error: people[0]: invalid type: integer `7`, expected a name or `{ name: …, role: guest }`"
+            ]
         );
     }
 

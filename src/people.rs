@@ -120,7 +120,8 @@ impl<'de> Deserialize<'de> for PersonEntry {
                 self,
                 map: A,
             ) -> Result<PersonEntry, A::Error> {
-                let f = PersonFields::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                let f =
+                    PersonFields::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
                 Ok(PersonEntry {
                     name: f.name,
                     role: f.role,

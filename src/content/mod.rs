@@ -155,6 +155,8 @@ pub struct EpisodeSource {
     /// no positions).
     pub yaml: String,
     pub yaml_line: usize,
+    /// Where each front matter key is written (kept when `yaml` is let go).
+    pub key_lines: crate::config::KeyLines,
     pub notes: Rendered,
     pub tags: Vec<String>,
     pub episode_type: EpisodeType,
@@ -189,6 +191,9 @@ pub struct Episode {
     /// The front matter's text and its first line (see `EpisodeSource`).
     pub yaml: String,
     pub yaml_line: usize,
+    /// Where each front matter key is written, for problems found later (the feed's checks,
+    /// duplicates): kept when `yaml` is let go.
+    pub key_lines: crate::config::KeyLines,
     pub draft: bool,
     pub front: EpisodeFrontMatter,
     /// Chapters, transcript and people, read by `companions::attach` once the audio is known.
@@ -533,6 +538,7 @@ pub fn parse_episode(
         body_line: split.body_line,
         yaml: split.yaml.to_string(),
         yaml_line: split.yaml_line,
+        key_lines: crate::config::KeyLines::of(split.yaml, split.yaml_line),
         notes,
         tags,
         episode_type,
@@ -569,8 +575,7 @@ pub fn parse_page(
     let text = read_text(path, &file).map_err(|d| vec![d])?;
     let split = frontmatter::split(&text)
         .map_err(|(line, msg)| vec![Diagnostic::error(msg).at(&file).line(line)])?;
-    let front: PageFrontMatter =
-        frontmatter::parse(split.yaml, Path::new(&file), split.yaml_line)?;
+    let front: PageFrontMatter = frontmatter::parse(split.yaml, Path::new(&file), split.yaml_line)?;
     if front.draft == Some(true) {
         return Ok(None);
     }
@@ -685,6 +690,18 @@ pub fn parse_all(
         })
         .collect();
     (sources, pages)
+}
+
+/// `Config::load`'s errors, and with them the errors of the episode and page files read with
+/// `Config::stand_in`: a mistake in site.yaml does not hide the episodes' (a folder with no
+/// site.yaml at all is not a site, and its files are not read).
+pub fn with_content_errors(root: &Path, mut diags: Diagnostics) -> Diagnostics {
+    if !root.join(crate::config::CONFIG_FILE).is_file() {
+        return diags;
+    }
+    let config = Config::stand_in(root);
+    parse_all(root, &config, &mut diags);
+    diags
 }
 
 /// One episode file of the listing.
