@@ -468,8 +468,18 @@ impl Config {
             websub_hub: raw.websub_hub.clone(),
             deploy: raw.deploy.clone().unwrap_or_default(),
             deploy_line: line_of("deploy"),
-            key_lines: KeyLines::of(text, 1),
-            category_lines: crate::chapters::yaml_item_lines(text, 1, "categories").1,
+            // A network show's settings are show.yaml merged over site.yaml: their lines are
+            // of neither file, so its feed's problems keep the feed's lines.
+            key_lines: if show {
+                KeyLines::default()
+            } else {
+                KeyLines::of(text, 1)
+            },
+            category_lines: if show {
+                Vec::new()
+            } else {
+                crate::chapters::yaml_item_lines(text, 1, "categories").1
+            },
             block: raw.block.unwrap_or(false),
             complete: raw.complete.unwrap_or(false),
             seasons: raw.seasons,

@@ -84,6 +84,10 @@ pub(crate) fn to_sources(
     let Some(channel) = doc.root.as_ref().and_then(|r| r.child("channel")) else {
         return diags;
     };
+    // A network show's settings come from two files (see `Config::key_lines`).
+    if site.config.key_lines == KeyLines::default() {
+        return diags;
+    }
     let index = LineIndex::new(text);
     let mut placed = Vec::new();
     walk(channel, &index, &mut Vec::new(), &mut placed);
