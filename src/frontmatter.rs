@@ -260,13 +260,12 @@ fn syntax_hint(raw: &str, text: &str, line: usize, col: usize) -> Option<String>
             .take_while(|c| c.is_whitespace())
             .any(|c| c == '\t')
     };
-    if raw.contains("tab character") || raw.contains("cannot start any token") {
-        if tab_indented(here) || (here.chars().nth(col.saturating_sub(1)) == Some('\t')) {
-            return Some(
-                "a tab in the indentation: YAML does not allow tabs; indent with spaces"
-                    .to_string(),
-            );
-        }
+    if (raw.contains("tab character") || raw.contains("cannot start any token"))
+        && (tab_indented(here) || here.chars().nth(col.saturating_sub(1)) == Some('\t'))
+    {
+        return Some(
+            "a tab in the indentation: YAML does not allow tabs; indent with spaces".to_string(),
+        );
     }
     if raw.starts_with("mapping values are not allowed") {
         let trimmed = here.trim_start().trim_start_matches("- ");
