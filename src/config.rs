@@ -259,183 +259,30 @@ impl Config {
                 return Err(diags);
             }
         };
-        let line_of = |key: &str| key_line(text, key);
-        let mut required = |value: Option<String>, key: &str, hint: &str| -> String {
-            match value
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-            {
-                Some(v) => v,
-                None => {
-                    diags
-                        .push(Diagnostic::error(format!("`{key}` is required: {hint}")).at(&shown));
-                    String::new()
-                }
-            }
+        let mut v = Checker {
+            text,
+            shown: &shown,
+            diags: &mut diags,
         };
-        let title = required(raw.title, "title", "the show's name");
-        let description = required(raw.description, "description", "what the show is about");
-        let author = required(
-            raw.author,
+        let title = v.required(raw.title.clone(), "title", "the show's name");
+        let description = v.required(
+            raw.description.clone(),
+            "description",
+            "what the show is about",
+        );
+        let author = v.required(
+            raw.author.clone(),
             "author",
             "the show's author or network (Spotify requires it)",
         );
-        let language = raw.language.unwrap_or_else(|| "en".to_string());
-        if !valid_language(&language) {
-            diags.push(
-                Diagnostic::error(format!(
-                    "`language: {language}` is not an ISO 639 code such as `en` or `en-us`"
-                ))
-                .at(&shown)
-                .line(line_of("language")),
-            );
-        }
-        let url = match base_url.map(str::to_string).or(raw.url) {
-            Some(u) => u,
-            None => {
-                diags.push(
-                    Diagnostic::error("`url` is required: the public base URL, e.g. https://podcast.example.com (every feed link is absolute)")
-                        .at(&shown),
-                );
-                String::new()
-            }
-        };
-        let (base_url, base_path) = match parse_base_url(&url) {
-            Ok(v) => v,
-            Err(msg) => {
-                if !url.is_empty() {
-                    let d = Diagnostic::error(msg).at(&shown);
-                    diags.push(if base_url.is_some() {
-                        d
-                    } else {
-                        d.line(line_of("url"))
-                    });
-                }
-                (String::new(), "/".to_string())
-            }
-        };
-        let show_type = match raw.show_type.as_deref() {
-            None | Some("episodic") => ShowType::Episodic,
-            Some("serial") => ShowType::Serial,
-            Some(other) => {
-                diags.push(
-                    Diagnostic::error(format!("`type: {other}` must be `episodic` or `serial`"))
-                        .at(&shown)
-                        .line(line_of("type")),
-                );
-                ShowType::Episodic
-            }
-        };
-        let timezone_name = raw.timezone.unwrap_or_else(|| "UTC".to_string());
-        let timezone = match TimeZone::get(&timezone_name) {
-            Ok(tz) => tz,
-            Err(_) => {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "`timezone: {timezone_name}` is not a time zone name such as `America/New_York` or `UTC`"
-                    ))
-                    .at(&shown)
-                    .line(line_of("timezone")),
-                );
-                TimeZone::UTC
-            }
-        };
-        let categories: Vec<Category> = raw
-            .categories
-            .iter()
-            .map(|c| match c.split_once('>') {
-                Some((a, b)) => Category {
-                    name: a.trim().to_string(),
-                    sub: Some(b.trim().to_string()),
-                },
-                None => Category {
-                    name: c.trim().to_string(),
-                    sub: None,
-                },
-            })
-            .collect();
-        if categories.is_empty() {
-            diags.push(
-                Diagnostic::error("`categories` is required: at least one of Apple's categories, e.g. [Technology]")
-                    .at(&shown),
-            );
-        }
-        if raw.image.is_none() {
-            diags.push(
-                Diagnostic::error("`image` is required: square JPEG or PNG artwork, 1400-3000 px (Apple rejects a feed without it)")
-                    .at(&shown),
-            );
-        }
-        let medium = raw.medium.unwrap_or_else(|| "podcast".to_string());
-        if let Some(url) = &raw.new_feed_url
-            && !(url.starts_with("https://") || url.starts_with("http://"))
-        {
-            diags.push(
-                Diagnostic::error(format!(
-                    "`new_feed_url` must be the new feed's absolute URL (https://...), not \"{url}\""
-                ))
-                .at(&shown),
-            );
-        }
-        for (number, name) in &raw.seasons {
-            if name.trim().is_empty() || name.chars().count() > 128 {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "`seasons`: the name of season {number} must be 1 to 128 characters"
-                    ))
-                    .at(&shown),
-                );
-            }
-        }
-        let (hosts_line, host_lines) = crate::chapters::yaml_item_lines(text, 1, "hosts");
-        let mut hosts: Vec<crate::people::Person> = Vec::new();
-        for (i, entry) in raw.hosts.iter().enumerate() {
-            match entry.resolve(&shown, host_lines.get(i).copied().or(hosts_line)) {
-                Ok(h) if !hosts.iter().any(|x| x.slug == h.slug) => hosts.push(h),
-                Ok(h) => diags.push(
-                    Diagnostic::error(format!("`{}` is listed twice in `hosts`", h.name))
-                        .at(&shown)
-                        .line(host_lines.get(i).copied().or(hosts_line).unwrap_or(1)),
-                ),
-                Err(errors) => diags.extend(errors),
-            }
-        }
-        let at_root = match raw.path.as_deref().map(str::trim) {
-            None => false,
-            Some(_) if !show => {
-                diags.push(
-                    Diagnostic::error(
-                        "`path` belongs in a network show's show.yaml (shows/<name>/show.yaml), not in site.yaml",
-                    )
-                    .at(&shown)
-                    .line(line_of("path")),
-                );
-                false
-            }
-            Some("/") => true,
-            Some(other) => {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "`path: {other}`: a show lives under /<its folder name>/; the only other place is `path: /` (the site's root)"
-                    ))
-                    .at(&shown)
-                    .line(line_of("path")),
-                );
-                false
-            }
-        };
-        if let Some(extra) = &raw.extra
-            && !extra.is_object()
-            && !extra.is_null()
-        {
-            diags.push(
-                Diagnostic::error(
-                    "`extra:` is a map of your own keys for templates (`extra: { sponsor: Acme }`), given to them as `site.extra`",
-                )
-                .at(&shown)
-                .line(line_of("extra")),
-            );
-        }
+        let language = v.language(raw.language.clone());
+        let (base_url, base_path) = v.base_url(base_url, raw.url.clone());
+        let show_type = v.show_type(raw.show_type.as_deref());
+        let (timezone, timezone_name) = v.timezone(raw.timezone.clone());
+        let categories = v.categories(&raw.categories);
+        v.other_values(&raw);
+        let hosts = v.hosts(&raw.hosts);
+        let at_root = v.at_root(raw.path.as_deref(), show);
         if diags.has_errors() {
             return Err(diags);
         }
@@ -459,15 +306,15 @@ impl Config {
             locked: raw.locked.unwrap_or(false),
             funding: raw.funding,
             theme: raw.theme.unwrap_or_else(|| "default".to_string()),
-            theme_line: line_of("theme"),
+            theme_line: key_line(text, "theme"),
             extra: raw.extra.unwrap_or(serde_json::Value::Null),
             feed_limit: raw.feed_limit,
-            medium,
+            medium: raw.medium.unwrap_or_else(|| "podcast".to_string()),
             subscribe: raw.subscribe,
             new_feed_url: raw.new_feed_url,
             websub_hub: raw.websub_hub.clone(),
             deploy: raw.deploy.clone().unwrap_or_default(),
-            deploy_line: line_of("deploy"),
+            deploy_line: key_line(text, "deploy"),
             // A network show's settings are show.yaml merged over site.yaml: their lines are
             // of neither file, so its feed's problems keep the feed's lines.
             key_lines: if show {
@@ -527,6 +374,8 @@ impl Config {
             locked: false,
             funding: Vec::new(),
             theme: "default".to_string(),
+            theme_line: 1,
+            extra: serde_json::Value::Null,
             feed_limit: None,
             medium: "podcast".to_string(),
             subscribe: BTreeMap::new(),
@@ -542,6 +391,202 @@ impl Config {
             key_lines: KeyLines::default(),
             category_lines: Vec::new(),
             at_root: false,
+        }
+    }
+}
+
+/// `Config::from_text`'s checks of the values, each reporting at its key's line.
+struct Checker<'a> {
+    text: &'a str,
+    shown: &'a Path,
+    diags: &'a mut Diagnostics,
+}
+
+impl Checker<'_> {
+    fn line_of(&self, key: &str) -> usize {
+        key_line(self.text, key)
+    }
+
+    fn error_at(&mut self, key: &str, message: String) {
+        let line = self.line_of(key);
+        self.diags
+            .push(Diagnostic::error(message).at(self.shown).line(line));
+    }
+
+    fn required(&mut self, value: Option<String>, key: &str, hint: &str) -> String {
+        match value
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+        {
+            Some(v) => v,
+            None => {
+                self.diags
+                    .push(Diagnostic::error(format!("`{key}` is required: {hint}")).at(self.shown));
+                String::new()
+            }
+        }
+    }
+
+    fn language(&mut self, language: Option<String>) -> String {
+        let language = language.unwrap_or_else(|| "en".to_string());
+        if !valid_language(&language) {
+            self.error_at(
+                "language",
+                format!("`language: {language}` is not an ISO 639 code such as `en` or `en-us`"),
+            );
+        }
+        language
+    }
+
+    /// The base URL and its path; `given` (`--base-url`) wins over site.yaml's `url`.
+    fn base_url(&mut self, given: Option<&str>, url: Option<String>) -> (String, String) {
+        let url = match given.map(str::to_string).or(url) {
+            Some(u) => u,
+            None => {
+                self.diags.push(
+                    Diagnostic::error("`url` is required: the public base URL, e.g. https://podcast.example.com (every feed link is absolute)")
+                        .at(self.shown),
+                );
+                String::new()
+            }
+        };
+        match parse_base_url(&url) {
+            Ok(v) => v,
+            Err(msg) => {
+                if !url.is_empty() {
+                    let d = Diagnostic::error(msg).at(self.shown);
+                    let line = self.line_of("url");
+                    self.diags
+                        .push(if given.is_some() { d } else { d.line(line) });
+                }
+                (String::new(), "/".to_string())
+            }
+        }
+    }
+
+    fn show_type(&mut self, value: Option<&str>) -> ShowType {
+        match value {
+            None | Some("episodic") => ShowType::Episodic,
+            Some("serial") => ShowType::Serial,
+            Some(other) => {
+                self.error_at(
+                    "type",
+                    format!("`type: {other}` must be `episodic` or `serial`"),
+                );
+                ShowType::Episodic
+            }
+        }
+    }
+
+    fn timezone(&mut self, name: Option<String>) -> (TimeZone, String) {
+        let name = name.unwrap_or_else(|| "UTC".to_string());
+        match TimeZone::get(&name) {
+            Ok(tz) => (tz, name),
+            Err(_) => {
+                self.error_at(
+                    "timezone",
+                    format!("`timezone: {name}` is not a time zone name such as `America/New_York` or `UTC`"),
+                );
+                (TimeZone::UTC, name)
+            }
+        }
+    }
+
+    fn categories(&mut self, raw: &[String]) -> Vec<Category> {
+        let categories: Vec<Category> = raw
+            .iter()
+            .map(|c| match c.split_once('>') {
+                Some((a, b)) => Category {
+                    name: a.trim().to_string(),
+                    sub: Some(b.trim().to_string()),
+                },
+                None => Category {
+                    name: c.trim().to_string(),
+                    sub: None,
+                },
+            })
+            .collect();
+        if categories.is_empty() {
+            self.diags.push(
+                Diagnostic::error("`categories` is required: at least one of Apple's categories, e.g. [Technology]")
+                    .at(self.shown),
+            );
+        }
+        categories
+    }
+
+    /// `image` (required), `new_feed_url`, `extra` and `seasons`.
+    fn other_values(&mut self, raw: &RawConfig) {
+        if raw.image.is_none() {
+            self.diags.push(
+                Diagnostic::error("`image` is required: square JPEG or PNG artwork, 1400-3000 px (Apple rejects a feed without it)")
+                    .at(self.shown),
+            );
+        }
+        if let Some(url) = &raw.new_feed_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            self.error_at(
+                "new_feed_url",
+                format!("`new_feed_url` must be the new feed's absolute URL (https://...), not \"{url}\""),
+            );
+        }
+        if let Some(extra) = &raw.extra
+            && !extra.is_object()
+            && !extra.is_null()
+        {
+            self.error_at(
+                "extra",
+                "`extra:` is a map of your own keys for templates (`extra: { sponsor: Acme }`), given to them as `site.extra`".to_string(),
+            );
+        }
+        for (number, name) in &raw.seasons {
+            if name.trim().is_empty() || name.chars().count() > 128 {
+                self.error_at(
+                    "seasons",
+                    format!("`seasons`: the name of season {number} must be 1 to 128 characters"),
+                );
+            }
+        }
+    }
+
+    fn hosts(&mut self, entries: &[crate::people::PersonEntry]) -> Vec<crate::people::Person> {
+        let (hosts_line, host_lines) = crate::chapters::yaml_item_lines(self.text, 1, "hosts");
+        let mut hosts: Vec<crate::people::Person> = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            let line = host_lines.get(i).copied().or(hosts_line);
+            match entry.resolve(self.shown, line) {
+                Ok(h) if !hosts.iter().any(|x| x.slug == h.slug) => hosts.push(h),
+                Ok(h) => self.diags.push(
+                    Diagnostic::error(format!("`{}` is listed twice in `hosts`", h.name))
+                        .at(self.shown)
+                        .line(line.unwrap_or(1)),
+                ),
+                Err(errors) => self.diags.extend(errors),
+            }
+        }
+        hosts
+    }
+
+    /// `path:`, which only a network show's show.yaml may have (`show`).
+    fn at_root(&mut self, path: Option<&str>, show: bool) -> bool {
+        match path.map(str::trim) {
+            None => false,
+            Some(_) if !show => {
+                self.error_at(
+                    "path",
+                    "`path` belongs in a network show's show.yaml (shows/<name>/show.yaml), not in site.yaml".to_string(),
+                );
+                false
+            }
+            Some("/") => true,
+            Some(other) => {
+                self.error_at(
+                    "path",
+                    format!("`path: {other}`: a show lives under /<its folder name>/; the only other place is `path: /` (the site's root)"),
+                );
+                false
+            }
         }
     }
 }

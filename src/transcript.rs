@@ -713,16 +713,6 @@ pub fn parse_timestamped_text(
     path: &Path,
     duration: Option<f64>,
 ) -> Result<Transcript, Vec<Diagnostic>> {
-    struct Turn {
-        speaker: Option<String>,
-        text: String,
-        line: usize,
-    }
-    struct Block {
-        start: f64,
-        line: usize,
-        turns: Vec<Turn>,
-    }
     let mut errors = Errors::new(path);
     let mut blocks: Vec<Block> = Vec::new();
     let mut speaker: Option<String> = None;
@@ -736,28 +726,8 @@ pub fn parse_timestamped_text(
         }
         let mut content = trimmed;
         if let Some((clock, rest)) = leading_timestamp(trimmed) {
-            match timecode::parse_clock(clock) {
-                Ok(start) => {
-                    if let Some(prev) = blocks.last()
-                        && start < prev.start
-                    {
-                        errors.push(
-                            line,
-                            format!(
-                                "timestamp {clock} is out of order: it comes after {} (line {})",
-                                timecode::display(prev.start),
-                                prev.line
-                            ),
-                        );
-                    }
-                    blocks.push(Block {
-                        start,
-                        line,
-                        turns: Vec::new(),
-                    });
-                    turn_open = false;
-                }
-                Err(e) => errors.push(line, format!("timestamp: {e}")),
+            if open_block(clock, line, &mut blocks, &mut errors) {
+                turn_open = false;
             }
             content = rest.trim();
             if content.is_empty() {
@@ -827,6 +797,56 @@ pub fn parse_timestamped_text(
             "no timestamps found (expected lines such as `[00:00:00]`)",
         );
     }
+    let cues = block_cues(&blocks, duration);
+    errors.result(Transcript { cues, timed: true })
+}
+
+/// A timestamp line of timestamped text starts a block; false when its clock is no time.
+fn open_block(clock: &str, line: usize, blocks: &mut Vec<Block>, errors: &mut Errors) -> bool {
+    let start = match timecode::parse_clock(clock) {
+        Ok(start) => start,
+        Err(e) => {
+            errors.push(line, format!("timestamp: {e}"));
+            return false;
+        }
+    };
+    if let Some(prev) = blocks.last()
+        && start < prev.start
+    {
+        errors.push(
+            line,
+            format!(
+                "timestamp {clock} is out of order: it comes after {} (line {})",
+                timecode::display(prev.start),
+                prev.line
+            ),
+        );
+    }
+    blocks.push(Block {
+        start,
+        line,
+        turns: Vec::new(),
+    });
+    true
+}
+
+/// One speaker's words in a block of timestamped text.
+struct Turn {
+    speaker: Option<String>,
+    text: String,
+    line: usize,
+}
+
+/// The lines from one timestamp of timestamped text to the next.
+struct Block {
+    start: f64,
+    line: usize,
+    turns: Vec<Turn>,
+}
+
+/// Every turn of a block is a cue with the block's times: it ends where the next later
+/// block starts (the last at the end of the audio, or after its words).
+fn block_cues(blocks: &[Block], duration: Option<f64>) -> Vec<Cue> {
     let mut cues = Vec::with_capacity(blocks.len());
     for (k, block) in blocks.iter().enumerate() {
         let next_start = blocks[k + 1..]
@@ -844,7 +864,7 @@ pub fn parse_timestamped_text(
             });
         }
     }
-    errors.result(Transcript { cues, timed: true })
+    cues
 }
 
 /// A line that opens like a timestamp but is none (`[00:00:3O]`, `[00:00:03` unclosed,

@@ -383,17 +383,7 @@ pub fn parse_episode(
     let mut errors = Vec::new();
     let key_line = |key: &str| split.yaml_line + crate::config::key_line(split.yaml, key) - 1;
 
-    let title = front
-        .title
-        .as_deref()
-        // Jekyll/Eleventy titles are HTML (`Q&amp;A`): decode before normalising spaces.
-        .map(|t| {
-            crate::liquid::decode_html_entities(t)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_default();
+    let title = episode_title(&front);
     if title.is_empty() {
         errors.push(
             Diagnostic::error("`title` is required (apps show it in every episode list)")
@@ -423,15 +413,111 @@ pub fn parse_episode(
             None
         }
     };
-    let slug = match &front.slug {
+    let slug = checked_slug(
+        front.slug.as_deref(),
+        file_slug,
+        &file,
+        &key_line,
+        &mut errors,
+    );
+    let (audio, audio_line) = checked_audio(&front, &split, &file, &key_line, &mut errors);
+    let episode_type = checked_kind(&front, &file, &key_line, &mut errors);
+    let tags = checked_tags(&front, &file, &key_line, &mut errors);
+    if let Some(d) = extra_not_a_map(front.extra.as_ref(), "episode") {
+        errors.push(d.at(&file).line(key_line("extra")));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let slug_url = config.absolute(&format!("episodes/{slug}/"));
+    let body = crate::liquid::strip_template_tags(split.body);
+    // A timed transcript pasted into the notes is a transcript, not notes: it is published as
+    // one (files, feed, the page's transcript section), so the notes leave it out and it
+    // shows once.
+    let notes = match crate::transcript::notes_section(&body).filter(|s| s.timed) {
+        Some(s) => markdown::render(
+            &format!("{}{}", &body[..s.heading], &body[s.end..]),
+            &slug_url,
+        ),
+        None => markdown::render(&body, &slug_url),
+    };
+    Ok(EpisodeSource {
+        file,
+        path: path.to_path_buf(),
+        title,
+        date: date.expect("checked above"),
+        slug,
+        audio: audio.expect("checked above"),
+        audio_line,
+        body: body.into_owned(),
+        body_line: split.body_line,
+        yaml: split.yaml.to_string(),
+        yaml_line: split.yaml_line,
+        key_lines: crate::config::KeyLines::of(split.yaml, split.yaml_line),
+        notes,
+        tags,
+        episode_type,
+        draft: front.draft.unwrap_or(false),
+        front,
+    })
+}
+
+/// The title as apps show it: Jekyll/Eleventy titles are HTML (`Q&amp;A`), decoded before
+/// spaces are normalised.
+fn episode_title(front: &EpisodeFrontMatter) -> String {
+    front
+        .title
+        .as_deref()
+        .map(|t| {
+            crate::liquid::decode_html_entities(t)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default()
+}
+
+/// The tags, at most `MAX_TAGS_PER_EPISODE`.
+fn checked_tags(
+    front: &EpisodeFrontMatter,
+    file: &str,
+    key_line: &dyn Fn(&str) -> usize,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let tags = front.tags.clone().map(Tags::into_vec).unwrap_or_default();
+    if tags.len() > MAX_TAGS_PER_EPISODE {
+        // Every tag page lists its episodes with their tags: thousands of tags on one
+        // episode would make the site grow with the square of their number.
+        errors.push(
+            Diagnostic::error(format!(
+                "{} tags on one episode; at most {MAX_TAGS_PER_EPISODE} are published (each tag gets a page)",
+                tags.len()
+            ))
+            .at(file)
+            .line(key_line("tags")),
+        );
+    }
+    tags
+}
+
+/// The episode's slug: `slug:` when given (which must be a slug already), else the file
+/// name's.
+fn checked_slug(
+    front_slug: Option<&str>,
+    file_slug: &str,
+    file: &str,
+    key_line: &dyn Fn(&str) -> usize,
+    errors: &mut Vec<Diagnostic>,
+) -> String {
+    let slug = match front_slug {
         Some(s) => {
             let clean = crate::slug::slugify(s);
-            if clean != *s {
+            if clean != s {
                 errors.push(
                     Diagnostic::error(format!(
                         "`slug: {s}` must be lowercase letters, digits and dashes, e.g. `{clean}`"
                     ))
-                    .at(&file)
+                    .at(file)
                     .line(key_line("slug")),
                 );
             }
@@ -444,9 +530,20 @@ pub fn parse_episode(
             Diagnostic::error(
                 "the file name gives no slug: name it like 2026-01-05-my-episode.md or set `slug:`",
             )
-            .at(&file),
+            .at(file),
         );
     }
+    slug
+}
+
+/// Where the audio is, and the line of its key (`audio:` or Jekyll's `audio_url:`).
+fn checked_audio(
+    front: &EpisodeFrontMatter,
+    split: &frontmatter::Split<'_>,
+    file: &str,
+    key_line: &dyn Fn(&str) -> usize,
+    errors: &mut Vec<Diagnostic>,
+) -> (Option<AudioSource>, usize) {
     let audio_line = key_line(
         if front.audio.is_some()
             && !split.yaml.contains("\naudio:")
@@ -467,10 +564,20 @@ pub fn parse_episode(
                 .to_string(),
         )),
         _ => {
-            errors.push(Diagnostic::error("`audio` is required: a file in the site such as audio/ep1.mp3, or an https URL").at(&file).line(split.yaml_line));
+            errors.push(Diagnostic::error("`audio` is required: a file in the site such as audio/ep1.mp3, or an https URL").at(file).line(split.yaml_line));
             None
         }
     };
+    (audio, audio_line)
+}
+
+/// `type:`, and `episode:` and `season:` when given.
+fn checked_kind(
+    front: &EpisodeFrontMatter,
+    file: &str,
+    key_line: &dyn Fn(&str) -> usize,
+    errors: &mut Vec<Diagnostic>,
+) -> EpisodeType {
     let episode_type = match front.episode_type.as_deref() {
         None | Some("full") => EpisodeType::Full,
         Some("trailer") => EpisodeType::Trailer,
@@ -480,7 +587,7 @@ pub fn parse_episode(
                 Diagnostic::error(format!(
                     "`type: {other}` must be `full`, `trailer` or `bonus`"
                 ))
-                .at(&file)
+                .at(file)
                 .line(key_line("type")),
             );
             EpisodeType::Full
@@ -490,61 +597,12 @@ pub fn parse_episode(
         if value == Some(0) {
             errors.push(
                 Diagnostic::error(format!("`{key}` must be a positive number"))
-                    .at(&file)
+                    .at(file)
                     .line(key_line(key)),
             );
         }
     }
-    if let Some(d) = extra_not_a_map(front.extra.as_ref(), "episode") {
-        errors.push(d.at(&file).line(key_line("extra")));
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let slug_url = config.absolute(&format!("episodes/{slug}/"));
-    let body = crate::liquid::strip_template_tags(split.body);
-    // A timed transcript pasted into the notes is a transcript, not notes: it is published as
-    // one (files, feed, the page's transcript section), so the notes leave it out and it
-    // shows once.
-    let notes = match crate::transcript::notes_section(&body).filter(|s| s.timed) {
-        Some(s) => markdown::render(
-            &format!("{}{}", &body[..s.heading], &body[s.end..]),
-            &slug_url,
-        ),
-        None => markdown::render(&body, &slug_url),
-    };
-    let tags = front.tags.clone().map(Tags::into_vec).unwrap_or_default();
-    if tags.len() > MAX_TAGS_PER_EPISODE {
-        // Every tag page lists its episodes with their tags: thousands of tags on one
-        // episode would make the site grow with the square of their number.
-        return Err(vec![
-            Diagnostic::error(format!(
-                "{} tags on one episode; at most {MAX_TAGS_PER_EPISODE} are published (each tag gets a page)",
-                tags.len()
-            ))
-            .at(&file)
-            .line(key_line("tags")),
-        ]);
-    }
-    Ok(EpisodeSource {
-        file,
-        path: path.to_path_buf(),
-        title,
-        date: date.expect("checked above"),
-        slug,
-        audio: audio.expect("checked above"),
-        audio_line,
-        body: body.into_owned(),
-        body_line: split.body_line,
-        yaml: split.yaml.to_string(),
-        yaml_line: split.yaml_line,
-        key_lines: crate::config::KeyLines::of(split.yaml, split.yaml_line),
-        notes,
-        tags,
-        episode_type,
-        draft: front.draft.unwrap_or(false),
-        front,
-    })
+    episode_type
 }
 
 /// `2015-07-29-aws-deployments` -> (Some("2015-07-29"), "aws-deployments").
