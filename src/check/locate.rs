@@ -215,7 +215,8 @@ fn episode_of<'s>(item: &Element, site: &'s Site) -> Option<&'s Episode> {
 /// a category's fix is written as `categories:` takes it.
 fn rewritten(mut d: Diagnostic, config: &Config, episode: Option<&Episode>) -> Diagnostic {
     let mut m = d.message.clone();
-    if !config.base_url.is_empty() {
+    // A remote URL under the site's is named as written: it is not a file of the site.
+    if !config.base_url.is_empty() && d.rule.as_deref() != Some("remote-under-site") {
         m = m.replace(&format!("{}/", config.base_url), "");
     }
     m = unfingerprinted(&m);
