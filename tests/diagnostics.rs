@@ -63,6 +63,33 @@ fn a_subcategory_alone_is_fixed_in_categories_terms() {
         ]
     );
     assert!(!err.contains("feed.xml"), "{err}");
+    // `onair check DIR` checks what build would publish, and says the same.
+    let (code, out, err) = onair(&["check", root.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        format!("{out}{err}").contains(
+            "site.yaml:10:1: error[itunes-category]: \"Food\" is a subcategory of \"Arts\""
+        ),
+        "{out}{err}"
+    );
+}
+
+#[test]
+fn a_page_slug_onair_uses_names_its_line() {
+    let (_tmp, root) = site();
+    std::fs::write(
+        root.join("pages/tags.md"),
+        "---\ntitle: Tags\nslug: tags\n---\nHi\n",
+    )
+    .unwrap();
+    let (code, err) = build(&root);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        problems(&err),
+        [
+            "pages/tags.md:3: error: the page would be published at /tags/, which onair uses itself: rename the file or set `slug:`"
+        ]
+    );
 }
 
 #[test]

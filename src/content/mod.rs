@@ -643,10 +643,18 @@ pub fn parse_page(
         .unwrap_or_default();
     let slug = crate::slug::slugify(front.slug.as_deref().unwrap_or(&stem));
     if slug.is_empty() || RESERVED_PAGE_SLUGS.contains(&slug.as_str()) {
-        return Err(vec![Diagnostic::error(format!(
+        let d = Diagnostic::error(format!(
             "the page would be published at /{slug}/, which onair uses itself: rename the file or set `slug:`"
         ))
-        .at(&file)]);
+        .at(&file);
+        let slug_line = front
+            .slug
+            .is_some()
+            .then(|| split.yaml_line + crate::config::key_line(split.yaml, "slug") - 1);
+        return Err(vec![match slug_line {
+            Some(l) => d.line(l),
+            None => d,
+        }]);
     }
     if let Some(d) = extra_not_a_map(front.extra.as_ref(), "page") {
         let line = split.yaml_line + crate::config::key_line(split.yaml, "extra") - 1;
