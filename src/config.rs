@@ -252,12 +252,11 @@ impl Config {
             );
             return Err(diags);
         }
-        let raw: RawConfig = match frontmatter::parse(text, &shown, 1) {
-            Ok(r) => r,
-            Err(ds) => {
-                diags.extend(ds);
-                return Err(diags);
-            }
+        // Unknown keys do not stop the checks of the others: all are reported at once.
+        let (raw, problems) = frontmatter::parse_lenient::<RawConfig>(text, &shown, 1);
+        diags.extend(problems);
+        let Some(raw) = raw else {
+            return Err(diags);
         };
         let mut v = Checker {
             text,
@@ -706,6 +705,28 @@ mod tests {
             ),
             "{}",
             msgs[0]
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_does_not_hide_the_other_problems() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "title: T\nurl: https://e.com\nauthor: A\nimage: c.png\ncategories: [Technology]\nlangauge: en\ntimezone: Mars/Olympus\n",
+        )
+        .unwrap();
+        let err = Config::load(dir.path(), None).unwrap_err();
+        let msgs: Vec<String> = err.iter().map(|d| d.to_string()).collect();
+        assert_eq!(msgs.len(), 3, "{msgs:#?}");
+        assert!(msgs[0].starts_with("site.yaml:6:1: error: unknown key `langauge`"));
+        assert_eq!(
+            msgs[1],
+            "site.yaml: error: `description` is required: what the show is about"
+        );
+        assert_eq!(
+            msgs[2],
+            "site.yaml:7: error: `timezone: Mars/Olympus` is not a time zone name such as `America/New_York` or `UTC`"
         );
     }
 

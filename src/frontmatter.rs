@@ -95,14 +95,30 @@ pub fn parse<T: DeserializeOwned>(
     path: &Path,
     first_line: usize,
 ) -> Result<T, Vec<Diagnostic>> {
+    match parse_lenient(yaml, path, first_line) {
+        (Some(v), problems) if problems.is_empty() => Ok(v),
+        (_, problems) => Err(problems),
+    }
+}
+
+/// `parse`, and when every problem is an unknown key, also the value the other keys make:
+/// the caller can check those too and report everything at once. (A key with a wrong value
+/// gives no value: checks of the rest would call it missing.)
+pub fn parse_lenient<T: DeserializeOwned>(
+    yaml: &str,
+    path: &Path,
+    first_line: usize,
+) -> (Option<T>, Vec<Diagnostic>) {
     let original = if yaml.trim().is_empty() { "{}" } else { yaml };
     let mut text = original.to_string();
     let mut problems: Vec<Diagnostic> = Vec::new();
     let mut removed: Vec<String> = Vec::new();
     while problems.len() < MAX_PROBLEMS {
         let e = match serde_yaml::from_str::<T>(&text) {
-            Ok(v) if problems.is_empty() => return Ok(v),
-            Ok(_) => break,
+            Ok(v) => {
+                let unknown_only = problems.iter().all(|d| d.message.contains("unknown key `"));
+                return (unknown_only.then_some(v), problems);
+            }
             Err(e) => e,
         };
         let raw = e.to_string();
@@ -137,7 +153,7 @@ pub fn parse<T: DeserializeOwned>(
             None => break,
         }
     }
-    Err(problems)
+    (None, problems)
 }
 
 /// `text` with the mapping entry that holds line `line` (1-based) blanked, and its key: the

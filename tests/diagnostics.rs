@@ -228,6 +228,30 @@ fn every_unknown_key_of_every_file_and_site_yaml_does_not_hide_episodes() {
     assert!(err.contains("build failed: 5 error(s)"), "{err}");
 }
 
+#[test]
+fn an_unknown_key_does_not_hide_the_files_other_errors() {
+    let (_tmp, root) = site();
+    std::fs::write(
+        root.join("episodes/2026-04-01-a.md"),
+        "---\ntitle: A\nsumary: x\ntype: full-length\n---\nNotes.\n",
+    )
+    .unwrap();
+    let (code, err) = build(&root);
+    assert_eq!(code, 1, "{err}");
+    let found: Vec<String> = problems(&err)
+        .iter()
+        .map(|l| l.split("; known keys").next().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "episodes/2026-04-01-a.md:2: error: `audio` is required: a file in the site such as audio/ep1.mp3, or an https URL",
+            "episodes/2026-04-01-a.md:3:1: error: unknown key `sumary` (did you mean `summary`?)",
+            "episodes/2026-04-01-a.md:4: error: `type: full-length` must be `full`, `trailer` or `bonus`",
+        ]
+    );
+}
+
 // Item 7: YAML mistakes with their fix.
 
 fn front_matter_errors(yaml: &str) -> (i32, Vec<String>) {

@@ -378,9 +378,15 @@ pub fn parse_episode(
     let text = read_text(path, &file).map_err(|d| vec![d])?;
     let split = frontmatter::split(&text)
         .map_err(|(line, msg)| vec![Diagnostic::error(msg).at(&file).line(line)])?;
-    let front: EpisodeFrontMatter =
-        frontmatter::parse(split.yaml, Path::new(&file), split.yaml_line)?;
-    let mut errors = Vec::new();
+    // Unknown keys do not stop the checks of the others: all are reported at once.
+    let (front, mut errors) = frontmatter::parse_lenient::<EpisodeFrontMatter>(
+        split.yaml,
+        Path::new(&file),
+        split.yaml_line,
+    );
+    let Some(front) = front else {
+        return Err(errors);
+    };
     let key_line = |key: &str| split.yaml_line + crate::config::key_line(split.yaml, key) - 1;
 
     let title = episode_title(&front);
