@@ -283,7 +283,7 @@ impl Config {
         let hosts = v.hosts(&raw.hosts);
         let at_root = v.at_root(raw.path.as_deref(), show);
         if diags.has_errors() {
-            return Err(diags);
+            return Err(without_implied_missing(diags));
         }
         Ok(Config {
             at_root,
@@ -392,6 +392,15 @@ impl Config {
             at_root: false,
         }
     }
+}
+
+/// `diags` without the "is required" of a key a misspelt key was taken for.
+fn without_implied_missing(diags: Diagnostics) -> Diagnostics {
+    let mut problems = diags.into_vec();
+    frontmatter::drop_implied_missing(&mut problems);
+    let mut out = Diagnostics::new();
+    out.extend(problems);
+    out
 }
 
 /// `Config::from_text`'s checks of the values, each reporting at its key's line.
@@ -727,6 +736,23 @@ mod tests {
         assert_eq!(
             msgs[2],
             "site.yaml:7: error: `timezone: Mars/Olympus` is not a time zone name such as `America/New_York` or `UTC`"
+        );
+    }
+
+    #[test]
+    fn a_misspelt_required_key_is_one_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "titel: T\ndescription: D\nurl: https://e.com\nauthor: A\nimage: c.png\ncategories: [Technology]\n",
+        )
+        .unwrap();
+        let err = Config::load(dir.path(), None).unwrap_err();
+        let msgs: Vec<String> = err.iter().map(|d| d.to_string()).collect();
+        assert_eq!(msgs.len(), 1, "{msgs:#?}");
+        assert!(
+            msgs[0]
+                .starts_with("site.yaml:1:1: error: unknown key `titel` (did you mean `title`?)")
         );
     }
 

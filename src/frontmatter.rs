@@ -101,6 +101,18 @@ pub fn parse<T: DeserializeOwned>(
     }
 }
 
+/// Drops "`key` is required" from `problems` for each key an unknown key was taken for
+/// (`titel` -> "did you mean `title`?"): the misspelling is the one problem to fix.
+pub fn drop_implied_missing(problems: &mut Vec<Diagnostic>) {
+    let meant: Vec<String> = problems
+        .iter()
+        .filter_map(|d| d.message.split_once("(did you mean `"))
+        .filter_map(|(_, k)| k.split_once('`'))
+        .map(|(k, _)| format!("`{k}` is required"))
+        .collect();
+    problems.retain(|d| !meant.iter().any(|m| d.message.starts_with(m.as_str())));
+}
+
 /// `parse`, and when every problem is an unknown key, also the value the other keys make:
 /// the caller can check those too and report everything at once. (A key with a wrong value
 /// gives no value: checks of the rest would call it missing.)

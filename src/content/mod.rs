@@ -432,6 +432,7 @@ pub fn parse_episode(
     if let Some(d) = extra_not_a_map(front.extra.as_ref(), "episode") {
         errors.push(d.at(&file).line(key_line("extra")));
     }
+    frontmatter::drop_implied_missing(&mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
