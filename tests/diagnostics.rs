@@ -126,6 +126,26 @@ fn an_owner_email_problem_is_at_the_owner_line() {
 }
 
 #[test]
+fn a_missing_owner_is_said_as_site_yaml_writes_it() {
+    let (_tmp, root) = site();
+    edit(
+        &root,
+        "site.yaml",
+        "owner: { name: Test Owner, email: owner@fixture.example.com }\n",
+        "",
+    );
+    let (code, err) = build(&root);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        problems(&err),
+        [
+            "site.yaml: warning[itunes-owner]: no `owner:` with an email: add `owner: { name: Your Name, email: you@example.com }` to site.yaml (Spotify and YouTube verify ownership by that address)",
+            "site.yaml:12:1: warning[podcast-locked]: `locked` needs the owner's email, which partytime (Podcast Index) requires: add `owner: { name: Your Name, email: you@example.com }` to site.yaml",
+        ]
+    );
+}
+
+#[test]
 fn an_episode_feed_problem_is_at_its_front_matter_line() {
     let (_tmp, root) = site();
     let long = "A".repeat(300);

@@ -132,7 +132,8 @@ fn walk<'a>(
 fn relocated(d: Diagnostic, chain: &[&Element], site: &Site) -> Diagnostic {
     let config = &site.config;
     let Some(first) = chain.first() else {
-        return rewritten(d, config, None).at(CONFIG_FILE).line_col(1, 1);
+        // Something the channel lacks: no line of site.yaml gives it.
+        return placed(rewritten(d, config, None), PathBuf::from(CONFIG_FILE), None);
     };
     if first.key != "item" {
         let key = source_key(chain, CHANNEL_KEYS, &config.key_lines);
@@ -223,6 +224,10 @@ fn rewritten(mut d: Diagnostic, config: &Config, episode: Option<&Episode>) -> D
     if d.rule.as_deref() == Some("itunes-category") {
         m = category_fix(&m);
     }
+    if let Some(fix) = owner_fix(d.rule.as_deref(), &m) {
+        m = fix;
+    }
+    m = m.replace("<channel> has no ", "site.yaml has no ");
     let table = if episode.is_some() {
         ITEM_KEYS
     } else {
@@ -238,6 +243,20 @@ fn rewritten(mut d: Diagnostic, config: &Config, episode: Option<&Episode>) -> D
     }
     d.message = m;
     d
+}
+
+/// The owner's e-mail address, which the feed gives in two places, said as site.yaml has it.
+fn owner_fix(rule: Option<&str>, message: &str) -> Option<String> {
+    const ADD: &str = "add `owner: { name: Your Name, email: you@example.com }` to site.yaml";
+    match rule? {
+        "itunes-owner" if message.contains("has no <itunes:") => Some(format!(
+            "no `owner:` with an email: {ADD} (Spotify and YouTube verify ownership by that address)"
+        )),
+        "podcast-locked" if message.contains("has no owner=") => Some(format!(
+            "`locked` needs the owner's email, which partytime (Podcast Index) requires: {ADD}"
+        )),
+        _ => None,
+    }
 }
 
 /// `"Food" is a subcategory of "Arts": nest it inside <itunes:category text="Arts">` ->
