@@ -212,20 +212,9 @@ fn blank_entry(text: &str, line: usize) -> Option<(String, String)> {
 
 fn yaml_error(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usize) -> Diagnostic {
     let raw = e.to_string();
-    let mut place = e.location().map(|l| (l.line(), l.column()));
-    // An unclosed quote is found at the end of the text: point at where it opens.
-    if let Some(opened) = raw
-        .split_once("while scanning a quoted scalar at line ")
-        .map(|(_, at)| at)
-        .and_then(|at| at.split_once(" column "))
-        .and_then(|(l, c)| {
-            let c: String = c.chars().take_while(char::is_ascii_digit).collect();
-            Some((l.parse().ok()?, c.parse().ok()?))
-        })
-    {
-        place = Some(opened);
-    }
-    let message = match place.and_then(|(line, col)| syntax_hint(&raw, text, line, col)) {
+    let place = better_place(&raw, text).or(e.location().map(|l| (l.line(), l.column())));
+    let hint = place.and_then(|(line, col)| syntax_hint(&raw, text, (line, col), first_line));
+    let message = match hint {
         Some(hint) => hint,
         None => {
             // serde_yaml appends " at line N column M" (we print the place ourselves) and may
@@ -242,6 +231,39 @@ fn yaml_error(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usize)
         Some((line, col)) => d.line_col(line + first_line - 1, col),
         None => d.line(first_line),
     }
+}
+
+/// Where the mistake is when serde_yaml finds it later: the opening of a quote never closed,
+/// the key line missing its `:`, the second of two equal keys.
+fn better_place(raw: &str, text: &str) -> Option<(usize, usize)> {
+    let inner = |what: &str| {
+        raw.split_once(what)
+            .map(|(_, at)| at)
+            .and_then(|at| at.split_once(" column "))
+            .and_then(|(l, c)| {
+                let c: String = c.chars().take_while(char::is_ascii_digit).collect();
+                Some((l.parse().ok()?, c.parse().ok()?))
+            })
+    };
+    if raw.contains("end of stream") {
+        if let Some(at) = inner("while scanning a quoted scalar at line ") {
+            return Some(at);
+        }
+    }
+    if raw.starts_with("could not find expected ':'") {
+        return inner("while scanning a simple key at line ");
+    }
+    let key = raw.strip_prefix("duplicate field `")?.split('`').next()?;
+    let (i, l) = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|r| r.starts_with(':'))
+        })
+        .nth(1)?;
+    Some((i + 1, l.len() - l.trim_start().len() + 1))
 }
 
 fn line_of(text: &str, line: usize) -> &str {
@@ -281,7 +303,12 @@ fn relocate(raw: &str, first_line: usize) -> String {
 }
 
 /// The YAML syntax mistakes people make, said with their fix.
-fn syntax_hint(raw: &str, text: &str, line: usize, col: usize) -> Option<String> {
+fn syntax_hint(
+    raw: &str,
+    text: &str,
+    (line, col): (usize, usize),
+    first_line: usize,
+) -> Option<String> {
     let here = line_of(text, line);
     let tab_indented = |l: &str| {
         l.chars()
@@ -296,7 +323,15 @@ fn syntax_hint(raw: &str, text: &str, line: usize, col: usize) -> Option<String>
         );
     }
     if raw.starts_with("mapping values are not allowed") {
+        let indent = here.len() - here.trim_start().len();
         let trimmed = here.trim_start().trim_start_matches("- ");
+        let first_colon = indent + here.trim_start().find(':').unwrap_or(0) + 1;
+        if first_colon == col && indent > 0 {
+            let key = trimmed.split(':').next().unwrap_or("").trim();
+            return Some(format!(
+                "`{key}` is indented more than the key above it, so YAML reads it as part of that value: start it in the same column as the other keys"
+            ));
+        }
         if let Some((key, value)) = trimmed.split_once(": ") {
             let value = value.trim();
             let quoted = value.replace('\\', "\\\\").replace('"', "\\\"");
@@ -306,6 +341,41 @@ fn syntax_hint(raw: &str, text: &str, line: usize, col: usize) -> Option<String>
                 key.trim()
             ));
         }
+    }
+    if let Some(key) = raw.strip_prefix("duplicate field `") {
+        let key = key.split('`').next().unwrap_or("");
+        let first = text
+            .lines()
+            .position(|l| {
+                l.trim_start()
+                    .strip_prefix(key)
+                    .is_some_and(|r| r.starts_with(':'))
+            })
+            .map_or(0, |i| i + first_line);
+        return Some(format!(
+            "`{key}` is written twice (first at line {first}): keep one"
+        ));
+    }
+    if raw.starts_with("could not find expected ':'") {
+        return Some(format!(
+            "`{}` is not `key: value`: add the `:` after the key (and a space after it)",
+            here.trim()
+        ));
+    }
+    if raw.contains("cannot start any token") {
+        let c = here.chars().nth(col.saturating_sub(1)).unwrap_or(' ');
+        if let Some((key, value)) = here.trim_start().split_once(": ") {
+            return Some(format!(
+                "a value cannot start with `{c}`: quote it: `{}: \"{}\"`",
+                key.trim(),
+                value.trim().replace('"', "\\\"")
+            ));
+        }
+    }
+    if raw.starts_with("did not find expected key") && here.contains('\'') {
+        return Some(
+            "a `'` inside a value quoted with `'`: write it twice (`'it''s'`) or quote the value with `\"`".to_string(),
+        );
     }
     if raw.contains("while scanning a quoted scalar") && raw.contains("end of stream") {
         return Some(
@@ -564,6 +634,30 @@ mod tests {
             [
                 "e.md:3:5: error: people[0]: invalid type: integer `7`, expected a name or `{ name: …, role: guest }`"
             ]
+        );
+    }
+
+    #[test]
+    fn more_yaml_mistakes_come_with_their_fix() {
+        assert_eq!(
+            messages("title: a\n  summary: b\n"),
+            ["e.md:3:10: error: `summary` is indented more than the key above it, so YAML reads it as part of that value: start it in the same column as the other keys"]
+        );
+        assert_eq!(
+            messages("title: a\nsummary b\ndraft: true\n"),
+            ["e.md:3:1: error: `summary b` is not `key: value`: add the `:` after the key (and a space after it)"]
+        );
+        assert_eq!(
+            messages("title: a\nsummary: s\ntitle: b\n"),
+            ["e.md:4:1: error: `title` is written twice (first at line 2): keep one"]
+        );
+        assert_eq!(
+            messages("title: @home\n"),
+            ["e.md:2:8: error: a value cannot start with `@`: quote it: `title: \"@home\"`"]
+        );
+        assert_eq!(
+            messages("title: 'it's'\n"),
+            ["e.md:2:12: error: a `'` inside a value quoted with `'`: write it twice (`'it''s'`) or quote the value with `\"`"]
         );
     }
 
