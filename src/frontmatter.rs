@@ -245,10 +245,10 @@ fn better_place(raw: &str, text: &str) -> Option<(usize, usize)> {
                 Some((l.parse().ok()?, c.parse().ok()?))
             })
     };
-    if raw.contains("end of stream") {
-        if let Some(at) = inner("while scanning a quoted scalar at line ") {
-            return Some(at);
-        }
+    if raw.contains("end of stream")
+        && let Some(at) = inner("while scanning a quoted scalar at line ")
+    {
+        return Some(at);
     }
     if raw.starts_with("could not find expected ':'") {
         return inner("while scanning a simple key at line ");
@@ -641,11 +641,15 @@ mod tests {
     fn more_yaml_mistakes_come_with_their_fix() {
         assert_eq!(
             messages("title: a\n  summary: b\n"),
-            ["e.md:3:10: error: `summary` is indented more than the key above it, so YAML reads it as part of that value: start it in the same column as the other keys"]
+            [
+                "e.md:3:10: error: `summary` is indented more than the key above it, so YAML reads it as part of that value: start it in the same column as the other keys"
+            ]
         );
         assert_eq!(
             messages("title: a\nsummary b\ndraft: true\n"),
-            ["e.md:3:1: error: `summary b` is not `key: value`: add the `:` after the key (and a space after it)"]
+            [
+                "e.md:3:1: error: `summary b` is not `key: value`: add the `:` after the key (and a space after it)"
+            ]
         );
         assert_eq!(
             messages("title: a\nsummary: s\ntitle: b\n"),
@@ -657,7 +661,9 @@ mod tests {
         );
         assert_eq!(
             messages("title: 'it's'\n"),
-            ["e.md:2:12: error: a `'` inside a value quoted with `'`: write it twice (`'it''s'`) or quote the value with `\"`"]
+            [
+                "e.md:2:12: error: a `'` inside a value quoted with `'`: write it twice (`'it''s'`) or quote the value with `\"`"
+            ]
         );
     }
 
