@@ -1575,6 +1575,45 @@ mod tests {
     }
 
     #[test]
+    fn a_real_transcript_with_one_typo_names_its_line() {
+        // Seed 004's cues (read at test time), written one block each as SRT tools write
+        // them; then one arrow mistyped and one number dropped, as a hand edit would.
+        let Some(text) = crate::seeds::read("004_") else {
+            return;
+        };
+        let t = parse(&text, p("004.txt"), None).unwrap();
+        let write = |typos: bool| {
+            let mut srt = String::new();
+            let mut lines_of_cue = Vec::new();
+            for (k, cue) in t.cues.iter().take(40).enumerate() {
+                lines_of_cue.push(srt.matches('\n').count() + 1);
+                let mut times = String::new();
+                timecode::write_srt(&mut times, cue.start);
+                times.push_str(if typos && k == 20 { " -> " } else { " --> " });
+                timecode::write_srt(&mut times, cue.end);
+                if !(typos && k == 30) {
+                    srt.push_str(&format!("{}\n", k + 1));
+                }
+                srt.push_str(&format!("{times}\n{}\n\n", cue.text));
+            }
+            (srt, lines_of_cue)
+        };
+        let (clean, _) = write(false);
+        assert_eq!(parse_srt(&clean, p("s.srt")).unwrap().cues.len(), 40);
+        let (srt, lines_of_cue) = write(true);
+        let errors: Vec<(Option<usize>, String)> = parse_srt(&srt, p("s.srt"))
+            .unwrap_err()
+            .into_iter()
+            .map(|d| (d.line, d.message))
+            .collect();
+        assert_eq!(errors.len(), 2, "{errors:#?}");
+        assert_eq!(errors[0].0, Some(lines_of_cue[20] + 1));
+        assert!(errors[0].1.starts_with("`->` between two times"));
+        assert_eq!(errors[1].0, Some(lines_of_cue[30]));
+        assert!(errors[1].1.starts_with("this cue has no number"));
+    }
+
+    #[test]
     fn misspelled_json_keys_are_errors() {
         let json = "{\"segments\": [\n{\"startTime\": 0, \"endTime\": 1, \"body\": \"a\"},\n{\"startTime\": 1, \"endtime\": 2, \"body\": \"b\"}\n]}";
         assert_eq!(
