@@ -185,14 +185,24 @@ struct ChapterJson {
 
 /// Chapters from a Podcasting 2.0 JSON chapters file (any 1.x version).
 pub fn from_json(text: &str, path: &Path) -> (Vec<Chapter>, Vec<Diagnostic>) {
+    let known = [
+        "startTime",
+        "endTime",
+        "title",
+        "img",
+        "url",
+        "toc",
+        "location",
+    ];
+    let mut errors = misspelled_json_keys(text, "chapters", &known, path);
     let file: ChaptersFile = match serde_json::from_str(text) {
         Ok(f) => f,
         Err(e) => {
             let d = Diagnostic::error(format!("not a JSON chapters file: {e}")).at(path);
-            return (Vec::new(), vec![d.line_col(e.line(), e.column())]);
+            errors.push(d.line_col(e.line(), e.column()));
+            return (Vec::new(), errors);
         }
     };
-    let mut errors = Vec::new();
     if !file.version.starts_with("1.") {
         errors.push(
             Diagnostic::error(format!(
@@ -246,6 +256,57 @@ pub fn from_json(text: &str, path: &Path) -> (Vec<Chapter>, Vec<Diagnostic>) {
         chapters.push(chapter);
     }
     (chapters, errors)
+}
+
+/// Misspelled keys of the objects in the list `list_key` of a JSON file (`"starttime"`,
+/// `"titel"`): serde passes keys it does not know (the formats allow other tools' keys), so a
+/// key within two edits of a `known` one, or differing only in case, is an error at its line
+/// instead of a value silently dropped.
+pub fn misspelled_json_keys(
+    text: &str,
+    list_key: &str,
+    known: &[&str],
+    path: &Path,
+) -> Vec<Diagnostic> {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Vec::new();
+    };
+    let Some(items) = value.get(list_key).and_then(|v| v.as_array()) else {
+        return Vec::new();
+    };
+    let mut typos: Vec<(&str, &str)> = Vec::new();
+    for key in items
+        .iter()
+        .filter_map(|i| i.as_object())
+        .flat_map(|o| o.keys())
+    {
+        if known.contains(&key.as_str()) || typos.iter().any(|(k, _)| k == key) {
+            continue;
+        }
+        let close = known.iter().find(|k| {
+            k.eq_ignore_ascii_case(key) || crate::frontmatter::edit_distance(key, k) <= 2
+        });
+        if let Some(k) = close {
+            typos.push((key, k));
+        }
+    }
+    let mut out = Vec::new();
+    for (typo, meant) in typos {
+        let offsets = timecode::json_key_offsets(text, typo);
+        for line in timecode::lines_of_offsets(text, &offsets)
+            .into_iter()
+            .take(50)
+        {
+            out.push(
+                Diagnostic::error(format!(
+                    "unknown key \"{typo}\" (did you mean \"{meant}\"?)"
+                ))
+                .at(path)
+                .line(line),
+            );
+        }
+    }
+    out
 }
 
 fn json_time(v: &serde_json::Value) -> Option<f64> {
@@ -810,6 +871,17 @@ fn is_list_item(content: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn misspelled_chapter_keys_are_errors() {
+        let json = "{\"version\": \"1.2.0\", \"chapters\": [\n{\"startTime\": 0, \"title\": \"A\"},\n{\"startTime\": 5, \"titel\": \"B\"}\n]}";
+        let (_, errors) = from_json(json, Path::new("c.json"));
+        let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            errors,
+            ["c.json:3: error: unknown key \"titel\" (did you mean \"title\"?)"]
+        );
+    }
     use std::path::PathBuf;
 
     fn notes(md: &str) -> Vec<(f64, String, Option<String>, usize)> {

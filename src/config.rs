@@ -161,6 +161,11 @@ pub struct Config {
     pub deploy: DeployConfig,
     /// 1-based line of the `deploy:` key in site.yaml (for errors about it).
     pub deploy_line: usize,
+    /// Where each key is written in site.yaml, for problems found in what it becomes (the
+    /// feed's categories, artwork, owner...).
+    pub key_lines: KeyLines,
+    /// The text of site.yaml's `categories:` item lines, for the line of one category.
+    pub category_lines: Vec<usize>,
     /// A network show with `path: /`: published at the site's root.
     pub at_root: bool,
 }
@@ -247,192 +252,38 @@ impl Config {
             );
             return Err(diags);
         }
-        let raw: RawConfig = match frontmatter::parse(text, &shown, 1) {
-            Ok(r) => r,
-            Err(d) => {
-                diags.push(d);
-                return Err(diags);
-            }
+        // Unknown keys do not stop the checks of the others: all are reported at once.
+        let (raw, problems) = frontmatter::parse_lenient::<RawConfig>(text, &shown, 1);
+        diags.extend(problems);
+        let Some(raw) = raw else {
+            return Err(diags);
         };
-        let line_of = |key: &str| key_line(text, key);
-        let mut required = |value: Option<String>, key: &str, hint: &str| -> String {
-            match value
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-            {
-                Some(v) => v,
-                None => {
-                    diags
-                        .push(Diagnostic::error(format!("`{key}` is required: {hint}")).at(&shown));
-                    String::new()
-                }
-            }
+        let mut v = Checker {
+            text,
+            shown: &shown,
+            diags: &mut diags,
         };
-        let title = required(raw.title, "title", "the show's name");
-        let description = required(raw.description, "description", "what the show is about");
-        let author = required(
-            raw.author,
+        let title = v.required(raw.title.clone(), "title", "the show's name");
+        let description = v.required(
+            raw.description.clone(),
+            "description",
+            "what the show is about",
+        );
+        let author = v.required(
+            raw.author.clone(),
             "author",
             "the show's author or network (Spotify requires it)",
         );
-        let language = raw.language.unwrap_or_else(|| "en".to_string());
-        if !valid_language(&language) {
-            diags.push(
-                Diagnostic::error(format!(
-                    "`language: {language}` is not an ISO 639 code such as `en` or `en-us`"
-                ))
-                .at(&shown)
-                .line(line_of("language")),
-            );
-        }
-        let url = match base_url.map(str::to_string).or(raw.url) {
-            Some(u) => u,
-            None => {
-                diags.push(
-                    Diagnostic::error("`url` is required: the public base URL, e.g. https://podcast.example.com (every feed link is absolute)")
-                        .at(&shown),
-                );
-                String::new()
-            }
-        };
-        let (base_url, base_path) = match parse_base_url(&url) {
-            Ok(v) => v,
-            Err(msg) => {
-                if !url.is_empty() {
-                    let d = Diagnostic::error(msg).at(&shown);
-                    diags.push(if base_url.is_some() {
-                        d
-                    } else {
-                        d.line(line_of("url"))
-                    });
-                }
-                (String::new(), "/".to_string())
-            }
-        };
-        let show_type = match raw.show_type.as_deref() {
-            None | Some("episodic") => ShowType::Episodic,
-            Some("serial") => ShowType::Serial,
-            Some(other) => {
-                diags.push(
-                    Diagnostic::error(format!("`type: {other}` must be `episodic` or `serial`"))
-                        .at(&shown)
-                        .line(line_of("type")),
-                );
-                ShowType::Episodic
-            }
-        };
-        let timezone_name = raw.timezone.unwrap_or_else(|| "UTC".to_string());
-        let timezone = match TimeZone::get(&timezone_name) {
-            Ok(tz) => tz,
-            Err(_) => {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "`timezone: {timezone_name}` is not a time zone name such as `America/New_York` or `UTC`"
-                    ))
-                    .at(&shown)
-                    .line(line_of("timezone")),
-                );
-                TimeZone::UTC
-            }
-        };
-        let categories: Vec<Category> = raw
-            .categories
-            .iter()
-            .map(|c| match c.split_once('>') {
-                Some((a, b)) => Category {
-                    name: a.trim().to_string(),
-                    sub: Some(b.trim().to_string()),
-                },
-                None => Category {
-                    name: c.trim().to_string(),
-                    sub: None,
-                },
-            })
-            .collect();
-        if categories.is_empty() {
-            diags.push(
-                Diagnostic::error("`categories` is required: at least one of Apple's categories, e.g. [Technology]")
-                    .at(&shown),
-            );
-        }
-        if raw.image.is_none() {
-            diags.push(
-                Diagnostic::error("`image` is required: square JPEG or PNG artwork, 1400-3000 px (Apple rejects a feed without it)")
-                    .at(&shown),
-            );
-        }
-        let medium = raw.medium.unwrap_or_else(|| "podcast".to_string());
-        if let Some(url) = &raw.new_feed_url
-            && !(url.starts_with("https://") || url.starts_with("http://"))
-        {
-            diags.push(
-                Diagnostic::error(format!(
-                    "`new_feed_url` must be the new feed's absolute URL (https://...), not \"{url}\""
-                ))
-                .at(&shown),
-            );
-        }
-        for (number, name) in &raw.seasons {
-            if name.trim().is_empty() || name.chars().count() > 128 {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "`seasons`: the name of season {number} must be 1 to 128 characters"
-                    ))
-                    .at(&shown),
-                );
-            }
-        }
-        let (hosts_line, host_lines) = crate::chapters::yaml_item_lines(text, 1, "hosts");
-        let mut hosts: Vec<crate::people::Person> = Vec::new();
-        for (i, entry) in raw.hosts.iter().enumerate() {
-            match entry.resolve(&shown, host_lines.get(i).copied().or(hosts_line)) {
-                Ok(h) if !hosts.iter().any(|x| x.slug == h.slug) => hosts.push(h),
-                Ok(h) => diags.push(
-                    Diagnostic::error(format!("`{}` is listed twice in `hosts`", h.name))
-                        .at(&shown)
-                        .line(host_lines.get(i).copied().or(hosts_line).unwrap_or(1)),
-                ),
-                Err(errors) => diags.extend(errors),
-            }
-        }
-        let at_root = match raw.path.as_deref().map(str::trim) {
-            None => false,
-            Some(_) if !show => {
-                diags.push(
-                    Diagnostic::error(
-                        "`path` belongs in a network show's show.yaml (shows/<name>/show.yaml), not in site.yaml",
-                    )
-                    .at(&shown)
-                    .line(line_of("path")),
-                );
-                false
-            }
-            Some("/") => true,
-            Some(other) => {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "`path: {other}`: a show lives under /<its folder name>/; the only other place is `path: /` (the site's root)"
-                    ))
-                    .at(&shown)
-                    .line(line_of("path")),
-                );
-                false
-            }
-        };
-        if let Some(extra) = &raw.extra
-            && !extra.is_object()
-            && !extra.is_null()
-        {
-            diags.push(
-                Diagnostic::error(
-                    "`extra:` is a map of your own keys for templates (`extra: { sponsor: Acme }`), given to them as `site.extra`",
-                )
-                .at(&shown)
-                .line(line_of("extra")),
-            );
-        }
+        let language = v.language(raw.language.clone());
+        let (base_url, base_path) = v.base_url(base_url, raw.url.clone());
+        let show_type = v.show_type(raw.show_type.as_deref());
+        let (timezone, timezone_name) = v.timezone(raw.timezone.clone());
+        let categories = v.categories(&raw.categories);
+        v.other_values(&raw);
+        let hosts = v.hosts(&raw.hosts);
+        let at_root = v.at_root(raw.path.as_deref(), show);
         if diags.has_errors() {
-            return Err(diags);
+            return Err(without_implied_missing(diags));
         }
         Ok(Config {
             at_root,
@@ -454,15 +305,27 @@ impl Config {
             locked: raw.locked.unwrap_or(false),
             funding: raw.funding,
             theme: raw.theme.unwrap_or_else(|| "default".to_string()),
-            theme_line: line_of("theme"),
+            theme_line: key_line(text, "theme"),
             extra: raw.extra.unwrap_or(serde_json::Value::Null),
             feed_limit: raw.feed_limit,
-            medium,
+            medium: raw.medium.unwrap_or_else(|| "podcast".to_string()),
             subscribe: raw.subscribe,
             new_feed_url: raw.new_feed_url,
             websub_hub: raw.websub_hub.clone(),
             deploy: raw.deploy.clone().unwrap_or_default(),
-            deploy_line: line_of("deploy"),
+            deploy_line: key_line(text, "deploy"),
+            // A network show's settings are show.yaml merged over site.yaml: their lines are
+            // of neither file, so its feed's problems keep the feed's lines.
+            key_lines: if show {
+                KeyLines::default()
+            } else {
+                KeyLines::of(text, 1)
+            },
+            category_lines: if show {
+                Vec::new()
+            } else {
+                crate::chapters::yaml_item_lines(text, 1, "categories").1
+            },
             block: raw.block.unwrap_or(false),
             complete: raw.complete.unwrap_or(false),
             seasons: raw.seasons,
@@ -472,6 +335,300 @@ impl Config {
                 .filter(|g| !g.is_empty()),
             hosts,
         })
+    }
+}
+
+impl Config {
+    /// A stand-in for a site.yaml that has errors, so that the episodes can still be read and
+    /// their problems reported with the site's (PRODUCT.md: a build reports all errors at
+    /// once). Only what reading episodes needs is taken from the file: its time zone and URL
+    /// when they are valid. Never used to publish anything.
+    pub fn stand_in(root: &Path) -> Config {
+        let text = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
+        let value = |key: &str| frontmatter::top_level_scalar(&text, key);
+        let timezone_name = value("timezone").unwrap_or_else(|| "UTC".to_string());
+        let (timezone, timezone_name) = match TimeZone::get(&timezone_name) {
+            Ok(tz) => (tz, timezone_name),
+            Err(_) => (TimeZone::UTC, "UTC".to_string()),
+        };
+        let (base_url, base_path) = value("url")
+            .and_then(|u| parse_base_url(&u).ok())
+            .unwrap_or_else(|| ("https://site.invalid".to_string(), "/".to_string()));
+        Config {
+            path: root.join(CONFIG_FILE),
+            title: String::new(),
+            description: String::new(),
+            base_url,
+            base_path,
+            language: "en".to_string(),
+            author: String::new(),
+            owner: None,
+            image: None,
+            categories: Vec::new(),
+            explicit: false,
+            show_type: ShowType::Episodic,
+            copyright: None,
+            timezone,
+            timezone_name,
+            locked: false,
+            funding: Vec::new(),
+            theme: "default".to_string(),
+            theme_line: 1,
+            extra: serde_json::Value::Null,
+            feed_limit: None,
+            medium: "podcast".to_string(),
+            subscribe: BTreeMap::new(),
+            new_feed_url: None,
+            block: false,
+            complete: false,
+            seasons: BTreeMap::new(),
+            podcast_guid: None,
+            hosts: Vec::new(),
+            websub_hub: None,
+            deploy: DeployConfig::default(),
+            deploy_line: 1,
+            key_lines: KeyLines::default(),
+            category_lines: Vec::new(),
+            at_root: false,
+        }
+    }
+}
+
+/// `diags` without the "is required" of a key a misspelt key was taken for.
+fn without_implied_missing(diags: Diagnostics) -> Diagnostics {
+    let mut problems = diags.into_vec();
+    frontmatter::drop_implied_missing(&mut problems);
+    let mut out = Diagnostics::new();
+    out.extend(problems);
+    out
+}
+
+/// `Config::from_text`'s checks of the values, each reporting at its key's line.
+struct Checker<'a> {
+    text: &'a str,
+    shown: &'a Path,
+    diags: &'a mut Diagnostics,
+}
+
+impl Checker<'_> {
+    fn line_of(&self, key: &str) -> usize {
+        key_line(self.text, key)
+    }
+
+    fn error_at(&mut self, key: &str, message: String) {
+        let line = self.line_of(key);
+        self.diags
+            .push(Diagnostic::error(message).at(self.shown).line(line));
+    }
+
+    fn required(&mut self, value: Option<String>, key: &str, hint: &str) -> String {
+        match value
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+        {
+            Some(v) => v,
+            None => {
+                self.diags
+                    .push(Diagnostic::error(format!("`{key}` is required: {hint}")).at(self.shown));
+                String::new()
+            }
+        }
+    }
+
+    fn language(&mut self, language: Option<String>) -> String {
+        let language = language.unwrap_or_else(|| "en".to_string());
+        if !valid_language(&language) {
+            self.error_at(
+                "language",
+                format!("`language: {language}` is not an ISO 639 code such as `en` or `en-us`"),
+            );
+        }
+        language
+    }
+
+    /// The base URL and its path; `given` (`--base-url`) wins over site.yaml's `url`.
+    fn base_url(&mut self, given: Option<&str>, url: Option<String>) -> (String, String) {
+        let url = match given.map(str::to_string).or(url) {
+            Some(u) => u,
+            None => {
+                self.diags.push(
+                    Diagnostic::error("`url` is required: the public base URL, e.g. https://podcast.example.com (every feed link is absolute)")
+                        .at(self.shown),
+                );
+                String::new()
+            }
+        };
+        match parse_base_url(&url) {
+            Ok(v) => v,
+            Err(msg) => {
+                if !url.is_empty() {
+                    let d = Diagnostic::error(msg).at(self.shown);
+                    let line = self.line_of("url");
+                    self.diags
+                        .push(if given.is_some() { d } else { d.line(line) });
+                }
+                (String::new(), "/".to_string())
+            }
+        }
+    }
+
+    fn show_type(&mut self, value: Option<&str>) -> ShowType {
+        match value {
+            None | Some("episodic") => ShowType::Episodic,
+            Some("serial") => ShowType::Serial,
+            Some(other) => {
+                self.error_at(
+                    "type",
+                    format!("`type: {other}` must be `episodic` or `serial`"),
+                );
+                ShowType::Episodic
+            }
+        }
+    }
+
+    fn timezone(&mut self, name: Option<String>) -> (TimeZone, String) {
+        let name = name.unwrap_or_else(|| "UTC".to_string());
+        match TimeZone::get(&name) {
+            Ok(tz) => (tz, name),
+            Err(_) => {
+                self.error_at(
+                    "timezone",
+                    format!("`timezone: {name}` is not a time zone name such as `America/New_York` or `UTC`"),
+                );
+                (TimeZone::UTC, name)
+            }
+        }
+    }
+
+    fn categories(&mut self, raw: &[String]) -> Vec<Category> {
+        let categories: Vec<Category> = raw
+            .iter()
+            .map(|c| match c.split_once('>') {
+                Some((a, b)) => Category {
+                    name: a.trim().to_string(),
+                    sub: Some(b.trim().to_string()),
+                },
+                None => Category {
+                    name: c.trim().to_string(),
+                    sub: None,
+                },
+            })
+            .collect();
+        if categories.is_empty() {
+            self.diags.push(
+                Diagnostic::error("`categories` is required: at least one of Apple's categories, e.g. [Technology]")
+                    .at(self.shown),
+            );
+        }
+        categories
+    }
+
+    /// `image` (required), `new_feed_url`, `extra` and `seasons`.
+    fn other_values(&mut self, raw: &RawConfig) {
+        if raw.image.is_none() {
+            self.diags.push(
+                Diagnostic::error("`image` is required: square JPEG or PNG artwork, 1400-3000 px (Apple rejects a feed without it)")
+                    .at(self.shown),
+            );
+        }
+        if let Some(url) = &raw.new_feed_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            self.error_at(
+                "new_feed_url",
+                format!("`new_feed_url` must be the new feed's absolute URL (https://...), not \"{url}\""),
+            );
+        }
+        if let Some(extra) = &raw.extra
+            && !extra.is_object()
+            && !extra.is_null()
+        {
+            self.error_at(
+                "extra",
+                "`extra:` is a map of your own keys for templates (`extra: { sponsor: Acme }`), given to them as `site.extra`".to_string(),
+            );
+        }
+        for (number, name) in &raw.seasons {
+            if name.trim().is_empty() || name.chars().count() > 128 {
+                self.error_at(
+                    "seasons",
+                    format!("`seasons`: the name of season {number} must be 1 to 128 characters"),
+                );
+            }
+        }
+    }
+
+    fn hosts(&mut self, entries: &[crate::people::PersonEntry]) -> Vec<crate::people::Person> {
+        let (hosts_line, host_lines) = crate::chapters::yaml_item_lines(self.text, 1, "hosts");
+        let mut hosts: Vec<crate::people::Person> = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            let line = host_lines.get(i).copied().or(hosts_line);
+            match entry.resolve(self.shown, line) {
+                Ok(h) if !hosts.iter().any(|x| x.slug == h.slug) => hosts.push(h),
+                Ok(h) => self.diags.push(
+                    Diagnostic::error(format!("`{}` is listed twice in `hosts`", h.name))
+                        .at(self.shown)
+                        .line(line.unwrap_or(1)),
+                ),
+                Err(errors) => self.diags.extend(errors),
+            }
+        }
+        hosts
+    }
+
+    /// `path:`, which only a network show's show.yaml may have (`show`).
+    fn at_root(&mut self, path: Option<&str>, show: bool) -> bool {
+        match path.map(str::trim) {
+            None => false,
+            Some(_) if !show => {
+                self.error_at(
+                    "path",
+                    "`path` belongs in a network show's show.yaml (shows/<name>/show.yaml), not in site.yaml".to_string(),
+                );
+                false
+            }
+            Some("/") => true,
+            Some(other) => {
+                self.error_at(
+                    "path",
+                    format!("`path: {other}`: a show lives under /<its folder name>/; the only other place is `path: /` (the site's root)"),
+                );
+                false
+            }
+        }
+    }
+}
+
+/// The file lines of a YAML file's top-level keys (serde keeps no positions): messages about
+/// a value point at the line the podcaster edits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyLines(Vec<(String, usize)>);
+
+impl KeyLines {
+    /// The top-level keys of `yaml`, whose first line is line `first_line` of its file.
+    pub fn of(yaml: &str, first_line: usize) -> KeyLines {
+        let keys = yaml
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.starts_with([' ', '\t', '-', '#']))
+            .filter_map(|(i, l)| {
+                let (key, after) = l.split_once(':')?;
+                let key = key.trim().trim_matches(['"', '\'']);
+                (!key.is_empty() && (after.is_empty() || after.starts_with([' ', '\t', '\r'])))
+                    .then(|| (key.to_string(), i + first_line))
+            })
+            .collect();
+        KeyLines(keys)
+    }
+
+    /// The line of `key`, or of the first of `keys` written, when one is.
+    pub fn get(&self, key: &str) -> Option<usize> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, l)| *l)
+    }
+
+    /// The line of the first of `keys` the file has.
+    pub fn any(&self, keys: &[&str]) -> Option<usize> {
+        keys.iter().find_map(|k| self.get(k))
     }
 }
 
@@ -557,6 +714,45 @@ mod tests {
             ),
             "{}",
             msgs[0]
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_does_not_hide_the_other_problems() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "title: T\nurl: https://e.com\nauthor: A\nimage: c.png\ncategories: [Technology]\nlangauge: en\ntimezone: Mars/Olympus\n",
+        )
+        .unwrap();
+        let err = Config::load(dir.path(), None).unwrap_err();
+        let msgs: Vec<String> = err.iter().map(|d| d.to_string()).collect();
+        assert_eq!(msgs.len(), 3, "{msgs:#?}");
+        assert!(msgs[0].starts_with("site.yaml:6:1: error: unknown key `langauge`"));
+        assert_eq!(
+            msgs[1],
+            "site.yaml: error: `description` is required: what the show is about"
+        );
+        assert_eq!(
+            msgs[2],
+            "site.yaml:7: error: `timezone: Mars/Olympus` is not a time zone name such as `America/New_York` or `UTC`"
+        );
+    }
+
+    #[test]
+    fn a_misspelt_required_key_is_one_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "titel: T\ndescription: D\nurl: https://e.com\nauthor: A\nimage: c.png\ncategories: [Technology]\n",
+        )
+        .unwrap();
+        let err = Config::load(dir.path(), None).unwrap_err();
+        let msgs: Vec<String> = err.iter().map(|d| d.to_string()).collect();
+        assert_eq!(msgs.len(), 1, "{msgs:#?}");
+        assert!(
+            msgs[0]
+                .starts_with("site.yaml:1:1: error: unknown key `titel` (did you mean `title`?)")
         );
     }
 

@@ -77,19 +77,62 @@ pub const TAXONOMY: &[(&str, &str)] = &[
     ("Video Post-Production", "Assistant Editor"),
 ];
 
-/// One entry of `people:` or `hosts:` as written.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// One entry of `people:` or `hosts:` as written: a plain name (`- Jon Park`) or a mapping
+/// (`{ name: Jon Park, role: guest }`).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersonEntry {
     pub name: String,
-    #[serde(default)]
     pub role: Option<String>,
-    #[serde(default)]
     pub group: Option<String>,
-    #[serde(default)]
     pub href: Option<String>,
-    #[serde(default)]
     pub img: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonFields {
+    name: String,
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    group: Option<String>,
+    #[serde(default)]
+    href: Option<String>,
+    #[serde(default)]
+    img: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for PersonEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Entry;
+        impl<'de> serde::de::Visitor<'de> for Entry {
+            type Value = PersonEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a name or `{ name: …, role: guest }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<PersonEntry, E> {
+                Ok(PersonEntry {
+                    name: v.to_string(),
+                    ..PersonEntry::default()
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<PersonEntry, A::Error> {
+                let f =
+                    PersonFields::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(PersonEntry {
+                    name: f.name,
+                    role: f.role,
+                    group: f.group,
+                    href: f.href,
+                    img: f.img,
+                })
+            }
+        }
+        d.deserialize_any(Entry)
+    }
 }
 
 /// A checked person: role and group are taxonomy values, lowercase as the namespace's

@@ -252,7 +252,16 @@ pub fn parse_srt(text: &str, path: &Path) -> Result<Transcript, Vec<Diagnostic>>
                 continue;
             }
         };
-        let body = text[text_begin..text_end.max(text_begin)].trim();
+        if let Some(problem) = srt_number_problem(text, timings[k].0) {
+            errors.push(line, problem);
+        }
+        let body = &text[text_begin..text_end.max(text_begin)];
+        for (j, body_line) in body.split('\n').enumerate() {
+            if let Some(problem) = broken_timing(body_line) {
+                errors.push(line + j, problem);
+            }
+        }
+        let body = body.trim();
         for (speaker, text) in split_voices(body, true) {
             cues.push(Cue {
                 start,
@@ -264,6 +273,56 @@ pub fn parse_srt(text: &str, path: &Path) -> Result<Transcript, Vec<Diagnostic>>
         }
     }
     errors.result(Transcript { cues, timed: true })
+}
+
+/// A cue whose times stand at the start of their line (cues written one block each, not run
+/// together on one line) needs its number on the line before: without it the line before
+/// is read as the previous cue's text.
+fn srt_number_problem(text: &str, times_at: usize) -> Option<String> {
+    let line_start = text[..times_at].rfind('\n').map_or(0, |i| i + 1);
+    if !text[line_start..times_at].trim().is_empty() {
+        return None;
+    }
+    let before = text[..line_start].trim_end_matches(['\r', '\n', ' ', '\t']);
+    let previous = before.rsplit('\n').next().unwrap_or("").trim();
+    let blank_before = text[before.len()..line_start].matches('\n').count() > 1;
+    if !previous.is_empty() && previous.bytes().all(|b| b.is_ascii_digit()) && !blank_before {
+        return None;
+    }
+    Some(
+        "this cue has no number: an SRT cue is its number on a line of its own, then its times (`00:00:01,000 --> 00:00:04,000`), then its text, with a blank line after it"
+            .to_string(),
+    )
+}
+
+/// A line of cue text that is a timing line with a mistyped arrow (`->`, `- ->`, `=>`,
+/// `—>`): it would become caption text and the cue it starts would be lost.
+fn broken_timing(line: &str) -> Option<String> {
+    let t = line.trim();
+    let clock = timecode::clock_len;
+    let first = clock(t)?;
+    let rest = t[first..].trim_start();
+    let sep_len = rest
+        .find(|c: char| c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let sep = rest[..sep_len].trim();
+    let second = &rest[sep_len..];
+    let arrow_like = !sep.is_empty()
+        && sep.chars().count() <= 5
+        && !sep.chars().any(char::is_alphanumeric)
+        && sep != "-->";
+    // Only the two times, or times and cue settings (`align:start`, `X1:40`): a caption that
+    // begins "10:30 - 11:00 works for me" is text.
+    let only_times = clock(second).is_some_and(|n| {
+        second[n..]
+            .split_whitespace()
+            .all(|setting| setting.contains(':'))
+    });
+    (arrow_like && only_times).then(|| {
+        format!(
+            "`{sep}` between two times: a cue timing line is `00:00:01,000 --> 00:00:04,000` (two dashes and `>`)"
+        )
+    })
 }
 
 /// The cue number just before `at` (skipping whitespace): its value, where it begins, and
@@ -336,6 +395,14 @@ fn vtt_block(block: &[(usize, &str)], cues: &mut Vec<Cue>, errors: &mut Errors) 
         return;
     }
     let Some(timing_at) = block.iter().take(2).position(|(_, l)| l.contains("-->")) else {
+        if let Some((n, problem)) = block
+            .iter()
+            .take(2)
+            .find_map(|(n, l)| broken_timing(l).map(|p| (*n, p)))
+        {
+            errors.push(n, problem.replace(',', "."));
+            return;
+        }
         errors.push(
             first_line,
             "expected a cue timing line such as `00:00:01.000 --> 00:00:04.000`",
@@ -352,6 +419,16 @@ fn vtt_block(block: &[(usize, &str)], cues: &mut Vec<Cue>, errors: &mut Errors) 
             return;
         }
     };
+    for &(n, l) in &block[timing_at + 1..] {
+        if l.contains("-->") {
+            errors.push(
+                n,
+                "a timing line inside the previous cue: put a blank line before each cue",
+            );
+        } else if let Some(problem) = broken_timing(l) {
+            errors.push(n, problem.replace(',', "."));
+        }
+    }
     let payload: Vec<&str> = block[timing_at + 1..].iter().map(|(_, l)| *l).collect();
     for (speaker, text) in split_voices(&payload.join("\n"), false) {
         cues.push(Cue {
@@ -524,6 +601,10 @@ pub fn parse_json(
     duration: Option<f64>,
 ) -> Result<Transcript, Vec<Diagnostic>> {
     let mut errors = Errors::new(path);
+    let known = ["speaker", "startTime", "endTime", "body"];
+    errors.items.extend(crate::chapters::misspelled_json_keys(
+        text, "segments", &known, path,
+    ));
     let file: JsonTranscript = match serde_json::from_str(text) {
         Ok(f) => f,
         Err(e) => {
@@ -632,16 +713,6 @@ pub fn parse_timestamped_text(
     path: &Path,
     duration: Option<f64>,
 ) -> Result<Transcript, Vec<Diagnostic>> {
-    struct Turn {
-        speaker: Option<String>,
-        text: String,
-        line: usize,
-    }
-    struct Block {
-        start: f64,
-        line: usize,
-        turns: Vec<Turn>,
-    }
     let mut errors = Errors::new(path);
     let mut blocks: Vec<Block> = Vec::new();
     let mut speaker: Option<String> = None;
@@ -655,33 +726,22 @@ pub fn parse_timestamped_text(
         }
         let mut content = trimmed;
         if let Some((clock, rest)) = leading_timestamp(trimmed) {
-            match timecode::parse_clock(clock) {
-                Ok(start) => {
-                    if let Some(prev) = blocks.last()
-                        && start < prev.start
-                    {
-                        errors.push(
-                            line,
-                            format!(
-                                "timestamp {clock} is out of order: it comes after {} (line {})",
-                                timecode::display(prev.start),
-                                prev.line
-                            ),
-                        );
-                    }
-                    blocks.push(Block {
-                        start,
-                        line,
-                        turns: Vec::new(),
-                    });
-                    turn_open = false;
-                }
-                Err(e) => errors.push(line, format!("timestamp: {e}")),
+            if open_block(clock, line, &mut blocks, &mut errors) {
+                turn_open = false;
             }
             content = rest.trim();
             if content.is_empty() {
                 continue;
             }
+        }
+        if let Some(bad) = broken_timestamp(content) {
+            errors.push(
+                line,
+                format!(
+                    "`{bad}` is not a timestamp: write it as `[00:00:03]` (hours, minutes, seconds)"
+                ),
+            );
+            continue;
         }
         let Some(block) = blocks.last_mut() else {
             errors.push(
@@ -737,6 +797,56 @@ pub fn parse_timestamped_text(
             "no timestamps found (expected lines such as `[00:00:00]`)",
         );
     }
+    let cues = block_cues(&blocks, duration);
+    errors.result(Transcript { cues, timed: true })
+}
+
+/// A timestamp line of timestamped text starts a block; false when its clock is no time.
+fn open_block(clock: &str, line: usize, blocks: &mut Vec<Block>, errors: &mut Errors) -> bool {
+    let start = match timecode::parse_clock(clock) {
+        Ok(start) => start,
+        Err(e) => {
+            errors.push(line, format!("timestamp: {e}"));
+            return false;
+        }
+    };
+    if let Some(prev) = blocks.last()
+        && start < prev.start
+    {
+        errors.push(
+            line,
+            format!(
+                "timestamp {clock} is out of order: it comes after {} (line {})",
+                timecode::display(prev.start),
+                prev.line
+            ),
+        );
+    }
+    blocks.push(Block {
+        start,
+        line,
+        turns: Vec::new(),
+    });
+    true
+}
+
+/// One speaker's words in a block of timestamped text.
+struct Turn {
+    speaker: Option<String>,
+    text: String,
+    line: usize,
+}
+
+/// The lines from one timestamp of timestamped text to the next.
+struct Block {
+    start: f64,
+    line: usize,
+    turns: Vec<Turn>,
+}
+
+/// Every turn of a block is a cue with the block's times: it ends where the next later
+/// block starts (the last at the end of the audio, or after its words).
+fn block_cues(blocks: &[Block], duration: Option<f64>) -> Vec<Cue> {
     let mut cues = Vec::with_capacity(blocks.len());
     for (k, block) in blocks.iter().enumerate() {
         let next_start = blocks[k + 1..]
@@ -754,7 +864,26 @@ pub fn parse_timestamped_text(
             });
         }
     }
-    errors.result(Transcript { cues, timed: true })
+    cues
+}
+
+/// A line that opens like a timestamp but is none (`[00:00:3O]`, `[00:00:03` unclosed,
+/// `[00:00;03]`): the bracketed part, to be reported instead of becoming text.
+fn broken_timestamp(line: &str) -> Option<&str> {
+    let (open, close) = match line.chars().next()? {
+        '[' => ('[', ']'),
+        '(' => ('(', ')'),
+        _ => return None,
+    };
+    let inner = &line[open.len_utf8()..];
+    let end = inner.find(close).unwrap_or(inner.len());
+    let stamp = &inner[..end];
+    let looks = stamp.starts_with(|c: char| c.is_ascii_digit())
+        && stamp.contains([':', ';'])
+        && stamp.len() <= 14
+        && !stamp.contains(char::is_whitespace);
+    let shown = &line[..(open.len_utf8() + end + close.len_utf8()).min(line.len())];
+    looks.then_some(shown)
 }
 
 /// `[00:00:03] rest`, `(00:00:03) rest` or `00:00:03 rest`: the clock and the rest.
@@ -1387,6 +1516,110 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(errors[0].line, Some(2));
+    }
+
+    fn errors_of(text: &str, name: &str) -> Vec<String> {
+        parse(text, p(name), None)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn a_mistyped_srt_arrow_is_an_error_at_its_line() {
+        let srt = "1\n00:00:01,000 --> 00:00:02,000\nHello\n\n2\n00:00:03,000 -> 00:00:04,000\nWorld\n\n3\n00:00:05,000 --> 00:00:06,000\nBye\n";
+        assert_eq!(
+            errors_of(srt, "t.srt"),
+            [
+                "t.srt:6: error: `->` between two times: a cue timing line is `00:00:01,000 --> 00:00:04,000` (two dashes and `>`)"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_srt_cue_without_its_number_is_an_error() {
+        let srt =
+            "1\n00:00:01,000 --> 00:00:02,000\nHello\n\n00:00:03,000 --> 00:00:04,000\nWorld\n";
+        assert_eq!(
+            errors_of(srt, "t.srt"),
+            [
+                "t.srt:5: error: this cue has no number: an SRT cue is its number on a line of its own, then its times (`00:00:01,000 --> 00:00:04,000`), then its text, with a blank line after it"
+            ]
+        );
+        let bad_time = "1\n00:00:01,000 --> 00:00:0x,000\nHello\n";
+        assert_eq!(errors_of(bad_time, "t.srt").len(), 1);
+        assert!(errors_of(bad_time, "t.srt")[0].starts_with("t.srt:2: error: cue timing:"));
+        // A caption that starts with two times is text.
+        let fine = "1\n00:00:01,000 --> 00:00:02,000\n10:30 - 11:00 works for me\n";
+        assert!(parse(fine, p("t.srt"), None).is_ok());
+    }
+
+    #[test]
+    fn webvtt_and_timestamped_text_are_as_strict() {
+        let vtt = "WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n00:03.000 --> 00:04.000\nthere\n\n00:05.000 => 00:06.000\nyou\n";
+        assert_eq!(
+            errors_of(vtt, "t.vtt"),
+            [
+                "t.vtt:5: error: a timing line inside the previous cue: put a blank line before each cue",
+                "t.vtt:8: error: `=>` between two times: a cue timing line is `00:00:01.000 --> 00:00:04.000` (two dashes and `>`)",
+            ]
+        );
+        let txt = "[00:00:00]\n>> A: hi\n\n[00:00:3O]\n>> B: there\n";
+        assert_eq!(
+            errors_of(txt, "t.txt"),
+            [
+                "t.txt:4: error: `[00:00:3O]` is not a timestamp: write it as `[00:00:03]` (hours, minutes, seconds)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_real_transcript_with_one_typo_names_its_line() {
+        // Seed 004's cues (read at test time), written one block each as SRT tools write
+        // them; then one arrow mistyped and one number dropped, as a hand edit would.
+        let Some(text) = crate::seeds::read("004_") else {
+            return;
+        };
+        let t = parse(&text, p("004.txt"), None).unwrap();
+        let write = |typos: bool| {
+            let mut srt = String::new();
+            let mut lines_of_cue = Vec::new();
+            for (k, cue) in t.cues.iter().take(40).enumerate() {
+                lines_of_cue.push(srt.matches('\n').count() + 1);
+                let mut times = String::new();
+                timecode::write_srt(&mut times, cue.start);
+                times.push_str(if typos && k == 20 { " -> " } else { " --> " });
+                timecode::write_srt(&mut times, cue.end);
+                if !(typos && k == 30) {
+                    srt.push_str(&format!("{}\n", k + 1));
+                }
+                srt.push_str(&format!("{times}\n{}\n\n", cue.text));
+            }
+            (srt, lines_of_cue)
+        };
+        let (clean, _) = write(false);
+        assert_eq!(parse_srt(&clean, p("s.srt")).unwrap().cues.len(), 40);
+        let (srt, lines_of_cue) = write(true);
+        let errors: Vec<(Option<usize>, String)> = parse_srt(&srt, p("s.srt"))
+            .unwrap_err()
+            .into_iter()
+            .map(|d| (d.line, d.message))
+            .collect();
+        assert_eq!(errors.len(), 2, "{errors:#?}");
+        assert_eq!(errors[0].0, Some(lines_of_cue[20] + 1));
+        assert!(errors[0].1.starts_with("`->` between two times"));
+        assert_eq!(errors[1].0, Some(lines_of_cue[30]));
+        assert!(errors[1].1.starts_with("this cue has no number"));
+    }
+
+    #[test]
+    fn misspelled_json_keys_are_errors() {
+        let json = "{\"segments\": [\n{\"startTime\": 0, \"endTime\": 1, \"body\": \"a\"},\n{\"startTime\": 1, \"endtime\": 2, \"body\": \"b\"}\n]}";
+        assert_eq!(
+            errors_of(json, "t.json"),
+            ["t.json:3: error: unknown key \"endtime\" (did you mean \"endTime\"?)"]
+        );
     }
 
     #[test]

@@ -496,7 +496,7 @@ fn error_bad_front_matter() {
     let (code, err) = build(&root, &[]);
     assert_eq!(code, 1);
     assert!(
-        err.contains("episodes/2026-03-05-broken.md:5:1: error: found unexpected end of stream, while scanning a quoted scalar at line 3, column 10"),
+        err.contains("episodes/2026-03-05-broken.md:3:10: error: a quoted value is never closed: end it with the same quote it starts with"),
         "{err}"
     );
 }

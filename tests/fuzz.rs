@@ -71,6 +71,7 @@ fn episode(title: &str, notes: &str, tag: &str, i: usize) -> Episode {
         body_line: 1,
         yaml: String::new(),
         yaml_line: 1,
+        key_lines: Default::default(),
         notes: rendered,
         draft: false,
         front: EpisodeFrontMatter::default(),

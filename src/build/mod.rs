@@ -234,7 +234,8 @@ fn build_site_inner(
     let mut diags = Diagnostics::new();
     let config = match show {
         Some(s) => s.config.clone(),
-        None => Config::load(root, opts.base_url.as_deref())?,
+        None => Config::load(root, opts.base_url.as_deref())
+            .map_err(|d| content::with_content_errors(root, d))?,
     };
     let stamp = config_stamp(&config, opts);
     if cache.config_stamp != Some(stamp) {
@@ -594,6 +595,7 @@ fn finish_episode(config: &Config, src: EpisodeSource, facts: AudioFacts) -> Epi
         body_line: src.body_line,
         yaml: src.yaml,
         yaml_line: src.yaml_line,
+        key_lines: src.key_lines,
         draft: src.draft,
         front: src.front,
         companions: Default::default(),
@@ -684,10 +686,17 @@ fn check_duplicates(episodes: &[Arc<Episode>], diags: &mut Diagnostics) {
                     "guid" => "every episode needs its own GUID",
                     _ => "give each episode its own number",
                 };
-                diags.push(
-                    Diagnostic::error(format!("same {kind} `{value}` as {first}: {hint}"))
-                        .at(&ep.file),
-                );
+                let d = Diagnostic::error(format!("same {kind} `{value}` as {first}: {hint}"))
+                    .at(&ep.file);
+                let line = match kind {
+                    "audio" => ep.key_lines.any(&["audio", "audio_url"]),
+                    "episode number" => ep.key_lines.any(&["episode", "episode_number"]),
+                    other => ep.key_lines.get(other),
+                };
+                diags.push(match line {
+                    Some(l) => d.line(l),
+                    None => d,
+                });
             } else {
                 seen.insert((kind, value), &ep.file);
             }
@@ -722,7 +731,7 @@ fn image_url(
     config: &Config,
     assets: &crate::assets::Assets,
     image: &str,
-    from: &str,
+    (from, line): (&str, Option<usize>),
     diags: &mut Diagnostics,
 ) -> Option<String> {
     if image.starts_with("https://") || image.starts_with("http://") {
@@ -733,12 +742,14 @@ fn image_url(
     match assets.key(name) {
         Some(key) => Some(config.absolute(key)),
         None => {
-            diags.push(
-                Diagnostic::error(format!(
-                    "image `{image}` not found: put it in the site's assets/ folder"
-                ))
-                .at(from),
-            );
+            let d = Diagnostic::error(format!(
+                "image `{image}` not found: put it in the site's assets/ folder"
+            ))
+            .at(from);
+            diags.push(match line {
+                Some(l) => d.line(l),
+                None => d,
+            });
             None
         }
     }
@@ -772,17 +783,28 @@ fn render_site(
         theme_dir.as_deref(),
         diags,
     ));
-    let show_image = config
-        .image
-        .as_deref()
-        .and_then(|img| image_url(config, &assets, img, crate::config::CONFIG_FILE, diags));
+    let show_image = config.image.as_deref().and_then(|img| {
+        image_url(
+            config,
+            &assets,
+            img,
+            (crate::config::CONFIG_FILE, config.key_lines.get("image")),
+            diags,
+        )
+    });
     let episode_images: Vec<Option<String>> = site
         .episodes
         .iter()
         .map(|e| {
-            e.image
-                .as_deref()
-                .and_then(|img| image_url(config, &assets, img, &e.file, diags))
+            e.image.as_deref().and_then(|img| {
+                image_url(
+                    config,
+                    &assets,
+                    img,
+                    (&e.file, e.key_lines.get("image")),
+                    diags,
+                )
+            })
         })
         .collect();
     diags.extend(template_diags.into_vec());

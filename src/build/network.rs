@@ -417,7 +417,7 @@ fn network_files(
             config,
             &assets,
             img,
-            crate::config::CONFIG_FILE,
+            (crate::config::CONFIG_FILE, None),
             &mut Diagnostics::new(),
         )
     });

@@ -15,6 +15,7 @@ mod data;
 mod date;
 mod feed;
 mod html;
+mod locate;
 pub mod rules;
 mod site;
 use crate::xml;
@@ -156,6 +157,8 @@ pub fn check_output(
         doc,
         feed_label,
     ));
+    // The feed is onair's: its problems are the site's, at the lines the podcaster edits.
+    let mut out = locate::to_sources(out, text, doc, feed_label, site);
     if let Some((old, old_label)) = check.previous_feed {
         out.extend(against::compare(
             old,

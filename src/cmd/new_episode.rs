@@ -582,7 +582,7 @@ mod tests {
         ] {
             let yaml = format!("title: {}\n", yaml_quote(text));
             let back: std::collections::BTreeMap<String, String> =
-                serde_yaml::from_str(&yaml).unwrap();
+                crate::frontmatter::parse(&yaml, std::path::Path::new("t.yaml"), 1).unwrap();
             assert_eq!(back["title"], text, "{yaml}");
         }
         assert_eq!(yaml_quote("a \"b\""), r#""a \"b\"""#);

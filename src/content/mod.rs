@@ -155,6 +155,8 @@ pub struct EpisodeSource {
     /// no positions).
     pub yaml: String,
     pub yaml_line: usize,
+    /// Where each front matter key is written (kept when `yaml` is let go).
+    pub key_lines: crate::config::KeyLines,
     pub notes: Rendered,
     pub tags: Vec<String>,
     pub episode_type: EpisodeType,
@@ -189,6 +191,9 @@ pub struct Episode {
     /// The front matter's text and its first line (see `EpisodeSource`).
     pub yaml: String,
     pub yaml_line: usize,
+    /// Where each front matter key is written, for problems found later (the feed's checks,
+    /// duplicates): kept when `yaml` is let go.
+    pub key_lines: crate::config::KeyLines,
     pub draft: bool,
     pub front: EpisodeFrontMatter,
     /// Chapters, transcript and people, read by `companions::attach` once the audio is known.
@@ -373,22 +378,18 @@ pub fn parse_episode(
     let text = read_text(path, &file).map_err(|d| vec![d])?;
     let split = frontmatter::split(&text)
         .map_err(|(line, msg)| vec![Diagnostic::error(msg).at(&file).line(line)])?;
-    let front: EpisodeFrontMatter =
-        frontmatter::parse(split.yaml, Path::new(&file), split.yaml_line).map_err(|d| vec![d])?;
-    let mut errors = Vec::new();
+    // Unknown keys do not stop the checks of the others: all are reported at once.
+    let (front, mut errors) = frontmatter::parse_lenient::<EpisodeFrontMatter>(
+        split.yaml,
+        Path::new(&file),
+        split.yaml_line,
+    );
+    let Some(front) = front else {
+        return Err(errors);
+    };
     let key_line = |key: &str| split.yaml_line + crate::config::key_line(split.yaml, key) - 1;
 
-    let title = front
-        .title
-        .as_deref()
-        // Jekyll/Eleventy titles are HTML (`Q&amp;A`): decode before normalising spaces.
-        .map(|t| {
-            crate::liquid::decode_html_entities(t)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_default();
+    let title = episode_title(&front);
     if title.is_empty() {
         errors.push(
             Diagnostic::error("`title` is required (apps show it in every episode list)")
@@ -418,15 +419,112 @@ pub fn parse_episode(
             None
         }
     };
-    let slug = match &front.slug {
+    let slug = checked_slug(
+        front.slug.as_deref(),
+        file_slug,
+        &file,
+        &key_line,
+        &mut errors,
+    );
+    let (audio, audio_line) = checked_audio(&front, &split, &file, &key_line, &mut errors);
+    let episode_type = checked_kind(&front, &file, &key_line, &mut errors);
+    let tags = checked_tags(&front, &file, &key_line, &mut errors);
+    if let Some(d) = extra_not_a_map(front.extra.as_ref(), "episode") {
+        errors.push(d.at(&file).line(key_line("extra")));
+    }
+    frontmatter::drop_implied_missing(&mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let slug_url = config.absolute(&format!("episodes/{slug}/"));
+    let body = crate::liquid::strip_template_tags(split.body);
+    // A timed transcript pasted into the notes is a transcript, not notes: it is published as
+    // one (files, feed, the page's transcript section), so the notes leave it out and it
+    // shows once.
+    let notes = match crate::transcript::notes_section(&body).filter(|s| s.timed) {
+        Some(s) => markdown::render(
+            &format!("{}{}", &body[..s.heading], &body[s.end..]),
+            &slug_url,
+        ),
+        None => markdown::render(&body, &slug_url),
+    };
+    Ok(EpisodeSource {
+        file,
+        path: path.to_path_buf(),
+        title,
+        date: date.expect("checked above"),
+        slug,
+        audio: audio.expect("checked above"),
+        audio_line,
+        body: body.into_owned(),
+        body_line: split.body_line,
+        yaml: split.yaml.to_string(),
+        yaml_line: split.yaml_line,
+        key_lines: crate::config::KeyLines::of(split.yaml, split.yaml_line),
+        notes,
+        tags,
+        episode_type,
+        draft: front.draft.unwrap_or(false),
+        front,
+    })
+}
+
+/// The title as apps show it: Jekyll/Eleventy titles are HTML (`Q&amp;A`), decoded before
+/// spaces are normalised.
+fn episode_title(front: &EpisodeFrontMatter) -> String {
+    front
+        .title
+        .as_deref()
+        .map(|t| {
+            crate::liquid::decode_html_entities(t)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default()
+}
+
+/// The tags, at most `MAX_TAGS_PER_EPISODE`.
+fn checked_tags(
+    front: &EpisodeFrontMatter,
+    file: &str,
+    key_line: &dyn Fn(&str) -> usize,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let tags = front.tags.clone().map(Tags::into_vec).unwrap_or_default();
+    if tags.len() > MAX_TAGS_PER_EPISODE {
+        // Every tag page lists its episodes with their tags: thousands of tags on one
+        // episode would make the site grow with the square of their number.
+        errors.push(
+            Diagnostic::error(format!(
+                "{} tags on one episode; at most {MAX_TAGS_PER_EPISODE} are published (each tag gets a page)",
+                tags.len()
+            ))
+            .at(file)
+            .line(key_line("tags")),
+        );
+    }
+    tags
+}
+
+/// The episode's slug: `slug:` when given (which must be a slug already), else the file
+/// name's.
+fn checked_slug(
+    front_slug: Option<&str>,
+    file_slug: &str,
+    file: &str,
+    key_line: &dyn Fn(&str) -> usize,
+    errors: &mut Vec<Diagnostic>,
+) -> String {
+    let slug = match front_slug {
         Some(s) => {
             let clean = crate::slug::slugify(s);
-            if clean != *s {
+            if clean != s {
                 errors.push(
                     Diagnostic::error(format!(
                         "`slug: {s}` must be lowercase letters, digits and dashes, e.g. `{clean}`"
                     ))
-                    .at(&file)
+                    .at(file)
                     .line(key_line("slug")),
                 );
             }
@@ -439,9 +537,20 @@ pub fn parse_episode(
             Diagnostic::error(
                 "the file name gives no slug: name it like 2026-01-05-my-episode.md or set `slug:`",
             )
-            .at(&file),
+            .at(file),
         );
     }
+    slug
+}
+
+/// Where the audio is, and the line of its key (`audio:` or Jekyll's `audio_url:`).
+fn checked_audio(
+    front: &EpisodeFrontMatter,
+    split: &frontmatter::Split<'_>,
+    file: &str,
+    key_line: &dyn Fn(&str) -> usize,
+    errors: &mut Vec<Diagnostic>,
+) -> (Option<AudioSource>, usize) {
     let audio_line = key_line(
         if front.audio.is_some()
             && !split.yaml.contains("\naudio:")
@@ -462,10 +571,20 @@ pub fn parse_episode(
                 .to_string(),
         )),
         _ => {
-            errors.push(Diagnostic::error("`audio` is required: a file in the site such as audio/ep1.mp3, or an https URL").at(&file).line(split.yaml_line));
+            errors.push(Diagnostic::error("`audio` is required: a file in the site such as audio/ep1.mp3, or an https URL").at(file).line(split.yaml_line));
             None
         }
     };
+    (audio, audio_line)
+}
+
+/// `type:`, and `episode:` and `season:` when given.
+fn checked_kind(
+    front: &EpisodeFrontMatter,
+    file: &str,
+    key_line: &dyn Fn(&str) -> usize,
+    errors: &mut Vec<Diagnostic>,
+) -> EpisodeType {
     let episode_type = match front.episode_type.as_deref() {
         None | Some("full") => EpisodeType::Full,
         Some("trailer") => EpisodeType::Trailer,
@@ -475,7 +594,7 @@ pub fn parse_episode(
                 Diagnostic::error(format!(
                     "`type: {other}` must be `full`, `trailer` or `bonus`"
                 ))
-                .at(&file)
+                .at(file)
                 .line(key_line("type")),
             );
             EpisodeType::Full
@@ -485,60 +604,12 @@ pub fn parse_episode(
         if value == Some(0) {
             errors.push(
                 Diagnostic::error(format!("`{key}` must be a positive number"))
-                    .at(&file)
+                    .at(file)
                     .line(key_line(key)),
             );
         }
     }
-    if let Some(d) = extra_not_a_map(front.extra.as_ref(), "episode") {
-        errors.push(d.at(&file).line(key_line("extra")));
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let slug_url = config.absolute(&format!("episodes/{slug}/"));
-    let body = crate::liquid::strip_template_tags(split.body);
-    // A timed transcript pasted into the notes is a transcript, not notes: it is published as
-    // one (files, feed, the page's transcript section), so the notes leave it out and it
-    // shows once.
-    let notes = match crate::transcript::notes_section(&body).filter(|s| s.timed) {
-        Some(s) => markdown::render(
-            &format!("{}{}", &body[..s.heading], &body[s.end..]),
-            &slug_url,
-        ),
-        None => markdown::render(&body, &slug_url),
-    };
-    let tags = front.tags.clone().map(Tags::into_vec).unwrap_or_default();
-    if tags.len() > MAX_TAGS_PER_EPISODE {
-        // Every tag page lists its episodes with their tags: thousands of tags on one
-        // episode would make the site grow with the square of their number.
-        return Err(vec![
-            Diagnostic::error(format!(
-                "{} tags on one episode; at most {MAX_TAGS_PER_EPISODE} are published (each tag gets a page)",
-                tags.len()
-            ))
-            .at(&file)
-            .line(key_line("tags")),
-        ]);
-    }
-    Ok(EpisodeSource {
-        file,
-        path: path.to_path_buf(),
-        title,
-        date: date.expect("checked above"),
-        slug,
-        audio: audio.expect("checked above"),
-        audio_line,
-        body: body.into_owned(),
-        body_line: split.body_line,
-        yaml: split.yaml.to_string(),
-        yaml_line: split.yaml_line,
-        notes,
-        tags,
-        episode_type,
-        draft: front.draft.unwrap_or(false),
-        front,
-    })
+    episode_type
 }
 
 /// `2015-07-29-aws-deployments` -> (Some("2015-07-29"), "aws-deployments").
@@ -569,8 +640,7 @@ pub fn parse_page(
     let text = read_text(path, &file).map_err(|d| vec![d])?;
     let split = frontmatter::split(&text)
         .map_err(|(line, msg)| vec![Diagnostic::error(msg).at(&file).line(line)])?;
-    let front: PageFrontMatter =
-        frontmatter::parse(split.yaml, Path::new(&file), split.yaml_line).map_err(|d| vec![d])?;
+    let front: PageFrontMatter = frontmatter::parse(split.yaml, Path::new(&file), split.yaml_line)?;
     if front.draft == Some(true) {
         return Ok(None);
     }
@@ -580,10 +650,18 @@ pub fn parse_page(
         .unwrap_or_default();
     let slug = crate::slug::slugify(front.slug.as_deref().unwrap_or(&stem));
     if slug.is_empty() || RESERVED_PAGE_SLUGS.contains(&slug.as_str()) {
-        return Err(vec![Diagnostic::error(format!(
+        let d = Diagnostic::error(format!(
             "the page would be published at /{slug}/, which onair uses itself: rename the file or set `slug:`"
         ))
-        .at(&file)]);
+        .at(&file);
+        let slug_line = front
+            .slug
+            .is_some()
+            .then(|| split.yaml_line + crate::config::key_line(split.yaml, "slug") - 1);
+        return Err(vec![match slug_line {
+            Some(l) => d.line(l),
+            None => d,
+        }]);
     }
     if let Some(d) = extra_not_a_map(front.extra.as_ref(), "page") {
         let line = split.yaml_line + crate::config::key_line(split.yaml, "extra") - 1;
@@ -685,6 +763,18 @@ pub fn parse_all(
         })
         .collect();
     (sources, pages)
+}
+
+/// `Config::load`'s errors, and with them the errors of the episode and page files read with
+/// `Config::stand_in`: a mistake in site.yaml does not hide the episodes' (a folder with no
+/// site.yaml at all is not a site, and its files are not read).
+pub fn with_content_errors(root: &Path, mut diags: Diagnostics) -> Diagnostics {
+    if !root.join(crate::config::CONFIG_FILE).is_file() {
+        return diags;
+    }
+    let config = Config::stand_in(root);
+    parse_all(root, &config, &mut diags);
+    diags
 }
 
 /// One episode file of the listing.

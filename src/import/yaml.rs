@@ -82,11 +82,11 @@ mod tests {
     fn round_trip(s: &str) {
         let yaml = format!("v: {}\n", scalar(s));
         let back: One = crate::frontmatter::parse(&yaml, std::path::Path::new("t.yaml"), 1)
-            .unwrap_or_else(|e| panic!("{yaml}: {e}"));
+            .unwrap_or_else(|e| panic!("{yaml}: {e:?}"));
         assert_eq!(back.v, s, "{yaml}");
         let yaml = format!("v: {}\n", flow_list(&[s.to_string(), "x".into()]));
         let back: Many = crate::frontmatter::parse(&yaml, std::path::Path::new("t.yaml"), 1)
-            .unwrap_or_else(|e| panic!("{yaml}: {e}"));
+            .unwrap_or_else(|e| panic!("{yaml}: {e:?}"));
         assert_eq!(back.v, vec![s.to_string(), "x".to_string()], "{yaml}");
     }
 
