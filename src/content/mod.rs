@@ -590,7 +590,7 @@ pub fn parse_page(
         return Err(vec![d.at(&file).line(line)]);
     }
     let body = crate::liquid::strip_template_tags(split.body);
-    let content = markdown::render(&body, &config.absolute(&format!("{slug}/")));
+    let content = markdown::render_page(&body, &config.absolute(&format!("{slug}/")));
     let title = front.title.clone().unwrap_or_else(|| deslug(&stem));
     Ok(Some(Page {
         file,
