@@ -1244,6 +1244,8 @@ fn render_site(
     if template_errors > 0 {
         return None;
     }
+    // Last, so an alias can be checked against every other file the site publishes.
+    render::aliases::insert(site, &mut output, diags);
     phases.mark("render: pages");
     crate::timings::print_tasks();
     Some((output, parsed_feed))

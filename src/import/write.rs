@@ -36,6 +36,7 @@ pub fn write(plan: &Plan, dir: &Path) -> Result<ImportReport, Diagnostics> {
             }
         }
     }
+    download_artwork(plan, &mut files, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -125,6 +126,66 @@ pub fn write(plan: &Plan, dir: &Path) -> Result<ImportReport, Diagnostics> {
         let _ = std::fs::remove_dir(&onair_dir);
     }
     result.map(|()| report)
+}
+
+/// The largest image `--download-audio` copies (artwork is a few MB at most).
+const MAX_ARTWORK_BYTES: u64 = 64 * 1024 * 1024;
+
+/// `.jpg` or `.png` as the bytes are (JPEG or PNG), whatever the URL said; None for other
+/// content, which keeps its name (the build says what is wrong with it).
+fn artwork_extension(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("jpg")
+    } else {
+        None
+    }
+}
+
+/// Downloads the plan's artwork into `files`. An image whose content is not what its
+/// planned name says (a PNG behind a `.jpg` URL) is named by its content, and the files
+/// that name it (site.yaml, episodes) say so.
+fn download_artwork(plan: &Plan, files: &mut Vec<(String, Vec<u8>)>, diags: &mut Diagnostics) {
+    let mut renamed: Vec<(String, String)> = Vec::new();
+    for art in &plan.artwork {
+        let bytes = match super::fetch::get(&art.url, MAX_ARTWORK_BYTES) {
+            Ok((bytes, _)) => bytes,
+            Err(e) => {
+                let user = plan
+                    .episodes
+                    .iter()
+                    .find(|ep| ep.content.contains(&art.named))
+                    .map_or(crate::config::CONFIG_FILE, |ep| ep.file.as_str());
+                diags.push(
+                    Diagnostic::error(format!("cannot download the artwork {}: {e}", art.url))
+                        .at(user),
+                );
+                continue;
+            }
+        };
+        let mut path = art.path.clone();
+        if let Some(ext) = artwork_extension(&bytes)
+            && let Some((stem, old)) = art.named.rsplit_once('.')
+            && old != ext
+        {
+            let named = format!("{stem}.{ext}");
+            path = format!("{}{named}", &art.path[..art.path.len() - art.named.len()]);
+            renamed.push((art.named.clone(), named));
+        }
+        files.push((path, bytes));
+    }
+    for (name, content) in files.iter_mut() {
+        if !(name.ends_with(".md") || name.ends_with(".yaml")) {
+            continue;
+        }
+        for (old, new) in &renamed {
+            let text = String::from_utf8_lossy(content);
+            if text.contains(old.as_str()) {
+                *content = text.replace(old.as_str(), new).into_bytes();
+            }
+        }
+    }
 }
 
 /// Where downloads wait inside `.onair/` until the import is complete.
