@@ -168,7 +168,7 @@ fn a_web_page_is_not_a_feed_and_its_feed_is_offered() {
     assert_eq!(
         stderr.lines().next().unwrap(),
         format!(
-            "{page_url}: error: this is an HTML page (a website), not a podcast feed; the page \
+            "{page_url}:1:1: error: this is an HTML page (a website), not a podcast feed; the page \
              names its feed \"Moving Show\": {base}/feed.xml; import that: `onair import \
              {base}/feed.xml {}`",
             site.display()

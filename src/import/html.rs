@@ -9,20 +9,24 @@ pub struct FeedLink {
     pub title: Option<String>,
 }
 
-/// Whether `text` is an HTML page: after a byte-order mark, white space and comments, it
-/// opens with `<!DOCTYPE html` or `<html`.
-pub fn is_html_page(text: &str) -> bool {
+/// Where an HTML page opens (the byte offset of its `<!DOCTYPE html` or `<html`), when
+/// `text` is one: that comes first after a byte-order mark, white space and comments.
+pub fn html_page_start(text: &str) -> Option<usize> {
     let mut rest = text.trim_start_matches('\u{feff}').trim_start();
     while let Some(after) = rest.strip_prefix("<!--") {
-        match after.find("-->") {
-            Some(end) => rest = after[end + 3..].trim_start(),
-            None => return false,
-        }
+        let end = after.find("-->")?;
+        rest = after[end + 3..].trim_start();
     }
     let head = rest.get(..14).unwrap_or(rest).to_ascii_lowercase();
-    head.starts_with("<!doctype html")
+    let html = head.starts_with("<!doctype html")
         || head.starts_with("<html")
-            && head[5..].starts_with(|c: char| c.is_whitespace() || c == '>')
+            && head[5..].starts_with(|c: char| c.is_whitespace() || c == '>');
+    html.then(|| text.len() - rest.len())
+}
+
+/// Whether `text` is an HTML page (see [`html_page_start`]).
+pub fn is_html_page(text: &str) -> bool {
+    html_page_start(text).is_some()
 }
 
 /// The attributes of one tag's text after its name (`rel="alternate" href=/x`), names
@@ -166,6 +170,7 @@ mod tests {
         ] {
             assert!(!is_html_page(feed), "{feed}");
         }
+        assert_eq!(html_page_start("<!-- x -->\n  <html>"), Some(13));
     }
 
     #[test]

@@ -65,9 +65,12 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
         None => None,
     };
     let (text, label, base) = load_feed(&opts.feed)?;
-    if html::is_html_page(&text) {
+    if let Some(start) = html::html_page_start(&text) {
         let message = html::not_a_feed(&text, base.as_deref(), &opts.dir);
-        return Err(one(Diagnostic::error(message).at(&label)));
+        let (line, col) = xml::line_col(&text, start);
+        return Err(one(Diagnostic::error(message)
+            .at(&label)
+            .line_col(line, col)));
     }
     let parsed = feed::parse(&text).map_err(|e| {
         one(Diagnostic::error(e.message)

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::plan::Plan;
+use super::yaml::scalar;
 use super::{ImportReport, one};
 use crate::diag::{Diagnostic, Diagnostics};
 
@@ -36,7 +37,9 @@ pub fn write(plan: &Plan, dir: &Path) -> Result<ImportReport, Diagnostics> {
             }
         }
     }
-    download_artwork(plan, &mut files, &mut diags);
+    let mut warnings = plan.warnings.clone();
+    let artwork = download_artwork(plan, &mut files, &mut warnings);
+    files.extend(artwork);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -73,7 +76,7 @@ pub fn write(plan: &Plan, dir: &Path) -> Result<ImportReport, Diagnostics> {
             .chain(audio.iter().map(|(n, _)| n.clone()))
             .collect(),
         already_present: plan.already_present.clone(),
-        warnings: plan.warnings.clone(),
+        warnings,
         skipped: plan.skipped.clone(),
         guessed: plan.guessed.clone(),
     };
@@ -145,22 +148,27 @@ fn artwork_extension(bytes: &[u8]) -> Option<&'static str> {
 
 /// Downloads the plan's artwork into `files`. An image whose content is not what its
 /// planned name says (a PNG behind a `.jpg` URL) is named by its content, and the files
-/// that name it (site.yaml, episodes) say so.
-fn download_artwork(plan: &Plan, files: &mut Vec<(String, Vec<u8>)>, diags: &mut Diagnostics) {
+/// that name it (site.yaml, episodes) say so. An image that cannot be fetched stays at its
+/// URL, with a warning: the show's audio is what must not be left behind half-copied.
+fn download_artwork(
+    plan: &Plan,
+    files: &mut [(String, Vec<u8>)],
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<(String, Vec<u8>)> {
+    let mut fetched = Vec::new();
     let mut renamed: Vec<(String, String)> = Vec::new();
     for art in &plan.artwork {
         let bytes = match super::fetch::get(&art.url, MAX_ARTWORK_BYTES) {
             Ok((bytes, _)) => bytes,
             Err(e) => {
-                let user = plan
-                    .episodes
-                    .iter()
-                    .find(|ep| ep.content.contains(&art.named))
-                    .map_or(crate::config::CONFIG_FILE, |ep| ep.file.as_str());
-                diags.push(
-                    Diagnostic::error(format!("cannot download the artwork {}: {e}", art.url))
-                        .at(user),
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "cannot download the artwork {}: {e}; it stays on the old host: copy it into assets/ and name it in `image:`",
+                        art.url
+                    ))
+                    .at(&art.url),
                 );
+                renamed.push((scalar(&art.named), scalar(&art.url)));
                 continue;
             }
         };
@@ -171,21 +179,23 @@ fn download_artwork(plan: &Plan, files: &mut Vec<(String, Vec<u8>)>, diags: &mut
         {
             let named = format!("{stem}.{ext}");
             path = format!("{}{named}", &art.path[..art.path.len() - art.named.len()]);
-            renamed.push((art.named.clone(), named));
+            renamed.push((scalar(&art.named), scalar(&named)));
         }
-        files.push((path, bytes));
+        fetched.push((path, bytes));
     }
     for (name, content) in files.iter_mut() {
         if !(name.ends_with(".md") || name.ends_with(".yaml")) {
             continue;
         }
         for (old, new) in &renamed {
+            let (old, new) = (format!("image: {old}\n"), format!("image: {new}\n"));
             let text = String::from_utf8_lossy(content);
-            if text.contains(old.as_str()) {
-                *content = text.replace(old.as_str(), new).into_bytes();
+            if text.contains(&old) {
+                *content = text.replace(&old, &new).into_bytes();
             }
         }
     }
+    fetched
 }
 
 /// Where downloads wait inside `.onair/` until the import is complete.
