@@ -555,7 +555,7 @@ fn stamps_in(text: &str, line_start: bool) -> Vec<Stamp> {
 /// `#t=750`, `#t=750.5`: the fragment the player seeks to.
 fn time_fragment(seconds: f64) -> String {
     let millis = crate::timecode::to_millis(seconds);
-    if millis % 1000 == 0 {
+    if millis.is_multiple_of(1000) {
         format!("#t={}", millis / 1000)
     } else {
         format!("#t={}", (millis as f64 / 1000.0))
