@@ -179,7 +179,11 @@ fn a_web_page_is_not_a_feed_and_its_feed_is_offered() {
 
 /// The show's feed, audio and artwork on a local server, imported with `--download-audio`.
 fn imported_with_everything(dir: &Path, keep_posts: bool) -> (PathBuf, String, String) {
-    let mp3 = std::fs::read(repo("tests/fixtures/audio/mp3-cbr-info.mp3")).unwrap();
+    imported_with_audio(dir, keep_posts, "tests/fixtures/audio/mp3-cbr-info.mp3")
+}
+
+fn imported_with_audio(dir: &Path, keep_posts: bool, audio: &str) -> (PathBuf, String, String) {
+    let mp3 = std::fs::read(repo(audio)).unwrap();
     let cover = std::fs::read(repo("src/scaffold/assets/cover.jpg")).unwrap();
     // The feed names the server's own address, so it is served from a file written below.
     let feed_path = dir.join("feed.xml");
@@ -335,4 +339,26 @@ fn old_episode_pages_become_aliases_that_redirect() {
             "{expected}\n{stderr}"
         );
     }
+}
+
+#[test]
+fn downloaded_audio_is_named_by_its_content() {
+    let dir = tempfile::tempdir().unwrap();
+    // M4A audio behind the old host's .mp3 URLs (and an audio/mpeg type).
+    let (site, _, _) =
+        imported_with_audio(dir.path(), false, "tests/fixtures/audio/m4a-moov-first.m4a");
+    let second = read(&site, &episode_file(&site, "second"));
+    let audio = second
+        .lines()
+        .find_map(|l| l.strip_prefix("audio: "))
+        .unwrap();
+    assert!(
+        audio.starts_with("audio/") && audio.ends_with("-second.m4a"),
+        "{second}"
+    );
+    assert!(site.join(audio).is_file());
+    assert!(!site.join(audio.replace(".m4a", ".mp3")).exists());
+    let (code, _, stderr) = onair(&["build", site.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(read(&site, "public/feed.xml").contains("type=\"audio/x-m4a\""));
 }

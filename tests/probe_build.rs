@@ -171,3 +171,36 @@ fn audio_whose_name_lies_about_its_content_is_to_be_renamed() {
         "{stderr}"
     );
 }
+
+#[test]
+fn new_episode_refuses_audio_whose_name_lies_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("show");
+    assert!(onair(&["init".as_ref(), site.as_os_str()]).status.success());
+    let mp3 = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audio/really-an-mp3.m4a");
+    std::fs::copy(&mp3, site.join("audio/ep2.m4a")).unwrap();
+    let before: Vec<_> = std::fs::read_dir(site.join("episodes")).unwrap().collect();
+    let out = onair(&[
+        "new".as_ref(),
+        "episode".as_ref(),
+        site.as_os_str(),
+        "--audio".as_ref(),
+        "audio/ep2.m4a".as_ref(),
+        "--title".as_ref(),
+        "Two".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let audio = site.join("audio/ep2.m4a");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "{}: error: the file holds MP3 audio, but its name ends in .m4a; rename it to {} and \
+             run this again (podcast apps choose how to play a file by its extension); nothing \
+             was written\n",
+            audio.display(),
+            audio.with_extension("mp3").display()
+        )
+    );
+    let after: Vec<_> = std::fs::read_dir(site.join("episodes")).unwrap().collect();
+    assert_eq!(before.len(), after.len());
+}

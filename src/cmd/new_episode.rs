@@ -95,7 +95,7 @@ pub fn create_episode(args: &NewEpisodeArgs, now: &Zoned) -> Result<PathBuf, Fai
     let show_root = target.dir.as_path();
     let audio = resolve_audio(&target, &args.audio)?;
     if let Audio::Local { rel, path } = &audio {
-        crate::audio::probe_file(path).map_err(|e| {
+        let facts = crate::audio::probe_file(path).map_err(|e| {
             Failure::errors(
                 Diagnostic::error(format!(
                     "is not audio onair can publish ({}); nothing was written",
@@ -104,6 +104,18 @@ pub fn create_episode(args: &NewEpisodeArgs, now: &Zoned) -> Result<PathBuf, Fai
                 .at(display_path(show_root, rel)),
             )
         })?;
+        // The build refuses a file whose name does not fit its content: say so now.
+        if let Some(problem) = crate::audio::misnamed_problem(rel, facts.format) {
+            let shown = display_path(show_root, rel);
+            let fitting = crate::audio::fitting_name(&shown.to_string_lossy(), facts.format);
+            return Err(Failure::errors(
+                Diagnostic::error(format!(
+                    "{problem}; rename it to {fitting} and run this again ({}); nothing was written",
+                    crate::audio::MISNAMED_WHY
+                ))
+                .at(shown),
+            ));
+        }
     }
 
     let existing = existing_episodes(show_root, config)?;

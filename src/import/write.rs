@@ -48,7 +48,8 @@ pub fn write(plan: &Plan, dir: &Path) -> Result<ImportReport, Diagnostics> {
     let created_dir = !dir.exists();
     // Audio goes into onair's cache first (resumable), and is linked into audio/ with the
     // episode files once everything is in hand.
-    let audio = download_audio(plan, dir).inspect_err(|_| {
+    let mut renamed = Vec::new();
+    let audio = download_audio(plan, dir, &mut renamed).inspect_err(|_| {
         // Partial downloads stay for the next run to resume; empty folders do not.
         let downloads = onair_dir.join(DOWNLOADS);
         for d in [downloads.join("audio"), downloads] {
@@ -61,6 +62,7 @@ pub fn write(plan: &Plan, dir: &Path) -> Result<ImportReport, Diagnostics> {
             let _ = std::fs::remove_dir(dir);
         }
     })?;
+    rename_audio(&mut files, &renamed);
     for (name, _) in &files {
         if dir.join(name).exists() {
             return Err(one(Diagnostic::error(
@@ -205,7 +207,32 @@ const DOWNLOADS: &str = "downloads";
 /// `.onair/downloads/`, returning (site path, cached file) for each file to link into the
 /// site. A file already in the site with the same bytes is kept (and not listed); one with
 /// other bytes is an error: never overwritten. Every failure is reported, item by item.
-fn download_audio(plan: &Plan, dir: &Path) -> Result<Vec<(String, PathBuf)>, Diagnostics> {
+/// The name a downloaded audio file should have when its content is not what its planned
+/// name says (an M4A behind an `.mp3` URL): the build would refuse it as it is.
+fn named_by_content(path: &str, file: &Path) -> Option<String> {
+    let format = crate::audio::probe_file(file).ok()?.format;
+    crate::audio::misnamed_problem(path, format)?;
+    Some(crate::audio::fitting_name(path, format))
+}
+
+/// In the episode files of `files`, `audio: OLD` becomes `audio: NEW` for each renamed audio.
+fn rename_audio(files: &mut [(String, Vec<u8>)], renamed: &[(String, String)]) {
+    for (_, content) in files.iter_mut().filter(|(n, _)| n.ends_with(".md")) {
+        for (old, new) in renamed {
+            let (old, new) = (format!("\naudio: {old}\n"), format!("\naudio: {new}\n"));
+            let text = String::from_utf8_lossy(content);
+            if text.contains(&old) {
+                *content = text.replace(&old, &new).into_bytes();
+            }
+        }
+    }
+}
+
+fn download_audio(
+    plan: &Plan,
+    dir: &Path,
+    renamed: &mut Vec<(String, String)>,
+) -> Result<Vec<(String, PathBuf)>, Diagnostics> {
     let cache = dir.join(".onair").join(DOWNLOADS);
     let mut out = Vec::new();
     let mut diags = Diagnostics::new();
@@ -259,6 +286,15 @@ fn download_audio(plan: &Plan, dir: &Path) -> Result<Vec<(String, PathBuf)>, Dia
                     diags.push(error(format!("cannot move {}: {e}", part.display())));
                     continue;
                 }
+                let (site_path, dest) = match named_by_content(&d.path, &cached) {
+                    Some(fitting) => {
+                        let from = &d.path[d.path.rfind("audio/").unwrap_or(0)..];
+                        let to = &fitting[fitting.rfind("audio/").unwrap_or(0)..];
+                        renamed.push((scalar(from), scalar(to)));
+                        (fitting.clone(), dir.join(fitting))
+                    }
+                    None => (d.path.clone(), dest),
+                };
                 if dest.exists() {
                     match super::download::same_content(&cached, &dest) {
                         Ok(true) => {
@@ -272,7 +308,7 @@ fn download_audio(plan: &Plan, dir: &Path) -> Result<Vec<(String, PathBuf)>, Dia
                     }
                     continue;
                 }
-                out.push((d.path.clone(), cached));
+                out.push((site_path, cached));
             }
             Err(e) => diags.push(error(format!(
                 "cannot download the audio {}: {}",
