@@ -362,3 +362,25 @@ fn downloaded_audio_is_named_by_its_content() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(read(&site, "public/feed.xml").contains("type=\"audio/x-m4a\""));
 }
+
+#[test]
+fn check_says_a_saved_web_page_is_not_a_feed() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("show.html");
+    std::fs::write(
+        &page,
+        "\n<!doctype html>\n<html><head><link rel=\"alternate\" type=\"application/rss+xml\" href=\"https://show.example/feed.xml\"></head></html>",
+    )
+    .unwrap();
+    let (code, _, stderr) = onair(&["check", page.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(
+        stderr.lines().next().unwrap(),
+        format!(
+            "{}:2:1: error: this is an HTML page (a website), not a podcast feed; the page names \
+             its feed: https://show.example/feed.xml; save that with `curl -o feed.xml URL` and \
+             check it",
+            page.display()
+        )
+    );
+}

@@ -148,6 +148,20 @@ pub fn not_a_feed(html: &str, page_url: Option<&str>, dir: &std::path::Path) -> 
     }
 }
 
+/// [`not_a_feed`] for `onair check`: the feeds the page names, to check instead.
+pub fn not_a_feed_to_check(html: &str) -> String {
+    let links: Vec<String> = feed_links(html, None).into_iter().map(|l| l.href).collect();
+    match links.as_slice() {
+        [] => "this is an HTML page (a website), not a podcast feed; check the show's RSS feed (save it with `curl -o feed.xml URL`)"
+            .to_string(),
+        _ => format!(
+            "this is an HTML page (a website), not a podcast feed; the page names {}: {}; save that with `curl -o feed.xml URL` and check it",
+            if links.len() == 1 { "its feed" } else { "these feeds" },
+            links.join(", ")
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
