@@ -483,11 +483,12 @@ fn resolve_audio(
     };
     match &src.audio {
         AudioSource::Local(rel) => {
-            let r = crate::lock::resolve_local(root, rel, lock, opts.locked).map_err(|d| {
-                Diagnostic::error(d.message)
-                    .at(&src.file)
-                    .line(src.audio_line)
-            })?;
+            let r =
+                crate::lock::resolve_local_checked(root, rel, lock, opts.locked).map_err(|d| {
+                    Diagnostic::error(d.message)
+                        .at(&src.file)
+                        .line(src.audio_line)
+                })?;
             let mut warnings: Vec<Diagnostic> = r.warnings.into_iter().map(at).collect();
             if let Some(len) = src.front.length
                 && len != r.facts.size

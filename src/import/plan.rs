@@ -168,6 +168,41 @@ fn artwork_path(artwork: &mut Vec<ArtworkDownload>, url: &str, stem: &str) -> St
     named
 }
 
+/// An image's `image:` value: its URL, or with `--download-audio` the copy planned under
+/// `stem`.
+fn image_value(
+    url: &str,
+    opts: &ImportOptions,
+    artwork: &mut Vec<ArtworkDownload>,
+    stem: &str,
+) -> String {
+    if opts.download_audio && super::fetch::is_url(url) {
+        artwork_path(artwork, url, stem)
+    } else {
+        url.to_string()
+    }
+}
+
+/// site.yaml's text with its `image:` the planned copy (`assets/cover.jpg`) under
+/// `--download-audio`.
+fn local_show_image(
+    text: String,
+    image: Option<&str>,
+    opts: &ImportOptions,
+    artwork: &mut Vec<ArtworkDownload>,
+) -> String {
+    match image {
+        Some(url) if opts.download_audio && super::fetch::is_url(url) => {
+            let path = artwork_path(artwork, url, "assets/cover");
+            text.replace(
+                &format!("\nimage: {}\n", scalar(url)),
+                &format!("\nimage: {}\n", scalar(&path)),
+            )
+        }
+        _ => text,
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
     /// site.yaml's text, None when the folder already has one.
@@ -276,17 +311,8 @@ pub fn plan(
             existing.into.as_ref(),
             &mut plan.warnings,
         );
-        let mut text = text;
-        if let Some(img) = c.image.as_deref().map(&absolute)
-            && opts.download_audio
-            && super::fetch::is_url(&img)
-        {
-            let path = artwork_path(&mut plan.artwork, &img, "assets/cover");
-            text = text.replace(
-                &format!("\nimage: {}\n", scalar(&img)),
-                &format!("\nimage: {}\n", scalar(&path)),
-            );
-        }
+        let image = c.image.as_deref().map(&absolute);
+        let text = local_show_image(text, image.as_deref(), opts, &mut plan.artwork);
         match &existing.into {
             None => plan.config = Some(text),
             Some(into) => {
@@ -697,15 +723,11 @@ pub fn plan(
             line("explicit", e.to_string());
         }
         if let Some(img) = item.image.as_deref().map(&absolute) {
-            if opts.download_audio && super::fetch::is_url(&img) {
-                let stem = format!("assets/episodes/{day}-{unique}");
-                line(
-                    "image",
-                    scalar(&artwork_path(&mut plan.artwork, &img, &stem)),
-                );
-            } else {
-                line("image", scalar(&img));
-            }
+            let stem = format!("assets/episodes/{day}-{unique}");
+            line(
+                "image",
+                scalar(&image_value(&img, opts, &mut plan.artwork, &stem)),
+            );
         }
         let own_page = format!("episodes/{unique}/index.html");
         if let Some(alias) = old_addresses

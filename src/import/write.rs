@@ -10,39 +10,9 @@ use super::{ImportReport, one};
 use crate::diag::{Diagnostic, Diagnostics};
 
 pub fn write(plan: &Plan, dir: &Path) -> Result<ImportReport, Diagnostics> {
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    if let Some(cfg) = &plan.config {
-        files.push((
-            crate::config::CONFIG_FILE.to_string(),
-            cfg.clone().into_bytes(),
-        ));
-    }
-    if let Some((file, text)) = &plan.show_config {
-        files.push((file.clone(), text.clone().into_bytes()));
-    }
-    for ep in &plan.episodes {
-        files.push((ep.file.clone(), ep.content.clone().into_bytes()));
-    }
-    for (file, content) in &plan.pages {
-        files.push((file.clone(), content.clone().into_bytes()));
-    }
-    // Downloads happen before anything is written: a failed one fails the import.
-    let mut diags = Diagnostics::new();
-    for ep in &plan.episodes {
-        for (url, path) in &ep.downloads {
-            match super::fetch::get(url, 64 * 1024 * 1024) {
-                Ok((bytes, _)) => files.push((path.clone(), bytes)),
-                Err(e) => diags
-                    .push(Diagnostic::error(format!("cannot download {url}: {e}")).at(&ep.file)),
-            }
-        }
-    }
+    let mut files = planned_files(plan);
     let mut warnings = plan.warnings.clone();
-    let artwork = download_artwork(plan, &mut files, &mut warnings);
-    files.extend(artwork);
-    if diags.has_errors() {
-        return Err(diags);
-    }
+    download_companions(plan, &mut files, &mut warnings)?;
     let onair_dir = dir.join(".onair");
     let created_onair = !onair_dir.exists();
     let created_dir = !dir.exists();
@@ -131,6 +101,53 @@ pub fn write(plan: &Plan, dir: &Path) -> Result<ImportReport, Diagnostics> {
         let _ = std::fs::remove_dir(&onair_dir);
     }
     result.map(|()| report)
+}
+
+/// The text files of a plan: site.yaml, show.yaml, episodes and pages.
+fn planned_files(plan: &Plan) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    if let Some(cfg) = &plan.config {
+        files.push((
+            crate::config::CONFIG_FILE.to_string(),
+            cfg.clone().into_bytes(),
+        ));
+    }
+    if let Some((file, text)) = &plan.show_config {
+        files.push((file.clone(), text.clone().into_bytes()));
+    }
+    for ep in &plan.episodes {
+        files.push((ep.file.clone(), ep.content.clone().into_bytes()));
+    }
+    for (file, content) in &plan.pages {
+        files.push((file.clone(), content.clone().into_bytes()));
+    }
+    files
+}
+
+/// Chapters, transcripts (`--download`) and artwork (`--download-audio`) into `files`.
+/// Downloads happen before anything is written: a failed chapters or transcript download
+/// fails the import.
+fn download_companions(
+    plan: &Plan,
+    files: &mut Vec<(String, Vec<u8>)>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(), Diagnostics> {
+    let mut diags = Diagnostics::new();
+    for ep in &plan.episodes {
+        for (url, path) in &ep.downloads {
+            match super::fetch::get(url, 64 * 1024 * 1024) {
+                Ok((bytes, _)) => files.push((path.clone(), bytes)),
+                Err(e) => diags
+                    .push(Diagnostic::error(format!("cannot download {url}: {e}")).at(&ep.file)),
+            }
+        }
+    }
+    let artwork = download_artwork(plan, files, warnings);
+    files.extend(artwork);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(())
 }
 
 /// The largest image `--download-audio` copies (artwork is a few MB at most).

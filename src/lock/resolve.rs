@@ -117,24 +117,15 @@ fn same_facts(entry: &AudioFacts, probed: &AudioFacts) -> bool {
     }
 }
 
-/// Facts for local audio `rel_path` (relative to the site, e.g. "audio/ep1.mp3"): from the
-/// lock, unread, when its size and mtime are the ones the stats cache recorded; else
-/// probed and sampled ([`sample_file`]), and the lock's entry kept when both agree with it;
-/// `lock_entry` is Some when the entry is new or changed (facts, sampled hash, times), so the
-/// build merges it into the lock under `lock_key(rel_path)`.
-/// A file absent on disk but present in the lock resolves from the lock (CI without audio).
-/// `locked` = fail instead of re-probing.
-/// Refuses paths that leave the site folder (`../../etc/passwd`, absolute paths, symlinks
-/// pointing outside), without reading them.
-/// A file whose name does not fit its content (an M4A named `.mp3`) is an error that says
-/// to rename it, whether its facts came from the lock or a probe.
-pub fn resolve_local(
+/// [`resolve_local`] for a build: a file whose name does not fit its content (an M4A named
+/// `.mp3`) is an error that says to rename it, whether its facts came from the lock or a probe.
+pub fn resolve_local_checked(
     site_root: &Path,
     rel_path: &str,
     lock: &Lock,
     locked: bool,
 ) -> Result<Resolved, Diagnostic> {
-    let mut resolved = resolve_local_facts(site_root, rel_path, lock, locked)?;
+    let mut resolved = resolve_local(site_root, rel_path, lock, locked)?;
     let key = &resolved.lock_key;
     let format = resolved.facts.format;
     // The probe's own warning names the file it read; the build's error replaces it.
@@ -155,7 +146,16 @@ pub fn resolve_local(
     }
 }
 
-fn resolve_local_facts(
+/// Facts for local audio `rel_path` (relative to the site, e.g. "audio/ep1.mp3"): from the
+/// lock, unread, when its size and mtime are the ones the stats cache recorded; else
+/// probed and sampled ([`sample_file`]), and the lock's entry kept when both agree with it;
+/// `lock_entry` is Some when the entry is new or changed (facts, sampled hash, times), so the
+/// build merges it into the lock under `lock_key(rel_path)`.
+/// A file absent on disk but present in the lock resolves from the lock (CI without audio).
+/// `locked` = fail instead of re-probing.
+/// Refuses paths that leave the site folder (`../../etc/passwd`, absolute paths, symlinks
+/// pointing outside), without reading them.
+pub fn resolve_local(
     site_root: &Path,
     rel_path: &str,
     lock: &Lock,
