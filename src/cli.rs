@@ -15,24 +15,32 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scaffold a new site (site.yaml, one sample episode, folders) that builds as is
+    #[command(after_help = INIT_EXAMPLES)]
     Init(InitArgs),
     /// Build the site into DIR/public (or --output)
+    #[command(after_help = BUILD_EXAMPLES)]
     Build(BuildArgs),
     /// Build in memory, watch and serve with live reload; never touches public/
+    #[command(after_help = SERVE_EXAMPLES)]
     Serve(ServeArgs),
     /// Create things: `onair new episode --audio FILE --title TITLE`
-    #[command(subcommand)]
+    #[command(subcommand, after_help = NEW_EPISODE_EXAMPLES)]
     New(NewCommand),
     /// Validate a site's feed (built in memory) or any feed file; every problem with a rule id
+    #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
     /// Print each audio file's duration, byte size, MIME type, codec and bitrate
+    #[command(after_help = PROBE_EXAMPLES)]
     Probe(ProbeArgs),
     /// Import an existing podcast feed (file or URL) into a site
+    #[command(after_help = IMPORT_EXAMPLES)]
     Import(ImportArgs),
     /// Publish the built site to s3://BUCKET/PREFIX or file:///PATH, changed files only
+    #[command(after_help = DEPLOY_EXAMPLES)]
     Deploy(DeployArgs),
     /// Add a CI recipe that builds and deploys the site on push and every hour (never
     /// overwriting one)
+    #[command(after_help = CI_EXAMPLES)]
     Ci(CiArgs),
 }
 
@@ -55,6 +63,56 @@ pub struct CiArgs {
     #[arg(default_value = ".")]
     pub dir: PathBuf,
 }
+
+const INIT_EXAMPLES: &str = "\
+Examples:
+  onair init my-show                          # the title comes from the folder: My Show
+  onair init my-show --title \"Kitchen Table\"";
+
+const BUILD_EXAMPLES: &str = "\
+Examples:
+  onair build                                 # the site in this folder, into ./public
+  onair build my-show --output /tmp/preview --base-url https://staging.example.com
+  onair build --locked                        # on CI: audio facts from onair.lock only";
+
+const SERVE_EXAMPLES: &str = "\
+Examples:
+  onair serve                                 # http://127.0.0.1:4000, the app view at /_onair/
+  onair serve my-show --port 8080 --drafts";
+
+const NEW_EPISODE_EXAMPLES: &str = "\
+Examples:
+  onair new episode --audio audio/ep2.mp3 --title \"Sourdough, Again\"
+  onair new episode --audio https://cdn.example.com/ep3.mp3 --title \"Live\" --draft";
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  onair check                                 # the site in this folder, built in memory
+  onair check feed.xml --json                 # any feed file
+  onair check --against old-feed.xml          # after an import: nothing vanished or changed
+  onair check --rules";
+
+const PROBE_EXAMPLES: &str = "\
+Examples:
+  onair probe audio/ep1.mp3 audio/ep2.m4a
+  onair probe --lock https://cdn.example.com/ep1.mp3   # record remote audio in onair.lock";
+
+const IMPORT_EXAMPLES: &str = "\
+Examples:
+  onair import https://feeds.example.com/show.xml my-show --download --download-audio
+  onair import file:///home/me/old-feed.xml my-show --keep-posts
+  onair import old-feed.xml my-show --url https://podcast.example.com";
+
+const CI_EXAMPLES: &str = "\
+Examples:
+  onair ci github                             # .github/workflows/onair.yml at the repository root
+  onair ci gitlab my-show                     # .gitlab-ci.yml for the site in my-show/";
+
+const DEPLOY_EXAMPLES: &str = "\
+Examples:
+  onair deploy --dry-run                      # what would change, changing nothing
+  onair deploy --to s3://my-bucket/podcast
+  onair deploy --to file:///var/www/podcast --max-deletes 50";
 
 #[derive(Debug, Args, Clone)]
 pub struct DeployArgs {
@@ -89,6 +147,10 @@ pub struct InitArgs {
     /// The CI recipe to write beside the site: github (default), gitlab or none
     #[arg(long, value_enum, default_value = "github", value_name = "SERVICE")]
     pub ci: CiService,
+    /// The show's title (site.yaml `title:`; default: from the folder's name, `my-show` ->
+    /// `My Show`)
+    #[arg(long)]
+    pub title: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -122,8 +184,10 @@ pub struct ServeArgs {
     /// The site folder
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+    /// The port to listen on
     #[arg(long, default_value_t = 4000)]
     pub port: u16,
+    /// The address to listen on (0.0.0.0 or :: to be reachable from other machines)
     #[arg(long, default_value = "127.0.0.1")]
     pub bind: String,
     /// Include drafts and future-dated episodes
@@ -138,6 +202,7 @@ pub struct ServeArgs {
 #[derive(Debug, Subcommand)]
 pub enum NewCommand {
     /// Write a new episode file from an audio file and print its path
+    #[command(after_help = NEW_EPISODE_EXAMPLES)]
     Episode(NewEpisodeArgs),
 }
 
@@ -150,21 +215,25 @@ pub struct NewEpisodeArgs {
     /// or an https URL)
     #[arg(long)]
     pub audio: String,
+    /// The episode's title
     #[arg(long)]
     pub title: String,
     /// Publication date (YYYY-MM-DD, optionally with time and offset); default now
     #[arg(long)]
     pub date: Option<String>,
+    /// One or two plain sentences that apps show under the title (front matter `summary:`)
     #[arg(long)]
     pub summary: Option<String>,
     /// A tag (repeat for several)
     #[arg(long = "tag")]
     pub tags: Vec<String>,
+    /// Season number
     #[arg(long)]
     pub season: Option<u32>,
     /// Episode number (default: the next one)
     #[arg(long)]
     pub number: Option<u32>,
+    /// Mark it a draft: built only with --drafts, never published
     #[arg(long)]
     pub draft: bool,
     /// In a network: the show the episode is for (its name or its folder in shows/)
@@ -199,6 +268,7 @@ pub struct ProbeArgs {
     /// Audio files or https URLs
     #[arg(required = true)]
     pub files: Vec<String>,
+    /// Machine-readable output: one JSON object per file
     #[arg(long)]
     pub json: bool,
     /// Record the facts in the site's onair.lock (so builds need neither the file nor the network)
@@ -211,7 +281,7 @@ pub struct ProbeArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct ImportArgs {
-    /// A feed file or an http(s) URL
+    /// A feed: a file, a file:// URL or an http(s) URL
     pub feed: String,
     /// The site folder to write (created if missing; existing files are never overwritten)
     #[arg(default_value = ".")]

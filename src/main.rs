@@ -38,7 +38,45 @@ fn tune_allocator_for_one_shot() {
     }
 }
 
+/// Whether a panic is `println!`/`eprintln!` failing because the reader went away
+/// (`onair check --rules | head -1`): std panics with "failed printing to stdout: Broken pipe".
+fn is_closed_pipe(info: &std::panic::PanicHookInfo<'_>) -> bool {
+    let message = info
+        .payload()
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| info.payload().downcast_ref::<&str>().copied())
+        .unwrap_or_default();
+    #[cfg(unix)]
+    let broken = format!("(os error {})", libc::EPIPE);
+    #[cfg(not(unix))]
+    let broken = "(os error 232)".to_string(); // ERROR_NO_DATA: the pipe is being closed
+    message.starts_with("failed printing to std") && message.ends_with(&broken)
+}
+
+/// A closed stdout or stderr ends onair quietly, as it ends `cat` or `grep`: by SIGPIPE, with
+/// no panic message or backtrace. Rust ignores SIGPIPE so that a closed socket is an error
+/// to handle (deploy and serve need that), and then panics in `println!`; this hook turns
+/// only that panic into the quiet exit, in any thread.
+fn quiet_exit_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if is_closed_pipe(info) {
+            #[cfg(unix)]
+            // SAFETY: restoring the default action of a signal and raising it touch no memory
+            // of ours; the default action ends the process.
+            unsafe {
+                libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+                libc::raise(libc::SIGPIPE);
+            }
+            std::process::exit(cmd::EXIT_OK.into());
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_exit_on_closed_pipe();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

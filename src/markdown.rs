@@ -24,12 +24,25 @@ pub fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
-/// Renders `markdown`; `page_url` is the absolute URL of the page it appears on, against which
-/// relative links are resolved for the feed.
+/// Renders an episode's show notes; `page_url` is the absolute URL of the page it appears on,
+/// against which relative links are resolved for the feed. Timestamp lines (`00:00 - Welcome`
+/// one under another) stay lines, and each timestamp becomes a link that plays the episode
+/// from that time (`#t=SECONDS`, as the chapter list's links; in the feed, the episode page's
+/// URL with it).
 pub fn render(markdown: &str, page_url: &str) -> Rendered {
+    render_with(markdown, page_url, true)
+}
+
+/// Renders a page that has no player: timestamp lines stay lines, and are not links.
+pub fn render_page(markdown: &str, page_url: &str) -> Rendered {
+    render_with(markdown, page_url, false)
+}
+
+fn render_with(markdown: &str, page_url: &str, link_times: bool) -> Rendered {
     let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
     add_heading_ids(&mut events);
     let first_paragraph = first_paragraph_text(&events);
+    let events = timestamp_lines(events, link_times);
 
     let mut page_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut page_html, events.iter().cloned());
@@ -475,6 +488,169 @@ fn add_heading_ids(events: &mut [Event<'_>]) {
     }
 }
 
+/// Where a timestamp stands in a run of text: the clock's byte range and its time.
+struct Stamp {
+    start: usize,
+    end: usize,
+    seconds: f64,
+}
+
+/// The dashes that follow a timestamp in running text (`Topics 1:45 – One 7:01 – Two`).
+const STAMP_DASHES: [char; 3] = ['-', '–', '—'];
+
+/// The clock at `at` in `text` when it is a timestamp there: at the start of a line
+/// (`line_start`, optionally after `[`, `(`), in brackets (`(12:30)`), or followed by a dash
+/// in running text (` 7:01 – Two`). A clock glued to a word (`10:30am`) is not one.
+fn stamp_at(text: &str, at: usize, line_start: bool) -> Option<Stamp> {
+    let len = crate::timecode::clock_len(&text[at..])?;
+    let end = at + len;
+    let before = text[..at].chars().next_back();
+    let after = text[end..].chars().next();
+    if after.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+        return None;
+    }
+    let leading = line_start && text[..at].chars().all(|c| matches!(c, '[' | '('));
+    let bracketed = matches!(
+        (before, after),
+        (Some('('), Some(')')) | (Some('['), Some(']'))
+    );
+    let dashed = before.is_some_and(char::is_whitespace) && {
+        let rest = text[end..].trim_start();
+        rest.starts_with(STAMP_DASHES)
+            && rest[rest.chars().next()?.len_utf8()..].starts_with(char::is_whitespace)
+    };
+    if !(leading || bracketed || dashed) {
+        return None;
+    }
+    let seconds = crate::timecode::parse_clock(&text[at..end]).ok()?;
+    Some(Stamp {
+        start: at,
+        end,
+        seconds,
+    })
+}
+
+/// Every timestamp in one text event.
+fn stamps_in(text: &str, line_start: bool) -> Vec<Stamp> {
+    let mut stamps = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        let starts_number = text.as_bytes()[i].is_ascii_digit()
+            && (i == 0 || !text.as_bytes()[i - 1].is_ascii_alphanumeric())
+            && (i == 0 || !matches!(text.as_bytes()[i - 1], b':' | b'.' | b','));
+        match starts_number
+            .then(|| stamp_at(text, i, line_start))
+            .flatten()
+        {
+            Some(stamp) => {
+                i = stamp.end;
+                stamps.push(stamp);
+            }
+            None => i += 1,
+        }
+    }
+    stamps
+}
+
+/// `#t=750`, `#t=750.5`: the fragment the player seeks to.
+fn time_fragment(seconds: f64) -> String {
+    let millis = crate::timecode::to_millis(seconds);
+    if millis.is_multiple_of(1000) {
+        format!("#t={}", millis / 1000)
+    } else {
+        format!("#t={}", (millis as f64 / 1000.0))
+    }
+}
+
+/// Pushes `text` with each of its `stamps` made a `#t=` link.
+fn push_linked<'a>(text: &str, stamps: &[Stamp], out: &mut Vec<Event<'a>>) {
+    let mut done = 0;
+    for stamp in stamps {
+        if stamp.start > done {
+            out.push(Event::Text(text[done..stamp.start].to_string().into()));
+        }
+        out.push(Event::Start(Tag::Link {
+            link_type: pulldown_cmark::LinkType::Inline,
+            dest_url: time_fragment(stamp.seconds).into(),
+            title: CowStr::Borrowed(""),
+            id: CowStr::Borrowed(""),
+        }));
+        out.push(Event::Text(text[stamp.start..stamp.end].to_string().into()));
+        out.push(Event::End(TagEnd::Link));
+        done = stamp.end;
+    }
+    if done < text.len() {
+        out.push(Event::Text(text[done..].to_string().into()));
+    }
+}
+
+/// Whether the line after a soft break starts with a timestamp: the events up to the next
+/// text, skipping emphasis openers.
+fn next_line_is_stamped(events: &[Event<'_>]) -> bool {
+    for ev in events {
+        match ev {
+            Event::Start(Tag::Strong | Tag::Emphasis) => {}
+            Event::Text(t) if t.chars().all(|c| matches!(c, '[' | '(')) => {}
+            Event::Text(t) => {
+                let at = t.len() - t.trim_start_matches(['[', '(']).len();
+                return stamp_at(t, at, true).is_some();
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Keeps timestamp lines as lines (a soft break before one becomes a line break) and, with
+/// `link`, makes each timestamp outside links, code and headings a `#t=` link.
+fn timestamp_lines(mut events: Vec<Event<'_>>, link: bool) -> Vec<Event<'_>> {
+    let mut in_code = false;
+    for i in 0..events.len() {
+        match &events[i] {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::SoftBreak if !in_code && next_line_is_stamped(&events[i + 1..]) => {
+                events[i] = Event::HardBreak;
+            }
+            _ => {}
+        }
+    }
+    if !link {
+        return events;
+    }
+    let mut out = Vec::with_capacity(events.len());
+    let (mut in_link, mut in_heading) = (0usize, false);
+    let mut line_start = false;
+    for ev in events {
+        let was_line_start = line_start;
+        line_start = false;
+        match &ev {
+            Event::Start(Tag::Paragraph | Tag::Item) | Event::SoftBreak | Event::HardBreak => {
+                line_start = true
+            }
+            Event::Start(Tag::Strong | Tag::Emphasis) => line_start = was_line_start,
+            Event::Start(Tag::Link { .. }) => in_link += 1,
+            Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Start(Tag::Heading { .. }) => in_heading = true,
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Text(t) if in_link == 0 && !in_code && !in_heading => {
+                // `[` and `(` may come as texts of their own; the line starts after them.
+                line_start = was_line_start && t.chars().all(|c| matches!(c, '[' | '('));
+                let stamps = stamps_in(t, was_line_start);
+                if !stamps.is_empty() {
+                    push_linked(t, &stamps, &mut out);
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        out.push(ev);
+    }
+    out
+}
+
 fn first_paragraph_text(events: &[Event<'_>]) -> String {
     let mut out = String::new();
     let mut depth = 0usize;
@@ -785,5 +961,79 @@ mod tests {
         assert_eq!(absolutize("//cdn.x/y", b), "https://cdn.x/y");
         assert_eq!(absolutize("../", b), "https://e.com/a/");
         assert_eq!(absolutize("c.html?q=1", b), "https://e.com/a/b/c.html?q=1");
+    }
+
+    const PAGE: &str = "https://x.example/episodes/a/";
+
+    #[test]
+    fn timestamp_lines_stay_lines_and_link_to_their_time() {
+        let r = render("00:00 - Welcome\n05:30 - News\n1:02:03 - The end", PAGE);
+        assert_eq!(
+            &*r.html,
+            "<p><a href=\"#t=0\">00:00</a> - Welcome<br />\n\
+             <a href=\"#t=330\">05:30</a> - News<br />\n\
+             <a href=\"#t=3723\">1:02:03</a> - The end</p>\n"
+        );
+        // In the feed the links open the episode page at that time.
+        assert_eq!(
+            &*r.feed_html,
+            "<p><a href=\"https://x.example/episodes/a/#t=0\">00:00</a> - Welcome<br />\n\
+             <a href=\"https://x.example/episodes/a/#t=330\">05:30</a> - News<br />\n\
+             <a href=\"https://x.example/episodes/a/#t=3723\">1:02:03</a> - The end</p>\n"
+        );
+    }
+
+    #[test]
+    fn every_way_of_writing_a_timestamp_is_linked() {
+        let html = |md: &str| render(md, PAGE).html.to_string();
+        assert_eq!(
+            html("Topics:\n[00:12:30] Intro\n(12:31) Next\n**1:02:03** Bold\n00:00.5 - Half"),
+            "<p>Topics:<br />\n[<a href=\"#t=750\">00:12:30</a>] Intro<br />\n\
+             (<a href=\"#t=751\">12:31</a>) Next<br />\n\
+             <strong><a href=\"#t=3723\">1:02:03</a></strong> Bold<br />\n\
+             <a href=\"#t=0.5\">00:00.5</a> - Half</p>\n"
+        );
+        assert_eq!(
+            html("- 00:00 Welcome\n- 05:00 News"),
+            "<ul>\n<li><a href=\"#t=0\">00:00</a> Welcome</li>\n\
+             <li><a href=\"#t=300\">05:00</a> News</li>\n</ul>\n"
+        );
+        assert_eq!(
+            html("Topics 1:45 – One 7:01 – Two, and more (9:00)."),
+            "<p>Topics <a href=\"#t=105\">1:45</a> – One <a href=\"#t=421\">7:01</a> – Two, \
+             and more (<a href=\"#t=540\">9:00</a>).</p>\n"
+        );
+        // A timestamp already written as a link stays the one link.
+        assert_eq!(
+            html("[12:30](#t=750) Linked\n13:00 - plain"),
+            "<p><a href=\"#t=750\">12:30</a> Linked<br />\n<a href=\"#t=780\">13:00</a> - plain</p>\n"
+        );
+    }
+
+    #[test]
+    fn times_that_are_not_timestamps_are_left_alone() {
+        let html = |md: &str| render(md, PAGE).html.to_string();
+        for md in [
+            "Recorded at 10:30am with a 2:1 mix in 1999.\n12:30pm came.",
+            "We met at 12:30 on Friday.",
+            "Ratio 16:9, version 1.2:30x",
+        ] {
+            assert!(!html(md).contains("<a"), "{md}: {}", html(md));
+        }
+        let code = html("```\n00:00 - code\n01:00 - code\n```\n\n`00:00 - inline`");
+        assert!(!code.contains("<a") && !code.contains("<br"), "{code}");
+        let heading = html("## 12:30 Part two");
+        assert!(!heading.contains("<a"), "{heading}");
+        // A wrapped line after a timestamp line is the same line, as Markdown has it.
+        assert_eq!(
+            html("00:00 - Welcome, and a long\nsentence that wraps"),
+            "<p><a href=\"#t=0\">00:00</a> - Welcome, and a long\nsentence that wraps</p>\n"
+        );
+    }
+
+    #[test]
+    fn pages_keep_timestamp_lines_without_links() {
+        let r = render_page("00:00 - Welcome\n05:30 - News", "https://x.example/about/");
+        assert_eq!(&*r.html, "<p>00:00 - Welcome<br />\n05:30 - News</p>\n");
     }
 }

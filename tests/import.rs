@@ -565,7 +565,7 @@ fn bad_feeds_fail_clearly_and_write_nothing() {
     let cases: Vec<(String, &str)> = vec![
         (
             "<!DOCTYPE html><html><body>Hi</body></html>".into(),
-            "old.xml:1:16: error: not an RSS feed: the root element is <html>",
+            "old.xml:1:1: error: this is an HTML page (a website), not a podcast feed, and it names no feed",
         ),
         ("{\"items\": []}".into(), "old.xml:1:1: error: not XML"),
         (
@@ -735,7 +735,7 @@ fn the_command_line_reports_and_exits_as_documented() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("bad.xml:1:1: error: not an RSS feed"),
+        stderr.contains("bad.xml:1:1: error: this is an HTML page (a website), not a podcast feed"),
         "{stderr}"
     );
     assert!(stderr.contains("nothing was written"), "{stderr}");

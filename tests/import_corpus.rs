@@ -292,7 +292,7 @@ fn keep_posts_makes_items_without_audio_pages_that_build() {
     let page = std::fs::read_to_string(site.join("pages/we-are-on-a-break.md")).unwrap();
     assert_eq!(
         page,
-        "---\ntitle: We are on a break\n---\n\nBack in April. Thanks for listening!\n"
+        "---\ntitle: We are on a break\nmenu: false\n---\n\nBack in April. Thanks for listening!\n"
     );
     let built = build_site(&BuildOptions {
         root: site.clone(),

@@ -60,9 +60,14 @@ fn json_lists_facts_and_errors() {
     assert_eq!(items[0]["sample_rate"], 44100);
     assert_eq!(items[0]["size"], 4374);
     assert_eq!(items[1]["format"], "mp3");
+    let renamed = files[1].with_extension("mp3");
     assert_eq!(
-        items[1]["warnings"][0],
-        "the extension says .m4a but the content is MP3 (mp3); published as audio/mpeg"
+        items[1]["warnings"][0].as_str().unwrap(),
+        format!(
+            "the file holds MP3 audio, but its name ends in .m4a; rename the file to {} \
+             (podcast apps choose how to play a file by its extension)",
+            renamed.display()
+        )
     );
     assert!(
         items[2]["error"]

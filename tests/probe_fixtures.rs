@@ -101,13 +101,18 @@ fn fixtures_probe_to_their_known_lengths() {
 }
 
 #[test]
-fn a_lying_extension_is_a_warning_and_the_content_wins() {
-    let p = probe_file_detailed(&fixtures().join("really-an-mp3.m4a")).unwrap();
+fn a_lying_extension_is_a_warning_to_rename_and_the_content_wins() {
+    let file = fixtures().join("really-an-mp3.m4a");
+    let p = probe_file_detailed(&file).unwrap();
     assert_eq!(p.facts.format, AudioFormat::Mp3);
     assert_eq!(p.facts.format.mime(), "audio/mpeg");
     assert_eq!(
         p.warnings,
-        vec!["the extension says .m4a but the content is MP3 (mp3); published as audio/mpeg"]
+        vec![format!(
+            "the file holds MP3 audio, but its name ends in .m4a; rename the file to {} \
+             (podcast apps choose how to play a file by its extension)",
+            file.with_extension("mp3").display()
+        )]
     );
     let clean = probe_file_detailed(&fixtures().join("mp3-cbr-info.mp3")).unwrap();
     assert!(clean.warnings.is_empty(), "{:?}", clean.warnings);

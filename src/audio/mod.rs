@@ -197,11 +197,8 @@ pub fn probe_file_detailed(path: &Path) -> Result<Probe, ProbeError> {
         message,
     };
     let mut src = FileSource::open(path).map_err(|e| error(format!("cannot read: {e}")))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    probe_source(&mut src, &name).map_err(error)
+    // The whole path, so a warning's advice names the file as the user gave it.
+    probe_source(&mut src, &path.to_string_lossy()).map_err(error)
 }
 
 /// Probe any byte source; `name` (a file name or URL) is only used to compare its extension
@@ -240,6 +237,66 @@ fn sniff_and_parse(r: &mut Reader) -> Result<Parsed, String> {
     Ok(parsed)
 }
 
+/// The lowercase extension of a file name or URL (query and fragment cut off); None when the
+/// last path segment has none.
+fn extension_of(name: &str) -> Option<String> {
+    let path = name.split(['?', '#']).next().unwrap_or("");
+    let last = path.rsplit('/').next().unwrap_or(path);
+    last.rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .filter(|e| !e.is_empty())
+}
+
+/// `name` (a file name, site path or URL) with the extension that fits `format`: its own
+/// extension replaced, or one added when it has none.
+pub fn fitting_name(name: &str, format: AudioFormat) -> String {
+    let cut = name.find(['?', '#']).unwrap_or(name.len());
+    let (path, rest) = name.split_at(cut);
+    let last_start = path.rfind('/').map_or(0, |i| i + 1);
+    let stem_end = match path[last_start..].rfind('.') {
+        Some(i) if i > 0 => last_start + i,
+        _ => path.len(),
+    };
+    format!("{}.{}{rest}", &path[..stem_end], format.extensions()[0])
+}
+
+/// What is wrong when a file's name does not say what its content is (an M4A named `.mp3`,
+/// an MP3 named `.m4a`, no extension at all): `the file holds MP4/M4A audio, but its name
+/// ends in .mp3`. None when the name fits.
+pub fn misnamed_problem(name: &str, format: AudioFormat) -> Option<String> {
+    if name.is_empty() {
+        return None;
+    }
+    let what = match extension_of(name) {
+        Some(ext) if format.extensions().contains(&ext.as_str()) => return None,
+        Some(ext) => format!("its name ends in .{ext}"),
+        None => "its name has no extension".to_string(),
+    };
+    Some(format!(
+        "the file holds {} audio, but {what}",
+        format.label()
+    ))
+}
+
+/// Why the name is what to fix, for messages about a misnamed file.
+pub const MISNAMED_WHY: &str = "podcast apps choose how to play a file by its extension";
+
+/// [`misnamed_problem`] with its fix: rename the file. The feed's type comes from the
+/// content, so the name, not a type, is what the podcaster changes.
+pub fn misnamed(name: &str, format: AudioFormat) -> Option<String> {
+    let problem = misnamed_problem(name, format)?;
+    let remote = name.starts_with("https://") || name.starts_with("http://");
+    let fix = if remote {
+        format!(
+            "publish it under a name ending in .{}",
+            format.extensions()[0]
+        )
+    } else {
+        format!("rename the file to {}", fitting_name(name, format))
+    };
+    Some(format!("{problem}; {fix} ({MISNAMED_WHY})"))
+}
+
 fn finish(p: Parsed, size: u64, name: &str) -> Probe {
     let duration = p.length as f64 / p.timescale as f64;
     let bitrate = match (p.nominal_bitrate, p.audio_bytes) {
@@ -247,23 +304,7 @@ fn finish(p: Parsed, size: u64, name: &str) -> Probe {
         (None, bytes) => (bytes.unwrap_or(size) as f64 * 8.0 / duration).round() as u32,
     };
     let mut warnings = p.warnings;
-    let ext = name
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("")
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .filter(|e| !e.contains('/'));
-    if let Some(ext) = ext
-        && !p.format.extensions().contains(&ext.as_str())
-    {
-        warnings.push(format!(
-            "the extension says .{ext} but the content is {} ({}); published as {}",
-            p.format.label(),
-            p.codec,
-            p.format.mime()
-        ));
-    }
+    warnings.extend(misnamed(name, p.format));
     Probe {
         samples: (p.timescale == u64::from(p.sample_rate)).then_some(p.length),
         facts: AudioFacts {
@@ -278,5 +319,41 @@ fn finish(p: Parsed, size: u64, name: &str) -> Probe {
             chapters: Some(p.chapters),
         },
         warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn misnamed_files_are_told_to_rename() {
+        assert_eq!(
+            misnamed("audio/ep1.mp3", AudioFormat::M4a).as_deref(),
+            Some(
+                "the file holds MP4/M4A audio, but its name ends in .mp3; rename the file to \
+                 audio/ep1.m4a (podcast apps choose how to play a file by its extension)"
+            )
+        );
+        let m = misnamed("really.an.mp3.M4A", AudioFormat::Mp3).unwrap();
+        assert!(
+            m.contains("ends in .m4a; rename the file to really.an.mp3.mp3 "),
+            "{m}"
+        );
+        let m = misnamed("audio/episode", AudioFormat::Flac).unwrap();
+        assert!(
+            m.contains("has no extension; rename the file to audio/episode.flac"),
+            "{m}"
+        );
+        let m = misnamed("https://cdn.example/a/ep.mp3?x=1", AudioFormat::M4a).unwrap();
+        assert!(m.contains("publish it under a name ending in .m4a"), "{m}");
+        assert!(!m.contains("audio/x-m4a"), "{m}");
+        for ok in ["a.mp3", "a.MP3", "x/a.m4b", "a.ogg?x", "b.opus"] {
+            let f = AudioFormat::from_extension(ok).unwrap();
+            assert_eq!(misnamed(ok, f), None, "{ok}");
+        }
+        assert_eq!(misnamed("a.ogg", AudioFormat::Opus), None);
+        assert_eq!(fitting_name("./x.y/ep", AudioFormat::Mp3), "./x.y/ep.mp3");
+        assert_eq!(fitting_name(".hidden", AudioFormat::Wav), ".hidden.wav");
     }
 }

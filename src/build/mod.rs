@@ -484,11 +484,12 @@ fn resolve_audio(
     };
     match &src.audio {
         AudioSource::Local(rel) => {
-            let r = crate::lock::resolve_local(root, rel, lock, opts.locked).map_err(|d| {
-                Diagnostic::error(d.message)
-                    .at(&src.file)
-                    .line(src.audio_line)
-            })?;
+            let r =
+                crate::lock::resolve_local_checked(root, rel, lock, opts.locked).map_err(|d| {
+                    Diagnostic::error(d.message)
+                        .at(&src.file)
+                        .line(src.audio_line)
+                })?;
             let mut warnings: Vec<Diagnostic> = r.warnings.into_iter().map(at).collect();
             if let Some(len) = src.front.length
                 && len != r.facts.size
@@ -1266,6 +1267,8 @@ fn render_site(
     if template_errors > 0 {
         return None;
     }
+    // Last, so an alias can be checked against every other file the site publishes.
+    render::aliases::insert(site, &mut output, diags);
     phases.mark("render: pages");
     crate::timings::print_tasks();
     Some((output, parsed_feed))

@@ -59,7 +59,9 @@ fn summarize(channel: &Element) -> Summary {
             if guid.is_empty() {
                 return None;
             }
-            let enc = item.child("enclosure");
+            // An item without audio (a post, an announcement) is no episode apps hold, so its
+            // absence is no vanished episode (`onair import` skips or keeps it as a page).
+            let enc = Some(item.child("enclosure")?);
             Some(Episode {
                 guid,
                 label: item_label(item, i + 1),

@@ -25,6 +25,14 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             return super::exit(super::EXIT_USAGE);
         }
     };
+    // A web page saved or given instead of its feed: say so, and name the feed it links to.
+    let text = String::from_utf8_lossy(&bytes);
+    if let Some(start) = crate::import::html::html_page_start(&text) {
+        let (line, col) = crate::import::xml::line_col(&text, start);
+        let message = crate::import::html::not_a_feed_to_check(&text);
+        let d = Diagnostic::error(message).at(target).line_col(line, col);
+        return finish(&[d], &[], target, args.json);
+    }
     let opts = CheckOptions::default();
     let mut diags = check::check_feed_bytes(&bytes, target, &opts);
     let episodes = check::feed_episodes(&String::from_utf8_lossy(&bytes));

@@ -32,7 +32,15 @@ pub struct ScaffoldFile {
 
 pub fn run(args: &InitArgs) -> ExitCode {
     let now = jiff::ZonedDateTime::now().with_time_zone(jiff::tz::TimeZone::UTC);
-    let mut files = scaffold_files(&site_title_for(&args.dir), &now);
+    let title = match args.title.as_deref().map(str::trim) {
+        Some("") => {
+            eprintln!("error: --title is empty; give the show's name, e.g. --title \"My Show\"");
+            return super::exit(super::EXIT_USAGE);
+        }
+        Some(title) => title.to_string(),
+        None => site_title_for(&args.dir),
+    };
+    let mut files = scaffold_files(&title, &now);
     // A new site is a repository of its own: its CI recipe goes beside site.yaml.
     if let Some((path, text)) = super::ci::recipe(args.ci, "") {
         files.push(ScaffoldFile {

@@ -95,15 +95,7 @@ pub fn create_episode(args: &NewEpisodeArgs, now: &Zoned) -> Result<PathBuf, Fai
     let show_root = target.dir.as_path();
     let audio = resolve_audio(&target, &args.audio)?;
     if let Audio::Local { rel, path } = &audio {
-        crate::audio::probe_file(path).map_err(|e| {
-            Failure::errors(
-                Diagnostic::error(format!(
-                    "is not audio onair can publish ({}); nothing was written",
-                    e.message
-                ))
-                .at(display_path(show_root, rel)),
-            )
-        })?;
+        check_local_audio(show_root, rel, path)?;
     }
 
     let existing = existing_episodes(show_root, config)?;
@@ -250,6 +242,34 @@ fn target(root: &Path, show: Option<&str>) -> Result<Target, Failure> {
         config: found.config.clone(),
         show: Some((found.rel.clone(), others)),
     })
+}
+
+/// Local audio must be audio onair can publish, named as its content is (the build refuses a
+/// file whose name does not fit its content: say so before anything is written).
+fn check_local_audio(show_root: &Path, rel: &str, path: &Path) -> Result<(), Failure> {
+    let shown = display_path(show_root, rel);
+    let facts = crate::audio::probe_file(path).map_err(|e| {
+        Failure::errors(
+            Diagnostic::error(format!(
+                "is not audio onair can publish ({}); nothing was written",
+                e.message
+            ))
+            .at(&shown),
+        )
+    })?;
+    match crate::audio::misnamed_problem(rel, facts.format) {
+        Some(problem) => {
+            let fitting = crate::audio::fitting_name(&shown.to_string_lossy(), facts.format);
+            Err(Failure::errors(
+                Diagnostic::error(format!(
+                    "{problem}; rename it to {fitting} and run this again ({}); nothing was written",
+                    crate::audio::MISNAMED_WHY
+                ))
+                .at(shown),
+            ))
+        }
+        None => Ok(()),
+    }
 }
 
 /// The path a user recognises: the site folder as given plus the site-relative path.

@@ -47,6 +47,9 @@ pub struct EpisodeFrontMatter {
     pub guid: Option<String>,
     pub draft: Option<bool>,
     pub slug: Option<String>,
+    /// The episode's old addresses (paths on this site): each gets a page that redirects to
+    /// it (`render::aliases`).
+    pub aliases: Option<Vec<String>>,
     /// Jekyll/Eleventy layout name: accepted and ignored (onair's theme decides).
     #[serde(default)]
     pub layout: Option<serde_json::Value>,
@@ -98,6 +101,8 @@ pub struct PageFrontMatter {
     pub description: Option<String>,
     pub slug: Option<String>,
     pub draft: Option<bool>,
+    /// false keeps the page out of the site's header menu (it is still published).
+    pub menu: Option<bool>,
     #[serde(default)]
     pub layout: Option<serde_json::Value>,
     /// Free values for templates (`page.extra`).
@@ -209,6 +214,8 @@ pub struct Page {
     pub content: Rendered,
     /// `extra:` of its front matter, for templates.
     pub extra: Option<serde_json::Value>,
+    /// Listed in the site's header menu (front matter `menu:`, default true).
+    pub menu: bool,
 }
 
 /// A tag and the episodes that carry it (indexes into `Site::episodes`, newest first).
@@ -668,7 +675,7 @@ pub fn parse_page(
         return Err(vec![d.at(&file).line(line)]);
     }
     let body = crate::liquid::strip_template_tags(split.body);
-    let content = markdown::render(&body, &config.absolute(&format!("{slug}/")));
+    let content = markdown::render_page(&body, &config.absolute(&format!("{slug}/")));
     let title = front.title.clone().unwrap_or_else(|| deslug(&stem));
     Ok(Some(Page {
         file,
@@ -677,6 +684,7 @@ pub fn parse_page(
         description: front.description,
         content,
         extra: front.extra,
+        menu: front.menu != Some(false),
     }))
 }
 

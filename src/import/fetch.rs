@@ -23,6 +23,48 @@ pub fn is_url(s: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://")
 }
 
+/// The file a `file://` URL names (`file:///home/me/feed.xml`, `file://localhost/...`, with
+/// `%20` and other escapes decoded); None for anything else, an error for a `file://` URL
+/// of another machine or one that is not a path.
+pub fn file_url_path(s: &str) -> Option<Result<std::path::PathBuf, String>> {
+    let s = s.trim();
+    let rest = s.get(..7).filter(|p| p.eq_ignore_ascii_case("file://"))?;
+    let rest = &s[rest.len()..];
+    let path = match rest.find('/') {
+        Some(0) => rest,
+        Some(i) if rest[..i].eq_ignore_ascii_case("localhost") => &rest[i..],
+        _ => {
+            return Some(Err(format!(
+                "a file:// URL names a file on this machine: file:///path/to/feed.xml (this one names the host `{}`)",
+                rest.split('/').next().unwrap_or(rest)
+            )));
+        }
+    };
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    Some(percent_decode(path).map(std::path::PathBuf::from))
+}
+
+/// `%20` -> ` `; an escape that is not two hex digits, or bytes that are not UTF-8, are errors.
+fn percent_decode(s: &str) -> Result<String, String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or_else(|| format!("`{s}` has a `%` that is not followed by two hex digits"))?;
+            out.push(hex);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| format!("`{s}` does not decode to a UTF-8 path"))
+}
+
 /// GETs a URL whole (up to `limit` bytes). Returns the body and the final URL after
 /// redirects. Errors are sentences for the user.
 pub fn get(url: &str, limit: u64) -> Result<(Vec<u8>, String), String> {
@@ -62,5 +104,38 @@ pub fn describe(e: ureq::Error) -> String {
         ureq::Error::BadUri(u) => format!("not a valid URL: {u}"),
         ureq::Error::BodyExceedsLimit(n) => format!("the response is larger than {n} bytes"),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn file_urls_name_local_files() {
+        let path = |s: &str| file_url_path(s).map(|r| r.map_err(|e| e.to_string()));
+        assert_eq!(path("feed.xml"), None);
+        assert_eq!(path("https://x.example/feed.xml"), None);
+        assert_eq!(
+            path("file:///home/me/old%20feed.xml"),
+            Some(Ok(PathBuf::from("/home/me/old feed.xml")))
+        );
+        assert_eq!(
+            path("FILE://localhost/tmp/f.xml"),
+            Some(Ok(PathBuf::from("/tmp/f.xml")))
+        );
+        assert!(
+            path("file://server/share/f.xml")
+                .unwrap()
+                .unwrap_err()
+                .contains("`server`")
+        );
+        assert!(
+            path("file:///a%zz")
+                .unwrap()
+                .unwrap_err()
+                .contains("two hex digits")
+        );
     }
 }

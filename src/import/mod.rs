@@ -6,6 +6,7 @@
 pub mod download;
 pub mod feed;
 pub mod fetch;
+pub mod html;
 pub mod notes;
 pub mod plan;
 pub mod show;
@@ -64,6 +65,13 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
         None => None,
     };
     let (text, label, base) = load_feed(&opts.feed)?;
+    if let Some(start) = html::html_page_start(&text) {
+        let message = html::not_a_feed(&text, base.as_deref(), &opts.dir);
+        let (line, col) = xml::line_col(&text, start);
+        return Err(one(Diagnostic::error(message)
+            .at(&label)
+            .line_col(line, col)));
+    }
     let parsed = feed::parse(&text).map_err(|e| {
         one(Diagnostic::error(e.message)
             .at(&label)
@@ -92,7 +100,12 @@ fn load_feed(feed: &str) -> Result<(String, PathBuf, Option<String>), Diagnostic
         })?;
         return Ok((text, PathBuf::from(feed), Some(final_url)));
     }
-    let path = Path::new(feed);
+    let from_url = match fetch::file_url_path(feed) {
+        Some(Ok(path)) => Some(path),
+        Some(Err(message)) => return Err(one(Diagnostic::error(message).at(feed))),
+        None => None,
+    };
+    let path = from_url.as_deref().unwrap_or(Path::new(feed));
     let bytes = std::fs::read(path).map_err(|e| {
         one(Diagnostic::error(match e.kind() {
             std::io::ErrorKind::NotFound => {

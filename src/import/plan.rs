@@ -138,6 +138,71 @@ pub struct AudioDownload {
     pub origin: (String, std::path::PathBuf, usize, usize),
 }
 
+/// An image to copy into the site (`--download-audio`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArtworkDownload {
+    pub url: String,
+    /// Where it is written, relative to the site folder (`shows/<name>/...` for a show).
+    pub path: String,
+    /// How site.yaml and the episodes name it (relative to the show's folder).
+    pub named: String,
+}
+
+/// The site path for the image at `url` (`{stem}.jpg`, `.png` when the URL says PNG); an
+/// image already planned keeps its one path.
+fn artwork_path(artwork: &mut Vec<ArtworkDownload>, url: &str, stem: &str) -> String {
+    if let Some(a) = artwork.iter().find(|a| a.url == url) {
+        return a.named.clone();
+    }
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let ext = match path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()) {
+        Some(e) if e == "png" => "png",
+        _ => "jpg",
+    };
+    let named = format!("{stem}.{ext}");
+    artwork.push(ArtworkDownload {
+        url: url.to_string(),
+        path: named.clone(),
+        named: named.clone(),
+    });
+    named
+}
+
+/// An image's `image:` value: its URL, or with `--download-audio` the copy planned under
+/// `stem`.
+fn image_value(
+    url: &str,
+    opts: &ImportOptions,
+    artwork: &mut Vec<ArtworkDownload>,
+    stem: &str,
+) -> String {
+    if opts.download_audio && super::fetch::is_url(url) {
+        artwork_path(artwork, url, stem)
+    } else {
+        url.to_string()
+    }
+}
+
+/// site.yaml's text with its `image:` the planned copy (`assets/cover.jpg`) under
+/// `--download-audio`.
+fn local_show_image(
+    text: String,
+    image: Option<&str>,
+    opts: &ImportOptions,
+    artwork: &mut Vec<ArtworkDownload>,
+) -> String {
+    match image {
+        Some(url) if opts.download_audio && super::fetch::is_url(url) => {
+            let path = artwork_path(artwork, url, "assets/cover");
+            text.replace(
+                &format!("\nimage: {}\n", scalar(url)),
+                &format!("\nimage: {}\n", scalar(&path)),
+            )
+        }
+        _ => text,
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
     /// site.yaml's text, None when the folder already has one.
@@ -152,6 +217,9 @@ pub struct Plan {
     pub warnings: Vec<Diagnostic>,
     /// Items without audio kept with --keep-posts: (site-relative file, its text).
     pub pages: Vec<(String, String)>,
+    /// With `--download-audio`: the show's and episodes' artwork to copy into the site, each
+    /// image once.
+    pub artwork: Vec<ArtworkDownload>,
     /// Items that did not become episodes: (the item, why).
     pub skipped: Vec<(String, String)>,
     /// What was guessed: (the item, "date" or "title").
@@ -174,6 +242,9 @@ impl Plan {
         }
         for (file, _) in &mut self.pages {
             under(file);
+        }
+        for art in &mut self.artwork {
+            under(&mut art.path);
         }
         if let Some((file, _)) = &mut self.show_config {
             under(file);
@@ -240,6 +311,8 @@ pub fn plan(
             existing.into.as_ref(),
             &mut plan.warnings,
         );
+        let image = c.image.as_deref().map(&absolute);
+        let text = local_show_image(text, image.as_deref(), opts, &mut plan.artwork);
         match &existing.into {
             None => plan.config = Some(text),
             Some(into) => {
@@ -255,6 +328,11 @@ pub fn plan(
     let mut slugs = existing.slugs.clone();
     // onair refuses two episodes with the same (season, episode) number: the oldest keeps it.
     let renumbered = repeated_numbers(feed);
+    let old_addresses = match opts.show {
+        // A show of a network lives under its own folder of the network's site.
+        Some(_) => HashMap::new(),
+        None => old_link_aliases(feed, &absolute, opts.url.as_deref()),
+    };
     let mut files = existing.files.clone();
     let dates = item_dates(feed);
     let mut page_slugs: HashSet<String> = HashSet::new();
@@ -644,8 +722,19 @@ pub fn plan(
         if let Some(e) = item.explicit {
             line("explicit", e.to_string());
         }
-        if let Some(img) = &item.image {
-            line("image", scalar(&absolute(img)));
+        if let Some(img) = item.image.as_deref().map(&absolute) {
+            let stem = format!("assets/episodes/{day}-{unique}");
+            line(
+                "image",
+                scalar(&image_value(&img, opts, &mut plan.artwork, &stem)),
+            );
+        }
+        let own_page = format!("episodes/{unique}/index.html");
+        if let Some(alias) = old_addresses
+            .get(&item.line)
+            .filter(|a| crate::render::aliases::alias_key(a).is_ok_and(|key| key != own_page))
+        {
+            line("aliases", flow_list(std::slice::from_ref(alias)));
         }
         if !item.keywords.is_empty() {
             line("tags", flow_list(&item.keywords));
@@ -867,6 +956,8 @@ fn page_text(item: &Item, base: Option<&str>) -> String {
         out.push_str(&scalar(t));
         out.push('\n');
     }
+    // Old posts are kept, not promoted: the header menu is for the site's own few pages.
+    out.push_str("menu: false\n");
     out.push_str("---\n");
     let body = notes::to_markdown(body_html, base);
     if !body.is_empty() {
@@ -930,6 +1021,62 @@ fn people_lines(
         out.push('\n');
     }
     out
+}
+
+/// The host of an http(s) URL, lowercased: `https://Show.example:8080/x` -> `show.example`.
+fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?.split(':').next()?;
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// Each item's old web page (`<link>`) as an alias of its new one (by item line), when that
+/// page was on the show's own website, which the new site takes over: the host of `--url`,
+/// else of the channel's `<link>`. Pages on another host (a podcast host's episode pages)
+/// stay where they are. A link several items share, the home page and addresses a static
+/// site cannot serve (`?p=12`) give no alias.
+fn old_link_aliases(
+    feed: &Feed,
+    absolute: &dyn Fn(&str) -> String,
+    new_url: Option<&str>,
+) -> HashMap<usize, String> {
+    let site = new_url.or(feed.channel.link.as_deref()).unwrap_or("");
+    let Some(site_host) = host_of(site) else {
+        return HashMap::new();
+    };
+    // Aliases are paths under the site's own address (`https://show.example/podcast/`).
+    let path_of = |url: &str| {
+        let rest = url.split_once("://").map_or("", |(_, r)| r);
+        rest[rest.find('/').unwrap_or(rest.len())..].to_string()
+    };
+    let site_path = path_of(site.split(['?', '#']).next().unwrap_or(site));
+    let site_path = format!("{}/", site_path.trim_end_matches('/'));
+    let mut by_path: HashMap<String, Vec<usize>> = HashMap::new();
+    for item in &feed.items {
+        let Some(link) = item.link.as_deref().map(absolute) else {
+            continue;
+        };
+        if host_of(&link).as_deref() != Some(site_host.as_str()) {
+            continue;
+        }
+        let path = path_of(&link);
+        let Some(path) = path.strip_prefix(&site_path) else {
+            continue;
+        };
+        if path.contains(['?', '#']) || crate::render::aliases::alias_key(path).is_err() {
+            continue;
+        }
+        by_path
+            .entry(format!("/{path}"))
+            .or_default()
+            .push(item.line);
+    }
+    by_path
+        .into_iter()
+        .filter(|(_, lines)| lines.len() == 1)
+        .map(|(path, lines)| (lines[0], path))
+        .collect()
 }
 
 /// Items (by line) whose (season, episode) number an older item already has, with that item.

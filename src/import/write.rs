@@ -5,46 +5,21 @@
 use std::path::{Path, PathBuf};
 
 use super::plan::Plan;
+use super::yaml::scalar;
 use super::{ImportReport, one};
 use crate::diag::{Diagnostic, Diagnostics};
 
 pub fn write(plan: &Plan, dir: &Path) -> Result<ImportReport, Diagnostics> {
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    if let Some(cfg) = &plan.config {
-        files.push((
-            crate::config::CONFIG_FILE.to_string(),
-            cfg.clone().into_bytes(),
-        ));
-    }
-    if let Some((file, text)) = &plan.show_config {
-        files.push((file.clone(), text.clone().into_bytes()));
-    }
-    for ep in &plan.episodes {
-        files.push((ep.file.clone(), ep.content.clone().into_bytes()));
-    }
-    for (file, content) in &plan.pages {
-        files.push((file.clone(), content.clone().into_bytes()));
-    }
-    // Downloads happen before anything is written: a failed one fails the import.
-    let mut diags = Diagnostics::new();
-    for ep in &plan.episodes {
-        for (url, path) in &ep.downloads {
-            match super::fetch::get(url, 64 * 1024 * 1024) {
-                Ok((bytes, _)) => files.push((path.clone(), bytes)),
-                Err(e) => diags
-                    .push(Diagnostic::error(format!("cannot download {url}: {e}")).at(&ep.file)),
-            }
-        }
-    }
-    if diags.has_errors() {
-        return Err(diags);
-    }
+    let mut files = planned_files(plan);
+    let mut warnings = plan.warnings.clone();
+    download_companions(plan, &mut files, &mut warnings)?;
     let onair_dir = dir.join(".onair");
     let created_onair = !onair_dir.exists();
     let created_dir = !dir.exists();
     // Audio goes into onair's cache first (resumable), and is linked into audio/ with the
     // episode files once everything is in hand.
-    let audio = download_audio(plan, dir).inspect_err(|_| {
+    let mut renamed = Vec::new();
+    let audio = download_audio(plan, dir, &mut renamed).inspect_err(|_| {
         // Partial downloads stay for the next run to resume; empty folders do not.
         let downloads = onair_dir.join(DOWNLOADS);
         for d in [downloads.join("audio"), downloads] {
@@ -57,6 +32,7 @@ pub fn write(plan: &Plan, dir: &Path) -> Result<ImportReport, Diagnostics> {
             let _ = std::fs::remove_dir(dir);
         }
     })?;
+    rename_audio(&mut files, &renamed);
     for (name, _) in &files {
         if dir.join(name).exists() {
             return Err(one(Diagnostic::error(
@@ -72,7 +48,7 @@ pub fn write(plan: &Plan, dir: &Path) -> Result<ImportReport, Diagnostics> {
             .chain(audio.iter().map(|(n, _)| n.clone()))
             .collect(),
         already_present: plan.already_present.clone(),
-        warnings: plan.warnings.clone(),
+        warnings,
         skipped: plan.skipped.clone(),
         guessed: plan.guessed.clone(),
     };
@@ -127,6 +103,120 @@ pub fn write(plan: &Plan, dir: &Path) -> Result<ImportReport, Diagnostics> {
     result.map(|()| report)
 }
 
+/// The text files of a plan: site.yaml, show.yaml, episodes and pages.
+fn planned_files(plan: &Plan) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    if let Some(cfg) = &plan.config {
+        files.push((
+            crate::config::CONFIG_FILE.to_string(),
+            cfg.clone().into_bytes(),
+        ));
+    }
+    if let Some((file, text)) = &plan.show_config {
+        files.push((file.clone(), text.clone().into_bytes()));
+    }
+    for ep in &plan.episodes {
+        files.push((ep.file.clone(), ep.content.clone().into_bytes()));
+    }
+    for (file, content) in &plan.pages {
+        files.push((file.clone(), content.clone().into_bytes()));
+    }
+    files
+}
+
+/// Chapters, transcripts (`--download`) and artwork (`--download-audio`) into `files`.
+/// Downloads happen before anything is written: a failed chapters or transcript download
+/// fails the import.
+fn download_companions(
+    plan: &Plan,
+    files: &mut Vec<(String, Vec<u8>)>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(), Diagnostics> {
+    let mut diags = Diagnostics::new();
+    for ep in &plan.episodes {
+        for (url, path) in &ep.downloads {
+            match super::fetch::get(url, 64 * 1024 * 1024) {
+                Ok((bytes, _)) => files.push((path.clone(), bytes)),
+                Err(e) => diags
+                    .push(Diagnostic::error(format!("cannot download {url}: {e}")).at(&ep.file)),
+            }
+        }
+    }
+    let artwork = download_artwork(plan, files, warnings);
+    files.extend(artwork);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(())
+}
+
+/// The largest image `--download-audio` copies (artwork is a few MB at most).
+const MAX_ARTWORK_BYTES: u64 = 64 * 1024 * 1024;
+
+/// `.jpg` or `.png` as the bytes are (JPEG or PNG), whatever the URL said; None for other
+/// content, which keeps its name (the build says what is wrong with it).
+fn artwork_extension(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("jpg")
+    } else {
+        None
+    }
+}
+
+/// Downloads the plan's artwork into `files`. An image whose content is not what its
+/// planned name says (a PNG behind a `.jpg` URL) is named by its content, and the files
+/// that name it (site.yaml, episodes) say so. An image that cannot be fetched stays at its
+/// URL, with a warning: the show's audio is what must not be left behind half-copied.
+fn download_artwork(
+    plan: &Plan,
+    files: &mut [(String, Vec<u8>)],
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<(String, Vec<u8>)> {
+    let mut fetched = Vec::new();
+    let mut renamed: Vec<(String, String)> = Vec::new();
+    for art in &plan.artwork {
+        let bytes = match super::fetch::get(&art.url, MAX_ARTWORK_BYTES) {
+            Ok((bytes, _)) => bytes,
+            Err(e) => {
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "cannot download the artwork {}: {e}; it stays on the old host: copy it into assets/ and name it in `image:`",
+                        art.url
+                    ))
+                    .at(&art.url),
+                );
+                renamed.push((scalar(&art.named), scalar(&art.url)));
+                continue;
+            }
+        };
+        let mut path = art.path.clone();
+        if let Some(ext) = artwork_extension(&bytes)
+            && let Some((stem, old)) = art.named.rsplit_once('.')
+            && old != ext
+        {
+            let named = format!("{stem}.{ext}");
+            path = format!("{}{named}", &art.path[..art.path.len() - art.named.len()]);
+            renamed.push((scalar(&art.named), scalar(&named)));
+        }
+        fetched.push((path, bytes));
+    }
+    for (name, content) in files.iter_mut() {
+        if !(name.ends_with(".md") || name.ends_with(".yaml")) {
+            continue;
+        }
+        for (old, new) in &renamed {
+            let (old, new) = (format!("image: {old}\n"), format!("image: {new}\n"));
+            let text = String::from_utf8_lossy(content);
+            if text.contains(&old) {
+                *content = text.replace(&old, &new).into_bytes();
+            }
+        }
+    }
+    fetched
+}
+
 /// Where downloads wait inside `.onair/` until the import is complete.
 const DOWNLOADS: &str = "downloads";
 
@@ -134,7 +224,32 @@ const DOWNLOADS: &str = "downloads";
 /// `.onair/downloads/`, returning (site path, cached file) for each file to link into the
 /// site. A file already in the site with the same bytes is kept (and not listed); one with
 /// other bytes is an error: never overwritten. Every failure is reported, item by item.
-fn download_audio(plan: &Plan, dir: &Path) -> Result<Vec<(String, PathBuf)>, Diagnostics> {
+/// The name a downloaded audio file should have when its content is not what its planned
+/// name says (an M4A behind an `.mp3` URL): the build would refuse it as it is.
+fn named_by_content(path: &str, file: &Path) -> Option<String> {
+    let format = crate::audio::probe_file(file).ok()?.format;
+    crate::audio::misnamed_problem(path, format)?;
+    Some(crate::audio::fitting_name(path, format))
+}
+
+/// In the episode files of `files`, `audio: OLD` becomes `audio: NEW` for each renamed audio.
+fn rename_audio(files: &mut [(String, Vec<u8>)], renamed: &[(String, String)]) {
+    for (_, content) in files.iter_mut().filter(|(n, _)| n.ends_with(".md")) {
+        for (old, new) in renamed {
+            let (old, new) = (format!("\naudio: {old}\n"), format!("\naudio: {new}\n"));
+            let text = String::from_utf8_lossy(content);
+            if text.contains(&old) {
+                *content = text.replace(&old, &new).into_bytes();
+            }
+        }
+    }
+}
+
+fn download_audio(
+    plan: &Plan,
+    dir: &Path,
+    renamed: &mut Vec<(String, String)>,
+) -> Result<Vec<(String, PathBuf)>, Diagnostics> {
     let cache = dir.join(".onair").join(DOWNLOADS);
     let mut out = Vec::new();
     let mut diags = Diagnostics::new();
@@ -188,6 +303,15 @@ fn download_audio(plan: &Plan, dir: &Path) -> Result<Vec<(String, PathBuf)>, Dia
                     diags.push(error(format!("cannot move {}: {e}", part.display())));
                     continue;
                 }
+                let (site_path, dest) = match named_by_content(&d.path, &cached) {
+                    Some(fitting) => {
+                        let from = &d.path[d.path.rfind("audio/").unwrap_or(0)..];
+                        let to = &fitting[fitting.rfind("audio/").unwrap_or(0)..];
+                        renamed.push((scalar(from), scalar(to)));
+                        (fitting.clone(), dir.join(fitting))
+                    }
+                    None => (d.path.clone(), dest),
+                };
                 if dest.exists() {
                     match super::download::same_content(&cached, &dest) {
                         Ok(true) => {
@@ -201,7 +325,7 @@ fn download_audio(plan: &Plan, dir: &Path) -> Result<Vec<(String, PathBuf)>, Dia
                     }
                     continue;
                 }
-                out.push((d.path.clone(), cached));
+                out.push((site_path, cached));
             }
             Err(e) => diags.push(error(format!(
                 "cannot download the audio {}: {}",

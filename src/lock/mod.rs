@@ -15,7 +15,7 @@ use crate::audio::AudioFacts;
 use crate::diag::Diagnostic;
 
 pub mod resolve;
-pub use resolve::{Resolved, resolve_local, resolve_remote};
+pub use resolve::{Resolved, resolve_local, resolve_local_checked, resolve_remote};
 
 pub const LOCK_FILE: &str = "onair.lock";
 

@@ -117,6 +117,35 @@ fn same_facts(entry: &AudioFacts, probed: &AudioFacts) -> bool {
     }
 }
 
+/// [`resolve_local`] for a build: a file whose name does not fit its content (an M4A named
+/// `.mp3`) is an error that says to rename it, whether its facts came from the lock or a probe.
+pub fn resolve_local_checked(
+    site_root: &Path,
+    rel_path: &str,
+    lock: &Lock,
+    locked: bool,
+) -> Result<Resolved, Diagnostic> {
+    let mut resolved = resolve_local(site_root, rel_path, lock, locked)?;
+    let key = &resolved.lock_key;
+    let format = resolved.facts.format;
+    // The probe's own warning names the file it read; the build's error replaces it.
+    let probe_warning = crate::audio::misnamed(&site_root.join(key).to_string_lossy(), format);
+    resolved
+        .warnings
+        .retain(|w| Some(&w.message) != probe_warning.as_ref());
+    match crate::audio::misnamed_problem(key, format) {
+        Some(problem) => {
+            let fitting = crate::audio::fitting_name(key, format);
+            Err(Diagnostic::error(format!(
+                "{problem}; rename {key} to {fitting} and change `audio:` to match ({})",
+                crate::audio::MISNAMED_WHY
+            ))
+            .at(key))
+        }
+        None => Ok(resolved),
+    }
+}
+
 /// Facts for local audio `rel_path` (relative to the site, e.g. "audio/ep1.mp3"): from the
 /// lock, unread, when its size and mtime are the ones the stats cache recorded; else
 /// probed and sampled ([`sample_file`]), and the lock's entry kept when both agree with it;

@@ -2,6 +2,7 @@
 //! default theme, overridable per template by the site's templates/), the feed through
 //! quick-xml (`feed`).
 
+pub mod aliases;
 pub mod companions;
 pub mod feed;
 
@@ -460,6 +461,7 @@ impl<'a> RenderData<'a> {
             pages: site
                 .pages
                 .iter()
+                .filter(|p| p.menu)
                 .map(|p| serde_json::json!({"title": p.title, "url": c.root_relative(&format!("{}/", p.slug))}))
                 .collect(),
             build_time: dates::rfc3339(

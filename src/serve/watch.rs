@@ -42,7 +42,9 @@ const IGNORED_TOP: &[&str] = &["public", "onair.lock", "target", "node_modules"]
 /// `.x.tmp-PID`) are caught earlier as hidden.
 pub fn is_editor_temp(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    name.ends_with('~')
+    is_sed_temp(name)
+        || name.ends_with('~')
+        || name.starts_with("~$") // office programs' lock files
         || (name.starts_with('#') && name.ends_with('#'))
         || name == "4913" // vim probes whether it may write in a folder with this name
         || name.contains("___jb_tmp___")
@@ -64,6 +66,14 @@ pub fn is_editor_temp(name: &str) -> bool {
         ]
         .iter()
         .any(|ext| lower.ends_with(ext))
+}
+
+/// GNU sed's `-i` writes the new file as `sedXXXXXX` (six random letters and digits) next to
+/// the old one, then renames it over it.
+fn is_sed_temp(name: &str) -> bool {
+    name.len() == 9
+        && name.starts_with("sed")
+        && name[3..].bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// Classify one changed path of the site at `root`. `None`: not a source of the site (outside
@@ -379,6 +389,10 @@ mod tests {
             "episodes/4913",
             "episodes/aws.md.swp",
             "episodes/aws.md___jb_tmp___",
+            "episodes/sedAb12Xz",
+            "episodes/sed000000",
+            "pages/~$about.md",
+            "audio/sedq7RTk2",
             "audio/ep.mp3.part",
             "audio/ep.mp3.crdownload",
             "assets/.DS_Store",
@@ -391,6 +405,11 @@ mod tests {
             None
         );
         assert_eq!(classify(Path::new("/site"), Path::new("/site")), None);
+        // Names that only look like a temp file's are sources.
+        for name in ["sedation.md", "sed.md", "sed-notes.md", "sedAb12Xzz.md"] {
+            assert!(!is_editor_temp(name), "{name}");
+        }
+        assert!(c("episodes/sedation.md").is_some());
     }
 
     fn plan(paths: &[&str]) -> Option<Rebuild> {
