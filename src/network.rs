@@ -184,26 +184,10 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Network, Diagnostics>
             return Err(diags);
         }
     };
-    let mut folders: Vec<String> = match std::fs::read_dir(root.join(SHOWS_DIR)) {
-        Ok(entries) => entries
-            .filter_map(|e| e.ok())
-            .filter(|e| e.path().is_dir())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| !n.starts_with('.'))
-            .collect(),
-        Err(e) => {
-            diags.push(Diagnostic::error(format!("cannot read: {e}")).at(SHOWS_DIR));
-            return Err(diags);
-        }
-    };
-    folders.sort();
-    if folders.is_empty() {
-        diags.push(
-            Diagnostic::error("`shows/` has no show folder: add shows/<name>/show.yaml, or remove shows/ for a single-show site")
-                .at(SHOWS_DIR),
-        );
-        return Err(diags);
-    }
+    let folders = show_folders(root).map_err(|d| {
+        diags.push(d);
+        diags.clone()
+    })?;
     let site_url = match base_url {
         Some(u) => Some(u.trim_end_matches('/').to_string()),
         None => Config::from_text(
@@ -217,16 +201,20 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Network, Diagnostics>
         .map(|c| c.base_url)
         .or_else(|| raw_url(&site_text)),
     };
+    let reading = ShowReading {
+        root,
+        site_text: &site_text,
+        site_url: site_url.as_deref(),
+        base_url,
+    };
     let mut shows: Vec<Show> = Vec::new();
     let mut texts: Vec<String> = Vec::new();
     let mut by_name: BTreeMap<String, String> = BTreeMap::new();
     // show.yaml `url:`s that are not where the show is published: reported once all are read.
-    let mut own_urls: Vec<(PathBuf, usize, String, String, String)> = Vec::new();
+    let mut own_urls: Vec<OwnUrl> = Vec::new();
     for folder in &folders {
-        let rel = Path::new(SHOWS_DIR).join(folder);
-        let show_file = rel.join(SHOW_FILE);
-        let dir = root.join(&rel);
         let name = crate::slug::slugify(folder);
+        let rel = Path::new(SHOWS_DIR).join(folder);
         if let Some(first) = by_name.insert(name.clone(), folder.clone()) {
             diags.push(
                 Diagnostic::error(format!(
@@ -236,85 +224,153 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Network, Diagnostics>
             );
             continue;
         }
-        if !dir.join(SHOW_FILE).is_file() {
-            diags.push(
-                Diagnostic::error(format!(
-                    "the show folder has no {SHOW_FILE}: every folder in shows/ is a show and needs its settings (title, description, image, categories, ...)"
-                ))
-                .at(&rel),
-            );
-            continue;
+        match reading.show(folder, &name, &mut own_urls) {
+            Ok((show, text)) => {
+                shows.push(show);
+                texts.push(text);
+            }
+            Err(d) => diags.extend(d.into_vec()),
         }
-        if name.is_empty() || RESERVED.contains(&name.as_str()) {
-            diags.push(
-                Diagnostic::error(format!(
-                    "a show cannot be called `{folder}`: /{name}/ is one of the site's own paths ({}); rename the folder",
-                    RESERVED.join(", ")
-                ))
-                .at(&rel),
-            );
-            continue;
+    }
+    report_own_urls(own_urls, &shows, &mut diags);
+    check_one_root(&shows, &mut diags);
+    if diags.has_errors() {
+        return Err(once(diags));
+    }
+    let config = network_config(root, &site_text, &shows, &texts, base_url)?;
+    Ok(Network { config, shows })
+}
+
+/// The show folders of `shows/`, sorted; an error when there is none.
+fn show_folders(root: &Path) -> Result<Vec<String>, Diagnostic> {
+    let mut folders: Vec<String> = std::fs::read_dir(root.join(SHOWS_DIR))
+        .map_err(|e| Diagnostic::error(format!("cannot read: {e}")).at(SHOWS_DIR))?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    folders.sort();
+    if folders.is_empty() {
+        return Err(Diagnostic::error("`shows/` has no show folder: add shows/<name>/show.yaml, or remove shows/ for a single-show site")
+            .at(SHOWS_DIR));
+    }
+    Ok(folders)
+}
+
+/// A show.yaml `url:` inside the network's that is not the show's place: (show.yaml, its
+/// line, the url, where the show is published, the show's name).
+type OwnUrl = (PathBuf, usize, String, String, String);
+
+/// What every show is read against: the site's folder, site.yaml and its URL.
+struct ShowReading<'a> {
+    root: &'a Path,
+    site_text: &'a str,
+    site_url: Option<&'a str>,
+    /// `--base-url`, which decides every show's URL.
+    base_url: Option<&'a str>,
+}
+
+impl ShowReading<'_> {
+    /// One show of `shows/<folder>`, published at /<name>/ (or the root), and its show.yaml.
+    fn show(
+        &self,
+        folder: &str,
+        name: &str,
+        own_urls: &mut Vec<OwnUrl>,
+    ) -> Result<(Show, String), Diagnostics> {
+        let rel = Path::new(SHOWS_DIR).join(folder);
+        let show_file = rel.join(SHOW_FILE);
+        let dir = self.root.join(&rel);
+        let fail = |d: Diagnostic| {
+            let mut diags = Diagnostics::new();
+            diags.push(d);
+            diags
+        };
+        if !dir.join(SHOW_FILE).is_file() {
+            return Err(fail(Diagnostic::error(format!(
+                "the show folder has no {SHOW_FILE}: every folder in shows/ is a show and needs its settings (title, description, image, categories, ...)"
+            ))
+            .at(&rel)));
+        }
+        if name.is_empty() || RESERVED.contains(&name) {
+            return Err(fail(Diagnostic::error(format!(
+                "a show cannot be called `{folder}`: /{name}/ is one of the site's own paths ({}); rename the folder",
+                RESERVED.join(", ")
+            ))
+            .at(&rel)));
         }
         let show_text =
-            match crate::fsutil::read_text(&dir.join(SHOW_FILE), &show_file.to_string_lossy()) {
-                Ok(t) => t,
-                Err(d) => {
-                    diags.push(d);
-                    continue;
-                }
-            };
-        let (merged, origin) = merge_texts(&show_text, &site_text);
-        // Where the show lives decides its URL: read `path:` before the rest.
-        let at_root = top_level_blocks(&show_text).iter().any(|(k, _, lines)| {
-            k == "path"
-                && lines[0]
-                    .split_once(':')
-                    .is_some_and(|(_, v)| v.trim() == "/")
-        });
-        // A show's URL follows the network's (its folder under the site's url, or the root),
-        // unless its show.yaml gives one on another host or path: its own domain, where its
-        // folder of public/ is served. A URL inside the network's that is not the show's
-        // place would point its feed at another show's files.
-        let mut show_url = site_url.as_ref().map(|u| match at_root {
-            true => u.clone(),
-            false => format!("{u}/{name}"),
-        });
-        if let (Some(own), Some(derived), Some(site), None) =
-            (raw_url(&show_text), &show_url, &site_url, base_url)
-            && own != *derived
-        {
-            let inside = own == *site || own.starts_with(&format!("{site}/"));
-            if inside {
-                let line = crate::config::key_line(&show_text, "url");
-                own_urls.push((show_file.clone(), line, own, derived.clone(), name.clone()));
-            } else {
-                show_url = None;
-            }
-        }
-        match Config::from_text(
+            crate::fsutil::read_text(&dir.join(SHOW_FILE), &show_file.to_string_lossy())
+                .map_err(fail)?;
+        let (merged, origin) = merge_texts(&show_text, self.site_text);
+        let show_url = self.show_url(&show_text, &show_file, name, own_urls);
+        let config = Config::from_text(
             &merged,
             dir.join(SHOW_FILE),
             &show_file,
             show_url.as_deref(),
             true,
-        ) {
-            Ok(config) => {
-                shows.push(Show {
-                    prefix: if config.at_root {
-                        String::new()
-                    } else {
-                        format!("{name}/")
-                    },
-                    name,
-                    dir,
-                    rel,
-                    config,
-                });
-                texts.push(show_text);
-            }
-            Err(d) => diags.extend(place(d, &show_file, &origin).into_vec()),
-        }
+        )
+        .map_err(|d| place(d, &show_file, &origin))?;
+        let prefix = match config.at_root {
+            true => String::new(),
+            false => format!("{name}/"),
+        };
+        let show = Show {
+            prefix,
+            name: name.to_string(),
+            dir,
+            rel,
+            config,
+        };
+        Ok((show, show_text))
     }
+
+    /// A show's URL follows the network's (its folder under the site's url, or the root),
+    /// unless its show.yaml gives one on another host or path: its own domain, where its
+    /// folder of public/ is served. A URL inside the network's that is not the show's place
+    /// would point its feed at another show's files: noted in `own_urls`.
+    fn show_url(
+        &self,
+        show_text: &str,
+        show_file: &Path,
+        name: &str,
+        own_urls: &mut Vec<OwnUrl>,
+    ) -> Option<String> {
+        // Where the show lives decides its URL: read `path:` before the rest.
+        let at_root = top_level_blocks(show_text).iter().any(|(k, _, lines)| {
+            k == "path"
+                && lines[0]
+                    .split_once(':')
+                    .is_some_and(|(_, v)| v.trim() == "/")
+        });
+        let derived = self.site_url.map(|u| match at_root {
+            true => u.to_string(),
+            false => format!("{u}/{name}"),
+        });
+        if let (Some(own), Some(derived), Some(site), None) =
+            (raw_url(show_text), &derived, self.site_url, self.base_url)
+            && own != *derived
+        {
+            let inside = own == site || own.starts_with(&format!("{site}/"));
+            if !inside {
+                return None;
+            }
+            let line = crate::config::key_line(show_text, "url");
+            own_urls.push((
+                show_file.to_path_buf(),
+                line,
+                own,
+                derived.clone(),
+                name.to_string(),
+            ));
+        }
+        derived
+    }
+}
+
+fn report_own_urls(own_urls: Vec<OwnUrl>, shows: &[Show], diags: &mut Diagnostics) {
     for (show_file, line, own, derived, name) in own_urls {
         let taken = shows
             .iter()
@@ -329,65 +385,75 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Network, Diagnostics>
             .line(line),
         );
     }
+}
+
+/// Only one show keeps the site's root URLs; with at most one, no two feeds may collide.
+fn check_one_root(shows: &[Show], diags: &mut Diagnostics) {
     let at_root: Vec<&Show> = shows.iter().filter(|s| s.config.at_root).collect();
-    if at_root.len() > 1 {
-        for s in &at_root[1..] {
-            diags.push(
-                Diagnostic::error(format!(
-                    "`path: /` is also set by {}: only one show can keep the site's root URLs",
-                    at_root[0].rel.join(SHOW_FILE).display()
-                ))
-                .at(s.rel.join(SHOW_FILE))
-                .line(crate::config::key_line(
-                    &std::fs::read_to_string(s.dir.join(SHOW_FILE)).unwrap_or_default(),
-                    "path",
-                )),
-            );
-        }
-    }
     if at_root.len() <= 1 {
-        check_feed_urls(&shows, &mut diags);
+        check_feed_urls(shows, diags);
+        return;
     }
-    if diags.has_errors() {
-        // A mistake in site.yaml is every inheriting show's: say it once.
-        let mut once = Diagnostics::new();
-        let mut seen = std::collections::HashSet::new();
-        for d in diags.into_vec() {
-            if seen.insert((d.path.clone(), d.line, d.message.clone())) {
-                once.push(d);
-            }
+    for s in &at_root[1..] {
+        diags.push(
+            Diagnostic::error(format!(
+                "`path: /` is also set by {}: only one show can keep the site's root URLs",
+                at_root[0].rel.join(SHOW_FILE).display()
+            ))
+            .at(s.rel.join(SHOW_FILE))
+            .line(crate::config::key_line(
+                &std::fs::read_to_string(s.dir.join(SHOW_FILE)).unwrap_or_default(),
+                "path",
+            )),
+        );
+    }
+}
+
+/// A mistake in site.yaml is every inheriting show's: said once.
+fn once(diags: Diagnostics) -> Diagnostics {
+    let mut once = Diagnostics::new();
+    let mut seen = std::collections::HashSet::new();
+    for d in diags.into_vec() {
+        if seen.insert((d.path.clone(), d.line, d.message.clone())) {
+            once.push(d);
         }
-        return Err(once);
     }
-    // The network: site.yaml over the show at the root (else the first show).
+    once
+}
+
+/// The network's own settings: site.yaml over the show at the root (else the first show).
+fn network_config(
+    root: &Path,
+    site_text: &str,
+    shows: &[Show],
+    texts: &[String],
+    base_url: Option<&str>,
+) -> Result<Config, Diagnostics> {
     let first = shows
         .iter()
         .position(|s| s.config.at_root)
         .unwrap_or_default();
-    let (merged, origin) = merge_texts_only(&site_text, &texts[first], Some(FROM_FIRST_SHOW));
-    let config = match Config::from_text(
+    let (merged, origin) = merge_texts_only(site_text, &texts[first], Some(FROM_FIRST_SHOW));
+    Config::from_text(
         &merged,
         root.join(CONFIG_FILE),
         Path::new(CONFIG_FILE),
         base_url,
         false,
-    ) {
-        Ok(c) => c,
-        Err(d) => {
-            // A line that came from the show is that show's problem.
-            let show_file = shows[first].rel.join(SHOW_FILE);
-            let mut out = Diagnostics::new();
-            for mut d in d.into_vec() {
-                if let Some(l) = d.line.and_then(|l| origin.get(&l)) {
-                    d.path = Some(show_file.clone());
-                    d.line = Some(*l);
-                }
-                out.push(d);
+    )
+    .map_err(|d| {
+        // A line that came from the show is that show's problem.
+        let show_file = shows[first].rel.join(SHOW_FILE);
+        let mut out = Diagnostics::new();
+        for mut d in d.into_vec() {
+            if let Some(l) = d.line.and_then(|l| origin.get(&l)) {
+                d.path = Some(show_file.clone());
+                d.line = Some(*l);
             }
-            return Err(out);
+            out.push(d);
         }
-    };
-    Ok(Network { config, shows })
+        out
+    })
 }
 
 /// `url:` of site.yaml as written, when the file does not load as a whole (a network's
