@@ -11,6 +11,7 @@
 pub mod aws_files;
 pub mod headers;
 pub mod media;
+pub mod order;
 pub mod ping;
 pub mod target;
 
@@ -63,6 +64,8 @@ pub struct LocalFile {
     pub size: u64,
     pub headers: Headers,
     pub class: Class,
+    /// Within its class, the stage it goes up in (pages: after the pages they link).
+    pub stage: usize,
 }
 
 impl LocalFile {
@@ -98,6 +101,7 @@ pub fn scan(public: &Path, rules: &[HeaderRule]) -> Result<Vec<LocalFile>, Strin
         files.push(LocalFile {
             headers: headers::for_path(&key, rules),
             class: headers::class(&key),
+            stage: 0,
             hash,
             path: entry.path().to_path_buf(),
             size,
@@ -182,8 +186,12 @@ pub fn plan(local: &[LocalFile], old: &Manifest, feed: &str, base_url: &str) -> 
         }
         p.manifest.files.insert(f.key.clone(), entry);
     }
-    p.uploads
-        .sort_by(|a, b| a.class.cmp(&b.class).then(a.key.cmp(&b.key)));
+    stage_pages(&mut p.uploads, local, base_url);
+    p.uploads.sort_by(|a, b| {
+        (a.class, a.stage)
+            .cmp(&(b.class, b.stage))
+            .then(a.key.cmp(&b.key))
+    });
     for (key, entry) in &old.files {
         if p.manifest.files.contains_key(key) {
             continue;
@@ -198,6 +206,31 @@ pub fn plan(local: &[LocalFile], old: &Manifest, feed: &str, base_url: &str) -> 
         }
     }
     p
+}
+
+/// Sets each page's stage: after every page it links that goes up too (see `order`). A page
+/// that cannot be read links nothing here; its upload says what is wrong with it.
+fn stage_pages(uploads: &mut [LocalFile], local: &[LocalFile], base_url: &str) {
+    let published: std::collections::HashSet<&str> = local.iter().map(|f| f.key.as_str()).collect();
+    let pages: std::collections::HashSet<String> = uploads
+        .iter()
+        .filter(|f| f.class == Class::Page)
+        .map(|f| f.key.clone())
+        .collect();
+    let deps: BTreeMap<String, std::collections::BTreeSet<String>> = uploads
+        .iter()
+        .filter(|f| f.class == Class::Page)
+        .map(|f| {
+            let html = std::fs::read_to_string(&f.path).unwrap_or_default();
+            let mut links = order::links(&f.key, &html, base_url, &|k| published.contains(k));
+            links.retain(|k| pages.contains(k));
+            (f.key.clone(), links)
+        })
+        .collect();
+    let stages = order::stages(&deps);
+    for f in uploads {
+        f.stage = stages.get(&f.key).copied().unwrap_or(0);
+    }
 }
 
 impl Plan {
@@ -311,8 +344,12 @@ pub fn execute(plan: &Plan, target: &dyn Target) -> Result<Outcome, String> {
         ..Outcome::default()
     };
     let result = (|| -> Result<(), String> {
-        for class in [Class::Media, Class::Asset, Class::Page, Class::Feed] {
-            let batch: Vec<&LocalFile> = plan.uploads.iter().filter(|f| f.class == class).collect();
+        // One phase per class and stage, in the plan's order; each read back before the next.
+        for batch in plan
+            .uploads
+            .chunk_by(|a, b| (a.class, a.stage) == (b.class, b.stage))
+        {
+            let batch: Vec<&LocalFile> = batch.iter().collect();
             upload_batch(&batch, target, &progress)?;
             verify(&batch, target)?;
             for f in batch {
@@ -483,6 +520,7 @@ mod tests {
             size,
             headers: headers::for_path(key, &[]),
             class: headers::class(key),
+            stage: 0,
         }
     }
 
@@ -612,6 +650,70 @@ mod tests {
         let up = target.uploads.lock().unwrap();
         assert!(up.len() < 19, "the others stopped: {up:?}");
         assert!(!up.contains(&"feed.xml".to_string()));
+    }
+
+    #[test]
+    fn a_page_goes_up_only_after_the_pages_it_links_and_not_when_one_failed() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |key: &str, html: &str| {
+            let p = dir.path().join(key);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, html).unwrap();
+            LocalFile {
+                path: p,
+                ..file(key, "h", html.len() as u64)
+            }
+        };
+        let local = [
+            write(
+                "index.html",
+                r#"<a href="/episodes/">all</a> <a href="/episodes/b/">b</a>"#,
+            ),
+            write(
+                "episodes/index.html",
+                r#"<a href="a/">a</a> <a href="b/">b</a>"#,
+            ),
+            write("episodes/a/index.html", r#"<a href="../b/">next</a>"#),
+            write(
+                "episodes/b/index.html",
+                r#"<a href="/episodes/a/">prev</a>"#,
+            ),
+            write(
+                "about/index.html",
+                r#"<a href="https://elsewhere/">out</a>"#,
+            ),
+            file("feed.xml", "f", 1),
+        ];
+        let p = plan(&local, &Manifest::default(), "", "https://x");
+        let order: Vec<(&str, usize)> = p
+            .uploads
+            .iter()
+            .map(|f| (f.key.as_str(), f.stage))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("about/index.html", 0),
+                ("episodes/a/index.html", 0),
+                ("episodes/b/index.html", 0),
+                ("episodes/index.html", 1),
+                ("index.html", 2),
+                ("feed.xml", 0)
+            ]
+        );
+        let target = Fake {
+            fail: Some("episodes/b/index.html"),
+            ..Fake::new(local.iter().map(|f| (f.key.clone(), stored(f))).collect())
+        };
+        let e = execute(&p, &target).unwrap_err();
+        assert!(e.starts_with("cannot upload episodes/b/index.html"), "{e}");
+        let up = target.uploads.lock().unwrap();
+        for linked in ["episodes/index.html", "index.html", "feed.xml"] {
+            assert!(
+                !up.contains(&linked.to_string()),
+                "{linked} went up: {up:?}"
+            );
+        }
     }
 
     #[test]
