@@ -10,9 +10,11 @@
 
 pub mod aws_files;
 pub mod headers;
+pub mod http;
 pub mod media;
 pub mod order;
 pub mod ping;
+pub mod s3;
 pub mod target;
 
 use std::collections::BTreeMap;
