@@ -1366,4 +1366,228 @@ fn s3_refuses_audio_the_bucket_does_not_hold() {
         text(&o)
     );
     assert!(server.get("lockonly", "show/feed.xml").is_none());
+
+// ---- Faults between onair and the store: a proxy of the tests' own ----
+
+#[path = "deploy_support/proxy.rs"]
+mod proxy;
+use proxy::{Fault, Proxy, Rule};
+
+const SITE_URL: &str = "https://onair.example.com";
+
+/// Every `<enclosure>` of a feed (parsed, so a cut or mangled feed fails here): its key on
+/// the site and its length.
+fn enclosures(feed: &[u8]) -> Vec<(String, u64)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(feed);
+    let mut out = Vec::new();
+    let mut buf = Vec::new();
+    let mut depth = 0usize;
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) => break,
+            Ok(Event::Start(_)) => depth += 1,
+            Ok(Event::End(_)) => depth -= 1,
+            Ok(Event::Empty(e)) if e.name().as_ref() == "enclosure" => {
+                let attr = |name: &str| {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.as_ref() == name)
+                        .map(|a| a.value.to_string())
+                        .unwrap_or_else(|| panic!("an enclosure without {name:?}"))
+                };
+                // Audio on another host (the example's media host) is not the target's.
+                if let Some(key) = attr("url").strip_prefix(&format!("{SITE_URL}/")) {
+                    out.push((key.to_string(), attr("length").parse().unwrap()));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => panic!("the feed on the target is not whole XML: {e}"),
+        }
+        buf.clear();
+    }
+    assert_eq!(depth, 0, "the feed on the target is cut short");
+    assert!(!out.is_empty(), "a feed with none of the site's audio");
+    out
+}
+
+/// What a listener may see at any time: a feed that is whole and is one of `feeds` (None:
+/// no feed yet), each of its enclosures there at its length, and each page or file a page
+/// on the target links there (but the feed and sitemap, which go up last by design).
+fn assert_live_site_whole(server: &Moto, bucket: &str, feeds: &[Option<&[u8]>], public: &Path) {
+    let objects = server.objects(bucket);
+    let feed = objects.get("feed.xml").map(Vec::as_slice);
+    assert!(
+        feeds.contains(&feed),
+        "the feed on the target is neither the old nor the new one ({} bytes)",
+        feed.map_or(0, <[u8]>::len)
+    );
+    if let Some(feed) = feed {
+        for (key, length) in enclosures(feed) {
+            let got = objects
+                .get(&key)
+                .unwrap_or_else(|| panic!("the feed's enclosure {key} is not on the target"));
+            assert_eq!(got.len() as u64, length, "{key}");
+        }
+    }
+    let local = files_under(public);
+    let exists = |k: &str| local.contains_key(k) || objects.contains_key(k);
+    for (key, bytes) in objects.iter().filter(|(k, _)| k.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        for link in onair::deploy::order::links(key, &html, SITE_URL, &exists) {
+            if link == "feed.xml" || link == "sitemap.xml" {
+                continue;
+            }
+            assert!(
+                objects.contains_key(&link),
+                "{key} on the target links {link}, which is not there"
+            );
+        }
+    }
+}
+
+/// After a deploy that finished: the target is public/ (and the manifest) and nothing is
+/// left under way.
+fn assert_target_is_public(server: &Moto, bucket: &str, public: &Path) {
+    let mut objects = server.objects(bucket);
+    assert!(objects.remove(".onair-manifest.json").is_some());
+    let keys: Vec<&String> = objects.keys().collect();
+    let local = files_under(public);
+    let want: Vec<&String> = local.keys().collect();
+    assert_eq!(keys, want);
+    assert!(objects == local, "an object differs from public/");
+    assert_eq!(server.multipart_uploads(bucket), Vec::<String>::new());
+}
+
+fn rule(fault: Fault, method: &'static str, parts: &[&str], times: usize) -> Rule {
+    Rule {
+        fault,
+        method,
+        parts: parts.iter().map(|p| p.to_string()).collect(),
+        times,
+    }
+}
+
+/// A new episode with 21 MB of audio (three parts of a multipart upload) and another one's
+/// text edited.
+fn add_long_episode(site: &Path) {
+    let mp3 = std::fs::read(site.join("audio/001-string-telephone.mp3")).unwrap();
+    std::fs::write(site.join("audio/004-long.mp3"), mp3.repeat(380)).unwrap();
+    std::fs::write(
+        site.join("episodes/2026-03-03-a-long-one.md"),
+        "---\ntitle: \"A Long One\"\ndate: 2026-03-03 08:00:00\naudio: audio/004-long.mp3\n\
+         summary: A long episode about long strings.\nguid: tin-can-radio-long-1\n---\n\
+         A long talk about long strings.\n",
+    )
+    .unwrap();
+    append_to_episode(site);
+}
+
+/// One fault kind on a first deploy and on an update: every try of one upload fails (the
+/// deploy stops, the live site stays whole), then a rerun with the fault once (retried)
+/// finishes it.
+fn faults_keep_the_live_site_whole(fault: Fault) {
+    let server = moto();
+    server.make_bucket("faults");
+    let proxy = Proxy::start(server.port);
+    let mut env = server.env();
+    env[0].1 = proxy.endpoint();
+    let site = example_copy();
+    let dir = site.path().to_str().unwrap();
+    let public = site.path().join("public");
+    let deploy = [
+        "deploy",
+        dir,
+        "--to",
+        "s3://faults",
+        "--no-build",
+        "--stall-timeout",
+        "1",
+    ];
+    let o = onair(&["build", dir], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let page = "/faults/episodes/listener-mail/index.html";
+
+    // A first deploy: one episode page never goes up.
+    proxy.set(vec![rule(fault, "PUT", &[page], usize::MAX)]);
+    let o = onair_env(&deploy, &env);
+    assert_eq!(o.status.code(), Some(1), "{fault:?}: {}", text(&o));
+    assert!(
+        text(&o).contains("cannot upload episodes/listener-mail/index.html"),
+        "{fault:?}: {}",
+        text(&o)
+    );
+    assert!(!proxy.faulted().is_empty());
+    assert_live_site_whole(&server, "faults", &[None], &public);
+    let objects = server.objects("faults");
+    for linking in ["index.html", "episodes/index.html"] {
+        assert!(
+            !objects.contains_key(linking),
+            "{fault:?}: {linking} went up"
+        );
+    }
+    // The rerun, the fault once: retried.
+    proxy.set(vec![rule(fault, "PUT", &[page], 1)]);
+    let o = onair_env(&deploy, &env);
+    assert_eq!(o.status.code(), Some(0), "{fault:?}: {}", text(&o));
+    assert_target_is_public(&server, "faults", &public);
+    let old_feed = std::fs::read(public.join("feed.xml")).unwrap();
+
+    // An update: the new episode's audio (multipart) has a part that never goes up.
+    add_long_episode(site.path());
+    let o = onair(&["build", dir], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let new_feed = std::fs::read(public.join("feed.xml")).unwrap();
+    let part = ["/faults/audio/004-long.mp3?", "partNumber=2"];
+    proxy.set(vec![rule(fault, "PUT", &part, usize::MAX)]);
+    let o = onair_env(&deploy, &env);
+    assert_eq!(o.status.code(), Some(1), "{fault:?}: {}", text(&o));
+    assert!(
+        text(&o).contains("cannot upload audio/004-long.mp3"),
+        "{fault:?}: {}",
+        text(&o)
+    );
+    let feeds = [Some(old_feed.as_slice()), Some(new_feed.as_slice())];
+    assert_live_site_whole(&server, "faults", &feeds, &public);
+    assert_eq!(server.get("faults", "feed.xml").unwrap().0, old_feed);
+    assert_eq!(
+        server.multipart_uploads("faults"),
+        Vec::<String>::new(),
+        "{fault:?}: the failed multipart upload was not aborted"
+    );
+    proxy.set(vec![rule(fault, "PUT", &part, 1)]);
+    let o = onair_env(&deploy, &env);
+    assert_eq!(o.status.code(), Some(0), "{fault:?}: {}", text(&o));
+    assert_target_is_public(&server, "faults", &public);
+}
+
+#[test]
+fn s3_faults_500() {
+    faults_keep_the_live_site_whole(Fault::Error500);
+}
+
+#[test]
+fn s3_faults_503_slow_down() {
+    faults_keep_the_live_site_whole(Fault::SlowDown);
+}
+
+#[test]
+fn s3_faults_connection_reset() {
+    faults_keep_the_live_site_whole(Fault::Reset);
+}
+
+/// A 30-second stall, scaled down: 3 s against a stall timeout of 1 s.
+#[test]
+fn s3_faults_stall() {
+    faults_keep_the_live_site_whole(Fault::Stall(Duration::from_secs(3)));
+}
+
+#[test]
+fn s3_faults_hang() {
+    faults_keep_the_live_site_whole(Fault::Hang);
+}
+
+#[test]
+fn s3_faults_flipped_byte() {
+    faults_keep_the_live_site_whole(Fault::FlipByte);
 }
