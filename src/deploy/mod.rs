@@ -409,7 +409,8 @@ fn verify(batch: &[&LocalFile], target: &dyn Target) -> Result<(), String> {
                 format!("has {} bytes where {} were sent", s.size, f.size)
             }
             Some(s) if s.hash.as_ref().is_some_and(|h| *h != f.hash) => {
-                "has other content than was sent (its recorded BLAKE3 hash differs)".to_string()
+                "has other content than was sent (its recorded BLAKE3 hash or its ETag differs)"
+                    .to_string()
             }
             Some(_) => continue,
         };

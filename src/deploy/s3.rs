@@ -2,8 +2,8 @@
 //! client (`http`: a stalled connection is given up, a slow one is not). Every upload carries
 //! its SHA-256 (x-amz-checksum-sha256), which a store that checks it uses to refuse a body
 //! that differs; the ETag the store answers is compared with the MD5 of what was sent, so a
-//! store that does not check still cannot keep other bytes unnoticed. A feed goes up under a
-//! staging key first and is copied into place once it is whole. Each multipart upload onair
+//! store that does not check still cannot keep other bytes unnoticed. Pages and feeds go up
+//! under a staging key first and are copied into place once whole and checked. Each multipart upload onair
 //! starts is written into a journal beside the manifest until it is completed or aborted,
 //! so the next deploy aborts what an interrupted one left.
 
@@ -22,7 +22,7 @@ use super::headers::{Class, Headers};
 use super::http::StallConnector;
 use super::target::{HASH_METADATA, MULTIPART_THRESHOLD, PART_SIZE, STOPPED, Stored, Target};
 
-/// The journal of multipart uploads (and staged copies) under way, beside the manifest.
+/// The journal of multipart uploads under way, beside the manifest.
 pub const JOURNAL: &str = ".onair-uploads.json";
 /// Where a feed goes up before it is copied into place.
 pub const STAGING: &str = ".onair-staging";
@@ -48,8 +48,8 @@ pub struct S3Options {
     pub verify_etag: bool,
 }
 
-/// One entry of the journal: a multipart upload onair started (with its id), or a staging
-/// key it wrote (no id), not yet finished or cleaned up.
+/// What an interrupted deploy left: a multipart upload onair started (with its id, from the
+/// journal), or a key under the staging prefix (no id).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Pending {
     pub key: String,
@@ -159,6 +159,34 @@ fn etag_of(part_md5s: &[[u8; 16]], multipart: bool) -> String {
     format!("{}-{}", hex(&all.finalize()), part_md5s.len())
 }
 
+/// The ETag S3 gives a file as onair sends it: in one part up to MULTIPART_THRESHOLD, else
+/// in parts of PART_SIZE.
+fn file_etag(path: &Path, size: u64) -> Result<String, String> {
+    use std::io::Read;
+    let err = |e: std::io::Error| format!("{}: {e}", path.display());
+    if size <= MULTIPART_THRESHOLD {
+        return Ok(etag_of(&[md5(&std::fs::read(path).map_err(err)?)], false));
+    }
+    let mut f = std::fs::File::open(path).map_err(err)?;
+    let mut md5s = Vec::new();
+    let mut part = Vec::with_capacity(PART_SIZE);
+    loop {
+        part.clear();
+        (&mut f)
+            .take(PART_SIZE as u64)
+            .read_to_end(&mut part)
+            .map_err(err)?;
+        if part.is_empty() && !md5s.is_empty() {
+            break;
+        }
+        md5s.push(md5(&part));
+        if part.len() < PART_SIZE {
+            break;
+        }
+    }
+    Ok(etag_of(&md5s, true))
+}
+
 fn md5(bytes: &[u8]) -> [u8; 16] {
     Md5::digest(bytes).into()
 }
@@ -166,7 +194,12 @@ fn md5(bytes: &[u8]) -> [u8; 16] {
 /// Whether the store's ETag (quotes and all) is not the one expected: only an ETag that is
 /// an MD5 (32 hex digits, `-N` after a multipart one's) is compared.
 fn etag_differs(store: Option<&str>, expected: &str) -> bool {
-    let Some(tag) = store.map(|t| t.trim_matches('"').to_ascii_lowercase()) else {
+    // Quoted, and some stores' CompleteMultipartUpload answers escape the quotes.
+    let Some(tag) = store.map(|t| {
+        t.replace("&quot;", "\"")
+            .trim_matches('"')
+            .to_ascii_lowercase()
+    }) else {
         return false;
     };
     let digits = tag.split('-').next().unwrap_or("");
@@ -470,7 +503,19 @@ impl S3Target {
             } else {
                 self.put_multipart(key, f, stop).await?
             };
-            if !self.verify_etag || !etag_differs(got.as_deref(), &expected) {
+            if !self.verify_etag {
+                return Ok(());
+            }
+            // A store may answer a completed multipart upload without its ETag: a HEAD has it.
+            let got = match got {
+                Some(tag) => Some(tag),
+                None => {
+                    use object_store::ObjectStoreExt;
+                    let meta = self.store.head(key).await.map_err(|e| self.describe(e))?;
+                    meta.e_tag
+                }
+            };
+            if !etag_differs(got.as_deref(), &expected) {
                 return Ok(());
             }
             last = format!(
@@ -481,8 +526,10 @@ impl S3Target {
         Err(format!("{last}, {ATTEMPTS} times"))
     }
 
-    /// A feed: sent under the staging key, then copied into place (the store copies what it
-    /// holds, so the live feed is only ever whole), then the staging key deleted.
+    /// A page or feed: sent under the staging key, then copied into place (the store copies
+    /// what it holds, so what is live is only ever whole and checked, and a request the
+    /// store gets after onair gave up on it lands aside), then the staging key deleted. What
+    /// an interrupted deploy left under the staging prefix the next one deletes.
     async fn put_staged(&self, f: &LocalFile, stop: &AtomicBool) -> Result<(), String> {
         use object_store::ObjectStoreExt;
         let staging = Pending {
@@ -490,7 +537,6 @@ impl S3Target {
             upload_id: None,
         };
         let from = self.key(&staging.key);
-        self.journal(&staging, true).await?;
         self.send_checked(&from, f, stop).await?;
         self.store
             .copy(&from, &self.key(&f.key))
@@ -506,7 +552,7 @@ impl S3Target {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
             Err(e) => return Err(self.describe(e)),
         }
-        self.journal(&staging, false).await
+        Ok(())
     }
 }
 
@@ -534,7 +580,7 @@ impl Target for S3Target {
             return Err(STOPPED.into());
         }
         self.rt.block_on(async {
-            if f.class == Class::Feed {
+            if matches!(f.class, Class::Feed | Class::Page) {
                 self.put_staged(f, stop).await
             } else {
                 self.send_checked(&self.key(&f.key), f, stop).await
@@ -605,9 +651,24 @@ impl Target for S3Target {
                 match self.store.get_opts(&self.key(&f.key), opts).await {
                     Ok(r) => {
                         let attr = |a: &Attribute| r.attributes.get(a).map(|v| v.to_string());
+                        let mut hash = attr(&Attribute::Metadata(HASH_METADATA.into()));
+                        // The recorded hash is what onair meant to send; the ETag says what
+                        // the store got (a body changed on the way still carries the hash).
+                        if self.verify_etag
+                            && r.meta.size == f.size
+                            && hash.as_ref() == Some(&f.hash)
+                        {
+                            let expected = file_etag(&f.path, f.size)?;
+                            if etag_differs(r.meta.e_tag.as_deref(), &expected) {
+                                hash = Some(format!(
+                                    "other bytes than the file's (ETag {}, not {expected})",
+                                    r.meta.e_tag.unwrap_or_default()
+                                ));
+                            }
+                        }
                         Ok(Some(Stored {
                             size: r.meta.size,
-                            hash: attr(&Attribute::Metadata(HASH_METADATA.into())),
+                            hash,
                             headers: Some(Headers {
                                 content_type: attr(&Attribute::ContentType).unwrap_or_default(),
                                 cache_control: attr(&Attribute::CacheControl).unwrap_or_default(),
@@ -624,14 +685,33 @@ impl Target for S3Target {
         })
     }
     fn stale_uploads(&self) -> Result<Vec<Pending>, String> {
-        match self.get(JOURNAL)? {
-            None => Ok(Vec::new()),
+        use futures::TryStreamExt;
+        use object_store::ObjectStore;
+        let mut stale = match self.get(JOURNAL)? {
+            None => Vec::new(),
             Some(bytes) => serde_json::from_slice::<Journal>(&bytes)
                 .map(|j| j.pending)
                 .map_err(|e| {
                     format!("the target's {JOURNAL} is not onair's journal ({e}); remove it")
-                }),
+                })?,
+        };
+        let staged: Vec<object_store::ObjectMeta> = self
+            .rt
+            .block_on(self.store.list(Some(&self.key(STAGING))).try_collect())
+            .map_err(|e| format!("cannot list {STAGING}/: {}", self.describe(e)))?;
+        let strip = self.key("").to_string();
+        for m in staged {
+            let key = m.location.to_string();
+            let key = key
+                .strip_prefix(&strip)
+                .unwrap_or(&key)
+                .trim_start_matches('/');
+            stale.push(Pending {
+                key: key.to_string(),
+                upload_id: None,
+            });
         }
+        Ok(stale)
     }
     fn clean_up(&self, stale: &[Pending]) -> Result<(), String> {
         use object_store::ObjectStoreExt;

@@ -40,6 +40,8 @@ struct Shared {
     rules: Vec<Rule>,
     /// Each faulted request: "FAULT METHOD PATH".
     faulted: Vec<String>,
+    /// Requests read and not yet answered or given up (a stalled one forwarded late).
+    in_flight: usize,
 }
 
 pub struct Proxy {
@@ -85,6 +87,19 @@ impl Proxy {
     pub fn set(&self, rules: Vec<Rule>) {
         let mut s = self.shared.lock().unwrap();
         s.rules = rules;
+    }
+
+    /// Waits until no request is on its way to the server (a stalled one forwarded after
+    /// onair gave up on it), so what the server holds is settled. Hung ones do not count.
+    pub fn quiet(&self) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while self.shared.lock().unwrap().in_flight > 0 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the proxy never went quiet"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// The requests faulted so far.
@@ -185,6 +200,12 @@ fn reset(conn: TcpStream) {
 }
 
 fn serve(conn: TcpStream, upstream: u16, shared: &Mutex<Shared>, done: &AtomicBool) {
+    shared.lock().unwrap().in_flight += 1;
+    forward(conn, upstream, shared, done);
+    shared.lock().unwrap().in_flight -= 1;
+}
+
+fn forward(conn: TcpStream, upstream: u16, shared: &Mutex<Shared>, done: &AtomicBool) {
     let mut reader = BufReader::new(conn.try_clone().unwrap());
     let Some((head, mut body)) = read_request(&mut reader) else {
         return;
@@ -196,9 +217,11 @@ fn serve(conn: TcpStream, upstream: u16, shared: &Mutex<Shared>, done: &AtomicBo
         Some(Fault::SlowDown) => return answer(conn, "503 Slow Down", "SlowDown"),
         Some(Fault::Reset) => return reset(conn),
         Some(Fault::Hang) => {
+            shared.lock().unwrap().in_flight -= 1;
             while !done.load(Ordering::SeqCst) {
                 std::thread::sleep(Duration::from_millis(50));
             }
+            shared.lock().unwrap().in_flight += 1;
             return;
         }
         Some(Fault::Stall(d)) => std::thread::sleep(d),
