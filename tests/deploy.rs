@@ -800,7 +800,9 @@ fn s3_deploy_killed_midway_keeps_the_old_feed_and_the_rerun_sends_only_what_is_m
         let seen = {
             let log = server.log.lock().unwrap();
             let log = &log[from..];
-            log.iter().any(|r| r.contains("/live/audio/big.mp3"))
+            // A part on its way: the journal naming the upload was written before it.
+            log.iter()
+                .any(|r| r.starts_with("PUT /live/audio/big.mp3?partNumber="))
                 && extras.iter().all(|e| {
                     log.iter()
                         .any(|r| r.starts_with(&format!("PUT /live/{e} ")))
@@ -831,6 +833,31 @@ fn s3_deploy_killed_midway_keeps_the_old_feed_and_the_rerun_sends_only_what_is_m
         "the old feed stays live after the kill"
     );
 
+    // The killed run left its multipart upload, and the journal beside the manifest names
+    // it: a dry run lists it, changing nothing.
+    assert_eq!(server.multipart_uploads("live"), ["audio/big.mp3"]);
+    let o = onair_env(
+        &[
+            "deploy",
+            dir,
+            "--to",
+            "s3://live",
+            "--no-build",
+            "--dry-run",
+        ],
+        &server.env(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.lines().any(
+            |l| l.starts_with("abort multipart upload audio/big.mp3 (id ")
+                && l.ends_with("), left by an interrupted deploy")
+        ),
+        "{out}"
+    );
+    assert_eq!(server.multipart_uploads("live"), ["audio/big.mp3"]);
+
     let from = server.log_len();
     let o = onair_env(
         &["deploy", dir, "--to", "s3://live", "--no-build"],
@@ -838,6 +865,12 @@ fn s3_deploy_killed_midway_keeps_the_old_feed_and_the_rerun_sends_only_what_is_m
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let out = text(&o);
+    assert!(
+        out.contains("aborted multipart upload audio/big.mp3 (id "),
+        "{out}"
+    );
+    assert_eq!(server.multipart_uploads("live"), Vec::<String>::new());
+    assert!(server.get("live", ".onair-uploads.json").is_none());
     // What the killed run had sent is not sent again (the hash kept with each object says
     // so); the rest is.
     let rerun = server.requests_since(from);
