@@ -13,7 +13,7 @@ use crate::cli::{BuildArgs, DeployArgs};
 use crate::config::{CONFIG_FILE, Config};
 use crate::deploy::target::{self, FileTarget, S3Options, S3Target, Target, Url};
 use crate::deploy::{
-    self, DEFAULT_MAX_DELETES, LocalFile, MANIFEST, Manifest, aws_files, ping, s3,
+    self, DEFAULT_MAX_DELETES, LocalFile, MANIFEST, Manifest, aws_files, credentials, ping, s3,
 };
 use crate::diag::Diagnostic;
 use crate::published::{self, Baseline};
@@ -137,16 +137,19 @@ fn connect(args: &DeployArgs, config: &Config, url: &str) -> Stage<Box<dyn Targe
             Ok(Box::new(FileTarget { root }))
         }
         Url::S3 { bucket, prefix } => {
-            let settings = aws_files::resolve(&|k| std::env::var(k).ok()).map_err(|e| {
-                let mut d = Diagnostic::error(format!("{}; nothing was deployed", e.message));
-                if !e.path.as_os_str().is_empty() {
-                    d = d.at(&e.path);
-                }
-                if let Some(line) = e.line {
-                    d = d.line(line);
-                }
-                error(d)
-            })?;
+            let env = |k: &str| std::env::var(k).ok();
+            let settings = aws_files::resolve(&env)
+                .and_then(|mut s| credentials::fetch(&mut s, &env).map(|()| s))
+                .map_err(|e| {
+                    let mut d = Diagnostic::error(format!("{}; nothing was deployed", e.message));
+                    if !e.path.as_os_str().is_empty() {
+                        d = d.at(&e.path);
+                    }
+                    if let Some(line) = e.line {
+                        d = d.line(line);
+                    }
+                    error(d)
+                })?;
             let target = S3Target::new(S3Options {
                 bucket,
                 prefix,

@@ -9,6 +9,7 @@
 //! goes up only once everything it points at is up, so the old feed stays live until then.
 
 pub mod aws_files;
+pub mod credentials;
 pub mod headers;
 pub mod http;
 pub mod media;
@@ -698,7 +699,7 @@ mod tests {
                     hash: Some("b".into()),
                     ..stored(&f)
                 }),
-                "recorded BLAKE3 hash differs",
+                "recorded BLAKE3 hash or its ETag differs",
             ),
         ] {
             let target = Fake::new(bad.into_iter().map(|s| (f.key.clone(), s)).collect());

@@ -229,7 +229,10 @@ impl S3Target {
         // object_store's own AWS_* variables (as AmazonS3Builder::from_env), but with a key
         // pair from a file none of the environment's credentials: the AWS CLI never mixes a
         // file's key pair with the environment's session token.
-        let from_file = matches!(settings.source, Source::File { .. });
+        let from_file = matches!(
+            settings.source,
+            Source::File { .. } | Source::Fetched { .. }
+        );
         let mut b = AmazonS3Builder::new();
         for (k, v) in std::env::vars_os() {
             let (Some(k), Some(v)) = (k.to_str(), v.to_str()) else {
@@ -247,6 +250,11 @@ impl S3Target {
             }
         }
         b = b.with_bucket_name(o.bucket.clone());
+        if let Some((token_file, role_arn)) = &settings.web_identity {
+            b = b
+                .with_config(AmazonS3ConfigKey::WebIdentityTokenFile, token_file)
+                .with_config(AmazonS3ConfigKey::RoleArn, role_arn);
+        }
         if let (true, Some((id, secret, token))) = (from_file, &settings.key) {
             b = b.with_access_key_id(id).with_secret_access_key(secret);
             if let Some(t) = token {
