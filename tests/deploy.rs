@@ -43,6 +43,10 @@ const DEPLOY_VARS: &[&str] = &[
     "AWS_PROFILE",
     "AWS_SHARED_CREDENTIALS_FILE",
     "AWS_CONFIG_FILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ENDPOINT_URL_STS",
+    "AWS_ENDPOINT_URL_SSO",
     "PODPING_AUTH_TOKEN",
     "ONAIR_PODPING_URL",
 ];
@@ -1644,4 +1648,175 @@ fn s3_faults_hang() {
 #[test]
 fn s3_faults_flipped_byte() {
     faults_keep_the_live_site_whole(Fault::FlipByte);
+}
+
+#[test]
+fn s3_credentials_fetched_for_a_profile_process_role_and_sso() {
+    // credential_process, against a server that checks the key.
+    let server = moto_with_iam();
+    let site = example_copy();
+    let dir = site.path().to_str().unwrap();
+    let to = format!("s3://{AUTHED}/show");
+    let home = tempfile::tempdir().unwrap();
+    let aws = home.path().join(".aws");
+    std::fs::create_dir_all(aws.join("sso/cache")).unwrap();
+    let (id, secret) = &server.key;
+    let script = home.path().join("creds.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '{{\"Version\": 1, \"AccessKeyId\": \"{id}\", \"SecretAccessKey\": \"{secret}\"}}'\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        aws.join("config"),
+        format!(
+            "[profile proc]\ncredential_process = sh {}\n\
+             [profile broken]\ncredential_process = sh -c 'echo no such vault >&2; exit 7'\n\
+             [profile role]\nrole_arn = arn:aws:iam::123456789012:role/deploy\nsource_profile = proc\n\
+             [profile sso]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Deploy\n\
+             [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n",
+            script.display()
+        ),
+    )
+    .unwrap();
+    let home_s = home.path().to_str().unwrap();
+    let endpoint = server.endpoint();
+    let with = |profile: &'static str| {
+        vec![
+            ("HOME", home_s),
+            ("AWS_PROFILE", profile),
+            ("AWS_ENDPOINT_URL", endpoint.as_str()),
+            ("AWS_REGION", "us-east-1"),
+        ]
+    };
+    let o = onair(&["deploy", dir, "--to", &to], &with("proc"));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = onair(&["deploy", dir, "--to", &to, "--no-build"], &with("broken"));
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!(
+            "{}:4: error: profile `broken`: credential_process `sh -c 'echo no such vault >&2; exit 7'`: it failed (exit status: 7): no such vault; nothing was deployed",
+            aws.join("config").display()
+        )),
+        "{}",
+        text(&o)
+    );
+
+    // role_arn + source_profile: the process's key signs AssumeRole at the STS endpoint
+    // (moto's, on the same port), which checks the signature and the user's policy (S3 only).
+    let o = onair(&["deploy", dir, "--to", &to, "--no-build"], &with("role"));
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains(
+            "assuming arn:aws:iam::123456789012:role/deploy at http://127.0.0.1:"
+        ) && text(&o).contains(
+            "STS answered 403 Forbidden AccessDenied: User: arn:aws:iam::123456789012:user/deployer is not authorized to perform: sts:AssumeRole"
+        ),
+        "{}",
+        text(&o)
+    );
+    // A server that lets anyone assume the role: its credentials deploy.
+    let open = moto();
+    open.make_bucket("roles");
+    let open_endpoint = open.endpoint();
+    let from = open.log_len();
+    let o = onair(
+        &["deploy", dir, "--to", "s3://roles", "--no-build"],
+        &[
+            ("HOME", home_s),
+            ("AWS_PROFILE", "role"),
+            ("AWS_ENDPOINT_URL", open_endpoint.as_str()),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let log = open.requests_since(from);
+    assert_eq!(log.iter().filter(|r| *r == "POST /").count(), 1, "{log:?}");
+    assert!(open.objects("roles").contains_key("feed.xml"));
+
+    // SSO: the cached token goes to the portal, whose credentials deploy.
+    let (portal, requests) = sso_portal(id, secret);
+    std::fs::write(
+        aws.join("sso/cache/0123abcd.json"),
+        r#"{"startUrl": "https://corp.awsapps.com/start", "region": "eu-west-1", "accessToken": "cached-token", "expiresAt": "2999-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let mut env = with("sso");
+    env.push(("AWS_ENDPOINT_URL_SSO", portal.as_str()));
+    let o = onair(&["deploy", dir, "--to", &to, "--no-build"], &env);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        *requests.lock().unwrap(),
+        ["/federation/credentials?account_id=123456789012&role_name=Deploy cached-token"]
+    );
+    // An expired token: what to run.
+    std::fs::write(
+        aws.join("sso/cache/0123abcd.json"),
+        r#"{"startUrl": "https://corp.awsapps.com/start", "accessToken": "old", "expiresAt": "2020-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let o = onair(&["deploy", dir, "--to", &to, "--no-build"], &env);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("expired at 2020-01-01T00:00:00Z: run `aws sso login --profile sso`"),
+        "{}",
+        text(&o)
+    );
+}
+
+/// An SSO portal answering GetRoleCredentials with the key pair; records "PATH?QUERY TOKEN".
+fn sso_portal(id: &str, secret: &str) -> (String, Arc<Mutex<Vec<String>>>) {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let addr = format!("http://{}", server.server_addr().to_ip().unwrap());
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let l = log.clone();
+    let body = format!(
+        r#"{{"roleCredentials": {{"accessKeyId": "{id}", "secretAccessKey": "{secret}", "expiration": 4102444800000}}}}"#
+    );
+    std::thread::spawn(move || {
+        for req in server.incoming_requests() {
+            let token = req
+                .headers()
+                .iter()
+                .find(|h| h.field.equiv("x-amz-sso_bearer_token"))
+                .map(|h| h.value.to_string())
+                .unwrap_or_default();
+            l.lock().unwrap().push(format!("{} {token}", req.url()));
+            let _ = req.respond(tiny_http::Response::from_string(body.clone()));
+        }
+    });
+    (addr, log)
+}
+
+#[test]
+fn s3_web_identity_from_the_environment() {
+    let server = moto();
+    server.make_bucket("oidc");
+    let site = example_copy();
+    let dir = site.path().to_str().unwrap();
+    let token = site.path().join("token");
+    std::fs::write(&token, "a.jwt.token").unwrap();
+    let endpoint = server.endpoint();
+    let o = onair(&["build", dir], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let from = server.log_len();
+    let o = onair(
+        &["deploy", dir, "--to", "s3://oidc", "--no-build"],
+        &[
+            ("AWS_ENDPOINT_URL", &endpoint),
+            ("AWS_ENDPOINT_URL_STS", &endpoint),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", token.to_str().unwrap()),
+            ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/ci"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let log = server.requests_since(from);
+    assert!(
+        log.iter()
+            .any(|r| r.starts_with("POST /") || r.contains("AssumeRoleWithWebIdentity")),
+        "no STS request: {log:?}"
+    );
+    assert!(server.objects("oidc").contains_key("feed.xml"));
 }

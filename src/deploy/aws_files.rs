@@ -161,11 +161,6 @@ pub enum Source {
         profile: String,
         how: String,
     },
-    /// Web identity (a token file and a role, from the environment or a profile):
-    /// object_store exchanges the token with STS itself.
-    WebIdentity {
-        role_arn: String,
-    },
     /// Neither the environment nor the files: object_store's own chain (a container's or an
     /// instance's role) is left to find them.
     None,
@@ -180,10 +175,12 @@ impl std::fmt::Display for Source {
             Source::File { path, profile } => {
                 write!(f, "from profile `{profile}` in {}", path.display())
             }
+            Source::Fetched { how, profile, .. } if profile.is_empty() => {
+                write!(f, "{how} (AWS_WEB_IDENTITY_TOKEN_FILE / AWS_ROLE_ARN)")
+            }
             Source::Fetched { path, profile, how } => {
                 write!(f, "{how} of profile `{profile}` in {}", path.display())
             }
-            Source::WebIdentity { role_arn } => write!(f, "web identity for role {role_arn}"),
             Source::None => write!(
                 f,
                 "from an instance or container role: none in the environment or the AWS files"
@@ -224,6 +221,14 @@ pub enum Form {
         region: Option<String>,
         source: Box<Settings>,
     },
+    /// A web identity token (as GitHub Actions' OIDC gives) for a role: the profile's
+    /// `web_identity_token_file` and `role_arn`, or AWS_WEB_IDENTITY_TOKEN_FILE and
+    /// AWS_ROLE_ARN (then `Fetch::profile` is empty).
+    WebIdentity {
+        token_file: String,
+        role_arn: String,
+        session_name: Option<String>,
+    },
 }
 
 /// What an S3 deploy takes from the environment and the AWS files.
@@ -236,10 +241,6 @@ pub struct Settings {
     pub endpoint_url: Option<String>,
     /// Credentials still to fetch (none when `key` is there).
     pub fetch: Option<Fetch>,
-    /// A web identity token file and the role to assume with it (a profile's
-    /// `web_identity_token_file`; the environment's AWS_WEB_IDENTITY_TOKEN_FILE and
-    /// AWS_ROLE_ARN object_store reads itself).
-    pub web_identity: Option<(String, String)>,
 }
 
 /// The files' paths: the variables, else `$HOME/.aws/...`; None when neither is known.
@@ -360,15 +361,22 @@ pub fn resolve(env: &dyn Fn(&str) -> Option<String>) -> Result<Settings, FileErr
             region: None,
             endpoint_url: None,
             fetch: None,
-            web_identity: None,
         },
         None => {
             let s = profile_settings(&files, &profile, &env, 0)?;
-            let nothing = s.key.is_none() && s.fetch.is_none() && s.web_identity.is_none();
+            let nothing = s.key.is_none() && s.fetch.is_none();
             match (env("AWS_WEB_IDENTITY_TOKEN_FILE"), env("AWS_ROLE_ARN")) {
-                // After the profile, as the AWS SDKs look: object_store reads the two.
-                (Some(_), Some(role_arn)) if nothing => Settings {
-                    source: Source::WebIdentity { role_arn },
+                // After the profile, as the AWS SDKs look.
+                (Some(token_file), Some(role_arn)) if nothing => Settings {
+                    fetch: Some(Fetch {
+                        path: PathBuf::from(&token_file),
+                        profile: String::new(),
+                        form: Form::WebIdentity {
+                            token_file,
+                            role_arn,
+                            session_name: env("AWS_ROLE_SESSION_NAME"),
+                        },
+                    }),
                     ..s
                 },
                 _ => s,
@@ -407,7 +415,6 @@ fn profile_settings(
         region: None,
         endpoint_url: None,
         fetch: None,
-        web_identity: None,
     };
     for (section, path) in [
         (cred_section, &files.cred_path),
@@ -434,14 +441,6 @@ fn profile_settings(
                 profile: profile.to_string(),
                 form,
             });
-            return Ok(s);
-        }
-        let get = |k: &str| section.get(k).filter(|v| !v.text.is_empty());
-        if let (Some(token), Some(role)) = (get("web_identity_token_file"), get("role_arn")) {
-            s.source = Source::WebIdentity {
-                role_arn: role.text.clone(),
-            };
-            s.web_identity = Some((token.text.clone(), role.text.clone()));
             return Ok(s);
         }
     }
@@ -481,8 +480,12 @@ fn fetch_form(
     }
     if let Some(role) = get("role_arn") {
         let Some(source) = get("source_profile") else {
-            if get("web_identity_token_file").is_some() {
-                return Ok(None);
+            if let Some(token) = get("web_identity_token_file") {
+                return Ok(Some(Form::WebIdentity {
+                    token_file: token.text.clone(),
+                    role_arn: role.text.clone(),
+                    session_name: get("role_session_name").map(|v| v.text.clone()),
+                }));
             }
             return Err(fail(
                 role,
@@ -888,11 +891,13 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(form(&mut h, "oidc"), None);
-        let s = h.resolve().unwrap();
         assert_eq!(
-            s.web_identity,
-            Some(("/run/token".into(), "arn:aws:iam::1:role/ci".into()))
+            form(&mut h, "oidc"),
+            Some(Form::WebIdentity {
+                token_file: "/run/token".into(),
+                role_arn: "arn:aws:iam::1:role/ci".into(),
+                session_name: None
+            })
         );
     }
 

@@ -29,7 +29,10 @@ fn fetch_one(f: &Fetch, env: &dyn Fn(&str) -> Option<String>) -> Result<(Key, St
     let fail = |line: Option<usize>, message: String| FileError {
         path: f.path.clone(),
         line,
-        message: format!("profile `{}`: {message}", f.profile),
+        message: match f.profile.as_str() {
+            "" => format!("AWS_WEB_IDENTITY_TOKEN_FILE / AWS_ROLE_ARN: {message}"),
+            p => format!("profile `{p}`: {message}"),
+        },
     };
     match &f.form {
         Form::Process { command, line } => process(command)
@@ -65,9 +68,45 @@ fn fetch_one(f: &Fetch, env: &dyn Fn(&str) -> Option<String>) -> Result<(Key, St
             let session = session_name
                 .clone()
                 .unwrap_or_else(|| "onair-deploy".into());
-            assume_role(&endpoint, &region, &key, role_arn, &session)
+            let params = [
+                ("Action", "AssumeRole"),
+                ("RoleArn", role_arn),
+                ("RoleSessionName", &session),
+            ];
+            sts(&endpoint, Some((&region, &key)), &params)
                 .map(|k| (k, format!("assuming {role_arn} ({})", source.source)))
                 .map_err(|e| fail(None, format!("assuming {role_arn} at {endpoint}: {e}")))
+        }
+        Form::WebIdentity {
+            token_file,
+            role_arn,
+            session_name,
+        } => {
+            let token = std::fs::read_to_string(token_file).map_err(|e| {
+                fail(
+                    None,
+                    format!("cannot read the web identity token {token_file}: {e}"),
+                )
+            })?;
+            let endpoint = endpoint(env, "AWS_ENDPOINT_URL_STS")
+                .unwrap_or_else(|| "https://sts.amazonaws.com".to_string());
+            let session = session_name
+                .clone()
+                .unwrap_or_else(|| "onair-deploy".into());
+            let params = [
+                ("Action", "AssumeRoleWithWebIdentity"),
+                ("RoleArn", role_arn.as_str()),
+                ("RoleSessionName", &session),
+                ("WebIdentityToken", token.trim()),
+            ];
+            sts(&endpoint, None, &params)
+                .map(|k| (k, format!("by web identity for {role_arn}")))
+                .map_err(|e| {
+                    fail(
+                        None,
+                        format!("assuming {role_arn} with a web identity at {endpoint}: {e}"),
+                    )
+                })
         }
     }
 }
@@ -193,13 +232,12 @@ fn element<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
     Some(&xml[start..start + len])
 }
 
-/// STS AssumeRole, signed (SigV4, by object_store's signer) with `key`.
-fn assume_role(
+/// An STS call (AssumeRole signed with SigV4 by object_store's signer with `signer`'s region
+/// and key; AssumeRoleWithWebIdentity unsigned): its credentials.
+fn sts(
     endpoint: &str,
-    region: &str,
-    key: &Key,
-    role_arn: &str,
-    session: &str,
+    signer: Option<(&str, &Key)>,
+    params: &[(&str, &str)],
 ) -> Result<Key, String> {
     use object_store::aws::{AwsAuthorizer, AwsCredential};
     let enc = |s: &str| {
@@ -212,11 +250,10 @@ fn assume_role(
             })
             .collect::<String>()
     };
-    let body = format!(
-        "Action=AssumeRole&Version=2011-06-15&RoleArn={}&RoleSessionName={}",
-        enc(role_arn),
-        enc(session)
-    );
+    let mut body = "Version=2011-06-15".to_string();
+    for (k, v) in params {
+        body.push_str(&format!("&{k}={}", enc(v)));
+    }
     let url = format!("{endpoint}/");
     let mut req: object_store::client::HttpRequest = http::Request::builder()
         .method("POST")
@@ -227,14 +264,16 @@ fn assume_role(
         )
         .body(body.clone().into())
         .map_err(|e| e.to_string())?;
-    let credential = AwsCredential {
-        key_id: key.0.clone(),
-        secret_key: key.1.clone(),
-        token: key.2.clone(),
-    };
-    AwsAuthorizer::new(&credential, "sts", region)
-        .try_authorize(&mut req, None)
-        .map_err(|e| format!("cannot sign the request: {e}"))?;
+    if let Some((region, key)) = signer {
+        let credential = AwsCredential {
+            key_id: key.0.clone(),
+            secret_key: key.1.clone(),
+            token: key.2.clone(),
+        };
+        AwsAuthorizer::new(&credential, "sts", region)
+            .try_authorize(&mut req, None)
+            .map_err(|e| format!("cannot sign the request: {e}"))?;
+    }
     let mut call = ureq::post(&url);
     for (name, value) in req.headers() {
         call = call.header(name.as_str(), value.to_str().unwrap_or_default());

@@ -238,9 +238,16 @@ impl S3Target {
             let (Some(k), Some(v)) = (k.to_str(), v.to_str()) else {
                 continue;
             };
+            // Web identity is onair's to exchange (`credentials`), not object_store's.
             let credential = matches!(
                 k,
-                "AWS_ACCESS_KEY_ID" | "AWS_SECRET_ACCESS_KEY" | "AWS_SESSION_TOKEN" | "AWS_TOKEN"
+                "AWS_ACCESS_KEY_ID"
+                    | "AWS_SECRET_ACCESS_KEY"
+                    | "AWS_SESSION_TOKEN"
+                    | "AWS_TOKEN"
+                    | "AWS_WEB_IDENTITY_TOKEN_FILE"
+                    | "AWS_ROLE_ARN"
+                    | "AWS_ROLE_SESSION_NAME"
             );
             if k.starts_with("AWS_")
                 && !(from_file && credential)
@@ -250,11 +257,7 @@ impl S3Target {
             }
         }
         b = b.with_bucket_name(o.bucket.clone());
-        if let Some((token_file, role_arn)) = &settings.web_identity {
-            b = b
-                .with_config(AmazonS3ConfigKey::WebIdentityTokenFile, token_file)
-                .with_config(AmazonS3ConfigKey::RoleArn, role_arn);
-        }
+
         if let (true, Some((id, secret, token))) = (from_file, &settings.key) {
             b = b.with_access_key_id(id).with_secret_access_key(secret);
             if let Some(t) = token {
