@@ -1403,6 +1403,7 @@ fn s3_refuses_audio_the_bucket_does_not_hold() {
         text(&o)
     );
     assert!(server.get("lockonly", "show/feed.xml").is_none());
+}
 
 // ---- Faults between onair and the store: a proxy of the tests' own ----
 
