@@ -5,6 +5,7 @@
 //! object_store retries a stalled request as it retries any timeout.
 
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -25,6 +26,9 @@ pub struct StallConnector {
     pub connect_timeout: Duration,
     pub stall_timeout: Duration,
     pub allow_http: bool,
+    /// Set when a request whose path holds `watch` was given up: the store may still get it.
+    pub gave_up: Arc<AtomicBool>,
+    pub watch: &'static str,
 }
 
 impl HttpConnector for StallConnector {
@@ -45,6 +49,8 @@ impl HttpConnector for StallConnector {
         Ok(HttpClient::new(StallService {
             client,
             stall: self.stall_timeout,
+            gave_up: self.gave_up.clone(),
+            watch: self.watch,
         }))
     }
 }
@@ -53,6 +59,8 @@ impl HttpConnector for StallConnector {
 struct StallService {
     client: reqwest::Client,
     stall: Duration,
+    gave_up: Arc<AtomicBool>,
+    watch: &'static str,
 }
 
 /// When the request last made progress.
@@ -98,6 +106,7 @@ fn reqwest_error(e: reqwest::Error) -> HttpError {
 impl HttpService for StallService {
     async fn call(&self, req: HttpRequest) -> Result<HttpResponse, HttpError> {
         let (parts, body) = req.into_parts();
+        let watched = parts.uri.path().contains(self.watch);
         let url: reqwest::Url = parts
             .uri
             .to_string()
@@ -119,6 +128,9 @@ impl HttpService for StallService {
                 r = &mut response => break r.map_err(reqwest_error)?,
                 () = tokio::time::sleep(left) => {
                     if since(&last) >= self.stall {
+                        if watched {
+                            self.gave_up.store(true, Ordering::SeqCst);
+                        }
                         return Err(stalled(self.stall));
                     }
                 }

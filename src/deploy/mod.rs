@@ -363,6 +363,7 @@ pub fn execute(plan: &Plan, target: &dyn Target) -> Result<Outcome, String> {
             .chunk_by(|a, b| (a.class, a.stage) == (b.class, b.stage))
         {
             let batch: Vec<&LocalFile> = batch.iter().collect();
+            target.begin_stage(&batch)?;
             upload_batch(&batch, target, &progress)?;
             verify(&batch, target)?;
             for f in batch {
@@ -392,6 +393,7 @@ pub fn execute(plan: &Plan, target: &dyn Target) -> Result<Outcome, String> {
             },
         )
         .map_err(|e| format!("cannot write {MANIFEST}: {e}"))?;
+    target.finish()?;
     Ok(outcome)
 }
 

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -71,6 +72,8 @@ pub struct S3Target {
     verify_etag: bool,
     /// What this run has under way, as last written to the journal.
     journal: futures::lock::Mutex<Vec<Pending>>,
+    /// A request to a staging key was given up (stalled): the store may still write it.
+    gave_up: Arc<AtomicBool>,
 }
 
 /// The `<Code>` of an S3 error response, when the error carries one.
@@ -207,6 +210,11 @@ fn etag_differs(store: Option<&str>, expected: &str) -> bool {
     md5_like && tag != expected
 }
 
+/// Whether a file goes up under a staging key and is copied into place: pages and feeds.
+fn staged(f: &LocalFile) -> bool {
+    matches!(f.class, Class::Feed | Class::Page)
+}
+
 fn attributes(h: &Headers, hash: Option<&str>) -> object_store::Attributes {
     use object_store::{Attribute, Attributes};
     let mut a = Attributes::new();
@@ -277,6 +285,7 @@ impl S3Target {
                 .or(settings.region)
                 .unwrap_or_else(|| "us-east-1".to_string()),
         );
+        let gave_up = Arc::new(AtomicBool::new(false));
         let allow_http = endpoint
             .as_deref()
             .is_some_and(|e| e.starts_with("http://"));
@@ -286,6 +295,8 @@ impl S3Target {
                 connect_timeout: o.connect_timeout,
                 stall_timeout: o.stall_timeout,
                 allow_http,
+                gave_up: gave_up.clone(),
+                watch: STAGING,
             })
             .with_checksum_algorithm(object_store::aws::Checksum::SHA256)
             .with_retry(RetryConfig {
@@ -312,6 +323,7 @@ impl S3Target {
             source: settings.source,
             verify_etag: o.verify_etag,
             journal: futures::lock::Mutex::new(Vec::new()),
+            gave_up,
         })
     }
 
@@ -539,8 +551,9 @@ impl S3Target {
 
     /// A page or feed: sent under the staging key, then copied into place (the store copies
     /// what it holds, so what is live is only ever whole and checked, and a request the
-    /// store gets after onair gave up on it lands aside), then the staging key deleted. What
-    /// an interrupted deploy left under the staging prefix the next one deletes.
+    /// store gets after onair gave up on it lands aside), then the staging key deleted. The
+    /// stage's staging keys are in the journal (`begin_stage`): what a failed deploy leaves
+    /// there the next one deletes.
     async fn put_staged(&self, f: &LocalFile, stop: &AtomicBool) -> Result<(), String> {
         use object_store::ObjectStoreExt;
         let staging = Pending {
@@ -591,7 +604,7 @@ impl Target for S3Target {
             return Err(STOPPED.into());
         }
         self.rt.block_on(async {
-            if matches!(f.class, Class::Feed | Class::Page) {
+            if staged(f) {
                 self.put_staged(f, stop).await
             } else {
                 self.send_checked(&self.key(&f.key), f, stop).await
@@ -696,33 +709,55 @@ impl Target for S3Target {
         })
     }
     fn stale_uploads(&self) -> Result<Vec<Pending>, String> {
-        use futures::TryStreamExt;
-        use object_store::ObjectStore;
-        let mut stale = match self.get(JOURNAL)? {
-            None => Vec::new(),
+        match self.get(JOURNAL)? {
+            None => Ok(Vec::new()),
             Some(bytes) => serde_json::from_slice::<Journal>(&bytes)
                 .map(|j| j.pending)
                 .map_err(|e| {
                     format!("the target's {JOURNAL} is not onair's journal ({e}); remove it")
-                })?,
-        };
-        let staged: Vec<object_store::ObjectMeta> = self
-            .rt
-            .block_on(self.store.list(Some(&self.key(STAGING))).try_collect())
-            .map_err(|e| format!("cannot list {STAGING}/: {}", self.describe(e)))?;
-        let strip = self.key("").to_string();
-        for m in staged {
-            let key = m.location.to_string();
-            let key = key
-                .strip_prefix(&strip)
-                .unwrap_or(&key)
-                .trim_start_matches('/');
-            stale.push(Pending {
-                key: key.to_string(),
-                upload_id: None,
-            });
+                }),
         }
-        Ok(stale)
+    }
+    /// A stage of pages or feeds: their staging keys go into the journal first (one write),
+    /// so that what a failed or killed stage leaves there is deleted by the next deploy.
+    fn begin_stage(&self, files: &[&LocalFile]) -> Result<(), String> {
+        let staged: Vec<Pending> = files
+            .iter()
+            .filter(|f| staged(f))
+            .map(|f| Pending {
+                key: format!("{STAGING}/{}", f.key),
+                upload_id: None,
+            })
+            .collect();
+        if staged.is_empty() {
+            return Ok(());
+        }
+        self.rt.block_on(async {
+            let mut j = self.journal.lock().await;
+            for p in staged {
+                if !j.contains(&p) {
+                    j.push(p);
+                }
+            }
+            self.write_journal(&j).await
+        })
+    }
+    /// Each staged file was deleted once copied into place: the journal forgets them, unless
+    /// a request to one was given up on, which the store may still write (the next deploy
+    /// deletes them then).
+    fn finish(&self) -> Result<(), String> {
+        if self.gave_up.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        self.rt.block_on(async {
+            let mut j = self.journal.lock().await;
+            let before = j.len();
+            j.retain(|p| p.upload_id.is_some());
+            if j.len() == before {
+                return Ok(());
+            }
+            self.write_journal(&j).await
+        })
     }
     fn clean_up(&self, stale: &[Pending]) -> Result<(), String> {
         use object_store::ObjectStoreExt;

@@ -46,6 +46,15 @@ pub trait Target: Send + Sync {
     fn clean_up(&self, _stale: &[Pending]) -> Result<(), String> {
         Ok(())
     }
+    /// Before a stage goes up: notes what it may leave aside (a store's staging keys).
+    fn begin_stage(&self, _files: &[&LocalFile]) -> Result<(), String> {
+        Ok(())
+    }
+    /// After a deploy finished: forgets what `begin_stage` noted, unless something may still
+    /// land there.
+    fn finish(&self) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// What a target holds under a key, as far as it can tell without reading it all.
