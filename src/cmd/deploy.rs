@@ -150,6 +150,16 @@ fn connect(args: &DeployArgs, config: &Config, url: &str) -> Stage<Box<dyn Targe
                     }
                     error(d)
                 })?;
+            let connect_timeout = seconds(args.connect_timeout, d.connect_timeout)
+                .unwrap_or(s3::DEFAULT_CONNECT_TIMEOUT);
+            let stall_timeout =
+                seconds(args.stall_timeout, d.stall_timeout).unwrap_or(s3::DEFAULT_STALL_TIMEOUT);
+            if connect_timeout.is_zero() || stall_timeout.is_zero() {
+                eprintln!(
+                    "error: --connect-timeout / --stall-timeout (deploy.connect_timeout / deploy.stall_timeout) must be at least 1 second"
+                );
+                return Err(super::EXIT_USAGE);
+            }
             let target = S3Target::new(S3Options {
                 bucket,
                 prefix,
@@ -157,10 +167,8 @@ fn connect(args: &DeployArgs, config: &Config, url: &str) -> Stage<Box<dyn Targe
                 region: config.deploy.region.clone(),
                 path_style: config.deploy.path_style,
                 settings,
-                connect_timeout: seconds(args.connect_timeout, d.connect_timeout)
-                    .unwrap_or(s3::DEFAULT_CONNECT_TIMEOUT),
-                stall_timeout: seconds(args.stall_timeout, d.stall_timeout)
-                    .unwrap_or(s3::DEFAULT_STALL_TIMEOUT),
+                connect_timeout,
+                stall_timeout,
                 verify_etag: d.verify_etag.unwrap_or(true),
             })
             .map_err(|e| error(Diagnostic::error(format!("deploy target `{url}`: {e}"))))?;

@@ -459,12 +459,10 @@ fn take_back(
         !up.contains(k) && batch.iter().any(|f| f.key == k)
     };
     let mut taken = 0;
-    loop {
-        let Some(f) = done.iter().find(|f| {
-            f.new && up.contains(f.key.as_str()) && f.links.iter().any(|l| missing(&up, l))
-        }) else {
-            break;
-        };
+    while let Some(f) = done
+        .iter()
+        .find(|f| f.new && up.contains(f.key.as_str()) && f.links.iter().any(|l| missing(&up, l)))
+    {
         if let Err(e) = target.delete(&f.key) {
             return format!(
                 "{error} (and taking back {}, which links a page that is not up, failed: {e})",
