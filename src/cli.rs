@@ -128,6 +128,13 @@ pub struct DeployArgs {
     /// Refuse to delete more than N files from the target (default: deploy.max_deletes, else 10)
     #[arg(long, value_name = "N")]
     pub max_deletes: Option<usize>,
+    /// Seconds a connection to the store may take (default: deploy.connect_timeout, else 10)
+    #[arg(long, value_name = "SECONDS")]
+    pub connect_timeout: Option<u64>,
+    /// Seconds a request to the store may go without progress before it is retried
+    /// (default: deploy.stall_timeout, else 30)
+    #[arg(long, value_name = "SECONDS")]
+    pub stall_timeout: Option<u64>,
     /// Deploy public/ as it is, without building first
     #[arg(long)]
     pub no_build: bool,

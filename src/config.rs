@@ -79,6 +79,14 @@ pub struct DeployConfig {
     pub podping_url: Option<String>,
     /// Deletions allowed without `--max-deletes` (default 10).
     pub max_deletes: Option<usize>,
+    /// Seconds a connection to the store may take (default 10; `--connect-timeout`).
+    pub connect_timeout: Option<u64>,
+    /// Seconds a request may go without progress before it is retried (default 30;
+    /// `--stall-timeout`).
+    pub stall_timeout: Option<u64>,
+    /// Compare the store's ETag with the MD5 of what was sent (default true; false for a
+    /// store whose ETags are no MD5, as S3 with SSE-KMS).
+    pub verify_etag: Option<bool>,
     /// Header overrides by glob, the first match wins.
     #[serde(default)]
     pub headers: Vec<HeaderRule>,

@@ -43,6 +43,10 @@ const DEPLOY_VARS: &[&str] = &[
     "AWS_PROFILE",
     "AWS_SHARED_CREDENTIALS_FILE",
     "AWS_CONFIG_FILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ENDPOINT_URL_STS",
+    "AWS_ENDPOINT_URL_SSO",
     "PODPING_AUTH_TOKEN",
     "ONAIR_PODPING_URL",
 ];
@@ -800,7 +804,9 @@ fn s3_deploy_killed_midway_keeps_the_old_feed_and_the_rerun_sends_only_what_is_m
         let seen = {
             let log = server.log.lock().unwrap();
             let log = &log[from..];
-            log.iter().any(|r| r.contains("/live/audio/big.mp3"))
+            // A part on its way: the journal naming the upload was written before it.
+            log.iter()
+                .any(|r| r.starts_with("PUT /live/audio/big.mp3?partNumber="))
                 && extras.iter().all(|e| {
                     log.iter()
                         .any(|r| r.starts_with(&format!("PUT /live/{e} ")))
@@ -831,6 +837,31 @@ fn s3_deploy_killed_midway_keeps_the_old_feed_and_the_rerun_sends_only_what_is_m
         "the old feed stays live after the kill"
     );
 
+    // The killed run left its multipart upload, and the journal beside the manifest names
+    // it: a dry run lists it, changing nothing.
+    assert_eq!(server.multipart_uploads("live"), ["audio/big.mp3"]);
+    let o = onair_env(
+        &[
+            "deploy",
+            dir,
+            "--to",
+            "s3://live",
+            "--no-build",
+            "--dry-run",
+        ],
+        &server.env(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.lines().any(
+            |l| l.starts_with("abort multipart upload audio/big.mp3 (id ")
+                && l.ends_with("), left by an interrupted deploy")
+        ),
+        "{out}"
+    );
+    assert_eq!(server.multipart_uploads("live"), ["audio/big.mp3"]);
+
     let from = server.log_len();
     let o = onair_env(
         &["deploy", dir, "--to", "s3://live", "--no-build"],
@@ -838,6 +869,12 @@ fn s3_deploy_killed_midway_keeps_the_old_feed_and_the_rerun_sends_only_what_is_m
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let out = text(&o);
+    assert!(
+        out.contains("aborted multipart upload audio/big.mp3 (id "),
+        "{out}"
+    );
+    assert_eq!(server.multipart_uploads("live"), Vec::<String>::new());
+    assert!(server.get("live", ".onair-uploads.json").is_none());
     // What the killed run had sent is not sent again (the hash kept with each object says
     // so); the rest is.
     let rerun = server.requests_since(from);
@@ -1366,4 +1403,421 @@ fn s3_refuses_audio_the_bucket_does_not_hold() {
         text(&o)
     );
     assert!(server.get("lockonly", "show/feed.xml").is_none());
+}
+
+// ---- Faults between onair and the store: a proxy of the tests' own ----
+
+#[path = "deploy_support/proxy.rs"]
+mod proxy;
+use proxy::{Fault, Proxy, Rule};
+
+const SITE_URL: &str = "https://onair.example.com";
+
+/// Every `<enclosure>` of a feed (parsed, so a cut or mangled feed fails here): its key on
+/// the site and its length.
+fn enclosures(feed: &[u8]) -> Vec<(String, u64)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(feed);
+    let mut out = Vec::new();
+    let mut buf = Vec::new();
+    let mut depth = 0usize;
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) => break,
+            Ok(Event::Start(_)) => depth += 1,
+            Ok(Event::End(_)) => depth -= 1,
+            Ok(Event::Empty(e)) if e.name().as_ref() == "enclosure" => {
+                let attr = |name: &str| {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.as_ref() == name)
+                        .map(|a| a.value.to_string())
+                        .unwrap_or_else(|| panic!("an enclosure without {name:?}"))
+                };
+                // Audio on another host (the example's media host) is not the target's.
+                if let Some(key) = attr("url").strip_prefix(&format!("{SITE_URL}/")) {
+                    out.push((key.to_string(), attr("length").parse().unwrap()));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => panic!("the feed on the target is not whole XML: {e}"),
+        }
+        buf.clear();
+    }
+    assert_eq!(depth, 0, "the feed on the target is cut short");
+    assert!(!out.is_empty(), "a feed with none of the site's audio");
+    out
+}
+
+/// What a listener may see at any time: a feed that is whole and is one of `feeds` (None:
+/// no feed yet), each of its enclosures there at its length, and each page or file a page
+/// on the target links there (but the feed and sitemap, which go up last by design).
+fn assert_live_site_whole(server: &Moto, bucket: &str, feeds: &[Option<&[u8]>], public: &Path) {
+    let objects = server.objects(bucket);
+    let feed = objects.get("feed.xml").map(Vec::as_slice);
+    assert!(
+        feeds.contains(&feed),
+        "the feed on the target is neither the old nor the new one ({} bytes)",
+        feed.map_or(0, <[u8]>::len)
+    );
+    if let Some(feed) = feed {
+        for (key, length) in enclosures(feed) {
+            let got = objects
+                .get(&key)
+                .unwrap_or_else(|| panic!("the feed's enclosure {key} is not on the target"));
+            assert_eq!(got.len() as u64, length, "{key}");
+        }
+    }
+    let local = files_under(public);
+    let exists = |k: &str| local.contains_key(k) || objects.contains_key(k);
+    // Pages under the staging prefix are on their way, linked by nothing.
+    let pages = objects
+        .iter()
+        .filter(|(k, _)| k.ends_with(".html") && !k.starts_with(".onair-staging/"));
+    for (key, bytes) in pages {
+        let html = String::from_utf8_lossy(bytes);
+        for link in onair::deploy::order::links(key, &html, SITE_URL, &exists) {
+            if link == "feed.xml" || link == "sitemap.xml" {
+                continue;
+            }
+            assert!(
+                objects.contains_key(&link),
+                "{key} on the target links {link}, which is not there"
+            );
+        }
+    }
+}
+
+/// After a deploy that finished: the target is public/ (and the manifest) and nothing is
+/// left under way.
+fn assert_target_is_public(server: &Moto, bucket: &str, public: &Path) {
+    let mut objects = server.objects(bucket);
+    assert!(objects.remove(".onair-manifest.json").is_some());
+    let keys: Vec<&String> = objects.keys().collect();
+    let local = files_under(public);
+    let want: Vec<&String> = local.keys().collect();
+    assert_eq!(keys, want);
+    for (key, bytes) in &local {
+        assert!(
+            objects[key] == *bytes,
+            "{key} on the target differs from public/"
+        );
+    }
+    assert_eq!(server.multipart_uploads(bucket), Vec::<String>::new());
+}
+
+fn rule(fault: Fault, method: &'static str, parts: &[&str], times: usize) -> Rule {
+    Rule {
+        fault,
+        method,
+        parts: parts.iter().map(|p| p.to_string()).collect(),
+        times,
+    }
+}
+
+/// A new episode with 21 MB of audio (three parts of a multipart upload) and another one's
+/// text edited.
+fn add_long_episode(site: &Path) {
+    let mp3 = std::fs::read(site.join("audio/001-string-telephone.mp3")).unwrap();
+    std::fs::write(site.join("audio/004-long.mp3"), mp3.repeat(380)).unwrap();
+    std::fs::write(
+        site.join("episodes/2026-03-03-a-long-one.md"),
+        "---\ntitle: \"A Long One\"\ndate: 2026-03-03 08:00:00\naudio: audio/004-long.mp3\n\
+         summary: A long episode about long strings.\nguid: tin-can-radio-long-1\n---\n\
+         A long talk about long strings.\n",
+    )
+    .unwrap();
+    append_to_episode(site);
+}
+
+/// One fault kind on a first deploy and on an update: every try of one upload fails (the
+/// deploy stops, the live site stays whole), then a rerun with the fault once (retried)
+/// finishes it.
+fn faults_keep_the_live_site_whole(fault: Fault) {
+    let server = moto();
+    server.make_bucket("faults");
+    let proxy = Proxy::start(server.port);
+    let mut env = server.env();
+    env[0].1 = proxy.endpoint();
+    let site = example_copy();
+    let dir = site.path().to_str().unwrap();
+    let public = site.path().join("public");
+    let deploy = [
+        "deploy",
+        dir,
+        "--to",
+        "s3://faults",
+        "--no-build",
+        "--stall-timeout",
+        "1",
+    ];
+    let o = onair(&["build", dir], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // Its staging key's PUT and the copy into place alike.
+    let page = "episodes/listener-mail/index.html";
+
+    // A first deploy: one episode page never goes up.
+    proxy.set(vec![rule(fault, "PUT", &[page], usize::MAX)]);
+    let o = onair_env(&deploy, &env);
+    proxy.quiet();
+    assert_eq!(o.status.code(), Some(1), "{fault:?}: {}", text(&o));
+    assert!(
+        text(&o).contains("cannot upload episodes/listener-mail/index.html"),
+        "{fault:?}: {}",
+        text(&o)
+    );
+    assert!(!proxy.faulted().is_empty());
+    assert_live_site_whole(&server, "faults", &[None], &public);
+    let objects = server.objects("faults");
+    for linking in ["index.html", "episodes/index.html"] {
+        assert!(
+            !objects.contains_key(linking),
+            "{fault:?}: {linking} went up"
+        );
+    }
+    // The rerun, the fault once: retried. Then a clean one (which deletes what a stalled
+    // request onair gave up on wrote under the staging prefix after all).
+    proxy.set(vec![rule(fault, "PUT", &[page], 1)]);
+    let o = onair_env(&deploy, &env);
+    proxy.quiet();
+    assert_eq!(o.status.code(), Some(0), "{fault:?}: {}", text(&o));
+    proxy.set(Vec::new());
+    let o = onair_env(&deploy, &env);
+    assert_eq!(o.status.code(), Some(0), "{fault:?}: {}", text(&o));
+    assert_target_is_public(&server, "faults", &public);
+    let old_feed = std::fs::read(public.join("feed.xml")).unwrap();
+
+    // An update: the new episode's audio (multipart) has a part that never goes up.
+    add_long_episode(site.path());
+    let o = onair(&["build", dir], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let new_feed = std::fs::read(public.join("feed.xml")).unwrap();
+    let part = ["/faults/audio/004-long.mp3?", "partNumber=2"];
+    proxy.set(vec![rule(fault, "PUT", &part, usize::MAX)]);
+    let o = onair_env(&deploy, &env);
+    proxy.quiet();
+    assert_eq!(o.status.code(), Some(1), "{fault:?}: {}", text(&o));
+    assert!(
+        text(&o).contains("cannot upload audio/004-long.mp3"),
+        "{fault:?}: {}",
+        text(&o)
+    );
+    let feeds = [Some(old_feed.as_slice()), Some(new_feed.as_slice())];
+    assert_live_site_whole(&server, "faults", &feeds, &public);
+    assert_eq!(server.get("faults", "feed.xml").unwrap().0, old_feed);
+    assert_eq!(
+        server.multipart_uploads("faults"),
+        Vec::<String>::new(),
+        "{fault:?}: the failed multipart upload was not aborted"
+    );
+    proxy.set(vec![rule(fault, "PUT", &part, 1)]);
+    let o = onair_env(&deploy, &env);
+    proxy.quiet();
+    assert_eq!(o.status.code(), Some(0), "{fault:?}: {}", text(&o));
+    proxy.set(Vec::new());
+    let o = onair_env(&deploy, &env);
+    assert_eq!(o.status.code(), Some(0), "{fault:?}: {}", text(&o));
+    assert_target_is_public(&server, "faults", &public);
+}
+
+#[test]
+fn s3_faults_500() {
+    faults_keep_the_live_site_whole(Fault::Error500);
+}
+
+#[test]
+fn s3_faults_503_slow_down() {
+    faults_keep_the_live_site_whole(Fault::SlowDown);
+}
+
+#[test]
+fn s3_faults_connection_reset() {
+    faults_keep_the_live_site_whole(Fault::Reset);
+}
+
+/// A 30-second stall, scaled down: 3 s against a stall timeout of 1 s.
+#[test]
+fn s3_faults_stall() {
+    faults_keep_the_live_site_whole(Fault::Stall(Duration::from_secs(3)));
+}
+
+#[test]
+fn s3_faults_hang() {
+    faults_keep_the_live_site_whole(Fault::Hang);
+}
+
+#[test]
+fn s3_faults_flipped_byte() {
+    faults_keep_the_live_site_whole(Fault::FlipByte);
+}
+
+#[test]
+fn s3_credentials_fetched_for_a_profile_process_role_and_sso() {
+    // credential_process, against a server that checks the key.
+    let server = moto_with_iam();
+    let site = example_copy();
+    let dir = site.path().to_str().unwrap();
+    let to = format!("s3://{AUTHED}/show");
+    let home = tempfile::tempdir().unwrap();
+    let aws = home.path().join(".aws");
+    std::fs::create_dir_all(aws.join("sso/cache")).unwrap();
+    let (id, secret) = &server.key;
+    let script = home.path().join("creds.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '{{\"Version\": 1, \"AccessKeyId\": \"{id}\", \"SecretAccessKey\": \"{secret}\"}}'\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        aws.join("config"),
+        format!(
+            "[profile proc]\ncredential_process = sh {}\n\
+             [profile broken]\ncredential_process = sh -c 'echo no such vault >&2; exit 7'\n\
+             [profile role]\nrole_arn = arn:aws:iam::123456789012:role/deploy\nsource_profile = proc\n\
+             [profile sso]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Deploy\n\
+             [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n",
+            script.display()
+        ),
+    )
+    .unwrap();
+    let home_s = home.path().to_str().unwrap();
+    let endpoint = server.endpoint();
+    let with = |profile: &'static str| {
+        vec![
+            ("HOME", home_s),
+            ("AWS_PROFILE", profile),
+            ("AWS_ENDPOINT_URL", endpoint.as_str()),
+            ("AWS_REGION", "us-east-1"),
+        ]
+    };
+    let o = onair(&["deploy", dir, "--to", &to], &with("proc"));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = onair(&["deploy", dir, "--to", &to, "--no-build"], &with("broken"));
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!(
+            "{}:4: error: profile `broken`: credential_process `sh -c 'echo no such vault >&2; exit 7'`: it failed (exit status: 7): no such vault; nothing was deployed",
+            aws.join("config").display()
+        )),
+        "{}",
+        text(&o)
+    );
+
+    // role_arn + source_profile: the process's key signs AssumeRole at the STS endpoint
+    // (moto's, on the same port), which checks the signature and the user's policy (S3 only).
+    let o = onair(&["deploy", dir, "--to", &to, "--no-build"], &with("role"));
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains(
+            "assuming arn:aws:iam::123456789012:role/deploy at http://127.0.0.1:"
+        ) && text(&o).contains(
+            "STS answered 403 Forbidden AccessDenied: User: arn:aws:iam::123456789012:user/deployer is not authorized to perform: sts:AssumeRole"
+        ),
+        "{}",
+        text(&o)
+    );
+    // A server that lets anyone assume the role: its credentials deploy.
+    let open = moto();
+    open.make_bucket("roles");
+    let open_endpoint = open.endpoint();
+    let from = open.log_len();
+    let o = onair(
+        &["deploy", dir, "--to", "s3://roles", "--no-build"],
+        &[
+            ("HOME", home_s),
+            ("AWS_PROFILE", "role"),
+            ("AWS_ENDPOINT_URL", open_endpoint.as_str()),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let log = open.requests_since(from);
+    assert_eq!(log.iter().filter(|r| *r == "POST /").count(), 1, "{log:?}");
+    assert!(open.objects("roles").contains_key("feed.xml"));
+
+    // SSO: the cached token goes to the portal, whose credentials deploy.
+    let (portal, requests) = sso_portal(id, secret);
+    std::fs::write(
+        aws.join("sso/cache/0123abcd.json"),
+        r#"{"startUrl": "https://corp.awsapps.com/start", "region": "eu-west-1", "accessToken": "cached-token", "expiresAt": "2999-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let mut env = with("sso");
+    env.push(("AWS_ENDPOINT_URL_SSO", portal.as_str()));
+    let o = onair(&["deploy", dir, "--to", &to, "--no-build"], &env);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        *requests.lock().unwrap(),
+        ["/federation/credentials?account_id=123456789012&role_name=Deploy cached-token"]
+    );
+    // An expired token: what to run.
+    std::fs::write(
+        aws.join("sso/cache/0123abcd.json"),
+        r#"{"startUrl": "https://corp.awsapps.com/start", "accessToken": "old", "expiresAt": "2020-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let o = onair(&["deploy", dir, "--to", &to, "--no-build"], &env);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("expired at 2020-01-01T00:00:00Z: run `aws sso login --profile sso`"),
+        "{}",
+        text(&o)
+    );
+}
+
+/// An SSO portal answering GetRoleCredentials with the key pair; records "PATH?QUERY TOKEN".
+fn sso_portal(id: &str, secret: &str) -> (String, Arc<Mutex<Vec<String>>>) {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let addr = format!("http://{}", server.server_addr().to_ip().unwrap());
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let l = log.clone();
+    let body = format!(
+        r#"{{"roleCredentials": {{"accessKeyId": "{id}", "secretAccessKey": "{secret}", "expiration": 4102444800000}}}}"#
+    );
+    std::thread::spawn(move || {
+        for req in server.incoming_requests() {
+            let token = req
+                .headers()
+                .iter()
+                .find(|h| h.field.equiv("x-amz-sso_bearer_token"))
+                .map(|h| h.value.to_string())
+                .unwrap_or_default();
+            l.lock().unwrap().push(format!("{} {token}", req.url()));
+            let _ = req.respond(tiny_http::Response::from_string(body.clone()));
+        }
+    });
+    (addr, log)
+}
+
+#[test]
+fn s3_web_identity_from_the_environment() {
+    let server = moto();
+    server.make_bucket("oidc");
+    let site = example_copy();
+    let dir = site.path().to_str().unwrap();
+    let token = site.path().join("token");
+    std::fs::write(&token, "a.jwt.token").unwrap();
+    let endpoint = server.endpoint();
+    let o = onair(&["build", dir], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let from = server.log_len();
+    let o = onair(
+        &["deploy", dir, "--to", "s3://oidc", "--no-build"],
+        &[
+            ("AWS_ENDPOINT_URL", &endpoint),
+            ("AWS_ENDPOINT_URL_STS", &endpoint),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", token.to_str().unwrap()),
+            ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/ci"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let log = server.requests_since(from);
+    assert!(
+        log.iter()
+            .any(|r| r.starts_with("POST /") || r.contains("AssumeRoleWithWebIdentity")),
+        "no STS request: {log:?}"
+    );
+    assert!(server.objects("oidc").contains_key("feed.xml"));
 }

@@ -12,7 +12,9 @@ use std::process::ExitCode;
 use crate::cli::{BuildArgs, DeployArgs};
 use crate::config::{CONFIG_FILE, Config};
 use crate::deploy::target::{self, FileTarget, S3Options, S3Target, Target, Url};
-use crate::deploy::{self, DEFAULT_MAX_DELETES, LocalFile, MANIFEST, Manifest, aws_files, ping};
+use crate::deploy::{
+    self, DEFAULT_MAX_DELETES, LocalFile, MANIFEST, Manifest, aws_files, credentials, ping, s3,
+};
 use crate::diag::Diagnostic;
 use crate::published::{self, Baseline};
 
@@ -32,8 +34,13 @@ type Stage<T> = Result<T, u8>;
 
 fn deploy_site(args: &DeployArgs) -> Stage<u8> {
     let (config, url) = open_site(args)?;
-    let target = connect(&config, &url)?;
+    let target = connect(args, &config, &url)?;
     let old = read_manifest(target.as_ref(), &url)?;
+    let stale = target.stale_uploads().map_err(|e| {
+        error(Diagnostic::error(format!(
+            "deploy target `{url}`: {e}; nothing was deployed"
+        )))
+    })?;
     let baseline = read_baseline(target.as_ref(), &old, &url, args)?;
     if args.no_build {
         refuse_config_placeholders(args, &config)?;
@@ -46,9 +53,11 @@ fn deploy_site(args: &DeployArgs) -> Stage<u8> {
     refuse_missing_media(&feed, &config, &local, &old, &url)?;
     let plan = make_plan(args, &config, &local, &old, &feed, target.as_ref(), &url)?;
     if args.dry_run {
+        print_stale(&stale, false);
         print_dry_run(&plan, &config, &url);
         return Ok(super::EXIT_OK);
     }
+    clean_up(target.as_ref(), &url, &stale)?;
     if plan.is_empty(&old) {
         keep_published(args, &public, &local);
         eprintln!(
@@ -100,7 +109,8 @@ fn open_site(args: &DeployArgs) -> Stage<(Config, String)> {
 }
 
 /// The target `url` names: a folder or an S3-compatible store.
-fn connect(config: &Config, url: &str) -> Stage<Box<dyn Target>> {
+fn connect(args: &DeployArgs, config: &Config, url: &str) -> Stage<Box<dyn Target>> {
+    let d = &config.deploy;
     let from_config = config.deploy.to.as_deref() == Some(url);
     let parsed = match target::parse_url(url) {
         Ok(u) => u,
@@ -127,16 +137,29 @@ fn connect(config: &Config, url: &str) -> Stage<Box<dyn Target>> {
             Ok(Box::new(FileTarget { root }))
         }
         Url::S3 { bucket, prefix } => {
-            let settings = aws_files::resolve(&|k| std::env::var(k).ok()).map_err(|e| {
-                let mut d = Diagnostic::error(format!("{}; nothing was deployed", e.message));
-                if !e.path.as_os_str().is_empty() {
-                    d = d.at(&e.path);
-                }
-                if let Some(line) = e.line {
-                    d = d.line(line);
-                }
-                error(d)
-            })?;
+            let env = |k: &str| std::env::var(k).ok();
+            let settings = aws_files::resolve(&env)
+                .and_then(|mut s| credentials::fetch(&mut s, &env).map(|()| s))
+                .map_err(|e| {
+                    let mut d = Diagnostic::error(format!("{}; nothing was deployed", e.message));
+                    if !e.path.as_os_str().is_empty() {
+                        d = d.at(&e.path);
+                    }
+                    if let Some(line) = e.line {
+                        d = d.line(line);
+                    }
+                    error(d)
+                })?;
+            let connect_timeout = seconds(args.connect_timeout, d.connect_timeout)
+                .unwrap_or(s3::DEFAULT_CONNECT_TIMEOUT);
+            let stall_timeout =
+                seconds(args.stall_timeout, d.stall_timeout).unwrap_or(s3::DEFAULT_STALL_TIMEOUT);
+            if connect_timeout.is_zero() || stall_timeout.is_zero() {
+                eprintln!(
+                    "error: --connect-timeout / --stall-timeout (deploy.connect_timeout / deploy.stall_timeout) must be at least 1 second"
+                );
+                return Err(super::EXIT_USAGE);
+            }
             let target = S3Target::new(S3Options {
                 bucket,
                 prefix,
@@ -144,11 +167,50 @@ fn connect(config: &Config, url: &str) -> Stage<Box<dyn Target>> {
                 region: config.deploy.region.clone(),
                 path_style: config.deploy.path_style,
                 settings,
+                connect_timeout,
+                stall_timeout,
+                verify_etag: d.verify_etag.unwrap_or(true),
             })
             .map_err(|e| error(Diagnostic::error(format!("deploy target `{url}`: {e}"))))?;
             Ok(Box::new(target))
         }
     }
+}
+
+/// A flag's seconds, else site.yaml's.
+fn seconds(flag: Option<u64>, config: Option<u64>) -> Option<std::time::Duration> {
+    flag.or(config).map(std::time::Duration::from_secs)
+}
+
+/// What an interrupted deploy left under way, one line each: to do (a dry run, on stdout) or
+/// done.
+fn print_stale(stale: &[target::Pending], done: bool) {
+    for p in stale {
+        let line = match (&p.upload_id, done) {
+            (Some(id), false) => format!("abort multipart upload {} (id {id})", p.key),
+            (Some(id), true) => format!("aborted multipart upload {} (id {id})", p.key),
+            (None, false) => format!("delete staged copy {}", p.key),
+            (None, true) => format!("deleted staged copy {}", p.key),
+        };
+        match done {
+            false => println!("{line}, left by an interrupted deploy"),
+            true => eprintln!("{line}, left by an interrupted deploy"),
+        }
+    }
+}
+
+/// Aborts the multipart uploads (and deletes the staged copies) an interrupted deploy left.
+fn clean_up(target: &dyn Target, url: &str, stale: &[target::Pending]) -> Stage<()> {
+    if stale.is_empty() {
+        return Ok(());
+    }
+    target.clean_up(stale).map_err(|e| {
+        error(Diagnostic::error(format!(
+            "deploy target `{url}`: {e}; nothing was deployed"
+        )))
+    })?;
+    print_stale(stale, true);
+    Ok(())
 }
 
 fn read_manifest(target: &dyn Target, url: &str) -> Stage<Manifest> {

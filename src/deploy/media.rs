@@ -128,6 +128,9 @@ mod tests {
                 cache_control: String::new(),
             },
             class: crate::deploy::headers::Class::Media,
+            stage: 0,
+            links: Vec::new(),
+            new: false,
         }
     }
 

@@ -9,9 +9,13 @@
 //! goes up only once everything it points at is up, so the old feed stays live until then.
 
 pub mod aws_files;
+pub mod credentials;
 pub mod headers;
+pub mod http;
 pub mod media;
+pub mod order;
 pub mod ping;
+pub mod s3;
 pub mod target;
 
 use std::collections::BTreeMap;
@@ -63,6 +67,12 @@ pub struct LocalFile {
     pub size: u64,
     pub headers: Headers,
     pub class: Class,
+    /// Within its class, the stage it goes up in (pages: after the pages they link).
+    pub stage: usize,
+    /// A page: the new pages (not on the target before) of the same deploy it links.
+    pub links: Vec<String>,
+    /// Not on the target before this deploy (not in its manifest).
+    pub new: bool,
 }
 
 impl LocalFile {
@@ -98,6 +108,9 @@ pub fn scan(public: &Path, rules: &[HeaderRule]) -> Result<Vec<LocalFile>, Strin
         files.push(LocalFile {
             headers: headers::for_path(&key, rules),
             class: headers::class(&key),
+            stage: 0,
+            links: Vec::new(),
+            new: false,
             hash,
             path: entry.path().to_path_buf(),
             size,
@@ -178,12 +191,19 @@ pub fn plan(local: &[LocalFile], old: &Manifest, feed: &str, base_url: &str) -> 
             if is_feed(&f.key) {
                 p.changed_feeds.push(f.key.clone());
             }
-            p.uploads.push(f.clone());
+            p.uploads.push(LocalFile {
+                new: !old.files.contains_key(&f.key),
+                ..f.clone()
+            });
         }
         p.manifest.files.insert(f.key.clone(), entry);
     }
-    p.uploads
-        .sort_by(|a, b| a.class.cmp(&b.class).then(a.key.cmp(&b.key)));
+    stage_pages(&mut p.uploads, local, base_url);
+    p.uploads.sort_by(|a, b| {
+        (a.class, a.stage)
+            .cmp(&(b.class, b.stage))
+            .then(a.key.cmp(&b.key))
+    });
     for (key, entry) in &old.files {
         if p.manifest.files.contains_key(key) {
             continue;
@@ -198,6 +218,32 @@ pub fn plan(local: &[LocalFile], old: &Manifest, feed: &str, base_url: &str) -> 
         }
     }
     p
+}
+
+/// Sets each page's stage: after every new page it links (see `order`). A link to a page the
+/// target already has is no broken link while the new version goes up, so only new pages
+/// order; pages that link each other in a circle are all new (a first deploy's episodes),
+/// and share a stage. A page that cannot be read links nothing here; its upload says what
+/// is wrong with it.
+fn stage_pages(uploads: &mut [LocalFile], local: &[LocalFile], base_url: &str) {
+    let published: std::collections::HashSet<&str> = local.iter().map(|f| f.key.as_str()).collect();
+    let new_pages: std::collections::HashSet<String> = uploads
+        .iter()
+        .filter(|f| f.class == Class::Page && f.new)
+        .map(|f| f.key.clone())
+        .collect();
+    let mut deps: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+    for f in uploads.iter_mut().filter(|f| f.class == Class::Page) {
+        let html = std::fs::read_to_string(&f.path).unwrap_or_default();
+        let mut links = order::links(&f.key, &html, base_url, &|k| published.contains(k));
+        links.retain(|k| new_pages.contains(k));
+        f.links = links.iter().cloned().collect();
+        deps.insert(f.key.clone(), links);
+    }
+    let stages = order::stages(&deps);
+    for f in uploads {
+        f.stage = stages.get(&f.key).copied().unwrap_or(0);
+    }
 }
 
 impl Plan {
@@ -311,8 +357,13 @@ pub fn execute(plan: &Plan, target: &dyn Target) -> Result<Outcome, String> {
         ..Outcome::default()
     };
     let result = (|| -> Result<(), String> {
-        for class in [Class::Media, Class::Asset, Class::Page, Class::Feed] {
-            let batch: Vec<&LocalFile> = plan.uploads.iter().filter(|f| f.class == class).collect();
+        // One phase per class and stage, in the plan's order; each read back before the next.
+        for batch in plan
+            .uploads
+            .chunk_by(|a, b| (a.class, a.stage) == (b.class, b.stage))
+        {
+            let batch: Vec<&LocalFile> = batch.iter().collect();
+            target.begin_stage(&batch)?;
             upload_batch(&batch, target, &progress)?;
             verify(&batch, target)?;
             for f in batch {
@@ -342,6 +393,7 @@ pub fn execute(plan: &Plan, target: &dyn Target) -> Result<Outcome, String> {
             },
         )
         .map_err(|e| format!("cannot write {MANIFEST}: {e}"))?;
+    target.finish()?;
     Ok(outcome)
 }
 
@@ -360,7 +412,8 @@ fn verify(batch: &[&LocalFile], target: &dyn Target) -> Result<(), String> {
                 format!("has {} bytes where {} were sent", s.size, f.size)
             }
             Some(s) if s.hash.as_ref().is_some_and(|h| *h != f.hash) => {
-                "has other content than was sent (its recorded BLAKE3 hash differs)".to_string()
+                "has other content than was sent (its recorded BLAKE3 hash or its ETag differs)"
+                    .to_string()
             }
             Some(_) => continue,
         };
@@ -372,10 +425,68 @@ fn verify(batch: &[&LocalFile], target: &dyn Target) -> Result<(), String> {
     Ok(())
 }
 
+/// Uploads a stage, JOBS at once; on a failure, the others stop and the new pages that went
+/// up linking one that did not are taken back (see `take_back`).
 fn upload_batch(
     batch: &[&LocalFile],
     target: &dyn Target,
     progress: &Progress,
+) -> Result<(), String> {
+    let done: Mutex<Vec<&LocalFile>> = Mutex::new(Vec::new());
+    let result = send_all(batch, target, progress, &done);
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let done = done.into_inner().unwrap_or_default();
+            Err(take_back(batch, &done, target, progress, e))
+        }
+    }
+}
+
+/// After a stage failed: deletes the new pages of it that went up and link a page that is
+/// not up (pages in a circle of links go up together; the first of them links the others
+/// before they are there), until none is left linking a missing one. They were not on the
+/// target before, so the target is as it was for them; the rerun sends them again.
+fn take_back(
+    batch: &[&LocalFile],
+    done: &[&LocalFile],
+    target: &dyn Target,
+    progress: &Progress,
+    error: String,
+) -> String {
+    let mut up: std::collections::HashSet<&str> = done.iter().map(|f| f.key.as_str()).collect();
+    let missing = |up: &std::collections::HashSet<&str>, k: &str| {
+        !up.contains(k) && batch.iter().any(|f| f.key == k)
+    };
+    let mut taken = 0;
+    while let Some(f) = done
+        .iter()
+        .find(|f| f.new && up.contains(f.key.as_str()) && f.links.iter().any(|l| missing(&up, l)))
+    {
+        if let Err(e) = target.delete(&f.key) {
+            return format!(
+                "{error} (and taking back {}, which links a page that is not up, failed: {e})",
+                f.key
+            );
+        }
+        progress.line(&format!(
+            "took back {}: it links a page that is not up",
+            f.key
+        ));
+        up.remove(f.key.as_str());
+        taken += 1;
+    }
+    match taken {
+        0 => error,
+        n => format!("{error}; {n} new page(s) linking it were taken back"),
+    }
+}
+
+fn send_all<'a>(
+    batch: &[&'a LocalFile],
+    target: &dyn Target,
+    progress: &Progress,
+    done: &Mutex<Vec<&'a LocalFile>>,
 ) -> Result<(), String> {
     let next = AtomicUsize::new(0);
     let failed: Mutex<Option<String>> = Mutex::new(None);
@@ -391,7 +502,12 @@ fn upload_batch(
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(f) = batch.get(i) else { return };
                     match target.put_file(f, &stop) {
-                        Ok(()) => progress.uploaded(f),
+                        Ok(()) => {
+                            progress.uploaded(f);
+                            if let Ok(mut d) = done.lock() {
+                                d.push(f);
+                            }
+                        }
                         Err(e) if e == target::STOPPED => {
                             progress.line(&format!(
                                 "stopped {}: another upload failed (what it had sent was aborted)",
@@ -429,6 +545,7 @@ mod tests {
         uploads: Mutex<Vec<String>>,
         listed: Option<BTreeMap<String, u64>>,
         stat_calls: Mutex<usize>,
+        deleted: Mutex<Vec<String>>,
     }
 
     impl Fake {
@@ -439,6 +556,7 @@ mod tests {
                 uploads: Mutex::new(Vec::new()),
                 listed: None,
                 stat_calls: Mutex::new(0),
+                deleted: Mutex::new(Vec::new()),
             }
         }
     }
@@ -463,7 +581,8 @@ mod tests {
         fn put_bytes(&self, _: &str, _: Vec<u8>, _: &Headers) -> Result<(), String> {
             Ok(())
         }
-        fn delete(&self, _: &str) -> Result<(), String> {
+        fn delete(&self, key: &str) -> Result<(), String> {
+            self.deleted.lock().unwrap().push(key.to_string());
             Ok(())
         }
         fn stat(&self, files: &[&LocalFile]) -> Result<Vec<Option<Stored>>, String> {
@@ -483,6 +602,9 @@ mod tests {
             size,
             headers: headers::for_path(key, &[]),
             class: headers::class(key),
+            stage: 0,
+            links: Vec::new(),
+            new: false,
         }
     }
 
@@ -577,7 +699,7 @@ mod tests {
                     hash: Some("b".into()),
                     ..stored(&f)
                 }),
-                "recorded BLAKE3 hash differs",
+                "recorded BLAKE3 hash or its ETag differs",
             ),
         ] {
             let target = Fake::new(bad.into_iter().map(|s| (f.key.clone(), s)).collect());
@@ -612,6 +734,106 @@ mod tests {
         let up = target.uploads.lock().unwrap();
         assert!(up.len() < 19, "the others stopped: {up:?}");
         assert!(!up.contains(&"feed.xml".to_string()));
+    }
+
+    #[test]
+    fn a_page_goes_up_only_after_the_pages_it_links_and_not_when_one_failed() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |key: &str, html: &str| {
+            let p = dir.path().join(key);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, html).unwrap();
+            LocalFile {
+                path: p,
+                ..file(key, "h", html.len() as u64)
+            }
+        };
+        let local = [
+            write(
+                "index.html",
+                r#"<a href="/episodes/">all</a> <a href="/episodes/b/">b</a>"#,
+            ),
+            write(
+                "episodes/index.html",
+                r#"<a href="a/">a</a> <a href="b/">b</a>"#,
+            ),
+            write("episodes/a/index.html", r#"<a href="../b/">next</a>"#),
+            write(
+                "episodes/b/index.html",
+                r#"<a href="/episodes/a/">prev</a>"#,
+            ),
+            write(
+                "about/index.html",
+                r#"<a href="https://elsewhere/">out</a>"#,
+            ),
+            file("feed.xml", "f", 1),
+        ];
+        let p = plan(&local, &Manifest::default(), "", "https://x");
+        let order: Vec<(&str, usize)> = p
+            .uploads
+            .iter()
+            .map(|f| (f.key.as_str(), f.stage))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("about/index.html", 0),
+                ("episodes/a/index.html", 0),
+                ("episodes/b/index.html", 0),
+                ("episodes/index.html", 1),
+                ("index.html", 2),
+                ("feed.xml", 0)
+            ]
+        );
+        let target = Fake {
+            fail: Some("episodes/b/index.html"),
+            ..Fake::new(local.iter().map(|f| (f.key.clone(), stored(f))).collect())
+        };
+        let e = execute(&p, &target).unwrap_err();
+        assert!(e.starts_with("cannot upload episodes/b/index.html"), "{e}");
+        let up = target.uploads.lock().unwrap();
+        for linked in ["episodes/index.html", "index.html", "feed.xml"] {
+            assert!(
+                !up.contains(&linked.to_string()),
+                "{linked} went up: {up:?}"
+            );
+        }
+        // a goes up with b (they link each other), b does not: a, new, is taken back (when
+        // it went up before b failed).
+        if up.contains(&"episodes/a/index.html".to_string()) {
+            assert!(
+                e.ends_with("1 new page(s) linking it were taken back"),
+                "{e}"
+            );
+            assert_eq!(*target.deleted.lock().unwrap(), ["episodes/a/index.html"]);
+        } else {
+            assert!(target.deleted.lock().unwrap().is_empty());
+        }
+        drop(up);
+
+        // An update: a page the target has is no constraint, so the new page goes first
+        // and the edited pages linking it after it.
+        let old = Manifest {
+            files: local[..4]
+                .iter()
+                .filter(|f| f.key != "episodes/b/index.html")
+                .map(|f| {
+                    let entry = Entry {
+                        hash: "old".into(),
+                        ..f.entry()
+                    };
+                    (f.key.clone(), entry)
+                })
+                .collect(),
+            ..Manifest::default()
+        };
+        let p = plan(&local, &old, "", "https://x");
+        let stage = |k: &str| p.uploads.iter().find(|f| f.key == k).unwrap().stage;
+        assert_eq!(stage("episodes/b/index.html"), 0);
+        assert_eq!(stage("episodes/a/index.html"), 1);
+        assert_eq!(stage("episodes/index.html"), 1);
+        assert_eq!(stage("index.html"), 1);
+        assert_eq!(stage("about/index.html"), 0);
     }
 
     #[test]
