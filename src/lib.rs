@@ -16,7 +16,6 @@
 
 pub mod assets;
 pub mod audio;
-pub mod build;
 pub mod chapters;
 pub mod check;
 pub mod cli;
@@ -37,6 +36,7 @@ pub mod mime;
 pub mod network;
 pub mod output;
 pub mod people;
+pub mod pipeline;
 pub mod published;
 pub mod render;
 pub mod scaffold;

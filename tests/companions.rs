@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use onair::build::{BuildOptions, Built, build_site};
+use onair::pipeline::{BuildOptions, Built, build_site};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 

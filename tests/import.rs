@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use onair::build::{BuildOptions, build_site};
 use onair::import::feed;
 use onair::import::{ImportOptions, import};
+use onair::pipeline::{BuildOptions, build_site};
 
 mod site_support;
 use site_support::example_network;

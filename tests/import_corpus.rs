@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use onair::build::{BuildOptions, build_site};
 use onair::import::{ImportOptions, feed, import};
+use onair::pipeline::{BuildOptions, build_site};
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import-corpus")

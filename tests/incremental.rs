@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use onair::build::{BuildCache, BuildOptions, Built, Reuse, build_site, build_site_with};
 use onair::output::OutputFile;
+use onair::pipeline::{BuildCache, BuildOptions, Built, Reuse, build_site, build_site_with};
 
 mod site_support;
 use site_support::copy_tree;

@@ -330,7 +330,7 @@ fn a_new_episode_builds_and_its_placeholder_is_not_published() {
         ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    let built = onair::build::build_site(&onair::build::BuildOptions {
+    let built = onair::pipeline::build_site(&onair::pipeline::BuildOptions {
         root: site.clone(),
         ..Default::default()
     })
@@ -374,7 +374,7 @@ fn an_episode_dated_now_is_in_a_build_right_away() {
     let out = new_episode(&site, &["--audio", "audio/ep2.mp3", "--title", "Just now"]);
     assert!(out.status.success(), "{}", stderr(&out));
     // Its date is never ahead of the clock, so it is not held back as a future episode.
-    let built = onair::build::build_site(&onair::build::BuildOptions {
+    let built = onair::pipeline::build_site(&onair::pipeline::BuildOptions {
         root: site.clone(),
         ..Default::default()
     })

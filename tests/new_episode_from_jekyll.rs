@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use new_episode_support::*;
 use onair::audio::{AudioFacts, AudioFormat};
-use onair::build::{BuildOptions, build_site};
 use onair::lock::{Lock, LockedAudio};
+use onair::pipeline::{BuildOptions, build_site};
 
 const SEED_AUDIO_URL: &str = "https://media.devchat.tv/ruby-rogues/RR218AWS.mp3";
 
@@ -65,7 +65,7 @@ fn lock_remote(site: &Path, url: &str, size: u64, duration: f64) {
 }
 
 /// Builds in memory without network access (tests never reach the audio's real host).
-fn build(site: &Path) -> Result<onair::build::Built, Vec<String>> {
+fn build(site: &Path) -> Result<onair::pipeline::Built, Vec<String>> {
     build_site(&BuildOptions {
         root: site.to_path_buf(),
         ..BuildOptions::default()

@@ -3,9 +3,9 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use crate::build::{BuildOptions, Staging, build_site, build_site_staged};
 use crate::cli::BuildArgs;
 use crate::diag::Diagnostic;
+use crate::pipeline::{BuildOptions, Staging, build_site, build_site_staged};
 use crate::published::Baseline;
 
 pub fn run(args: &BuildArgs) -> ExitCode {
@@ -110,7 +110,7 @@ pub fn build_against(args: &BuildArgs, baseline: &Baseline, deploying: bool) -> 
 
 /// A deploy publishes nothing that still holds `onair init`'s sample values: each is an error
 /// (the other warnings are still printed). False when there are any.
-fn refuse_placeholders(built: &crate::build::Built) -> bool {
+fn refuse_placeholders(built: &crate::pipeline::Built) -> bool {
     let mut sites = vec![built.site.as_ref()];
     if let Some(net) = &built.network {
         sites.extend(net.shows.iter().map(|s| s.site.as_ref()));

@@ -3,10 +3,10 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::build::{BuildOptions, build_site};
 use crate::check::{self, AgainstOptions, BuildCheck, CheckOptions, rules};
 use crate::cli::CheckArgs;
 use crate::diag::{Diagnostic, Severity};
+use crate::pipeline::{BuildOptions, build_site};
 use crate::published::Baseline;
 
 pub fn run(args: &CheckArgs) -> ExitCode {
@@ -197,7 +197,7 @@ fn print_rules(json: bool) {
 /// feed against the one listeners have now (`baseline`). The problems, in file order, for
 /// `report_before_publish`.
 pub fn before_publish(
-    built: &crate::build::Built,
+    built: &crate::pipeline::Built,
     dest: &Path,
     baseline: &Baseline,
     allow_feed_changes: bool,
@@ -228,13 +228,13 @@ pub fn before_publish(
 /// `before_publish` for a network: each show's feed as a site of its own (against the show's
 /// published feed), then the network's combined and publisher feeds.
 fn check_network(
-    net: &crate::build::network::BuiltNetwork,
+    net: &crate::pipeline::network::BuiltNetwork,
     output: &crate::output::SiteOutput,
     dest: &Path,
     baseline: &Baseline,
     allow_feed_changes: bool,
 ) -> Vec<Diagnostic> {
-    use crate::build::network::{NETWORK_FEED, PUBLISHER_FEED};
+    use crate::pipeline::network::{NETWORK_FEED, PUBLISHER_FEED};
     let mut diags = Vec::new();
     for show in &net.shows {
         let label = dest.join(&show.prefix).join("feed.xml");

@@ -341,7 +341,7 @@ fn scan_public(
     public: &std::path::Path,
 ) -> Stage<(Vec<LocalFile>, String)> {
     let feed_key = match crate::network::is_network(&args.dir) {
-        true => crate::build::network::NETWORK_FEED,
+        true => crate::pipeline::network::NETWORK_FEED,
         false => "feed.xml",
     };
     if !public.join(feed_key).is_file() {

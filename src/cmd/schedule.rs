@@ -5,7 +5,7 @@ use std::path::Path;
 
 use jiff::{Timestamp, Unit};
 
-use crate::build::Scheduled;
+use crate::pipeline::Scheduled;
 
 /// `--at TIME`: RFC 3339, or a date as front matter writes it (`2027-01-05 06:00`), read in
 /// the site's time zone.

@@ -10,10 +10,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildCache, BuildOptions, Built, Reuse, build_site_with};
 use crate::cli::ServeArgs;
 use crate::diag::Diagnostic;
 use crate::output::SiteOutput;
+use crate::pipeline::{BuildCache, BuildOptions, Built, Reuse, build_site_with};
 use crate::serve::watch::{ChangeSet, Rebuild, SiteWatcher, next_batch};
 use crate::serve::{LiveSite, Server};
 
