@@ -313,11 +313,23 @@ fn write_head(w: &mut W, inputs: &FeedInputs<'_>) -> std::io::Result<()> {
         &dates::rfc2822(&jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC)),
     )?;
     text(w, "generator", concat!("onair ", env!("CARGO_PKG_VERSION")))?;
+    write_artwork_and_itunes(w, inputs, &link)?;
+    write_podcast_channel(w, c, &feed_url)?;
+    write_trailers(w, site)?;
+    for extra in &inputs.channel_extras {
+        write_extra(w, extra)?;
+    }
+    Ok(())
+}
+
+/// `<image>`, `itunes:image`, categories and the other itunes: tags of the channel.
+fn write_artwork_and_itunes(w: &mut W, inputs: &FeedInputs<'_>, link: &str) -> std::io::Result<()> {
+    let c = &inputs.site.config;
     if let Some(img) = &inputs.image_url {
         start(w, "image", &[])?;
         text(w, "url", img)?;
         text(w, "title", &c.title)?;
-        text(w, "link", &link)?;
+        text(w, "link", link)?;
         end(w, "image")?;
         empty(w, "itunes:image", &[("href", img)])?;
     }
@@ -351,9 +363,18 @@ fn write_head(w: &mut W, inputs: &FeedInputs<'_>) -> std::io::Result<()> {
             ShowType::Serial => "serial",
         },
     )?;
+    Ok(())
+}
+
+/// The channel's podcast: tags (guid, locked, medium, funding) and Apple's move and block tags.
+fn write_podcast_channel(
+    w: &mut W,
+    c: &crate::config::Config,
+    feed_url: &str,
+) -> std::io::Result<()> {
     let show_guid = match &c.podcast_guid {
         Some(kept) => kept.clone(),
-        None => podcast_guid(&feed_url),
+        None => podcast_guid(feed_url),
     };
     text(w, "podcast:guid", &show_guid)?;
     let locked = if c.locked { "yes" } else { "no" };
@@ -375,7 +396,11 @@ fn write_head(w: &mut W, inputs: &FeedInputs<'_>) -> std::io::Result<()> {
     if c.complete {
         text(w, "itunes:complete", "Yes")?;
     }
-    // Trailer episodes are also the show's (or their season's) podcast:trailer.
+    Ok(())
+}
+
+/// Trailer episodes are also the show's (or their season's) podcast:trailer.
+fn write_trailers(w: &mut W, site: &crate::content::Site) -> std::io::Result<()> {
     for ep in site
         .episodes
         .iter()
@@ -395,9 +420,6 @@ fn write_head(w: &mut W, inputs: &FeedInputs<'_>) -> std::io::Result<()> {
         }
         let title: String = ep.title.chars().take(128).collect();
         text_attrs(w, "podcast:trailer", &attrs, &title)?;
-    }
-    for extra in &inputs.channel_extras {
-        write_extra(w, extra)?;
     }
     Ok(())
 }
