@@ -23,50 +23,13 @@ const DEBOUNCE_QUIET: Duration = Duration::from_millis(30);
 const DEBOUNCE_MAX: Duration = Duration::from_secs(2);
 
 pub fn run(args: &ServeArgs) -> ExitCode {
-    if !args.dir.is_dir() {
-        eprintln!("error: `{}` is not a folder", args.dir.display());
-        return super::exit(super::EXIT_USAGE);
-    }
-    let root = match std::fs::canonicalize(&args.dir) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot open `{}`: {e}", args.dir.display());
-            return super::exit(super::EXIT_USAGE);
-        }
-    };
-    let addr = match listen_addr(&args.bind, args.port) {
-        Ok(a) => a,
+    let (root, listener, opts) = match prepare(args) {
+        Ok(p) => p,
         Err(msg) => {
             eprintln!("error: {msg}");
             return super::exit(super::EXIT_USAGE);
         }
     };
-    let listener = match crate::serve::listen(addr) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return super::exit(super::EXIT_USAGE);
-        }
-    };
-    let at = match &args.at {
-        Some(text) => match super::schedule::parse_at(text, &root) {
-            Ok(t) => Some(t),
-            Err(msg) => {
-                eprintln!("error: {msg}");
-                return super::exit(super::EXIT_USAGE);
-            }
-        },
-        None => None,
-    };
-    let opts = BuildOptions {
-        root: root.clone(),
-        drafts: args.drafts,
-        base_url: None,
-        locked: false,
-        allow_network: true,
-        at,
-    };
-
     // Watch before the first build: a file saved while it runs (or just after the server
     // answers its first request) must still reach the browser.
     let watcher = match SiteWatcher::new(&root) {
@@ -124,6 +87,30 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     watch_loop(&opts, &site, &mut watcher, &mut cache, &mut shown);
     drop(server);
     super::exit(super::EXIT_OK)
+}
+
+/// The site folder, the bound listener and the build options, or why serving cannot start.
+fn prepare(args: &ServeArgs) -> Result<(PathBuf, std::net::TcpListener, BuildOptions), String> {
+    if !args.dir.is_dir() {
+        return Err(format!("`{}` is not a folder", args.dir.display()));
+    }
+    let root = std::fs::canonicalize(&args.dir)
+        .map_err(|e| format!("cannot open `{}`: {e}", args.dir.display()))?;
+    let addr = listen_addr(&args.bind, args.port)?;
+    let listener = crate::serve::listen(addr).map_err(|e| e.to_string())?;
+    let at = match &args.at {
+        Some(text) => Some(super::schedule::parse_at(text, &root)?),
+        None => None,
+    };
+    let opts = BuildOptions {
+        root: root.clone(),
+        drafts: args.drafts,
+        base_url: None,
+        locked: false,
+        allow_network: true,
+        at,
+    };
+    Ok((root, listener, opts))
 }
 
 /// `--bind` and `--port` as one address; `localhost` and IPv6 work too.
