@@ -534,6 +534,44 @@ fn render_episode(out: &mut String, e: &AppEpisode, local: &Local<'_>) {
         },
         escape_html(&e.title)
     ));
+    let facts = episode_facts(e);
+    out.push_str(&format!("<p class=\"facts\">{}</p>", facts.join(" · ")));
+    if let Some(s) = &e.summary {
+        let short: String = s.chars().take(280).collect();
+        let more = if short.len() < s.len() { "…" } else { "" };
+        out.push_str(&format!("<p>{}{more}</p>", escape_html(&short)));
+    }
+    match &e.audio_url {
+        Some(url) => out.push_str(&format!(
+            "<audio controls preload=\"none\" src=\"{}\"></audio>",
+            escape_html(&local.href(url))
+        )),
+        None => out.push_str("<p class=\"problem\">no enclosure: apps cannot play this</p>"),
+    }
+    render_chapters(out, e, local);
+    if !e.transcripts.is_empty() {
+        let links: Vec<String> = e
+            .transcripts
+            .iter()
+            .map(|(url, kind)| {
+                format!(
+                    "<a href=\"{}\">{}</a>",
+                    escape_html(&local.href(url)),
+                    escape_html(if kind.is_empty() { url } else { kind })
+                )
+            })
+            .collect();
+        out.push_str(&format!(
+            "<p class=\"facts\">transcript: {}</p>",
+            links.join(" · ")
+        ));
+    }
+    out.push_str("</div></li>");
+}
+
+/// The line under an episode's title: date, duration, size, type, explicit (missing duration
+/// or size shown as problems).
+fn episode_facts(e: &AppEpisode) -> Vec<String> {
     let mut facts = Vec::new();
     if let Some(d) = &e.date {
         facts.push(escape_html(d));
@@ -552,19 +590,11 @@ fn render_episode(out: &mut String, e: &AppEpisode, local: &Local<'_>) {
     if e.explicit.as_deref() == Some("true") {
         facts.push("explicit".into());
     }
-    out.push_str(&format!("<p class=\"facts\">{}</p>", facts.join(" · ")));
-    if let Some(s) = &e.summary {
-        let short: String = s.chars().take(280).collect();
-        let more = if short.len() < s.len() { "…" } else { "" };
-        out.push_str(&format!("<p>{}{more}</p>", escape_html(&short)));
-    }
-    match &e.audio_url {
-        Some(url) => out.push_str(&format!(
-            "<audio controls preload=\"none\" src=\"{}\"></audio>",
-            escape_html(&local.href(url))
-        )),
-        None => out.push_str("<p class=\"problem\">no enclosure: apps cannot play this</p>"),
-    }
+    facts
+}
+
+/// The chapters an app shows, read from the episode's chapters file.
+fn render_chapters(out: &mut String, e: &AppEpisode, local: &Local<'_>) {
     if let Some(url) = &e.chapters_url {
         let link = local.href(url);
         let chapters = local
@@ -587,24 +617,6 @@ fn render_episode(out: &mut String, e: &AppEpisode, local: &Local<'_>) {
             escape_html(&link)
         ));
     }
-    if !e.transcripts.is_empty() {
-        let links: Vec<String> = e
-            .transcripts
-            .iter()
-            .map(|(url, kind)| {
-                format!(
-                    "<a href=\"{}\">{}</a>",
-                    escape_html(&local.href(url)),
-                    escape_html(if kind.is_empty() { url } else { kind })
-                )
-            })
-            .collect();
-        out.push_str(&format!(
-            "<p class=\"facts\">transcript: {}</p>",
-            links.join(" · ")
-        ));
-    }
-    out.push_str("</div></li>");
 }
 
 const STYLE: &str = "body{margin:0;font:15px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;\
