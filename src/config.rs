@@ -61,6 +61,9 @@ struct RawConfig {
     deploy: Option<DeployConfig>,
     /// A network show's place: only `path: /` (the show keeps the site's root URLs).
     path: Option<String>,
+    /// `{ target: -16, tolerance: 1, true_peak: -1 }`: check and build measure the audio and
+    /// warn about episodes outside it (docs/loudness.md).
+    loudness: Option<crate::audio::loudness::Target>,
 }
 
 /// site.yaml `deploy:`. Credentials are never read from here: only from the environment or
@@ -176,6 +179,8 @@ pub struct Config {
     pub category_lines: Vec<usize>,
     /// A network show with `path: /`: published at the site's root.
     pub at_root: bool,
+    /// `loudness:`; None: builds never decode audio.
+    pub loudness: Option<crate::audio::loudness::Target>,
 }
 
 impl Config {
@@ -290,10 +295,14 @@ impl Config {
         v.other_values(&raw);
         let hosts = v.hosts(&raw.hosts);
         let at_root = v.at_root(raw.path.as_deref(), show);
+        if let Some(problem) = raw.loudness.as_ref().and_then(|l| l.problem()) {
+            v.error_at("loudness", problem);
+        }
         if diags.has_errors() {
             return Err(without_implied_missing(diags));
         }
         Ok(Config {
+            loudness: raw.loudness,
             at_root,
             path,
             title,
@@ -397,6 +406,7 @@ impl Config {
             deploy_line: 1,
             key_lines: KeyLines::default(),
             category_lines: Vec::new(),
+            loudness: None,
             at_root: false,
         }
     }

@@ -146,12 +146,42 @@ fn figures(meter: &EbuR128) -> Result<Loudness, String> {
     })
 }
 
-/// `-16 LUFS ±1, at most -1 dBTP`, as site.yaml's `loudness:` sets it.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// site.yaml's `loudness: { target: -16, tolerance: 1, true_peak: -1 }`: integrated loudness
+/// in LUFS, how far from it an episode may be in LU (default 1), the highest true peak in dBTP
+/// (default -1).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Target {
+    #[serde(rename = "target")]
     pub integrated: f64,
+    #[serde(default = "default_tolerance")]
     pub tolerance: f64,
+    #[serde(default = "default_true_peak")]
     pub true_peak: f64,
+}
+
+fn default_tolerance() -> f64 {
+    1.0
+}
+
+fn default_true_peak() -> f64 {
+    -1.0
+}
+
+impl Target {
+    /// What is wrong with the values as written, if anything.
+    pub fn problem(&self) -> Option<String> {
+        if !(-70.0..=0.0).contains(&self.integrated) {
+            return Some(format!("`loudness: target: {}` must be a loudness in LUFS between -70 and 0, such as -16 (Apple's) or -19 (mono speech)", self.integrated));
+        }
+        if !(0.0..=20.0).contains(&self.tolerance) {
+            return Some(format!("`loudness: tolerance: {}` must be between 0 and 20 LU, such as 1", self.tolerance));
+        }
+        if !(-30.0..=3.0).contains(&self.true_peak) {
+            return Some(format!("`loudness: true_peak: {}` must be a level in dBTP between -30 and 3, such as -1", self.true_peak));
+        }
+        None
+    }
 }
 
 fn num(x: f64) -> String {
@@ -228,6 +258,26 @@ mod tests {
             off_target(&m(None, None), &TARGET).as_deref(),
             Some("measured silence (below -70 LUFS), far below the target -16 ±1")
         );
+    }
+
+    #[test]
+    fn targets_out_of_range_are_named() {
+        assert_eq!(TARGET.problem(), None);
+        let bad = Target {
+            integrated: 16.0,
+            ..TARGET
+        };
+        assert!(bad.problem().unwrap().starts_with("`loudness: target: 16` must be"));
+        let bad = Target {
+            tolerance: -1.0,
+            ..TARGET
+        };
+        assert!(bad.problem().unwrap().starts_with("`loudness: tolerance: -1`"));
+        let bad = Target {
+            true_peak: f64::NAN,
+            ..TARGET
+        };
+        assert!(bad.problem().unwrap().starts_with("`loudness: true_peak: NaN`"));
     }
 
     #[test]
