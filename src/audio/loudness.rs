@@ -113,8 +113,9 @@ pub fn measure_file(path: &Path) -> Result<Loudness, String> {
                     return Err("the audio changes its channels or sample rate midway: it cannot be measured as one programme".into());
                 }
                 meter.insert(
-                    EbuR128::new(channels, rate, Mode::I | Mode::LRA | Mode::TRUE_PEAK)
-                        .map_err(|e| format!("cannot measure {channels} channels at {rate} Hz: {e}"))?,
+                    EbuR128::new(channels, rate, Mode::I | Mode::LRA | Mode::TRUE_PEAK).map_err(
+                        |e| format!("cannot measure {channels} channels at {rate} Hz: {e}"),
+                    )?,
                 )
             }
         };
@@ -142,7 +143,11 @@ fn figures(meter: &EbuR128) -> Result<Loudness, String> {
     Ok(Loudness {
         integrated: integrated.is_finite().then(|| round2(integrated)),
         true_peak: (peak > 0.0).then(|| round2(20.0 * peak.log10())),
-        range: if range.is_finite() { round2(range) } else { 0.0 },
+        range: if range.is_finite() {
+            round2(range)
+        } else {
+            0.0
+        },
     })
 }
 
@@ -172,13 +177,22 @@ impl Target {
     /// What is wrong with the values as written, if anything.
     pub fn problem(&self) -> Option<String> {
         if !(-70.0..=0.0).contains(&self.integrated) {
-            return Some(format!("`loudness: target: {}` must be a loudness in LUFS between -70 and 0, such as -16 (Apple's) or -19 (mono speech)", self.integrated));
+            return Some(format!(
+                "`loudness: target: {}` must be a loudness in LUFS between -70 and 0, such as -16 (Apple's) or -19 (mono speech)",
+                self.integrated
+            ));
         }
         if !(0.0..=20.0).contains(&self.tolerance) {
-            return Some(format!("`loudness: tolerance: {}` must be between 0 and 20 LU, such as 1", self.tolerance));
+            return Some(format!(
+                "`loudness: tolerance: {}` must be between 0 and 20 LU, such as 1",
+                self.tolerance
+            ));
         }
         if !(-30.0..=3.0).contains(&self.true_peak) {
-            return Some(format!("`loudness: true_peak: {}` must be a level in dBTP between -30 and 3, such as -1", self.true_peak));
+            return Some(format!(
+                "`loudness: true_peak: {}` must be a level in dBTP between -30 and 3, such as -1",
+                self.true_peak
+            ));
         }
         None
     }
@@ -197,7 +211,11 @@ pub fn off_target(m: &Loudness, target: &Target) -> Option<String> {
         Some(i) => format!("{} LUFS", num(i)),
         None => "silence (below -70 LUFS)".to_string(),
     };
-    let aim = format!("the target {} ±{}", num(target.integrated), num(target.tolerance));
+    let aim = format!(
+        "the target {} ±{}",
+        num(target.integrated),
+        num(target.tolerance)
+    );
     let off = m.integrated.map(|i| i - target.integrated);
     match off {
         None => parts.push(format!("measured {lufs}, far below {aim}")),
@@ -212,7 +230,11 @@ pub fn off_target(m: &Loudness, target: &Target) -> Option<String> {
     if let Some(tp) = m.true_peak
         && tp > target.true_peak
     {
-        let peak = format!("true peak {} dBTP is above {}", num(tp), num(target.true_peak));
+        let peak = format!(
+            "true peak {} dBTP is above {}",
+            num(tp),
+            num(target.true_peak)
+        );
         if parts.is_empty() {
             parts.push(format!("measured {lufs} (within {aim}); {peak}"));
         } else {
@@ -244,7 +266,9 @@ mod tests {
     fn off_target_says_how_far_and_which_way() {
         assert_eq!(
             off_target(&m(Some(-19.4), Some(-0.2)), &TARGET).as_deref(),
-            Some("measured -19.4 LUFS, 3.4 LU below the target -16 ±1; true peak -0.2 dBTP is above -1")
+            Some(
+                "measured -19.4 LUFS, 3.4 LU below the target -16 ±1; true peak -0.2 dBTP is above -1"
+            )
         );
         assert_eq!(
             off_target(&m(Some(-13.25), Some(-3.0)), &TARGET).as_deref(),
@@ -267,17 +291,29 @@ mod tests {
             integrated: 16.0,
             ..TARGET
         };
-        assert!(bad.problem().unwrap().starts_with("`loudness: target: 16` must be"));
+        assert!(
+            bad.problem()
+                .unwrap()
+                .starts_with("`loudness: target: 16` must be")
+        );
         let bad = Target {
             tolerance: -1.0,
             ..TARGET
         };
-        assert!(bad.problem().unwrap().starts_with("`loudness: tolerance: -1`"));
+        assert!(
+            bad.problem()
+                .unwrap()
+                .starts_with("`loudness: tolerance: -1`")
+        );
         let bad = Target {
             true_peak: f64::NAN,
             ..TARGET
         };
-        assert!(bad.problem().unwrap().starts_with("`loudness: true_peak: NaN`"));
+        assert!(
+            bad.problem()
+                .unwrap()
+                .starts_with("`loudness: true_peak: NaN`")
+        );
     }
 
     #[test]

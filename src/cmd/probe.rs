@@ -99,7 +99,10 @@ fn print_loudness(l: &Loudness) {
     let peak = l
         .true_peak
         .map_or("none (digital silence)".to_string(), |p| format!("{p:.1}"));
-    println!("  loudness  {integrated} LUFS integrated, {:.1} LU range", l.range);
+    println!(
+        "  loudness  {integrated} LUFS integrated, {:.1} LU range",
+        l.range
+    );
     println!("  peak      {peak} dBTP true peak");
 }
 

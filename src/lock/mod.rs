@@ -260,7 +260,8 @@ impl Lock {
             serde_json::to_string_pretty(self)
         } else {
             let mut kept = self.clone();
-            kept.loudness.retain(|hash, _| named.contains(hash.as_str()));
+            kept.loudness
+                .retain(|hash, _| named.contains(hash.as_str()));
             serde_json::to_string_pretty(&kept)
         }
         .expect("lock serializes");

@@ -55,12 +55,7 @@ pub fn check(
     }
     let measured: Vec<(String, Result<loudness::Loudness, String>)> = missing
         .into_par_iter()
-        .map(|(sample, key)| {
-            (
-                sample.to_string(),
-                loudness::measure_file(&root.join(key)),
-            )
-        })
+        .map(|(sample, key)| (sample.to_string(), loudness::measure_file(&root.join(key))))
         .collect();
     let mut failed: HashMap<String, String> = HashMap::new();
     for (sample, result) in measured {
