@@ -34,11 +34,27 @@ def sine(peak_dbfs, channels, path):
         w.writeframes(bytes(frames))
 
 
+def steps(path):
+    """8-bit mono at 4 kHz (small): a 500 Hz tone, 4 s at -30 dBFS then 4 s at -10 dBFS, so
+    that the loudness range is far from 0."""
+    rate, freq = 4000, 500
+    frames = bytearray()
+    for n in range(rate * 8):
+        amp = 10 ** ((-30 if n < rate * 4 else -10) / 20)
+        frames.append(128 + round(amp * 127 * math.sin(2 * math.pi * freq * n / rate)))
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(1)
+        w.setframerate(rate)
+        w.writeframes(bytes(frames))
+
+
 def main():
     audio = Path("tests/fixtures/audio/loudness")
     audio.mkdir(parents=True, exist_ok=True)
     sine(-20, 1, audio / "sine-1k-20dbfs-mono.wav")
     sine(-20, 2, audio / "sine-1k-20dbfs-stereo.wav")
+    steps(audio / "steps-500hz-30-then-10dbfs.wav")
     # The fixture site of tests/loudness.rs: one episode too quiet, one too loud and peaking,
     # one on target (-16 LUFS mono: a -12.99 dBFS peak).
     site = Path("tests/fixtures/sites/loudness/audio")

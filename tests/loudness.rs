@@ -16,14 +16,20 @@ fn audio(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// `probe --loudness --json` of one file: (integrated LUFS, true peak dBTP, range LU).
+/// `probe --loudness --json` of one file: (integrated LUFS, true peak dBTP, range LU); an
+/// integrated loudness of none (audio shorter than one 0.4 s block) as -70, as ffmpeg says.
 fn measured(path: &Path) -> (f64, f64, f64) {
     let (code, stdout, stderr) = onair(&["probe", "--loudness", "--json", path.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let l = &json[0]["loudness"];
     let f = |k: &str| l[k].as_f64().unwrap_or_else(|| panic!("{k} in {l}"));
-    (f("integrated_lufs"), f("true_peak_dbtp"), f("range_lu"))
+    let integrated = if l["integrated_lufs"].is_null() {
+        -70.0
+    } else {
+        f("integrated_lufs")
+    };
+    (integrated, f("true_peak_dbtp"), f("range_lu"))
 }
 
 fn near(what: &str, got: f64, want: f64, within: f64) {
@@ -45,6 +51,12 @@ fn sines_of_known_level_measure_as_bs1770_says() {
     near("stereo integrated", i, -20.0, 0.05);
     near("stereo true peak", tp, -20.0, 0.05);
     near("stereo range", lra, 0.0, 0.05);
+    // 4 s at -30 dBFS, then 4 s at -10: the quiet half falls under the relative gate, and the
+    // range spans the two levels (ffmpeg 5.1's ebur128 filter: -13.5 LUFS, 19.7 LU, -10.1 dBTP).
+    let (i, tp, lra) = measured(&audio("loudness/steps-500hz-30-then-10dbfs.wav"));
+    near("steps integrated", i, -13.5, 0.1);
+    near("steps true peak", tp, -10.1, 0.1);
+    near("steps range", lra, 19.7, 0.2);
 }
 
 #[test]
@@ -101,6 +113,7 @@ fn agrees_with_ffmpeg_within_half_a_unit() {
     let files = [
         "loudness/sine-1k-20dbfs-mono.wav",
         "loudness/sine-1k-20dbfs-stereo.wav",
+        "loudness/steps-500hz-30-then-10dbfs.wav",
         "flac.flac",
         "mp3-cbr-info.mp3",
         "mp3-mpeg2-lame-vbr-stereo.mp3",

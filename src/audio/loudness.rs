@@ -17,8 +17,8 @@ use symphonia::core::meta::MetadataOptions;
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Loudness {
-    /// Integrated loudness in LUFS; None when the file is silent (nothing above the -70 LUFS
-    /// absolute gate).
+    /// Integrated loudness in LUFS; None when no 0.4 s block is above the -70 LUFS absolute
+    /// gate (silence, or audio shorter than one block).
     pub integrated: Option<f64>,
     /// The highest true peak of any channel in dBTP; None for digital silence.
     pub true_peak: Option<f64>,
@@ -209,7 +209,7 @@ pub fn off_target(m: &Loudness, target: &Target) -> Option<String> {
     let mut parts = Vec::new();
     let lufs = match m.integrated {
         Some(i) => format!("{} LUFS", num(i)),
-        None => "silence (below -70 LUFS)".to_string(),
+        None => "no loudness (silent, or shorter than 0.4 s)".to_string(),
     };
     let aim = format!(
         "the target {} ±{}",
@@ -280,7 +280,9 @@ mod tests {
         );
         assert_eq!(
             off_target(&m(None, None), &TARGET).as_deref(),
-            Some("measured silence (below -70 LUFS), far below the target -16 ±1")
+            Some(
+                "measured no loudness (silent, or shorter than 0.4 s), far below the target -16 ±1"
+            )
         );
     }
 

@@ -95,15 +95,16 @@ fn loudness_json(result: &Option<Result<Loudness, String>>) -> serde_json::Value
 fn print_loudness(l: &Loudness) {
     let integrated = l
         .integrated
-        .map_or("silent (below -70)".to_string(), |i| format!("{i:.1}"));
+        .map_or("none (silent, or shorter than 0.4 s)".to_string(), |i| {
+            format!("{i:.1} LUFS integrated")
+        });
     let peak = l
         .true_peak
-        .map_or("none (digital silence)".to_string(), |p| format!("{p:.1}"));
-    println!(
-        "  loudness  {integrated} LUFS integrated, {:.1} LU range",
-        l.range
-    );
-    println!("  peak      {peak} dBTP true peak");
+        .map_or("none (digital silence)".to_string(), |p| {
+            format!("{p:.1} dBTP true peak")
+        });
+    println!("  loudness  {integrated}, {:.1} LU range", l.range);
+    println!("  peak      {peak}");
 }
 
 fn print_human(target: &str, p: &Probe) {
