@@ -271,11 +271,7 @@ impl Config {
         let Some(raw) = raw else {
             return Err(diags);
         };
-        let mut v = Checker {
-            text,
-            shown: &shown,
-            diags: &mut diags,
-        };
+        let mut v = Checker::new(text, &shown, &mut diags);
         let title = v.required(raw.title.clone(), "title", "the show's name");
         let description = v.required(
             raw.description.clone(),
@@ -295,9 +291,6 @@ impl Config {
         v.other_values(&raw);
         let hosts = v.hosts(&raw.hosts);
         let at_root = v.at_root(raw.path.as_deref(), show);
-        if let Some(problem) = raw.loudness.as_ref().and_then(|l| l.problem()) {
-            v.error_at("loudness", problem);
-        }
         if diags.has_errors() {
             return Err(without_implied_missing(diags));
         }
@@ -428,7 +421,11 @@ struct Checker<'a> {
     diags: &'a mut Diagnostics,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
+    fn new(text: &'a str, shown: &'a Path, diags: &'a mut Diagnostics) -> Self {
+        Checker { text, shown, diags }
+    }
+
     fn line_of(&self, key: &str) -> usize {
         key_line(self.text, key)
     }
@@ -541,8 +538,11 @@ impl Checker<'_> {
         categories
     }
 
-    /// `image` (required), `new_feed_url`, `extra` and `seasons`.
+    /// `image` (required), `new_feed_url`, `extra`, `seasons` and `loudness`.
     fn other_values(&mut self, raw: &RawConfig) {
+        if let Some(problem) = raw.loudness.as_ref().and_then(|l| l.problem()) {
+            self.error_at("loudness", problem);
+        }
         if raw.image.is_none() {
             self.diags.push(
                 Diagnostic::error("`image` is required: square JPEG or PNG artwork, 1400-3000 px (Apple rejects a feed without it)")
