@@ -284,6 +284,10 @@ pub struct ProbeArgs {
     /// The site whose onair.lock --lock writes
     #[arg(long, value_name = "DIR", default_value = ".", requires = "lock")]
     pub site: PathBuf,
+    /// Also decode each local file and measure its loudness (EBU R128: integrated LUFS, true
+    /// peak dBTP, loudness range LU), one file per core; with --lock the figures are recorded
+    #[arg(long)]
+    pub loudness: bool,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -61,6 +61,9 @@ struct RawConfig {
     deploy: Option<DeployConfig>,
     /// A network show's place: only `path: /` (the show keeps the site's root URLs).
     path: Option<String>,
+    /// `{ target: -16, tolerance: 1, true_peak: -1 }`: check and build measure the audio and
+    /// warn about episodes outside it (docs/loudness.md).
+    loudness: Option<crate::audio::loudness::Target>,
 }
 
 /// site.yaml `deploy:`. Credentials are never read from here: only from the environment or
@@ -176,6 +179,8 @@ pub struct Config {
     pub category_lines: Vec<usize>,
     /// A network show with `path: /`: published at the site's root.
     pub at_root: bool,
+    /// `loudness:`; None: builds never decode audio.
+    pub loudness: Option<crate::audio::loudness::Target>,
 }
 
 impl Config {
@@ -266,11 +271,7 @@ impl Config {
         let Some(raw) = raw else {
             return Err(diags);
         };
-        let mut v = Checker {
-            text,
-            shown: &shown,
-            diags: &mut diags,
-        };
+        let mut v = Checker::new(text, &shown, &mut diags);
         let title = v.required(raw.title.clone(), "title", "the show's name");
         let description = v.required(
             raw.description.clone(),
@@ -294,6 +295,7 @@ impl Config {
             return Err(without_implied_missing(diags));
         }
         Ok(Config {
+            loudness: raw.loudness,
             at_root,
             path,
             title,
@@ -397,6 +399,7 @@ impl Config {
             deploy_line: 1,
             key_lines: KeyLines::default(),
             category_lines: Vec::new(),
+            loudness: None,
             at_root: false,
         }
     }
@@ -418,7 +421,11 @@ struct Checker<'a> {
     diags: &'a mut Diagnostics,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
+    fn new(text: &'a str, shown: &'a Path, diags: &'a mut Diagnostics) -> Self {
+        Checker { text, shown, diags }
+    }
+
     fn line_of(&self, key: &str) -> usize {
         key_line(self.text, key)
     }
@@ -531,8 +538,11 @@ impl Checker<'_> {
         categories
     }
 
-    /// `image` (required), `new_feed_url`, `extra` and `seasons`.
+    /// `image` (required), `new_feed_url`, `extra`, `seasons` and `loudness`.
     fn other_values(&mut self, raw: &RawConfig) {
+        if let Some(problem) = raw.loudness.as_ref().and_then(|l| l.problem()) {
+            self.error_at("loudness", problem);
+        }
         if raw.image.is_none() {
             self.diags.push(
                 Diagnostic::error("`image` is required: square JPEG or PNG artwork, 1400-3000 px (Apple rejects a feed without it)")

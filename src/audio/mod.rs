@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 pub mod flac;
 pub mod id3;
+pub mod loudness;
 pub mod mp3;
 pub mod mp4;
 pub mod ogg;

@@ -1,9 +1,13 @@
 //! `onair probe FILE|URL... [--json] [--lock [--site DIR]]`: each audio's exact facts, and
-//! optionally recorded in a site's onair.lock (how remote audio gets its length into builds).
+//! optionally recorded in a site's onair.lock (how remote audio gets its length into builds);
+//! `--loudness` also decodes local files and measures their loudness (crate::audio::loudness).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use rayon::prelude::*;
+
+use crate::audio::loudness::{self, Loudness};
 use crate::audio::{self, AudioFacts, AudioFormat, Probe};
 use crate::cli::ProbeArgs;
 use crate::diag::Diagnostic;
@@ -57,6 +61,50 @@ fn to_json(target: &str, result: &Result<Probe, String>) -> serde_json::Value {
 fn probe_note(f: &AudioFacts) -> Option<String> {
     (f.format == AudioFormat::Mp3 && f.method == "frame scan")
         .then(|| crate::audio::mp3::frame_scan_note(f.sample_rate))
+}
+
+/// `--loudness`: the figures of each target, measured in parallel (one file per core). None
+/// without `--loudness`.
+fn measure_all(args: &ProbeArgs) -> Vec<Option<Result<Loudness, String>>> {
+    args.files
+        .par_iter()
+        .map(|target| {
+            args.loudness.then(|| {
+                if is_url(target) {
+                    Err("the loudness of remote audio is not measured: download the file and probe it (onair never downloads whole episodes to measure them)".to_string())
+                } else {
+                    loudness::measure_file(Path::new(target))
+                }
+            })
+        })
+        .collect()
+}
+
+fn loudness_json(result: &Option<Result<Loudness, String>>) -> serde_json::Value {
+    match result {
+        None => serde_json::Value::Null,
+        Some(Ok(l)) => serde_json::json!({
+            "integrated_lufs": l.integrated,
+            "true_peak_dbtp": l.true_peak,
+            "range_lu": l.range,
+        }),
+        Some(Err(e)) => serde_json::json!({ "error": e }),
+    }
+}
+
+fn print_loudness(l: &Loudness) {
+    let integrated = l
+        .integrated
+        .map_or("none (silent, or shorter than 0.4 s)".to_string(), |i| {
+            format!("{i:.1} LUFS integrated")
+        });
+    let peak = l
+        .true_peak
+        .map_or("none (digital silence)".to_string(), |p| {
+            format!("{p:.1} dBTP true peak")
+        });
+    println!("  loudness  {integrated}, {:.1} LU range", l.range);
+    println!("  peak      {peak}");
 }
 
 fn print_human(target: &str, p: &Probe) {
@@ -145,23 +193,39 @@ pub fn run(args: &ProbeArgs) -> ExitCode {
     };
     let mut failed = false;
     let mut json = Vec::new();
-    for target in &args.files {
+    let measured = measure_all(args);
+    for (target, measured) in args.files.iter().zip(&measured) {
         let mut result = probe_one(target);
         if let (Some(lock), Ok(probe)) = (lock.as_mut(), &result) {
             match lock_key(&args.site, target).and_then(|k| Ok((k, lock_entry(target, probe)?))) {
                 Ok((key, entry)) => {
+                    if let (Some(Ok(l)), Some(sample)) = (measured, &entry.sample) {
+                        lock.loudness.insert(sample.clone(), *l);
+                    }
                     lock.audio.insert(key, entry);
                 }
                 Err(e) => result = Err(e),
             }
         }
         if args.json {
-            json.push(to_json(target, &result));
+            let mut value = to_json(target, &result);
+            if args.loudness {
+                value["loudness"] = loudness_json(measured);
+            }
+            json.push(value);
+        }
+        // A file that does not even probe has its one error below.
+        if let (Some(Err(e)), Ok(_)) = (measured, &result) {
+            failed = true;
+            eprintln!("{}", Diagnostic::error(e.clone()).at(target));
         }
         match &result {
             Ok(probe) => {
                 if !args.json {
                     print_human(target, probe);
+                    if let Some(Ok(l)) = measured {
+                        print_loudness(l);
+                    }
                 }
                 for w in &probe.warnings {
                     eprintln!("{}", Diagnostic::warning(w.clone()).at(target));

@@ -34,6 +34,11 @@ pub struct Lock {
     /// Keyed by the episode file relative to the site (`episodes/2026-01-05-pilot.md`).
     #[serde(default)]
     pub episodes: BTreeMap<String, LockedEpisode>,
+    /// Measured loudness (`loudness:` in site.yaml, `probe --loudness --lock`), keyed by the
+    /// audio's sampled content hash (`LockedAudio::sample`): a renamed or copied file is not
+    /// decoded again. Entries no audio entry names any more are dropped when the lock is saved.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub loudness: BTreeMap<String, crate::audio::loudness::Loudness>,
 }
 
 fn is_url(key: &str) -> bool {
@@ -211,6 +216,7 @@ impl Lock {
                 .iter()
                 .filter_map(|(k, v)| Some((take(k).filter(|k| !is_url(k))?, v.clone())))
                 .collect(),
+            loudness: self.loudness.clone(),
         }
     }
 
@@ -229,6 +235,7 @@ impl Lock {
         for (k, v) in show.episodes {
             self.episodes.insert(format!("{prefix}{k}"), v);
         }
+        self.loudness.extend(show.loudness);
     }
 
     pub fn new() -> Lock {
@@ -238,8 +245,26 @@ impl Lock {
         }
     }
 
+    /// The loudness measured for the audio entry `key`, when its content was measured.
+    pub fn loudness_of(&self, key: &str) -> Option<&crate::audio::loudness::Loudness> {
+        self.loudness.get(self.audio.get(key)?.sample.as_deref()?)
+    }
+
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).expect("lock serializes");
+        let named: std::collections::HashSet<&str> = self
+            .audio
+            .values()
+            .filter_map(|a| a.sample.as_deref())
+            .collect();
+        let mut s = if self.loudness.keys().all(|k| named.contains(k.as_str())) {
+            serde_json::to_string_pretty(self)
+        } else {
+            let mut kept = self.clone();
+            kept.loudness
+                .retain(|hash, _| named.contains(hash.as_str()));
+            serde_json::to_string_pretty(&kept)
+        }
+        .expect("lock serializes");
         s.push('\n');
         s
     }

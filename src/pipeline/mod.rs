@@ -17,6 +17,7 @@ use crate::lock::{Lock, LockedAudio, LockedEpisode};
 use crate::output::{OutputFile, SiteOutput};
 use crate::render::{self, RenderData, feed};
 
+mod loudness;
 pub mod network;
 
 #[derive(Debug, Clone, Default)]
@@ -354,6 +355,10 @@ fn build_site_inner(
         }
     }
     phases.mark("audio facts and companions");
+    if let Some(target) = &config.loudness {
+        loudness::check(root, target, &episodes, &mut lock, &mut diags);
+        phases.mark("loudness");
+    }
     assign_guids(root, &config, &mut episodes, &mut lock);
     check_duplicates(&episodes, &mut diags);
     if diags.has_errors() {
