@@ -127,6 +127,20 @@ pub(crate) fn compare(
     };
     let old = summarize(old_ch);
     let new = summarize(new_ch);
+    compare_episodes(&old, &new, opts, &mut old_rep, &mut new_rep);
+    compare_channel(&old, &new, &mut new_rep);
+    [old_rep.out, new_rep.out].concat()
+}
+
+/// Each episode of the old feed in the new one: the same GUID (its enclosure URL kept), else
+/// the same file or title under a new GUID (guid-changed), else gone (episode-vanished).
+fn compare_episodes(
+    old: &Summary,
+    new: &Summary,
+    opts: &AgainstOptions,
+    old_rep: &mut Reporter,
+    new_rep: &mut Reporter,
+) {
     let gate = |d: &mut Diagnostic| {
         if opts.allow_feed_changes && d.severity == Severity::Error {
             d.severity = Severity::Warning;
@@ -211,6 +225,10 @@ pub(crate) fn compare(
             }
         }
     }
+}
+
+/// The show's own identity: its podcast:guid and its self URL.
+fn compare_channel(old: &Summary, new: &Summary, new_rep: &mut Reporter) {
     if let Some((before, _)) = &old.podcast_guid {
         match &new.podcast_guid {
             Some((after, pos)) if after != before => new_rep.report(
@@ -240,5 +258,4 @@ pub(crate) fn compare(
             ),
         );
     }
-    [old_rep.out, new_rep.out].concat()
 }
