@@ -1000,135 +1000,10 @@ impl Feed<'_, '_> {
     }
 
     fn items(&mut self, ch: &Element) {
-        let items: Vec<&Element> = ch.children_named("item").collect();
         let serial = ch.child_text("itunes:type") == Some("serial");
-        let mut guids: HashMap<String, (usize, String)> = HashMap::new();
-        let mut enclosures: HashMap<String, String> = HashMap::new();
-        let mut episodes = 0;
-        let mut previous_date: Option<(Timestamp, String)> = None;
-        let mut order_reported = false;
-        for (i, item) in items.iter().enumerate() {
-            let label = item_label(item, i + 1);
-            let lp = format!("{label}: ");
-            // Title
-            match item.child("title") {
-                Some(t) if !t.text.trim().is_empty() => {}
-                Some(t) => self.report("item-title", t.pos, format!("{lp}<title> is empty")),
-                None => self.report(
-                    "item-title",
-                    item.pos,
-                    format!("{lp}the item has no <title>"),
-                ),
-            }
-            // Enclosure
-            let encs: Vec<&Element> = item.children_named("enclosure").collect();
-            match encs.len() {
-                0 => self.report(
-                    "item-enclosure",
-                    item.pos,
-                    format!("{lp}the item has no <enclosure>, so it is not an episode"),
-                ),
-                1 => {}
-                n => self.report(
-                    "item-enclosure",
-                    encs[1].pos,
-                    format!("{lp}the item has {n} enclosures; give each file its own item"),
-                ),
-            }
-            if let Some(enc) = encs.first() {
-                episodes += 1;
-                if let Some(url) = self.enclosure(enc, &lp) {
-                    if let Some(first) = enclosures.get(&url) {
-                        self.report(
-                            "enclosure-unique",
-                            enc.attr("url").map_or(enc.pos, |a| a.pos),
-                            format!("{lp}\"{url}\" is also the enclosure of {first}; Apple ignores a reused enclosure URL"),
-                        );
-                    } else {
-                        enclosures.insert(url, label.clone());
-                    }
-                }
-            }
-            // GUID
-            match item.child("guid") {
-                None => self.report("item-guid", item.pos, format!("{lp}the item has no <guid>")),
-                Some(g) => {
-                    let v = g.text.trim();
-                    if v.is_empty() {
-                        self.report("item-guid", g.pos, format!("{lp}<guid> is empty"));
-                    } else {
-                        if let Some((_, other)) = guids.get(v) {
-                            self.report(
-                                "guid-unique",
-                                g.text_pos,
-                                format!("{lp}guid \"{v}\" is also the guid of {other}"),
-                            );
-                        } else {
-                            guids.insert(v.to_string(), (g.pos, label.clone()));
-                        }
-                        self.guid_form(g, v, &lp);
-                    }
-                }
-            }
-            // Dates
-            match item.child("pubDate") {
-                None => self.report(
-                    "item-pubdate",
-                    item.pos,
-                    format!("{lp}the item has no <pubDate>"),
-                ),
-                Some(d) => {
-                    if let Some(t) = self.date(d, &lp) {
-                        if t > self.opts.now + SignedDuration::from_mins(10) {
-                            self.report(
-                                "pubdate-future",
-                                d.text_pos,
-                                format!(
-                                    "{lp}<pubDate> {} is in the future; apps hide or misorder it",
-                                    d.text.trim()
-                                ),
-                            );
-                        }
-                        if !serial
-                            && !order_reported
-                            && let Some((prev, prev_label)) = &previous_date
-                            && t > *prev
-                        {
-                            order_reported = true;
-                            self.report(
-                                "item-order",
-                                item.pos,
-                                format!("{lp}is newer than the item before it ({prev_label}); list episodes newest first"),
-                            );
-                        }
-                        previous_date = Some((t, label.clone()));
-                    }
-                }
-            }
-            // Description
-            if let Some(d) = item.child("description") {
-                let bytes = d.text.trim().len();
-                if bytes > 4000 {
-                    self.report(
-                        "item-description-length",
-                        d.text_pos,
-                        format!("{lp}<description> is {bytes} bytes; Apple shows 4000 (put full notes in <content:encoded>)"),
-                    );
-                }
-            }
-            self.html_fields(item, &lp);
-            match item.child("link") {
-                None => self.report(
-                    "item-link",
-                    item.pos,
-                    format!("{lp}the item has no <link> to its episode page"),
-                ),
-                Some(l) => {
-                    self.url(&l.text, l.text_pos, &format!("{lp}<link>"));
-                }
-            }
-            self.itunes_item(item, &lp, serial);
-            self.podcast_item(item, &lp);
+        let mut seen = ItemsSeen::default();
+        for (i, item) in ch.children_named("item").enumerate() {
+            self.item(item, i, serial, &mut seen);
         }
         // A list feed (podcast:medium `publisher`, or a medium ending in L such as `podcastL`)
         // lists other feeds in <podcast:remoteItem> and has no episodes of its own.
@@ -1136,13 +1011,154 @@ impl Feed<'_, '_> {
             .child("podcast:medium")
             .map(|m| m.text.trim())
             .is_some_and(|m| m == "publisher" || (m.len() > 1 && m.ends_with('L')));
-        if episodes == 0 && !(list_feed && ch.child("podcast:remoteItem").is_some()) {
+        if seen.episodes == 0 && !(list_feed && ch.child("podcast:remoteItem").is_some()) {
             self.report(
                 "channel-episodes",
                 ch.pos,
                 "the feed has no episode (no <item> with an <enclosure>); directories refuse empty feeds",
             );
         }
+    }
+
+    /// The `i`-th item (0-based): every rule of an item, and the ones across items in `seen`.
+    fn item(&mut self, item: &Element, i: usize, serial: bool, seen: &mut ItemsSeen) {
+        let label = item_label(item, i + 1);
+        let lp = format!("{label}: ");
+        match item.child("title") {
+            Some(t) if !t.text.trim().is_empty() => {}
+            Some(t) => self.report("item-title", t.pos, format!("{lp}<title> is empty")),
+            None => self.report(
+                "item-title",
+                item.pos,
+                format!("{lp}the item has no <title>"),
+            ),
+        }
+        self.item_enclosures(item, &label, &lp, seen);
+        self.item_guid(item, &label, &lp, seen);
+        self.item_date(item, &label, &lp, serial, seen);
+        if let Some(d) = item.child("description") {
+            let bytes = d.text.trim().len();
+            if bytes > 4000 {
+                self.report(
+                    "item-description-length",
+                    d.text_pos,
+                    format!("{lp}<description> is {bytes} bytes; Apple shows 4000 (put full notes in <content:encoded>)"),
+                );
+            }
+        }
+        self.html_fields(item, &lp);
+        match item.child("link") {
+            None => self.report(
+                "item-link",
+                item.pos,
+                format!("{lp}the item has no <link> to its episode page"),
+            ),
+            Some(l) => {
+                self.url(&l.text, l.text_pos, &format!("{lp}<link>"));
+            }
+        }
+        self.itunes_item(item, &lp, serial);
+        self.podcast_item(item, &lp);
+    }
+
+    fn item_enclosures(&mut self, item: &Element, label: &str, lp: &str, seen: &mut ItemsSeen) {
+        let encs: Vec<&Element> = item.children_named("enclosure").collect();
+        match encs.len() {
+            0 => self.report(
+                "item-enclosure",
+                item.pos,
+                format!("{lp}the item has no <enclosure>, so it is not an episode"),
+            ),
+            1 => {}
+            n => self.report(
+                "item-enclosure",
+                encs[1].pos,
+                format!("{lp}the item has {n} enclosures; give each file its own item"),
+            ),
+        }
+        let Some(enc) = encs.first() else {
+            return;
+        };
+        seen.episodes += 1;
+        let Some(url) = self.enclosure(enc, lp) else {
+            return;
+        };
+        if let Some(first) = seen.enclosures.get(&url) {
+            self.report(
+                "enclosure-unique",
+                enc.attr("url").map_or(enc.pos, |a| a.pos),
+                format!("{lp}\"{url}\" is also the enclosure of {first}; Apple ignores a reused enclosure URL"),
+            );
+        } else {
+            seen.enclosures.insert(url, label.to_string());
+        }
+    }
+
+    fn item_guid(&mut self, item: &Element, label: &str, lp: &str, seen: &mut ItemsSeen) {
+        let Some(g) = item.child("guid") else {
+            self.report("item-guid", item.pos, format!("{lp}the item has no <guid>"));
+            return;
+        };
+        let v = g.text.trim();
+        if v.is_empty() {
+            self.report("item-guid", g.pos, format!("{lp}<guid> is empty"));
+            return;
+        }
+        if let Some((_, other)) = seen.guids.get(v) {
+            self.report(
+                "guid-unique",
+                g.text_pos,
+                format!("{lp}guid \"{v}\" is also the guid of {other}"),
+            );
+        } else {
+            seen.guids.insert(v.to_string(), (g.pos, label.to_string()));
+        }
+        self.guid_form(g, v, lp);
+    }
+
+    fn item_date(
+        &mut self,
+        item: &Element,
+        label: &str,
+        lp: &str,
+        serial: bool,
+        seen: &mut ItemsSeen,
+    ) {
+        let Some(d) = item.child("pubDate") else {
+            self.report(
+                "item-pubdate",
+                item.pos,
+                format!("{lp}the item has no <pubDate>"),
+            );
+            return;
+        };
+        let Some(t) = self.date(d, lp) else {
+            return;
+        };
+        if t > self.opts.now + SignedDuration::from_mins(10) {
+            self.report(
+                "pubdate-future",
+                d.text_pos,
+                format!(
+                    "{lp}<pubDate> {} is in the future; apps hide or misorder it",
+                    d.text.trim()
+                ),
+            );
+        }
+        if !serial
+            && !seen.order_reported
+            && let Some((prev, prev_label)) = &seen.previous_date
+            && t > *prev
+        {
+            seen.order_reported = true;
+            let prev_label = prev_label.clone();
+            self.report(
+                "item-order",
+                item.pos,
+                format!("{lp}is newer than the item before it ({prev_label}); list episodes newest first"),
+            );
+        }
+        seen.previous_date = Some((t, label.to_string()));
     }
 
     fn guid_form(&mut self, g: &Element, v: &str, lp: &str) {
@@ -1519,6 +1535,19 @@ pub(crate) fn check_parsed(
     // By place in the file; problems without a place (feed size) first.
     out.sort_by_key(|d| (d.line, d.col));
     out
+}
+
+/// What the item rules remember from one item to the next.
+#[derive(Default)]
+struct ItemsSeen {
+    /// guid -> (its position, the item's label).
+    guids: HashMap<String, (usize, String)>,
+    /// enclosure URL -> the item's label.
+    enclosures: HashMap<String, String>,
+    /// Items with an enclosure.
+    episodes: usize,
+    previous_date: Option<(Timestamp, String)>,
+    order_reported: bool,
 }
 
 #[cfg(test)]
