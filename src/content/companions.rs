@@ -78,13 +78,49 @@ pub fn attach(
     transcript_files: &TranscriptFiles,
 ) -> (Companions, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let file = Path::new(&ep.file);
     let duration = Some(ep.facts.duration).filter(|d| *d > 0.0);
+    let source = chapter_source(root, ep, &mut diags);
+    let chapters = checked_chapters(
+        ep,
+        source.chapters,
+        duration,
+        &source.file,
+        source.embedded,
+        &mut diags,
+    );
+    let (transcripts, remote_transcripts) =
+        attach_transcripts(root, ep, transcript_files, duration, &mut diags);
+    let people = attach_people(ep, &mut diags);
+    (
+        Companions {
+            chapters,
+            transcripts,
+            people,
+            remote_chapters: source.remote,
+            remote_transcripts,
+        },
+        diags,
+    )
+}
+
+/// An episode's chapters as its source gives them, before they are checked.
+struct ChapterSource {
+    chapters: Vec<Chapter>,
+    /// The file their lines are in: the episode's, or a chapters file.
+    file: PathBuf,
+    /// Read from the audio file itself: errors name the episode's `audio:` line.
+    embedded: bool,
+    /// `chapters:` names a URL: published as it is.
+    remote: Option<String>,
+}
+
+/// Chapters from `chapters:` (a list or a JSON file), else the notes' timestamp lines, else
+/// the chapters embedded in the audio.
+fn chapter_source(root: &Path, ep: &Episode, diags: &mut Vec<Diagnostic>) -> ChapterSource {
+    let file = Path::new(&ep.file);
     let (yaml, yaml_line) = (ep.yaml.as_str(), ep.yaml_line);
     let key_line = |key: &str| chapters::yaml_item_lines(yaml, yaml_line, key);
-
     let mut remote_chapters = None;
-    // Chapters read from the audio file itself: errors name the episode's `audio:` line.
     let mut embedded = false;
     let (chapters, chapter_file): (Vec<Chapter>, PathBuf) = match &ep.front.chapters {
         Some(ChaptersField::File(url)) if is_url(url) => {
@@ -133,6 +169,25 @@ pub fn attach(
             }
         }
     };
+    ChapterSource {
+        chapters,
+        file: chapter_file,
+        embedded,
+        remote: remote_chapters,
+    }
+}
+
+/// The chapters against the episode's duration: lenient where the duration was typed or
+/// imported, strict against a probed one.
+fn checked_chapters(
+    ep: &Episode,
+    chapters: Vec<Chapter>,
+    duration: Option<f64>,
+    chapter_file: &Path,
+    embedded: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Chapter> {
+    let file = Path::new(&ep.file);
     // Timestamp lines in notes are prose, and a duration typed by hand (`duration:` of remote
     // audio, which wins over the lock's) may be the wrong one: when they disagree, leave those
     // chapters out and warn, rather than refuse a site that Hugo or Jekyll would publish.
@@ -182,13 +237,13 @@ pub fn attach(
             } else {
                 "the imported feed's"
             };
-            let (kept, warnings) = chapters::fit_to_unprobed(chapters, d, whose, &chapter_file);
+            let (kept, warnings) = chapters::fit_to_unprobed(chapters, d, whose, chapter_file);
             diags.extend(warnings);
             kept
         }
         _ => chapters,
     };
-    let chapter_errors = chapters::validate(&chapters, duration, &chapter_file);
+    let chapter_errors = chapters::validate(&chapters, duration, chapter_file);
     diags.extend(chapter_errors.into_iter().map(|mut d| {
         if embedded {
             d.message.push_str(
@@ -198,9 +253,14 @@ pub fn attach(
         d
     }));
 
-    let (transcripts, remote_transcripts) =
-        attach_transcripts(root, ep, transcript_files, duration, &mut diags);
+    chapters
+}
 
+/// `people:` of the front matter, each once.
+fn attach_people(ep: &Episode, diags: &mut Vec<Diagnostic>) -> Vec<Person> {
+    let file = Path::new(&ep.file);
+    let (yaml, yaml_line) = (ep.yaml.as_str(), ep.yaml_line);
+    let key_line = |key: &str| chapters::yaml_item_lines(yaml, yaml_line, key);
     let mut people = Vec::new();
     if let Some(entries) = &ep.front.people {
         let (key, lines) = key_line("people");
@@ -217,16 +277,7 @@ pub fn attach(
             }
         }
     }
-    (
-        Companions {
-            chapters,
-            transcripts,
-            people,
-            remote_chapters,
-            remote_transcripts,
-        },
-        diags,
-    )
+    people
 }
 
 /// The episode's duration is its `duration:` key, not a probe's: remote audio only (local
