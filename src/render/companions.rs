@@ -177,7 +177,45 @@ fn publish_transcripts(
             .as_deref()
             .map_or(site_language.clone(), str::to_ascii_lowercase)
     };
-    // Languages in the order given, the page's first.
+    let mut files = TranscriptFiles {
+        config,
+        views: Vec::new(),
+    };
+    let mut page: Option<TranscriptView> = None;
+    for (i, lang) in transcript_languages(c, &site_language, &language_of)
+        .iter()
+        .enumerate()
+    {
+        let members: Vec<&LocalTranscript> = c
+            .transcripts
+            .iter()
+            .filter(|t| language_of(&t.language) == *lang)
+            .collect();
+        if same_format_twice(&members, lang, Path::new(&ep.file), diags) {
+            continue;
+        }
+        let name = match i {
+            0 => format!("{dir}transcript"),
+            _ => format!("{dir}transcript.{lang}"),
+        };
+        let shown = publish_language(ep, &members, lang, &name, &mut files, out);
+        if i == 0 {
+            page = shown;
+        }
+    }
+    publish_remote_transcripts(c, &site_language, &language_of, &mut files, out, &mut page);
+    if !files.views.is_empty() {
+        page.get_or_insert_with(TranscriptView::default).files = files.views;
+    }
+    out.transcript = page;
+}
+
+/// The languages of an episode's transcripts in the order given, the page's (the site's) first.
+fn transcript_languages(
+    c: &crate::content::companions::Companions,
+    site_language: &str,
+    language_of: &dyn Fn(&Option<String>) -> String,
+) -> Vec<String> {
     let mut languages: Vec<String> = Vec::new();
     for t in &c.transcripts {
         let lang = language_of(&t.language);
@@ -185,120 +223,150 @@ fn publish_transcripts(
             languages.push(lang);
         }
     }
-    if let Some(i) = languages.iter().position(|l| *l == site_language) {
+    if let Some(i) = languages.iter().position(|l| l == site_language) {
         let site = languages.remove(i);
         languages.insert(0, site);
     }
+    languages
+}
 
-    let mut files: Vec<TranscriptFileView> = Vec::new();
-    let mut page: Option<TranscriptView> = None;
-    let file = Path::new(&ep.file);
-    for (i, lang) in languages.iter().enumerate() {
-        let members: Vec<&LocalTranscript> = c
-            .transcripts
-            .iter()
-            .filter(|t| language_of(&t.language) == *lang)
-            .collect();
-        let mut clash = false;
-        for (k, t) in members.iter().enumerate() {
-            if let Some(first) = members[..k].iter().find(|m| m.format == t.format) {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "transcripts `{}` and `{}` are both {} in language `{lang}`: give each a `language:`, or keep one",
-                        first.source,
-                        t.source,
-                        format_name(t.format)
-                    ))
-                    .at(file)
-                    .line(t.line),
-                );
-                clash = true;
-            }
-        }
-        if clash {
-            continue;
-        }
-        let best = members
-            .iter()
-            .copied()
-            .max_by_key(|t| page_rank(t))
-            .expect("a language has a transcript");
-        let name = if i == 0 {
-            format!("{dir}transcript")
-        } else {
-            format!("{dir}transcript.{lang}")
-        };
-        let mut push =
-            |key: String, kind: &str, label: &str, bytes: Vec<u8>, out: &mut Published| {
-                out.feed
-                    .push(transcript_element(config.absolute(&key), kind, lang));
-                files.push(TranscriptFileView {
-                    url: config.root_relative(&key),
-                    kind: kind.to_string(),
-                    language: lang.clone(),
-                    label: label.to_string(),
-                });
-                out.files.push((key, bytes));
-            };
-        let mut urls = TranscriptView::default();
-        if best.transcript.timed {
-            let of_format = |f: transcript::Format| {
-                members
-                    .iter()
-                    .copied()
-                    .find(|t| t.format == f && t.transcript.timed)
-                    .unwrap_or(best)
-            };
-            let vtt = transcript::to_vtt(&of_format(transcript::Format::Vtt).transcript);
-            let srt = transcript::to_srt(&of_format(transcript::Format::Srt).transcript);
-            if let Some(vtt) = vtt {
-                let key = format!("{name}.vtt");
-                urls.vtt_url = Some(config.root_relative(&key));
-                push(key, "text/vtt", "WebVTT", vtt.into_bytes(), out);
-            }
-            if let Some(srt) = srt {
-                let key = format!("{name}.srt");
-                urls.srt_url = Some(config.root_relative(&key));
-                push(key, "application/x-subrip", "SRT", srt.into_bytes(), out);
-            }
-            if let Some(text) = members.iter().find_map(|t| t.json.as_ref()) {
-                let key = format!("{name}.json");
-                urls.json_url = Some(config.root_relative(&key));
-                push(
-                    key,
-                    "application/json",
-                    "JSON",
-                    text.clone().into_bytes(),
-                    out,
-                );
-            }
-        } else {
-            // Untimed turns: an HTML transcript for apps. The page already shows the notes'
-            // Transcript section, so the template gets no second copy.
-            let key = format!("{name}.html");
-            push(
-                key,
-                "text/html",
-                "HTML",
-                transcript::to_html(&best.transcript, &ep.title).into_bytes(),
-                out,
+/// Two transcripts of one format in one language: an error at the second (true when so).
+fn same_format_twice(
+    members: &[&LocalTranscript],
+    lang: &str,
+    file: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    let mut clash = false;
+    for (k, t) in members.iter().enumerate() {
+        if let Some(first) = members[..k].iter().find(|m| m.format == t.format) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "transcripts `{}` and `{}` are both {} in language `{lang}`: give each a `language:`, or keep one",
+                    first.source,
+                    t.source,
+                    format_name(t.format)
+                ))
+                .at(file)
+                .line(t.line),
             );
-        }
-        if i == 0 && best.transcript.timed {
-            page = Some(TranscriptView {
-                language: Some(lang.clone()),
-                cues: Some(best.transcript.clone()),
-                ..urls
-            });
+            clash = true;
         }
     }
+    clash
+}
 
+/// The transcript files of an episode as they are published: feed elements, files and the
+/// list templates get.
+struct TranscriptFiles<'a> {
+    config: &'a Config,
+    views: Vec<TranscriptFileView>,
+}
+
+impl TranscriptFiles<'_> {
+    fn push(
+        &mut self,
+        out: &mut Published,
+        (key, kind, label): (String, &str, &str),
+        lang: &str,
+        bytes: Vec<u8>,
+    ) {
+        out.feed
+            .push(transcript_element(self.config.absolute(&key), kind, lang));
+        self.views.push(TranscriptFileView {
+            url: self.config.root_relative(&key),
+            kind: kind.to_string(),
+            language: lang.to_string(),
+            label: label.to_string(),
+        });
+        out.files.push((key, bytes));
+    }
+}
+
+/// One language's files under `name` (`.vtt`, `.srt`, `.json`, or `.html` for untimed turns),
+/// and the page's transcript view when the best one is timed.
+fn publish_language(
+    ep: &Episode,
+    members: &[&LocalTranscript],
+    lang: &str,
+    name: &str,
+    files: &mut TranscriptFiles<'_>,
+    out: &mut Published,
+) -> Option<TranscriptView> {
+    let config = files.config;
+    let best = members
+        .iter()
+        .copied()
+        .max_by_key(|t| page_rank(t))
+        .expect("a language has a transcript");
+    if !best.transcript.timed {
+        // Untimed turns: an HTML transcript for apps. The page already shows the notes'
+        // Transcript section, so the template gets no second copy.
+        let html = transcript::to_html(&best.transcript, &ep.title).into_bytes();
+        files.push(
+            out,
+            (format!("{name}.html"), "text/html", "HTML"),
+            lang,
+            html,
+        );
+        return None;
+    }
+    let of_format = |f: transcript::Format| {
+        members
+            .iter()
+            .copied()
+            .find(|t| t.format == f && t.transcript.timed)
+            .unwrap_or(best)
+    };
+    let mut urls = TranscriptView::default();
+    if let Some(vtt) = transcript::to_vtt(&of_format(transcript::Format::Vtt).transcript) {
+        let key = format!("{name}.vtt");
+        urls.vtt_url = Some(config.root_relative(&key));
+        files.push(out, (key, "text/vtt", "WebVTT"), lang, vtt.into_bytes());
+    }
+    if let Some(srt) = transcript::to_srt(&of_format(transcript::Format::Srt).transcript) {
+        let key = format!("{name}.srt");
+        urls.srt_url = Some(config.root_relative(&key));
+        files.push(
+            out,
+            (key, "application/x-subrip", "SRT"),
+            lang,
+            srt.into_bytes(),
+        );
+    }
+    if let Some(text) = members.iter().find_map(|t| t.json.as_ref()) {
+        let key = format!("{name}.json");
+        urls.json_url = Some(config.root_relative(&key));
+        files.push(
+            out,
+            (key, "application/json", "JSON"),
+            lang,
+            text.clone().into_bytes(),
+        );
+    }
+    Some(TranscriptView {
+        language: Some(lang.to_string()),
+        cues: Some(best.transcript.clone()),
+        ..urls
+    })
+}
+
+/// Transcripts at URLs of their own: feed elements and the file list; the page's links when
+/// no local transcript made them.
+fn publish_remote_transcripts(
+    c: &crate::content::companions::Companions,
+    site_language: &str,
+    language_of: &dyn Fn(&Option<String>) -> String,
+    files: &mut TranscriptFiles<'_>,
+    out: &mut Published,
+    page: &mut Option<TranscriptView>,
+) {
     let mut first_remote: BTreeMap<&str, &str> = BTreeMap::new();
     for r in &c.remote_transcripts {
         let lang = language_of(&r.language);
         out.feed
             .push(transcript_element(r.url.clone(), r.kind, &lang));
-        files.push(TranscriptFileView {
+        files.views.push(TranscriptFileView {
             url: r.url.clone(),
             kind: r.kind.to_string(),
             language: lang,
@@ -315,18 +383,14 @@ fn publish_transcripts(
     }
     if page.is_none() && !c.remote_transcripts.is_empty() {
         let url = |kind: &str| first_remote.get(kind).map(|u| u.to_string());
-        page = Some(TranscriptView {
+        *page = Some(TranscriptView {
             vtt_url: url("text/vtt"),
             srt_url: url("application/x-subrip"),
             json_url: url("application/json"),
-            language: Some(site_language.clone()),
+            language: Some(site_language.to_string()),
             ..TranscriptView::default()
         });
     }
-    if !files.is_empty() {
-        page.get_or_insert_with(TranscriptView::default).files = files;
-    }
-    out.transcript = page;
 }
 
 /// Files, feed elements and template fields of one episode's companions.
