@@ -304,46 +304,9 @@ fn attach_transcripts(
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<LocalTranscript>, Vec<RemoteTranscript>) {
     let file = Path::new(&ep.file);
-    let (yaml, yaml_line) = (ep.yaml.as_str(), ep.yaml_line);
-    let key = ["transcripts", "transcript"]
-        .into_iter()
-        .find(|k| {
-            yaml.lines().any(|l| {
-                l.strip_prefix(k)
-                    .is_some_and(|r| r.trim_start().starts_with(':'))
-            })
-        })
-        .unwrap_or("transcript");
-    let (key_line, item_lines) = chapters::yaml_item_lines(yaml, yaml_line, key);
-    let key_line = key_line.unwrap_or(yaml_line);
-    // (file or URL, language, line that names it)
-    let wanted: Vec<(String, Option<String>, usize)> = match &ep.front.transcript {
-        Some(field) => field
-            .entries()
-            .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                let line = match field {
-                    transcript::TranscriptField::List(_) => {
-                        item_lines.get(i).copied().unwrap_or(key_line)
-                    }
-                    transcript::TranscriptField::One(_) => key_line,
-                };
-                (
-                    e.file().trim().to_string(),
-                    e.language().map(str::to_string),
-                    line,
-                )
-            })
-            .collect(),
-        None => discover_transcripts(transcript_files, ep)
-            .into_iter()
-            .map(|rel| (rel, None, 1))
-            .collect(),
-    };
     let mut local = Vec::new();
     let mut remote = Vec::new();
-    for (given, language, line) in wanted {
+    for (given, language, line) in wanted_transcripts(ep, transcript_files) {
         let err = |m: String| Diagnostic::error(m).at(file).line(line);
         if let Some(lang) = &language
             && !crate::config::valid_language(lang)
@@ -366,67 +329,151 @@ fn attach_transcripts(
             }
             continue;
         }
-        let rel = site_relative(&given);
-        if rel.is_empty() {
-            diags.push(err(
-                "`transcript:` is empty: give a file such as transcripts/218.srt".to_string(),
-            ));
-            continue;
-        }
-        if !root.join(&rel).is_file() {
-            diags.push(err(format!(
-                "transcript `{rel}` not found (a path in the site folder such as transcripts/218.srt)"
-            )));
-            continue;
-        }
-        let text = match crate::fsutil::read_text(&root.join(&rel), &rel) {
-            Ok(t) => t,
-            Err(d) => {
-                diags.push(err(format!("transcript `{rel}`: {}", d.message)));
-                continue;
-            }
+        let wanted = Wanted {
+            rel: site_relative(&given),
+            language,
+            line,
         };
-        let path = Path::new(&rel);
-        let format = transcript::Format::detect(path, &text);
-        match transcript::parse(&text, path, duration) {
-            Ok(t) => {
-                diags.extend(transcript::validate(&t, duration, path));
-                if !t.cues.is_empty() {
-                    local.push(LocalTranscript {
-                        transcript: std::sync::Arc::new(t),
-                        format,
-                        language,
-                        source: rel.clone(),
-                        line,
-                        json: (format == transcript::Format::Json).then_some(text),
-                    });
-                }
-            }
-            Err(errors) => diags.extend(errors),
-        }
+        local.extend(read_transcript(root, file, wanted, duration, diags));
     }
     // A transcript given or found as a file, or hosted elsewhere, is the episode's transcript,
     // whatever the notes hold.
     if ep.front.transcript.is_none() && local.is_empty() && remote.is_empty() {
-        match transcript::from_notes_section(&ep.body, ep.body_line, file, duration) {
-            Some(Ok(t)) => {
-                diags.extend(transcript::validate(&t, duration, file));
-                if !t.cues.is_empty() {
-                    local.push(LocalTranscript {
-                        transcript: std::sync::Arc::new(t),
-                        format: transcript::Format::TimestampedText,
-                        language: None,
-                        source: ep.file.clone(),
-                        line: ep.body_line,
-                        json: None,
-                    });
-                }
-            }
-            Some(Err(errors)) => diags.extend(errors),
-            None => {}
-        }
+        local.extend(notes_transcript(ep, duration, diags));
     }
     (local, remote)
+}
+
+/// The transcripts an episode names (file or URL, language, the line naming it), else those
+/// found by its name in transcripts/.
+fn wanted_transcripts(
+    ep: &Episode,
+    transcript_files: &TranscriptFiles,
+) -> Vec<(String, Option<String>, usize)> {
+    let (yaml, yaml_line) = (ep.yaml.as_str(), ep.yaml_line);
+    let Some(field) = &ep.front.transcript else {
+        return discover_transcripts(transcript_files, ep)
+            .into_iter()
+            .map(|rel| (rel, None, 1))
+            .collect();
+    };
+    let key = ["transcripts", "transcript"]
+        .into_iter()
+        .find(|k| {
+            yaml.lines().any(|l| {
+                l.strip_prefix(k)
+                    .is_some_and(|r| r.trim_start().starts_with(':'))
+            })
+        })
+        .unwrap_or("transcript");
+    let (key_line, item_lines) = chapters::yaml_item_lines(yaml, yaml_line, key);
+    let key_line = key_line.unwrap_or(yaml_line);
+    field
+        .entries()
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let line = match field {
+                transcript::TranscriptField::List(_) => {
+                    item_lines.get(i).copied().unwrap_or(key_line)
+                }
+                transcript::TranscriptField::One(_) => key_line,
+            };
+            (
+                e.file().trim().to_string(),
+                e.language().map(str::to_string),
+                line,
+            )
+        })
+        .collect()
+}
+
+/// A transcript file of the site an episode names.
+struct Wanted {
+    rel: String,
+    language: Option<String>,
+    /// The line of the episode file that names it.
+    line: usize,
+}
+
+/// Reads and checks one transcript file; None when it is missing, broken or has no cues.
+fn read_transcript(
+    root: &Path,
+    file: &Path,
+    wanted: Wanted,
+    duration: Option<f64>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<LocalTranscript> {
+    let Wanted {
+        rel,
+        language,
+        line,
+    } = wanted;
+    let err = |m: String| Diagnostic::error(m).at(file).line(line);
+    if rel.is_empty() {
+        diags.push(err(
+            "`transcript:` is empty: give a file such as transcripts/218.srt".to_string(),
+        ));
+        return None;
+    }
+    if !root.join(&rel).is_file() {
+        diags.push(err(format!(
+            "transcript `{rel}` not found (a path in the site folder such as transcripts/218.srt)"
+        )));
+        return None;
+    }
+    let text = match crate::fsutil::read_text(&root.join(&rel), &rel) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(err(format!("transcript `{rel}`: {}", d.message)));
+            return None;
+        }
+    };
+    let path = Path::new(&rel);
+    let format = transcript::Format::detect(path, &text);
+    match transcript::parse(&text, path, duration) {
+        Ok(t) => {
+            diags.extend(transcript::validate(&t, duration, path));
+            (!t.cues.is_empty()).then(|| LocalTranscript {
+                transcript: std::sync::Arc::new(t),
+                format,
+                language,
+                source: rel.clone(),
+                line,
+                json: (format == transcript::Format::Json).then_some(text),
+            })
+        }
+        Err(errors) => {
+            diags.extend(errors);
+            None
+        }
+    }
+}
+
+/// A Transcript section of the show notes, as the episode's transcript.
+fn notes_transcript(
+    ep: &Episode,
+    duration: Option<f64>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<LocalTranscript> {
+    let file = Path::new(&ep.file);
+    match transcript::from_notes_section(&ep.body, ep.body_line, file, duration)? {
+        Ok(t) => {
+            diags.extend(transcript::validate(&t, duration, file));
+            (!t.cues.is_empty()).then(|| LocalTranscript {
+                transcript: std::sync::Arc::new(t),
+                format: transcript::Format::TimestampedText,
+                language: None,
+                source: ep.file.clone(),
+                line: ep.body_line,
+                json: None,
+            })
+        }
+        Err(errors) => {
+            diags.extend(errors);
+            None
+        }
+    }
 }
 
 /// The files of the site's transcripts/ folder, listed once per build: every episode looks
