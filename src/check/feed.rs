@@ -1387,6 +1387,14 @@ impl Feed<'_, '_> {
     }
 
     fn podcast_item(&mut self, item: &Element, lp: &str) {
+        self.podcast_transcripts(item, lp);
+        self.podcast_chapters(item, lp);
+        self.podcast_numbers(item, lp);
+        self.podcast_common(item, lp);
+    }
+
+    /// Each `<podcast:transcript>`: an absolute url and a known type.
+    fn podcast_transcripts(&mut self, item: &Element, lp: &str) {
         for t in item.children_named("podcast:transcript") {
             match t.attr("url") {
                 None => self.report(
@@ -1424,6 +1432,10 @@ impl Feed<'_, '_> {
                 Some(_) => {}
             }
         }
+    }
+
+    /// One `<podcast:chapters>`, with an absolute url and the JSON chapters type.
+    fn podcast_chapters(&mut self, item: &Element, lp: &str) {
         let chapters: Vec<&Element> = item.children_named("podcast:chapters").collect();
         for (n, c) in chapters.iter().enumerate() {
             if n > 0 {
@@ -1468,6 +1480,10 @@ impl Feed<'_, '_> {
                 ),
             }
         }
+    }
+
+    /// `<podcast:season>` and `<podcast:episode>`: numbers, and their names' lengths.
+    fn podcast_numbers(&mut self, item: &Element, lp: &str) {
         if let Some(s) = item.child("podcast:season") {
             if s.text.trim().parse::<u64>().is_err() {
                 self.report(
@@ -1508,7 +1524,6 @@ impl Feed<'_, '_> {
                 );
             }
         }
-        self.podcast_common(item, lp);
     }
 }
 
