@@ -1195,7 +1195,20 @@ impl Feed<'_, '_> {
 
     /// Returns the URL when it is usable, for the uniqueness check.
     fn enclosure(&mut self, enc: &Element, lp: &str) -> Option<String> {
-        let url = match enc.attr("url") {
+        let url = self.enclosure_url(enc, lp);
+        let ext = url.as_deref().and_then(url_extension);
+        let known = ext
+            .as_deref()
+            .and_then(|e| data::MEDIA_TYPES.iter().find(|(x, _)| *x == e));
+        self.enclosure_extension(enc, url.as_deref(), ext.as_deref(), known.is_some(), lp);
+        self.enclosure_length(enc, lp);
+        self.enclosure_type(enc, known.copied(), lp);
+        url
+    }
+
+    /// The enclosure's url when it is an absolute http(s) URL.
+    fn enclosure_url(&mut self, enc: &Element, lp: &str) -> Option<String> {
+        match enc.attr("url") {
             None => {
                 self.report(
                     "enclosure-url",
@@ -1223,30 +1236,40 @@ impl Feed<'_, '_> {
                     Some(v.to_string())
                 }
             }
-        };
-        let ext = url.as_deref().and_then(url_extension);
-        let known = ext
-            .as_deref()
-            .and_then(|e| data::MEDIA_TYPES.iter().find(|(x, _)| *x == e));
-        if let (Some(u), Some(v)) = (enc.attr("url"), url.as_deref()) {
-            match (&ext, known) {
-                (_, Some(_)) => {
-                    let e = ext.as_deref().unwrap_or_default();
-                    if !data::APPLE_EXTENSIONS.contains(&e) {
-                        self.report(
-                            "enclosure-format",
-                            u.pos,
-                            format!("{lp}Apple Podcasts does not play .{e} files; publish MP3 or AAC (.m4a)"),
-                        );
-                    }
-                }
-                _ => self.report(
-                    "enclosure-url",
-                    u.pos,
-                    format!("{lp}enclosure url \"{v}\" does not end in a media file extension (.mp3, .m4a, ...); Apple decides by it"),
-                ),
-            }
         }
+    }
+
+    /// A media file extension Apple plays.
+    fn enclosure_extension(
+        &mut self,
+        enc: &Element,
+        url: Option<&str>,
+        ext: Option<&str>,
+        known: bool,
+        lp: &str,
+    ) {
+        let (Some(u), Some(v)) = (enc.attr("url"), url) else {
+            return;
+        };
+        if !known {
+            self.report(
+                "enclosure-url",
+                u.pos,
+                format!("{lp}enclosure url \"{v}\" does not end in a media file extension (.mp3, .m4a, ...); Apple decides by it"),
+            );
+            return;
+        }
+        let e = ext.unwrap_or_default();
+        if !data::APPLE_EXTENSIONS.contains(&e) {
+            self.report(
+                "enclosure-format",
+                u.pos,
+                format!("{lp}Apple Podcasts does not play .{e} files; publish MP3 or AAC (.m4a)"),
+            );
+        }
+    }
+
+    fn enclosure_length(&mut self, enc: &Element, lp: &str) {
         match enc.attr("length") {
             None => self.report(
                 "enclosure-length",
@@ -1270,6 +1293,10 @@ impl Feed<'_, '_> {
                 }
             }
         }
+    }
+
+    /// A MIME type, and the right one for a known extension.
+    fn enclosure_type(&mut self, enc: &Element, known: Option<(&str, &[&str])>, lp: &str) {
         match enc.attr("type") {
             None => self.report(
                 "enclosure-type",
@@ -1305,7 +1332,6 @@ impl Feed<'_, '_> {
                 }
             }
         }
-        url
     }
 
     fn itunes_item(&mut self, item: &Element, lp: &str, serial: bool) {
