@@ -102,5 +102,6 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::run(args),
         Command::Deploy(args) => cmd::deploy::run(args),
         Command::Ci(args) => cmd::ci::run(args),
+        Command::Stats(args) => cmd::stats::run(args),
     }
 }
