@@ -180,14 +180,19 @@ mod tests {
     fn bundled_lists_compile_and_name_common_apps() {
         let a = Agents::bundled();
         assert_eq!(
-            name_of(&a.classify("AppleCoreMedia/1.0.0.20E252 (iPhone; U; CPU OS 16_4 like Mac OS X; en_us)")),
+            name_of(&a.classify("Podcasts/1650.20 CFNetwork/1404.0.5 Darwin/22.3.0")),
             listener("Apple Podcasts")
         );
         assert_eq!(
             name_of(&a.classify("Overcast/3.0 (+http://overcast.fm/; iOS podcast app)")),
             listener("Overcast")
         );
-        assert_eq!(name_of(&a.classify("curl/8.5.0")), listener("curl"));
+        assert_eq!(
+            name_of(&a.classify("Spotify/8.8.12 Android/33 (SM-G991B)")),
+            listener("Spotify")
+        );
+        // The bots list names curl and Wget: never counted.
+        assert!(matches!(a.classify("curl/8.5.0"), Agent::Bot { .. }));
         assert_eq!(name_of(&a.classify("made-up-agent/1.0")), listener(UNKNOWN));
     }
 

@@ -323,7 +323,7 @@ mod tests {
         let a = req(DAY, "2001:db8:1:2::1", APP, "/audio/long.mp3", 200, 61_000);
         let b = req(DAY, "2001:db8:1:2:ffff::9", APP, "/audio/long.mp3", 200, 61_000);
         let c = req(DAY, "2001:db8:1:3::1", APP, "/audio/long.mp3", 200, 61_000);
-        let d = req(DAY, "2001:db8:1:2::1", "curl/8.0", "/audio/long.mp3", 200, 61_000);
+        let d = req(DAY, "2001:db8:1:2::1", "Spotify/8.8.12 Android/33", "/audio/long.mp3", 200, 61_000);
         assert_eq!(run(&[a, b, c, d]).downloads.len(), 3);
         assert_eq!(ip_key("::ffff:192.0.2.1"), ip_key("192.0.2.1"));
     }
@@ -364,7 +364,7 @@ mod tests {
         let reqs = [
             req(DAY, "192.0.2.1", APP, "/audio/long.mp3", 206, 40_000),
             req(DAY + 60, "192.0.2.1", APP, "/audio/long.mp3", 206, 40_000),
-            req(DAY, "192.0.2.2", "curl/8", "/audio/short.mp3", 200, 30_000),
+            req(DAY, "192.0.2.2", "Spotify/8.8.12 Android/33", "/audio/short.mp3", 200, 30_000),
         ];
         let mut one = Tally::default();
         for r in &reqs {

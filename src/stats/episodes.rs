@@ -53,9 +53,16 @@ impl Catalog {
     pub fn new(mut episodes: Vec<EpisodeInfo>) -> Catalog {
         episodes.sort_by(|a, b| b.published.cmp(&a.published).then(a.slug.cmp(&b.slug)));
         let mut paths = FxHashMap::default();
-        for (i, e) in episodes.iter().enumerate() {
-            let path = clean_path(&e.url);
-            paths.entry(path).or_insert(i as u32);
+        let full: Vec<String> = episodes.iter().map(|e| clean_path(&e.url)).collect();
+        for (i, path) in full.iter().enumerate() {
+            paths.entry(path.clone()).or_insert(i as u32);
+        }
+        // Then the tails of each path: the site's `url:` may have a path of its own
+        // (https://host/show/) that an S3 key or a CDN's path does not.
+        for (i, path) in full.iter().enumerate() {
+            for (at, _) in path.match_indices('/').skip(1) {
+                paths.entry(path[at..].to_string()).or_insert(i as u32);
+            }
         }
         Catalog { episodes, paths }
     }
@@ -242,6 +249,9 @@ mod tests {
         assert_eq!(slug("/site-prefix/audio/ep%201.mp3"), Some("a"));
         assert_eq!(slug("https://zone.b-cdn.net/show2/audio/ep%201.mp3"), Some("b"));
         assert_eq!(slug("/audio/other.mp3"), None);
+        // An S3 key without the site's own path.
+        let c = Catalog::new(vec![ep("s", "https://pod.example/show/audio/s.mp3", 1, 1.0, 0)]);
+        assert_eq!(c.lookup("audio/s.mp3"), Some(0));
         assert_eq!(slug("/"), None);
     }
 

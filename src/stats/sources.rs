@@ -296,7 +296,7 @@ mod tests {
         }])
     }
 
-    const LINE: &str = "192.0.2.1 - - [10/Oct/2024:13:55:36 +0000] \"GET /audio/a.mp3 HTTP/1.1\" 200 100000 \"-\" \"curl/8\"\n";
+    const LINE: &str = "192.0.2.1 - - [10/Oct/2024:13:55:36 +0000] \"GET /audio/a.mp3 HTTP/1.1\" 200 100000 \"-\" \"Spotify/8.8.12 Android/33\"\n";
 
     #[test]
     fn gzip_and_truncated_gzip() {

@@ -1,0 +1,380 @@
+//! `onair stats` end to end: one set of requests written in every log format the command
+//! reads, with the count they must give beside them (the truth is worked out by hand from
+//! the IAB v2.3 rules, not by onair); gzipped, split, unsorted and repeated files; bad lines
+//! and a truncated .gz; an S3 prefix read from the suite's S3 server (moto).
+
+#[path = "site_support/mod.rs"]
+mod site_support;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use site_support::{copy_site, fixture, onair};
+
+/// The long episode: 6,000,000 bytes, 600 s: 10,000 bytes a second, so 600,000 bytes (no
+/// header: remote audio) make a download.
+const LONG: &str = "/show/audio/long%20one.mp3";
+const LONG_SIZE: u64 = 6_000_000;
+/// The short one (audio/first.mp3 of the basic fixture, 1 s): only the whole file counts.
+const SHORT: &str = "/show/audio/first.mp3";
+
+const OVERCAST: &str = "Overcast/3.0 (+http://overcast.fm/; iOS podcast app)";
+const SPOTIFY: &str = "Spotify/8.8.12 Android/33 (SM-G991B)";
+const APPLE: &str = "Podcasts/1650.20 CFNetwork/1404.0.5 Darwin/22.3.0";
+const POCKET: &str = "Pocket Casts";
+const BOT: &str = "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)";
+
+/// 2024-05-01 00:00:00 UTC.
+const DAY1: i64 = 1_714_521_600;
+const DAY2: i64 = DAY1 + 86_400;
+
+#[derive(Clone)]
+struct Req {
+    secs: i64,
+    ip: &'static str,
+    head: bool,
+    path: String,
+    status: u16,
+    bytes: u64,
+    agent: &'static str,
+    range: Option<&'static str>,
+}
+
+fn get(secs: i64, ip: &'static str, agent: &'static str, path: &str, status: u16, bytes: u64) -> Req {
+    Req {
+        secs,
+        ip,
+        head: false,
+        path: path.to_string(),
+        status,
+        bytes,
+        agent,
+        range: None,
+    }
+}
+
+fn short_size() -> u64 {
+    std::fs::metadata(fixture("basic/audio/first.mp3"))
+        .unwrap()
+        .len()
+}
+
+/// The requests, in no particular order, and what they are.
+fn requests() -> Vec<Req> {
+    let mut probe = get(DAY1 + 50, "192.0.2.3", POCKET, LONG, 206, 2);
+    probe.range = Some("bytes=0-1");
+    let mut head = get(DAY1 + 60, "192.0.2.4", OVERCAST, LONG, 200, 0);
+    head.head = true;
+    vec![
+        // A: two ranges, logged last first, sum to the minute: 1 download (day 1, Overcast);
+        // the whole file later that day adds nothing.
+        get(DAY1 + 3600, "192.0.2.1", OVERCAST, LONG, 206, 300_000),
+        get(DAY1 + 10, "192.0.2.1", OVERCAST, LONG, 206, 300_000),
+        get(DAY1 + 7200, "192.0.2.1", OVERCAST, LONG, 200, LONG_SIZE),
+        // B: one /64, two addresses: 1 download on day 1; again on day 2: 1 more (Spotify).
+        get(DAY1 + 100, "2001:db8:1:2::1", SPOTIFY, LONG, 200, 600_000),
+        get(DAY1 + 200, "2001:db8:1:2::2", SPOTIFY, LONG, 200, 600_000),
+        get(DAY2 + 100, "2001:db8:1:2::1", SPOTIFY, LONG, 200, 600_000),
+        // C: the 0-1 probe's 2 bytes never count: 599,999 is one byte short.
+        probe,
+        get(DAY1 + 51, "192.0.2.3", POCKET, LONG, 206, 599_999),
+        // Never: HEAD, 304, 404, a bot, the feed.
+        head,
+        get(DAY1 + 70, "192.0.2.5", OVERCAST, LONG, 304, 0),
+        get(DAY1 + 80, "192.0.2.5", OVERCAST, LONG, 404, 900),
+        get(DAY1 + 90, "192.0.2.6", BOT, LONG, 200, LONG_SIZE),
+        get(DAY1 + 95, "192.0.2.6", OVERCAST, "/show/feed.xml", 200, 5000),
+        // F: a query string: 1 download (Apple Podcasts).
+        get(DAY1 + 300, "192.0.2.8", APPLE, &format!("{LONG}?from=rss"), 200, LONG_SIZE),
+        // G: two apps behind one address: 2 downloads.
+        get(DAY1 + 400, "192.0.2.7", OVERCAST, LONG, 200, 600_000),
+        get(DAY1 + 401, "192.0.2.7", SPOTIFY, LONG, 200, 600_000),
+        // The short episode: a byte short, then the whole file (Pocket Casts).
+        get(DAY1 + 500, "192.0.2.9", POCKET, SHORT, 200, short_size() - 1),
+        get(DAY1 + 500, "192.0.2.10", POCKET, SHORT, 200, short_size()),
+    ]
+}
+
+fn clf_time(secs: i64) -> String {
+    let t = jiff::Timestamp::from_second(secs).unwrap();
+    // Any zone offset: written at -07:00.
+    let z = t.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(-7)));
+    z.strftime("%d/%b/%Y:%H:%M:%S %z").to_string()
+}
+
+fn method(r: &Req) -> &'static str {
+    if r.head { "HEAD" } else { "GET" }
+}
+
+fn combined(r: &Req) -> String {
+    format!(
+        "{} - - [{}] \"{} {} HTTP/1.1\" {} {} \"-\" \"{}\" 0.012 \"-\"\n",
+        r.ip,
+        clf_time(r.secs),
+        method(r),
+        r.path,
+        r.status,
+        r.bytes,
+        r.agent
+    )
+}
+
+fn s3(r: &Req) -> String {
+    let key = r.path.trim_start_matches("/show/").split('?').next().unwrap();
+    let op = if r.head { "REST.HEAD.OBJECT" } else { "REST.GET.OBJECT" };
+    let bytes = if r.bytes == 0 { "-".to_string() } else { r.bytes.to_string() };
+    format!(
+        "79a5 podbucket [{}] {} - 3E57 {op} {key} \"{} /podbucket/{} HTTP/1.1\" {} - {bytes} {LONG_SIZE} 20 10 \"-\" \"{}\" - hostid SigV4 ECDHE AuthHeader podbucket.s3.amazonaws.com TLSv1.2 - -\n",
+        clf_time(r.secs),
+        r.ip,
+        method(r),
+        r.path.trim_start_matches("/show/"),
+        r.status,
+        r.agent
+    )
+}
+
+fn cloudfront(r: &Req) -> String {
+    let t = jiff::Timestamp::from_second(r.secs).unwrap();
+    let (path, query) = r.path.split_once('?').unwrap_or((&r.path, "-"));
+    let agent = r.agent.replace(' ', "%20");
+    let (start, end) = match r.range {
+        Some(_) => ("0", "1"),
+        None => ("-", "-"),
+    };
+    format!(
+        "{}\t{}\tLAX1\t{}\t{}\t{}\td1.cloudfront.net\t{path}\t{}\t-\t{agent}\t{query}\t-\tHit\tid\tpod.example\thttps\t200\t0.01\t-\tTLSv1.3\tTLS_AES\tHit\tHTTP/2.0\t-\t-\t5000\t0.01\tHit\taudio/mpeg\t{}\t{start}\t{end}\n",
+        t.strftime("%Y-%m-%d"),
+        t.strftime("%H:%M:%S"),
+        r.bytes,
+        r.ip,
+        method(r),
+        r.status,
+        r.bytes
+    )
+}
+
+fn caddy(r: &Req) -> String {
+    let mut headers = serde_json::json!({ "User-Agent": [r.agent] });
+    if let Some(range) = r.range {
+        headers["Range"] = serde_json::json!([range]);
+    }
+    serde_json::json!({
+        "level": "info", "ts": r.secs as f64 + 0.25, "logger": "http.log.access",
+        "msg": "handled request",
+        "request": { "remote_ip": r.ip, "remote_port": "5000", "client_ip": r.ip,
+            "proto": "HTTP/2.0", "method": method(r), "host": "pod.example", "uri": r.path,
+            "headers": headers },
+        "bytes_read": 0, "duration": 0.01, "size": r.bytes, "status": r.status,
+    })
+    .to_string()
+        + "\n"
+}
+
+fn cloudflare(r: &Req) -> String {
+    let t = jiff::Timestamp::from_second(r.secs).unwrap();
+    let mut v = serde_json::json!({
+        "ClientIP": r.ip, "ClientRequestHost": "pod.example", "ClientRequestMethod": method(r),
+        "ClientRequestURI": r.path, "ClientRequestUserAgent": r.agent,
+        "EdgeResponseBodyBytes": r.bytes, "EdgeResponseBytes": r.bytes + 300,
+        "EdgeResponseStatus": r.status, "EdgeStartTimestamp": t.to_string(), "RayID": "8a",
+    });
+    if let Some(range) = r.range {
+        v["RequestHeaders"] = serde_json::json!({ "range": range });
+    }
+    v.to_string() + "\n"
+}
+
+/// Bunny logs no method: a HEAD is a line that sent no bytes.
+fn bunny(r: &Req) -> String {
+    format!(
+        "HIT|{}|{}|{}|390|{}|-|https://zone.b-cdn.net{}|WA|{}|322b688bd63fb63f|DE\n",
+        r.status,
+        r.secs * 1000 + 421,
+        r.bytes,
+        r.ip,
+        r.path,
+        r.agent
+    )
+}
+
+/// The basic fixture with two episodes: the long remote one and the short local one.
+fn site() -> (tempfile::TempDir, PathBuf) {
+    let (tmp, root) = copy_site(&fixture("basic"));
+    let eps = root.join("episodes");
+    std::fs::remove_dir_all(&eps).unwrap();
+    std::fs::create_dir(&eps).unwrap();
+    std::fs::write(
+        eps.join("2024-04-01-long.md"),
+        "---\ntitle: Long One\ndate: 2024-04-01\naudio: https://fixture.example.com/show/audio/long%20one.mp3\nlength: 6000000\nduration: 600\nguid: long-1\n---\nLong.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        eps.join("2024-04-20-short.md"),
+        "---\ntitle: Short One\ndate: 2024-04-20\naudio: audio/first.mp3\nguid: short-1\n---\nShort.\n",
+    )
+    .unwrap();
+    (tmp, root)
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn gzip(text: &str) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(text.as_bytes()).unwrap();
+    gz.finish().unwrap()
+}
+
+fn json_of(args: &[&str]) -> (i32, serde_json::Value, String) {
+    let (code, out, err) = onair(args);
+    let v = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+    (code, v, err)
+}
+
+/// What every format must give.
+fn assert_truth(v: &serde_json::Value, what: &str) {
+    assert_eq!(v["downloads"], 7, "{what}: {v:#}");
+    assert_eq!(v["days"], serde_json::json!({"2024-05-01": 6, "2024-05-02": 1}), "{what}");
+    assert_eq!(
+        v["apps"],
+        serde_json::json!({"Apple Podcasts": 1, "Overcast": 2, "Pocket Casts": 1, "Spotify": 3}),
+        "{what}"
+    );
+    let eps = v["episodes"].as_array().unwrap();
+    // Newest first.
+    assert_eq!(eps[0]["slug"], "short", "{what}");
+    assert_eq!(eps[0]["downloads"], 1, "{what}");
+    assert_eq!(eps[1]["slug"], "long", "{what}");
+    assert_eq!(eps[1]["downloads"], 6, "{what}");
+    assert_eq!(eps[1]["url"], "https://fixture.example.com/show/audio/long%20one.mp3");
+    assert_eq!(eps[1]["days"], serde_json::json!({"2024-05-01": 5, "2024-05-02": 1}));
+    assert_eq!(v["period"], serde_json::json!({"from": "2024-05-01", "to": "2024-05-02"}));
+}
+
+#[test]
+fn every_format_gives_the_same_count() {
+    let (_tmp, root) = site();
+    let logs = root.parent().unwrap().join("logs");
+    let reqs = requests();
+    let writers: [(&str, fn(&Req) -> String); 6] = [
+        ("combined", combined),
+        ("s3", s3),
+        ("cloudfront", cloudfront),
+        ("caddy", caddy),
+        ("cloudflare", cloudflare),
+        ("bunny", bunny),
+    ];
+    for (name, writer) in writers {
+        let mut text: String = reqs.iter().map(writer).collect();
+        if name == "cloudfront" {
+            text = format!("#Version: 1.0\n#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end\n{text}");
+            let path = logs.join(name).join("E2X.2024-05-01-00.abc.gz");
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, gzip(&text)).unwrap();
+        } else {
+            write(&logs.join(name).join("access.log"), &text);
+        }
+        let dir = logs.join(name);
+        let (code, v, err) = json_of(&["stats", root.to_str().unwrap(), "--logs", dir.to_str().unwrap(), "--json"]);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert_truth(&v, name);
+        assert_eq!(v["lines"]["read"], reqs.len() as u64, "{name}");
+        if name != "bunny" {
+            // Bunny logs no method: its HEAD is a window that sent no bytes.
+            assert_eq!(
+                v["excluded"],
+                serde_json::json!({"bot": 1, "head": 1, "not_an_episode": 1, "not_modified": 1,
+                    "probe": 1, "status": 1, "under_threshold": 2}),
+                "{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn split_unsorted_repeated_files_and_bad_lines() {
+    let (_tmp, root) = site();
+    let logs = root.parent().unwrap().join("logs");
+    let mut reqs = requests();
+    reqs.reverse();
+    let lines: Vec<String> = reqs.iter().map(combined).collect();
+    // Two files whose times overlap, one gzipped, one repeated under another name, and bad lines.
+    let (a, b) = lines.split_at(lines.len() / 2);
+    write(&logs.join("a.log"), &format!("{}not a log line\n", a.concat()));
+    std::fs::write(logs.join("b.log.gz"), gzip(&b.concat())).unwrap();
+    write(&logs.join("old/a-copy.log"), &format!("{}not a log line\n", a.concat()));
+    let (code, v, err) = json_of(&["stats", root.to_str().unwrap(), "--logs", logs.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_truth(&v, "split");
+    assert_eq!(v["lines"]["unparsed"], 1);
+    let a_log = logs.join("a.log");
+    assert!(
+        err.contains(&format!("{}:{}: warning: not a combined log line", a_log.display(), a.len() + 1)),
+        "{err}"
+    );
+    assert!(err.contains("a-copy.log: warning: the same lines as a file read before"), "{err}");
+
+    // A truncated .gz is an error naming it; the other files still count.
+    let full = gzip(&b.concat());
+    std::fs::write(logs.join("c.log.gz"), &full[..full.len() / 2]).unwrap();
+    let (code, v, err) = json_of(&["stats", root.to_str().unwrap(), "--logs", logs.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("c.log.gz: error: the gzip stream ends early"), "{err}");
+    assert_truth(&v, "truncated");
+}
+
+#[test]
+fn period_csv_table_and_html() {
+    let (_tmp, root) = site();
+    let log = root.parent().unwrap().join("access.log");
+    write(&log, &requests().iter().map(combined).collect::<String>());
+    let (r, l) = (root.to_str().unwrap(), log.to_str().unwrap());
+    let (code, v, _) = json_of(&["stats", r, "--logs", l, "--json", "--since", "2024-05-02"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["downloads"], 1);
+    assert_eq!(v["period"], serde_json::json!({"from": "2024-05-02", "to": "2024-05-02"}));
+
+    let (code, csv, _) = onair(&["stats", r, "--logs", l, "--csv"]);
+    assert_eq!(code, 0);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows[0], "episode,show,day,app,downloads");
+    assert!(rows.contains(&"long,,2024-05-01,Overcast,2"), "{csv}");
+    assert!(rows.contains(&"long,,2024-05-02,Spotify,1"), "{csv}");
+    assert_eq!(rows.len(), 7, "{csv}");
+
+    let (code, table, _) = onair(&["stats", r, "--logs", l]);
+    assert_eq!(code, 0);
+    assert!(table.starts_with("7 downloads, 2024-05-01 to 2024-05-02"), "{table}");
+    assert!(table.contains("Spotify"), "{table}");
+
+    let out = root.parent().unwrap().join("report");
+    let (code, _, err) = onair(&["stats", r, "--logs", l, "--html", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("<svg") && !html.contains("<script"), "{html}");
+    assert!(!html.contains("192.0.2."), "no address in the report");
+    // Never over a file onair did not write.
+    std::fs::write(out.join("index.html"), "mine").unwrap();
+    let (code, _, err) = onair(&["stats", r, "--logs", l, "--html", out.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("is not an onair stats report: not overwritten"), "{err}");
+    assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "mine");
+}
+
+#[test]
+fn usage_errors() {
+    let (_tmp, root) = site();
+    let r = root.to_str().unwrap();
+    let (code, _, err) = onair(&["stats", r, "--logs", "/nonexistent/x.log", "--json"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("--logs /nonexistent/x.log: no such file or folder"), "{err}");
+    let (code, _, err) = onair(&["stats", r, "--logs", r, "--since", "May 1"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--since `May 1` is not a date (YYYY-MM-DD)"), "{err}");
+    let (code, _, err) = onair(&["stats", r, "--logs", r, "--format", "iis"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--format `iis`: not a log format onair reads"), "{err}");
+}
