@@ -343,7 +343,7 @@ fn period_csv_table_and_html() {
     assert_eq!(rows[0], "episode,show,day,app,downloads");
     assert!(rows.contains(&"long,,2024-05-01,Overcast,2"), "{csv}");
     assert!(rows.contains(&"long,,2024-05-02,Spotify,1"), "{csv}");
-    assert_eq!(rows.len(), 7, "{csv}");
+    assert_eq!(rows.len(), 6, "{csv}");
 
     let (code, table, _) = onair(&["stats", r, "--logs", l]);
     assert_eq!(code, 0);
