@@ -378,3 +378,97 @@ fn usage_errors() {
     assert_eq!(code, 2);
     assert!(err.contains("--format `iis`: not a log format onair reads"), "{err}");
 }
+
+// ---- An S3 prefix, read from the suite's S3 server (moto, as tests/deploy.rs starts it) ----
+
+struct Moto {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn moto() -> Moto {
+    let cmd = match std::env::var_os("ONAIR_MOTO_SERVER") {
+        Some(p) => PathBuf::from(p),
+        None => {
+            let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-venv/bin/moto_server");
+            if venv.is_file() { venv } else { PathBuf::from("moto_server") }
+        }
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new(&cmd)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start the S3 test server `{}` ({e}): install moto (pip install 'moto[server]', .ci/run does it) and set ONAIR_MOTO_SERVER", cmd.display()));
+    // Ready when it answers; it exits at once when it cannot start.
+    for _ in 0..300 {
+        if ureq::get(&format!("http://127.0.0.1:{port}/")).call().is_ok() {
+            return Moto { child, port };
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("the S3 test server `{}` exited at start: {status}", cmd.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("the S3 test server `{}` did not answer in 30 s", cmd.display());
+}
+
+#[test]
+fn s3_prefix_from_the_suite_s3_server() {
+    let server = moto();
+    let endpoint = format!("http://127.0.0.1:{}", server.port);
+    ureq::put(&format!("{endpoint}/podlogs")).send_empty().unwrap();
+    let lines: Vec<String> = requests().iter().map(s3).collect();
+    let (a, b) = lines.split_at(lines.len() / 2);
+    // S3 names its log objects TargetPrefix + time; the prefix given is a name's start.
+    let objects = [
+        ("logs/2024-05-01-00-00-00-AAAA", a.concat()),
+        ("logs/2024-05-02-00-00-00-BBBB", b.concat()),
+        ("logs-other/2024-05-01-00-00-00-CCCC", "not read\n".to_string()),
+    ];
+    for (key, text) in &objects {
+        ureq::put(&format!("{endpoint}/podlogs/{key}"))
+            .send(text.as_bytes())
+            .unwrap();
+    }
+    let (_tmp, root) = site();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_onair"))
+        .args(["stats", root.to_str().unwrap(), "--logs", "s3://podlogs/logs/2024-05", "--json"])
+        .env("AWS_ENDPOINT_URL", &endpoint)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_truth(&v, "s3://");
+    assert_eq!(v["lines"]["read"], requests().len() as u64);
+
+    // A prefix with no objects is an error naming it.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_onair"))
+        .args(["stats", root.to_str().unwrap(), "--logs", "s3://podlogs/nothing-here/", "--json"])
+        .env("AWS_ENDPOINT_URL", &endpoint)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("--logs s3://podlogs/nothing-here/: no objects under this prefix"), "{err}");
+}
