@@ -40,7 +40,14 @@ struct Req {
     range: Option<&'static str>,
 }
 
-fn get(secs: i64, ip: &'static str, agent: &'static str, path: &str, status: u16, bytes: u64) -> Req {
+fn get(
+    secs: i64,
+    ip: &'static str,
+    agent: &'static str,
+    path: &str,
+    status: u16,
+    bytes: u64,
+) -> Req {
     Req {
         secs,
         ip,
@@ -83,14 +90,35 @@ fn requests() -> Vec<Req> {
         get(DAY1 + 70, "192.0.2.5", OVERCAST, LONG, 304, 0),
         get(DAY1 + 80, "192.0.2.5", OVERCAST, LONG, 404, 900),
         get(DAY1 + 90, "192.0.2.6", BOT, LONG, 200, LONG_SIZE),
-        get(DAY1 + 95, "192.0.2.6", OVERCAST, "/show/feed.xml", 200, 5000),
+        get(
+            DAY1 + 95,
+            "192.0.2.6",
+            OVERCAST,
+            "/show/feed.xml",
+            200,
+            5000,
+        ),
         // F: a query string: 1 download (Apple Podcasts).
-        get(DAY1 + 300, "192.0.2.8", APPLE, &format!("{LONG}?from=rss"), 200, LONG_SIZE),
+        get(
+            DAY1 + 300,
+            "192.0.2.8",
+            APPLE,
+            &format!("{LONG}?from=rss"),
+            200,
+            LONG_SIZE,
+        ),
         // G: two apps behind one address: 2 downloads.
         get(DAY1 + 400, "192.0.2.7", OVERCAST, LONG, 200, 600_000),
         get(DAY1 + 401, "192.0.2.7", SPOTIFY, LONG, 200, 600_000),
         // The short episode: a byte short, then the whole file (Pocket Casts).
-        get(DAY1 + 500, "192.0.2.9", POCKET, SHORT, 200, short_size() - 1),
+        get(
+            DAY1 + 500,
+            "192.0.2.9",
+            POCKET,
+            SHORT,
+            200,
+            short_size() - 1,
+        ),
         get(DAY1 + 500, "192.0.2.10", POCKET, SHORT, 200, short_size()),
     ]
 }
@@ -120,9 +148,22 @@ fn combined(r: &Req) -> String {
 }
 
 fn s3(r: &Req) -> String {
-    let key = r.path.trim_start_matches("/show/").split('?').next().unwrap();
-    let op = if r.head { "REST.HEAD.OBJECT" } else { "REST.GET.OBJECT" };
-    let bytes = if r.bytes == 0 { "-".to_string() } else { r.bytes.to_string() };
+    let key = r
+        .path
+        .trim_start_matches("/show/")
+        .split('?')
+        .next()
+        .unwrap();
+    let op = if r.head {
+        "REST.HEAD.OBJECT"
+    } else {
+        "REST.GET.OBJECT"
+    };
+    let bytes = if r.bytes == 0 {
+        "-".to_string()
+    } else {
+        r.bytes.to_string()
+    };
     format!(
         "79a5 podbucket [{}] {} - 3E57 {op} {key} \"{} /podbucket/{} HTTP/1.1\" {} - {bytes} {LONG_SIZE} 20 10 \"-\" \"{}\" - hostid SigV4 ECDHE AuthHeader podbucket.s3.amazonaws.com TLSv1.2 - -\n",
         clf_time(r.secs),
@@ -237,7 +278,11 @@ fn json_of(args: &[&str]) -> (i32, serde_json::Value, String) {
 /// What every format must give.
 fn assert_truth(v: &serde_json::Value, what: &str) {
     assert_eq!(v["downloads"], 7, "{what}: {v:#}");
-    assert_eq!(v["days"], serde_json::json!({"2024-05-01": 6, "2024-05-02": 1}), "{what}");
+    assert_eq!(
+        v["days"],
+        serde_json::json!({"2024-05-01": 6, "2024-05-02": 1}),
+        "{what}"
+    );
     assert_eq!(
         v["apps"],
         serde_json::json!({"Apple Podcasts": 1, "Overcast": 2, "Pocket Casts": 1, "Spotify": 3}),
@@ -249,17 +294,29 @@ fn assert_truth(v: &serde_json::Value, what: &str) {
     assert_eq!(eps[0]["downloads"], 1, "{what}");
     assert_eq!(eps[1]["slug"], "long", "{what}");
     assert_eq!(eps[1]["downloads"], 6, "{what}");
-    assert_eq!(eps[1]["url"], "https://fixture.example.com/show/audio/long%20one.mp3");
-    assert_eq!(eps[1]["days"], serde_json::json!({"2024-05-01": 5, "2024-05-02": 1}));
-    assert_eq!(v["period"], serde_json::json!({"from": "2024-05-01", "to": "2024-05-02"}));
+    assert_eq!(
+        eps[1]["url"],
+        "https://fixture.example.com/show/audio/long%20one.mp3"
+    );
+    assert_eq!(
+        eps[1]["days"],
+        serde_json::json!({"2024-05-01": 5, "2024-05-02": 1})
+    );
+    assert_eq!(
+        v["period"],
+        serde_json::json!({"from": "2024-05-01", "to": "2024-05-02"})
+    );
 }
+
+/// Writes one request as a log line of one format.
+type Writer = fn(&Req) -> String;
 
 #[test]
 fn every_format_gives_the_same_count() {
     let (_tmp, root) = site();
     let logs = root.parent().unwrap().join("logs");
     let reqs = requests();
-    let writers: [(&str, fn(&Req) -> String); 6] = [
+    let writers: [(&str, Writer); 6] = [
         ("combined", combined),
         ("s3", s3),
         ("cloudfront", cloudfront),
@@ -270,7 +327,9 @@ fn every_format_gives_the_same_count() {
     for (name, writer) in writers {
         let mut text: String = reqs.iter().map(writer).collect();
         if name == "cloudfront" {
-            text = format!("#Version: 1.0\n#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end\n{text}");
+            text = format!(
+                "#Version: 1.0\n#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end\n{text}"
+            );
             let path = logs.join(name).join("E2X.2024-05-01-00.abc.gz");
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, gzip(&text)).unwrap();
@@ -278,7 +337,13 @@ fn every_format_gives_the_same_count() {
             write(&logs.join(name).join("access.log"), &text);
         }
         let dir = logs.join(name);
-        let (code, v, err) = json_of(&["stats", root.to_str().unwrap(), "--logs", dir.to_str().unwrap(), "--json"]);
+        let (code, v, err) = json_of(&[
+            "stats",
+            root.to_str().unwrap(),
+            "--logs",
+            dir.to_str().unwrap(),
+            "--json",
+        ]);
         assert_eq!(code, 0, "{name}: {err}");
         assert_truth(&v, name);
         assert_eq!(v["lines"]["read"], reqs.len() as u64, "{name}");
@@ -303,26 +368,54 @@ fn split_unsorted_repeated_files_and_bad_lines() {
     let lines: Vec<String> = reqs.iter().map(combined).collect();
     // Two files whose times overlap, one gzipped, one repeated under another name, and bad lines.
     let (a, b) = lines.split_at(lines.len() / 2);
-    write(&logs.join("a.log"), &format!("{}not a log line\n", a.concat()));
+    write(
+        &logs.join("a.log"),
+        &format!("{}not a log line\n", a.concat()),
+    );
     std::fs::write(logs.join("b.log.gz"), gzip(&b.concat())).unwrap();
-    write(&logs.join("old/a-copy.log"), &format!("{}not a log line\n", a.concat()));
-    let (code, v, err) = json_of(&["stats", root.to_str().unwrap(), "--logs", logs.to_str().unwrap(), "--json"]);
+    write(
+        &logs.join("old/a-copy.log"),
+        &format!("{}not a log line\n", a.concat()),
+    );
+    let (code, v, err) = json_of(&[
+        "stats",
+        root.to_str().unwrap(),
+        "--logs",
+        logs.to_str().unwrap(),
+        "--json",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert_truth(&v, "split");
     assert_eq!(v["lines"]["unparsed"], 1);
     let a_log = logs.join("a.log");
     assert!(
-        err.contains(&format!("{}:{}: warning: not a combined log line", a_log.display(), a.len() + 1)),
+        err.contains(&format!(
+            "{}:{}: warning: not a combined log line",
+            a_log.display(),
+            a.len() + 1
+        )),
         "{err}"
     );
-    assert!(err.contains("a-copy.log: warning: the same lines as a file read before"), "{err}");
+    assert!(
+        err.contains("a-copy.log: warning: the same lines as a file read before"),
+        "{err}"
+    );
 
     // A truncated .gz is an error naming it; the other files still count.
     let full = gzip(&b.concat());
     std::fs::write(logs.join("c.log.gz"), &full[..full.len() / 2]).unwrap();
-    let (code, v, err) = json_of(&["stats", root.to_str().unwrap(), "--logs", logs.to_str().unwrap(), "--json"]);
+    let (code, v, err) = json_of(&[
+        "stats",
+        root.to_str().unwrap(),
+        "--logs",
+        logs.to_str().unwrap(),
+        "--json",
+    ]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("c.log.gz: error: the gzip stream ends early"), "{err}");
+    assert!(
+        err.contains("c.log.gz: error: the gzip stream ends early"),
+        "{err}"
+    );
     assert_truth(&v, "truncated");
 }
 
@@ -335,7 +428,10 @@ fn period_csv_table_and_html() {
     let (code, v, _) = json_of(&["stats", r, "--logs", l, "--json", "--since", "2024-05-02"]);
     assert_eq!(code, 0);
     assert_eq!(v["downloads"], 1);
-    assert_eq!(v["period"], serde_json::json!({"from": "2024-05-02", "to": "2024-05-02"}));
+    assert_eq!(
+        v["period"],
+        serde_json::json!({"from": "2024-05-02", "to": "2024-05-02"})
+    );
 
     let (code, csv, _) = onair(&["stats", r, "--logs", l, "--csv"]);
     assert_eq!(code, 0);
@@ -347,7 +443,10 @@ fn period_csv_table_and_html() {
 
     let (code, table, _) = onair(&["stats", r, "--logs", l]);
     assert_eq!(code, 0);
-    assert!(table.starts_with("7 downloads, 2024-05-01 to 2024-05-02"), "{table}");
+    assert!(
+        table.starts_with("7 downloads, 2024-05-01 to 2024-05-02"),
+        "{table}"
+    );
     assert!(table.contains("Spotify"), "{table}");
 
     let out = root.parent().unwrap().join("report");
@@ -360,8 +459,14 @@ fn period_csv_table_and_html() {
     std::fs::write(out.join("index.html"), "mine").unwrap();
     let (code, _, err) = onair(&["stats", r, "--logs", l, "--html", out.to_str().unwrap()]);
     assert_eq!(code, 1);
-    assert!(err.contains("is not an onair stats report: not overwritten"), "{err}");
-    assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "mine");
+    assert!(
+        err.contains("is not an onair stats report: not overwritten"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("index.html")).unwrap(),
+        "mine"
+    );
 }
 
 #[test]
@@ -370,13 +475,22 @@ fn usage_errors() {
     let r = root.to_str().unwrap();
     let (code, _, err) = onair(&["stats", r, "--logs", "/nonexistent/x.log", "--json"]);
     assert_eq!(code, 1);
-    assert!(err.contains("--logs /nonexistent/x.log: no such file or folder"), "{err}");
+    assert!(
+        err.contains("--logs /nonexistent/x.log: no such file or folder"),
+        "{err}"
+    );
     let (code, _, err) = onair(&["stats", r, "--logs", r, "--since", "May 1"]);
     assert_eq!(code, 2);
-    assert!(err.contains("--since `May 1` is not a date (YYYY-MM-DD)"), "{err}");
+    assert!(
+        err.contains("--since `May 1` is not a date (YYYY-MM-DD)"),
+        "{err}"
+    );
     let (code, _, err) = onair(&["stats", r, "--logs", r, "--format", "iis"]);
     assert_eq!(code, 2);
-    assert!(err.contains("--format `iis`: not a log format onair reads"), "{err}");
+    assert!(
+        err.contains("--format `iis`: not a log format onair reads"),
+        "{err}"
+    );
 }
 
 // ---- An S3 prefix, read from the suite's S3 server (moto, as tests/deploy.rs starts it) ----
@@ -398,7 +512,11 @@ fn moto() -> Moto {
         Some(p) => PathBuf::from(p),
         None => {
             let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-venv/bin/moto_server");
-            if venv.is_file() { venv } else { PathBuf::from("moto_server") }
+            if venv.is_file() {
+                venv
+            } else {
+                PathBuf::from("moto_server")
+            }
         }
     };
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -414,29 +532,43 @@ fn moto() -> Moto {
         .unwrap_or_else(|e| panic!("cannot start the S3 test server `{}` ({e}): install moto (pip install 'moto[server]', .ci/run does it) and set ONAIR_MOTO_SERVER", cmd.display()));
     // Ready when it answers; it exits at once when it cannot start.
     for _ in 0..300 {
-        if ureq::get(&format!("http://127.0.0.1:{port}/")).call().is_ok() {
+        if ureq::get(&format!("http://127.0.0.1:{port}/"))
+            .call()
+            .is_ok()
+        {
             return Moto { child, port };
         }
         if let Ok(Some(status)) = child.try_wait() {
-            panic!("the S3 test server `{}` exited at start: {status}", cmd.display());
+            panic!(
+                "the S3 test server `{}` exited at start: {status}",
+                cmd.display()
+            );
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    panic!("the S3 test server `{}` did not answer in 30 s", cmd.display());
+    panic!(
+        "the S3 test server `{}` did not answer in 30 s",
+        cmd.display()
+    );
 }
 
 #[test]
 fn s3_prefix_from_the_suite_s3_server() {
     let server = moto();
     let endpoint = format!("http://127.0.0.1:{}", server.port);
-    ureq::put(&format!("{endpoint}/podlogs")).send_empty().unwrap();
+    ureq::put(&format!("{endpoint}/podlogs"))
+        .send_empty()
+        .unwrap();
     let lines: Vec<String> = requests().iter().map(s3).collect();
     let (a, b) = lines.split_at(lines.len() / 2);
     // S3 names its log objects TargetPrefix + time; the prefix given is a name's start.
     let objects = [
         ("logs/2024-05-01-00-00-00-AAAA", a.concat()),
         ("logs/2024-05-02-00-00-00-BBBB", b.concat()),
-        ("logs-other/2024-05-01-00-00-00-CCCC", "not read\n".to_string()),
+        (
+            "logs-other/2024-05-01-00-00-00-CCCC",
+            "not read\n".to_string(),
+        ),
     ];
     for (key, text) in &objects {
         ureq::put(&format!("{endpoint}/podlogs/{key}"))
@@ -445,7 +577,13 @@ fn s3_prefix_from_the_suite_s3_server() {
     }
     let (_tmp, root) = site();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_onair"))
-        .args(["stats", root.to_str().unwrap(), "--logs", "s3://podlogs/logs/2024-05", "--json"])
+        .args([
+            "stats",
+            root.to_str().unwrap(),
+            "--logs",
+            "s3://podlogs/logs/2024-05",
+            "--json",
+        ])
         .env("AWS_ENDPOINT_URL", &endpoint)
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
@@ -462,7 +600,13 @@ fn s3_prefix_from_the_suite_s3_server() {
 
     // A prefix with no objects is an error naming it.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_onair"))
-        .args(["stats", root.to_str().unwrap(), "--logs", "s3://podlogs/nothing-here/", "--json"])
+        .args([
+            "stats",
+            root.to_str().unwrap(),
+            "--logs",
+            "s3://podlogs/nothing-here/",
+            "--json",
+        ])
         .env("AWS_ENDPOINT_URL", &endpoint)
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
@@ -470,5 +614,8 @@ fn s3_prefix_from_the_suite_s3_server() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("--logs s3://podlogs/nothing-here/: no objects under this prefix"), "{err}");
+    assert!(
+        err.contains("--logs s3://podlogs/nothing-here/: no objects under this prefix"),
+        "{err}"
+    );
 }

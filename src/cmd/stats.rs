@@ -110,8 +110,8 @@ fn s3_maker(args: &StatsArgs) -> impl Fn(&str, &str) -> Result<Arc<dyn Target>, 
         .map(|c| c.deploy)
         .unwrap_or_default();
     move |bucket: &str, prefix: &str| {
-        let settings = crate::deploy::aws_files::resolve(&|k| std::env::var(k).ok())
-            .map_err(|e| e.message)?;
+        let settings =
+            crate::deploy::aws_files::resolve(&|k| std::env::var(k).ok()).map_err(|e| e.message)?;
         let target = S3Target::new(S3Options {
             bucket: bucket.to_string(),
             prefix: prefix.to_string(),
@@ -167,7 +167,8 @@ fn read_logs(
 /// A file's error and its first unparsed lines as problems; whether it failed.
 fn file_problems(r: &FileResult, diags: &mut Vec<Diagnostic>) -> bool {
     if let Some(e) = &r.error {
-        diags.push(Diagnostic::error(format!("{e}; nothing of this file was counted")).at(&r.label));
+        diags
+            .push(Diagnostic::error(format!("{e}; nothing of this file was counted")).at(&r.label));
         return true;
     }
     let format = r.format.map_or("?", |f| f.name());
@@ -180,7 +181,10 @@ fn file_problems(r: &FileResult, diags: &mut Vec<Diagnostic>) -> bool {
     }
     let more = r.tally.unparsed - r.tally.samples.len() as u64;
     if more > 0 {
-        diags.push(Diagnostic::warning(format!("{more} more lines not read as {format} log lines")).at(&r.label));
+        diags.push(
+            Diagnostic::warning(format!("{more} more lines not read as {format} log lines"))
+                .at(&r.label),
+        );
     }
     false
 }
@@ -217,8 +221,8 @@ fn write_html(dir: &std::path::Path, r: &report::Report, site: &std::path::Path)
     let title = crate::network::site_config(site)
         .map(|c| c.title)
         .unwrap_or_else(|_| "onair".into());
-    let written = std::fs::create_dir_all(dir)
-        .and_then(|()| std::fs::write(&index, html::page(r, &title)));
+    let written =
+        std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&index, html::page(r, &title)));
     if let Err(e) = written {
         super::report([&Diagnostic::error(format!("cannot write the report: {e}")).at(&index)]);
         return Err(super::EXIT_ERRORS);

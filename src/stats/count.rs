@@ -215,7 +215,11 @@ pub struct Counted {
 pub fn count(tally: &Tally, catalog: &Catalog, agents: &Agents) -> Counted {
     let named: Vec<Agent> = {
         use rayon::prelude::*;
-        tally.agents.par_iter().map(|a| agents.classify(a)).collect()
+        tally
+            .agents
+            .par_iter()
+            .map(|a| agents.classify(a))
+            .collect()
     };
     let mut excluded = tally.excluded.clone();
     let mut downloads = Vec::new();
@@ -270,7 +274,14 @@ mod tests {
         ])
     }
 
-    fn req(secs: i64, ip: &str, agent: &str, path: &str, status: u16, bytes: u64) -> Request<'static> {
+    fn req(
+        secs: i64,
+        ip: &str,
+        agent: &str,
+        path: &str,
+        status: u16,
+        bytes: u64,
+    ) -> Request<'static> {
         Request {
             secs,
             ip: Cow::Owned(ip.into()),
@@ -298,7 +309,14 @@ mod tests {
     #[test]
     fn ranges_sum_within_a_window() {
         let a = req(DAY + 10, "192.0.2.1", APP, "/audio/long.mp3", 206, 30_000);
-        let b = req(DAY + 5000, "192.0.2.1", APP, "/audio/long.mp3?x=1", 206, 31_000);
+        let b = req(
+            DAY + 5000,
+            "192.0.2.1",
+            APP,
+            "/audio/long.mp3?x=1",
+            206,
+            31_000,
+        );
         let got = run(&[a.clone(), b]);
         assert_eq!(got.downloads.len(), 1);
         assert_eq!(got.downloads[0].app, "Overcast");
@@ -311,8 +329,22 @@ mod tests {
 
     #[test]
     fn windows_are_utc_days() {
-        let a = req(DAY + 86_399, "192.0.2.1", APP, "/audio/long.mp3", 200, 61_000);
-        let b = req(DAY + 86_400, "192.0.2.1", APP, "/audio/long.mp3", 200, 61_000);
+        let a = req(
+            DAY + 86_399,
+            "192.0.2.1",
+            APP,
+            "/audio/long.mp3",
+            200,
+            61_000,
+        );
+        let b = req(
+            DAY + 86_400,
+            "192.0.2.1",
+            APP,
+            "/audio/long.mp3",
+            200,
+            61_000,
+        );
         let got = run(&[a.clone(), b, a]);
         let days: Vec<i64> = got.downloads.iter().map(|d| d.day).collect();
         assert_eq!(days, [20_000, 20_001]);
@@ -321,9 +353,23 @@ mod tests {
     #[test]
     fn ipv6_by_its_first_64_bits_and_agents_apart() {
         let a = req(DAY, "2001:db8:1:2::1", APP, "/audio/long.mp3", 200, 61_000);
-        let b = req(DAY, "2001:db8:1:2:ffff::9", APP, "/audio/long.mp3", 200, 61_000);
+        let b = req(
+            DAY,
+            "2001:db8:1:2:ffff::9",
+            APP,
+            "/audio/long.mp3",
+            200,
+            61_000,
+        );
         let c = req(DAY, "2001:db8:1:3::1", APP, "/audio/long.mp3", 200, 61_000);
-        let d = req(DAY, "2001:db8:1:2::1", "Spotify/8.8.12 Android/33", "/audio/long.mp3", 200, 61_000);
+        let d = req(
+            DAY,
+            "2001:db8:1:2::1",
+            "Spotify/8.8.12 Android/33",
+            "/audio/long.mp3",
+            200,
+            61_000,
+        );
         assert_eq!(run(&[a, b, c, d]).downloads.len(), 3);
         assert_eq!(ip_key("::ffff:192.0.2.1"), ip_key("192.0.2.1"));
     }
@@ -339,13 +385,35 @@ mod tests {
             probe,
             req(DAY, "192.0.2.3", APP, "/audio/long.mp3", 304, 0),
             req(DAY, "192.0.2.3", APP, "/audio/long.mp3", 404, 900_000),
-            req(DAY, "192.0.2.4", "AhrefsBot/7.0", "/audio/long.mp3", 200, 900_000),
-            req(DAY, "192.0.2.5", "atc/1.0 watchOS/10.0", "/audio/long.mp3", 200, 900_000),
+            req(
+                DAY,
+                "192.0.2.4",
+                "AhrefsBot/7.0",
+                "/audio/long.mp3",
+                200,
+                900_000,
+            ),
+            req(
+                DAY,
+                "192.0.2.5",
+                "atc/1.0 watchOS/10.0",
+                "/audio/long.mp3",
+                200,
+                900_000,
+            ),
             req(DAY, "192.0.2.6", APP, "/feed.xml", 200, 900_000),
         ]);
         assert!(got.downloads.is_empty());
         let ex = |r: &str| got.excluded.get(r).copied().unwrap_or(0);
-        for r in ["head", "probe", "not_modified", "status", "bot", "watch", "not_an_episode"] {
+        for r in [
+            "head",
+            "probe",
+            "not_modified",
+            "status",
+            "bot",
+            "watch",
+            "not_an_episode",
+        ] {
             assert_eq!(ex(r), 1, "{r}");
         }
     }
@@ -364,7 +432,14 @@ mod tests {
         let reqs = [
             req(DAY, "192.0.2.1", APP, "/audio/long.mp3", 206, 40_000),
             req(DAY + 60, "192.0.2.1", APP, "/audio/long.mp3", 206, 40_000),
-            req(DAY, "192.0.2.2", "Spotify/8.8.12 Android/33", "/audio/short.mp3", 200, 30_000),
+            req(
+                DAY,
+                "192.0.2.2",
+                "Spotify/8.8.12 Android/33",
+                "/audio/short.mp3",
+                200,
+                30_000,
+            ),
         ];
         let mut one = Tally::default();
         for r in &reqs {
@@ -376,7 +451,10 @@ mod tests {
         a.request(&reqs[0], &c, Period::default());
         a.merge(b);
         let agents = Agents::bundled();
-        assert_eq!(count(&one, &c, &agents).downloads, count(&a, &c, &agents).downloads);
+        assert_eq!(
+            count(&one, &c, &agents).downloads,
+            count(&a, &c, &agents).downloads
+        );
         assert_eq!(count(&a, &c, &agents).downloads.len(), 2);
         assert_eq!((a.first_day, a.last_day), (Some(20_000), Some(20_000)));
     }

@@ -247,10 +247,19 @@ mod tests {
         assert_eq!(slug("/audio/ep 1.mp3"), Some("a"));
         assert_eq!(slug("audio/ep%201.mp3"), Some("a"));
         assert_eq!(slug("/site-prefix/audio/ep%201.mp3"), Some("a"));
-        assert_eq!(slug("https://zone.b-cdn.net/show2/audio/ep%201.mp3"), Some("b"));
+        assert_eq!(
+            slug("https://zone.b-cdn.net/show2/audio/ep%201.mp3"),
+            Some("b")
+        );
         assert_eq!(slug("/audio/other.mp3"), None);
         // An S3 key without the site's own path.
-        let c = Catalog::new(vec![ep("s", "https://pod.example/show/audio/s.mp3", 1, 1.0, 0)]);
+        let c = Catalog::new(vec![ep(
+            "s",
+            "https://pod.example/show/audio/s.mp3",
+            1,
+            1.0,
+            0,
+        )]);
         assert_eq!(c.lookup("audio/s.mp3"), Some(0));
         assert_eq!(slug("/"), None);
     }

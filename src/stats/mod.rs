@@ -156,9 +156,10 @@ mod tests {
 
     #[test]
     fn fields_quotes_and_brackets() {
-        let f: Vec<&str> =
-            Fields::new(r#"1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET /a HTTP/1.1" 200 "x \"y\" z" end"#)
-                .collect();
+        let f: Vec<&str> = Fields::new(
+            r#"1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET /a HTTP/1.1" 200 "x \"y\" z" end"#,
+        )
+        .collect();
         assert_eq!(
             f,
             [

@@ -110,7 +110,10 @@ pub fn build(
             unparsed: tally.unparsed,
         },
         method: METHOD.to_string(),
-        rows: rows.into_iter().map(|((e, d, a), n)| (e, d, a, n)).collect(),
+        rows: rows
+            .into_iter()
+            .map(|((e, d, a), n)| (e, d, a, n))
+            .collect(),
     }
 }
 
@@ -192,9 +195,16 @@ pub fn table(r: &Report) -> String {
     );
     let _ = writeln!(out, "{} downloads, {from} to {to}\n", r.downloads);
     let days = day_range(&r.period);
-    let _ = writeln!(out, "{:<10}  {:<40}  {:>9}  per day", "published", "episode", "downloads");
+    let _ = writeln!(
+        out,
+        "{:<10}  {:<40}  {:>9}  per day",
+        "published", "episode", "downloads"
+    );
     for e in &r.episodes {
-        let values: Vec<u64> = days.iter().map(|d| e.days.get(d).copied().unwrap_or(0)).collect();
+        let values: Vec<u64> = days
+            .iter()
+            .map(|d| e.days.get(d).copied().unwrap_or(0))
+            .collect();
         let name = match &e.show {
             Some(show) => format!("{show}/{}", e.slug),
             None => e.slug.clone(),
@@ -221,7 +231,11 @@ pub fn table(r: &Report) -> String {
         "\nlines: {} read, {} unparsed; not counted: {}",
         r.lines.read,
         r.lines.unparsed,
-        if excluded.is_empty() { "none".to_string() } else { excluded.join(", ") }
+        if excluded.is_empty() {
+            "none".to_string()
+        } else {
+            excluded.join(", ")
+        }
     );
     out
 }

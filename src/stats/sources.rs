@@ -159,7 +159,12 @@ pub fn read_all(
         .collect()
 }
 
-fn read_one(input: &Input, catalog: &Catalog, period: Period, forced: Option<Format>) -> FileResult {
+fn read_one(
+    input: &Input,
+    catalog: &Catalog,
+    period: Period,
+    forced: Option<Format>,
+) -> FileResult {
     let mut result = FileResult {
         label: input.label(),
         format: forced,
@@ -228,7 +233,10 @@ fn read_lines(
     let mut buf = Vec::with_capacity(1024);
     while head.len() < 20 {
         buf.clear();
-        if r.read_until(b'\n', &mut buf).map_err(|e| io_error(e, head.len()))? == 0 {
+        if r.read_until(b'\n', &mut buf)
+            .map_err(|e| io_error(e, head.len()))?
+            == 0
+        {
             break;
         }
         head.push(buf.clone());
@@ -250,15 +258,32 @@ fn read_lines(
     let mut number = 0;
     for line in &head {
         number += 1;
-        take(reader.as_mut(), line, number, catalog, period, &mut result.tally);
+        take(
+            reader.as_mut(),
+            line,
+            number,
+            catalog,
+            period,
+            &mut result.tally,
+        );
     }
     loop {
         buf.clear();
-        if r.read_until(b'\n', &mut buf).map_err(|e| io_error(e, number))? == 0 {
+        if r.read_until(b'\n', &mut buf)
+            .map_err(|e| io_error(e, number))?
+            == 0
+        {
             break;
         }
         number += 1;
-        take(reader.as_mut(), &buf, number, catalog, period, &mut result.tally);
+        take(
+            reader.as_mut(),
+            &buf,
+            number,
+            catalog,
+            period,
+            &mut result.tally,
+        );
     }
     Ok(*r.into_inner().hasher.finalize().as_bytes())
 }
@@ -308,15 +333,18 @@ mod tests {
         let bytes = gz.finish().unwrap();
         std::fs::write(dir.path().join("ok.log.gz"), &bytes).unwrap();
         std::fs::write(dir.path().join("cut.log.gz"), &bytes[..bytes.len() - 12]).unwrap();
-        let (inputs, errors) = expand(
-            &[dir.path().display().to_string()],
-            &|_, _| Err("no s3".into()),
-        );
+        let (inputs, errors) = expand(&[dir.path().display().to_string()], &|_, _| {
+            Err("no s3".into())
+        });
         assert!(errors.is_empty());
         let results = read_all(&inputs, &catalog(), Period::default(), None);
         let cut = &results[0];
         assert!(cut.label.ends_with("cut.log.gz"));
-        assert!(cut.error.as_deref().unwrap().contains("ends early"), "{:?}", cut.error);
+        assert!(
+            cut.error.as_deref().unwrap().contains("ends early"),
+            "{:?}",
+            cut.error
+        );
         assert_eq!(cut.tally.lines_read, 0);
         let ok = &results[1];
         assert_eq!(ok.error, None);

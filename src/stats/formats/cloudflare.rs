@@ -99,6 +99,9 @@ mod tests {
         let Line::Request(r) = Cloudflare.read(nanos) else {
             panic!("a request")
         };
-        assert_eq!((r.secs, r.method, r.probe), (1_714_557_600, Method::Head, true));
+        assert_eq!(
+            (r.secs, r.method, r.probe),
+            (1_714_557_600, Method::Head, true)
+        );
     }
 }

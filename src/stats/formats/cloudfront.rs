@@ -66,7 +66,9 @@ impl LogReader for CloudFront {
             return Line::Skip;
         }
         let Some(c) = self.columns else {
-            return Line::Bad("the #Fields: header lacks date, time, c-ip, cs-method, cs-uri-stem, sc-status, sc-bytes or cs(User-Agent)");
+            return Line::Bad(
+                "the #Fields: header lacks date, time, c-ip, cs-method, cs-uri-stem, sc-status, sc-bytes or cs(User-Agent)",
+            );
         };
         let f: Vec<&str> = line.split('\t').collect();
         let get = |i: usize| f.get(i).copied();
@@ -131,7 +133,10 @@ mod tests {
             panic!("a request")
         };
         assert_eq!(r.secs, 1_575_493_351);
-        assert_eq!(r.agent, "AppleCoreMedia/1.0.0.20E252 (iPhone; U; CPU OS 16_4 like Mac OS X)");
+        assert_eq!(
+            r.agent,
+            "AppleCoreMedia/1.0.0.20E252 (iPhone; U; CPU OS 16_4 like Mac OS X)"
+        );
         assert_eq!(r.path, "/audio/ep%201.mp3");
         assert!(r.probe);
     }
@@ -141,7 +146,9 @@ mod tests {
         let mut cf = CloudFront::default();
         assert_eq!(cf.read("#Version: 1.0"), Line::Skip);
         assert_eq!(
-            cf.read("#Fields: c-ip date time cs-method cs-uri-stem sc-status sc-bytes cs(User-Agent)"),
+            cf.read(
+                "#Fields: c-ip date time cs-method cs-uri-stem sc-status sc-bytes cs(User-Agent)"
+            ),
             Line::Skip
         );
         let Line::Request(r) =
@@ -151,10 +158,7 @@ mod tests {
         };
         assert_eq!((r.method, r.ip.as_ref()), (Method::Head, "192.0.2.1"));
         assert!(matches!(cf.read("192.0.2.1\t2019-12-04"), Line::Bad(_)));
-        assert!(matches!(
-            cf.read("#Fields: date time"),
-            Line::Skip
-        ));
+        assert!(matches!(cf.read("#Fields: date time"), Line::Skip));
         assert!(matches!(cf.read("a\tb"), Line::Bad(_)));
     }
 }

@@ -16,8 +16,21 @@ impl LogReader for S3 {
             return Line::Skip;
         }
         let f: Vec<&str> = Fields::new(line).take(17).collect();
-        let [_owner, _bucket, t, ip, _requester, _id, operation, key, uri, status, _error, sent, ..] =
-            f.as_slice()
+        let [
+            _owner,
+            _bucket,
+            t,
+            ip,
+            _requester,
+            _id,
+            operation,
+            key,
+            uri,
+            status,
+            _error,
+            sent,
+            ..,
+        ] = f.as_slice()
         else {
             return Line::Bad("too few fields for an S3 server access log");
         };
