@@ -313,8 +313,6 @@ type Writer = fn(&Req) -> String;
 
 #[test]
 fn every_format_gives_the_same_count() {
-    let (_tmp, root) = site();
-    let logs = root.parent().unwrap().join("logs");
     let reqs = requests();
     let writers: [(&str, Writer); 6] = [
         ("combined", combined),
@@ -325,6 +323,9 @@ fn every_format_gives_the_same_count() {
         ("bunny", bunny),
     ];
     for (name, writer) in writers {
+        // A site (and so a history) of its own for each format.
+        let (_tmp, root) = site();
+        let logs = root.parent().unwrap().join("logs");
         let mut text: String = reqs.iter().map(writer).collect();
         if name == "cloudfront" {
             text = format!(
@@ -618,4 +619,66 @@ fn s3_prefix_from_the_suite_s3_server() {
         err.contains("--logs s3://podlogs/nothing-here/: no objects under this prefix"),
         "{err}"
     );
+}
+
+#[test]
+fn two_runs_equal_one_and_the_history_keeps_no_address() {
+    let reqs = requests();
+    let lines: Vec<String> = reqs.iter().map(combined).collect();
+    // Split so that windows straddle the runs: A's two ranges, C's probe and its bytes.
+    let (a, b): (Vec<_>, Vec<_>) = lines.iter().enumerate().partition(|(i, _)| i % 2 == 0);
+    let text =
+        |v: Vec<(usize, &String)>| v.into_iter().map(|(_, l)| l.as_str()).collect::<String>();
+    let (one_tmp, one) = site();
+    let all = one_tmp.path().join("all.log");
+    write(&all, &lines.concat());
+    let (_, whole, _) = json_of(&[
+        "stats",
+        one.to_str().unwrap(),
+        "--logs",
+        all.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_truth(&whole, "one run");
+
+    let (two_tmp, two) = site();
+    let (first, second) = (two_tmp.path().join("1.log"), two_tmp.path().join("2.log"));
+    write(&first, &text(a));
+    write(&second, &text(b));
+    let t = two.to_str().unwrap();
+    let (code, _, err) = json_of(&["stats", t, "--logs", first.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, v, err) = json_of(&["stats", t, "--logs", second.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v, whole, "two runs equal one");
+    // Reading a file again adds nothing; no --logs reports from the history.
+    let (_, again, _) = json_of(&["stats", t, "--logs", first.to_str().unwrap(), "--json"]);
+    assert_eq!(again, whole);
+    let (code, history, err) = json_of(&["stats", t, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(history, whole);
+
+    let db = std::fs::read(two.join(".onair/stats.sqlite")).unwrap();
+    let db = String::from_utf8_lossy(&db);
+    for addr in ["192.0.2.", "2001:db8", "c000:02", "20010db8"] {
+        assert!(!db.contains(addr), "the history holds `{addr}`");
+    }
+    assert!(db.contains("Overcast/3.0"), "agents are kept");
+    assert!(two.join(".onair/stats-salt").is_file());
+    // sqlite3 reads it: the downloads view counts as the report does.
+    if let Ok(out) = std::process::Command::new("sqlite3")
+        .arg(two.join(".onair/stats.sqlite"))
+        .arg("SELECT count(*) FROM downloads")
+        .output()
+    {
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "7");
+    }
+}
+
+#[test]
+fn no_history_and_no_logs_is_a_usage_error() {
+    let (_tmp, root) = site();
+    let (code, _, err) = onair(&["stats", root.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no history yet"), "{err}");
 }

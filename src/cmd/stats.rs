@@ -8,15 +8,44 @@ use std::sync::Arc;
 use crate::cli::StatsArgs;
 use crate::deploy::target::{S3Options, S3Target, Target};
 use crate::diag::Diagnostic;
-use crate::stats::agents::Agents;
+use crate::stats::agents::{Agent, Agents};
 use crate::stats::count::{self, Period, Tally};
 use crate::stats::episodes::{self, Catalog};
 use crate::stats::formats::{ALL, Format};
+use crate::stats::history::{FileRow, History};
 use crate::stats::sources::{self, FileResult};
 use crate::stats::{html, report, time};
 
+/// An `agents` row of the history: agent, kind, name, device.
+type AgentRow = (String, &'static str, String, Option<String>);
+
 pub fn run(args: &StatsArgs) -> ExitCode {
     super::exit(stats(args))
+}
+
+fn fail(msg: String) -> u8 {
+    super::report([&Diagnostic::error(msg)]);
+    super::EXIT_ERRORS
+}
+
+/// The history's `agents` rows: each agent, its kind, name and device.
+fn agent_rows(tally: &Tally, counted: &count::Counted) -> Vec<AgentRow> {
+    tally
+        .agents
+        .iter()
+        .zip(&counted.agents)
+        .map(|(a, named)| match named {
+            Agent::Bot { name, watch } => (
+                a.clone(),
+                if *watch { "watch" } else { "bot" },
+                name.clone(),
+                None,
+            ),
+            Agent::Listener { name, device } => {
+                (a.clone(), "listener", name.clone(), Some(device.clone()))
+            }
+        })
+        .collect()
 }
 
 fn usage(msg: String) -> u8 {
@@ -67,10 +96,11 @@ fn stats(args: &StatsArgs) -> u8 {
             }
         },
     };
-    if args.logs.is_empty() {
-        return usage(
-            "give the logs to count with --logs FILE|DIR|s3://BUCKET/PREFIX (a history of earlier runs is not kept yet)".into(),
-        );
+    if args.logs.is_empty() && !History::exists(&args.dir) {
+        return usage(format!(
+            "no history yet ({} is missing): give the logs to count with --logs FILE|DIR|s3://BUCKET/PREFIX",
+            History::path(&args.dir).display()
+        ));
     }
     let agents = match &args.user_agents {
         None => Agents::bundled(),
@@ -87,11 +117,25 @@ fn stats(args: &StatsArgs) -> u8 {
             return super::EXIT_ERRORS;
         }
     };
-    let (tally, failed) = match read_logs(args, &catalog, period, forced) {
-        Ok(r) => r,
-        Err(code) => return code,
+    let mut history = match History::open(&args.dir) {
+        Ok(h) => h,
+        Err(e) => return fail(e),
+    };
+    let failed = match args.logs.is_empty() {
+        true => false,
+        false => match read_logs(args, &catalog, forced, &mut history) {
+            Ok(failed) => failed,
+            Err(code) => return code,
+        },
+    };
+    let tally = match history.load(&catalog, period) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
     };
     let counted = count::count(&tally, &catalog, &agents);
+    if let Err(e) = history.describe(&catalog, &agent_rows(&tally, &counted)) {
+        return fail(e);
+    }
     let r = report::build(&counted, &tally, &catalog, (period.since, period.until));
     if let Err(code) = print(args, &r) {
         return code;
@@ -124,27 +168,47 @@ fn s3_maker(args: &StatsArgs) -> impl Fn(&str, &str) -> Result<Arc<dyn Target>, 
     }
 }
 
-/// Reads every source into one tally; `true` beside it when a source or file failed (its
-/// problems printed). Err: nothing could be read.
+/// Reads every source into the history (the files read before left out); whether a source
+/// or file failed (its problems printed). Err: nothing could be read.
 fn read_logs(
     args: &StatsArgs,
     catalog: &Catalog,
-    period: Period,
     forced: Option<Format>,
-) -> Result<(Tally, bool), u8> {
+    history: &mut History,
+) -> Result<bool, u8> {
     let maker = s3_maker(args);
     let (inputs, errors) = sources::expand(&args.logs, &maker);
     let mut diags: Vec<Diagnostic> = errors
         .iter()
         .map(|e| Diagnostic::error(format!("--logs {e}")))
         .collect();
-    let results = sources::read_all(&inputs, catalog, period, forced);
+    // The whole of each file goes into the history; --since and --until choose what is shown.
+    let results = sources::read_all(&inputs, catalog, Period::default(), forced);
     let mut failed = !errors.is_empty();
     let mut seen = BTreeSet::new();
     let mut tally = Tally::default();
-    for r in results {
+    let mut new = Vec::new();
+    for mut r in results {
         failed |= file_problems(&r, &mut diags);
         if r.error.is_some() {
+            continue;
+        }
+        let before = match history.known(&r.hash) {
+            Ok(b) => b,
+            Err(e) => {
+                diags.push(Diagnostic::error(e));
+                return Err(finish(&diags, super::EXIT_ERRORS));
+            }
+        };
+        if let Some(first) = before {
+            if first != r.label {
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "the same lines as {first}, read before: counted once"
+                    ))
+                    .at(&r.label),
+                );
+            }
             continue;
         }
         if !seen.insert(r.hash) {
@@ -154,14 +218,32 @@ fn read_logs(
             );
             continue;
         }
-        tally.merge(r.tally);
+        new.push(FileRow {
+            hash: r.hash,
+            source: r.label.clone(),
+            format: r.format.map_or("?", |f| f.name()),
+            lines_read: r.tally.lines_read,
+            unparsed: r.tally.unparsed,
+        });
+        tally.merge(std::mem::take(&mut r.tally));
+    }
+    if let Err(e) = history.record(&new, &tally, catalog) {
+        diags.push(Diagnostic::error(format!(
+            "{e}; nothing of this run was recorded"
+        )));
+        return Err(finish(&diags, super::EXIT_ERRORS));
     }
     super::report(diags.iter());
     if inputs.is_empty() {
         eprintln!("stats failed: no log files to read");
         return Err(super::EXIT_ERRORS);
     }
-    Ok((tally, failed))
+    Ok(failed)
+}
+
+fn finish(diags: &[Diagnostic], code: u8) -> u8 {
+    super::report(diags.iter());
+    code
 }
 
 /// A file's error and its first unparsed lines as problems; whether it failed.

@@ -71,7 +71,8 @@ pub struct Tally {
     pub windows: FxHashMap<WindowKey, Window>,
     pub agents: Vec<String>,
     agent_ids: FxHashMap<String, u32>,
-    pub excluded: BTreeMap<&'static str, u64>,
+    /// Requests not counted, by UTC day and reason.
+    pub excluded: BTreeMap<(i64, &'static str), u64>,
     pub lines_read: u64,
     pub unparsed: u64,
     /// The first few unparsed lines.
@@ -102,8 +103,32 @@ pub fn ip_key(ip: &str) -> u128 {
 }
 
 impl Tally {
-    fn exclude(&mut self, reason: &'static str) {
-        *self.excluded.entry(reason).or_default() += 1;
+    fn exclude(&mut self, day: i64, reason: &'static str) {
+        *self.excluded.entry((day, reason)).or_default() += 1;
+    }
+
+    /// Adds a window (as the history keeps it) to the tally.
+    pub fn add_window(&mut self, day: i64, ip: u128, agent: &str, episode: u32, w: Window) {
+        let key = WindowKey {
+            day,
+            ip,
+            agent: self.agent_id(agent),
+            episode,
+        };
+        let mine = self.windows.entry(key).or_default();
+        mine.bytes = mine.bytes.saturating_add(w.bytes);
+        mine.requests += w.requests;
+        self.saw(day);
+    }
+
+    /// Adds requests not counted (as the history keeps them).
+    pub fn add_excluded(&mut self, day: i64, reason: &'static str, n: u64) {
+        *self.excluded.entry((day, reason)).or_default() += n;
+    }
+
+    fn saw(&mut self, day: i64) {
+        self.first_day = Some(self.first_day.map_or(day, |d| d.min(day)));
+        self.last_day = Some(self.last_day.map_or(day, |d| d.max(day)));
     }
 
     fn agent_id(&mut self, agent: &str) -> u32 {
@@ -138,27 +163,26 @@ impl Tally {
     }
 
     pub fn request(&mut self, r: &Request, catalog: &Catalog, period: Period) {
-        let Some(episode) = catalog.lookup(&r.path) else {
-            return self.exclude("not_an_episode");
-        };
         let day = r.secs.div_euclid(86_400);
         if !period.holds(day) {
-            return self.exclude("outside_period");
+            return self.exclude(day, "outside_period");
         }
-        self.first_day = Some(self.first_day.map_or(day, |d| d.min(day)));
-        self.last_day = Some(self.last_day.map_or(day, |d| d.max(day)));
+        let Some(episode) = catalog.lookup(&r.path) else {
+            return self.exclude(day, "not_an_episode");
+        };
+        self.saw(day);
         match r.method {
             Method::Get => {}
-            Method::Head => return self.exclude("head"),
-            Method::Other => return self.exclude("method"),
+            Method::Head => return self.exclude(day, "head"),
+            Method::Other => return self.exclude(day, "method"),
         }
         match r.status {
             200 | 206 => {}
-            304 => return self.exclude("not_modified"),
-            _ => return self.exclude("status"),
+            304 => return self.exclude(day, "not_modified"),
+            _ => return self.exclude(day, "status"),
         }
         if r.probe {
-            return self.exclude("probe");
+            return self.exclude(day, "probe");
         }
         let key = WindowKey {
             day,
@@ -207,6 +231,8 @@ pub struct Download {
 #[derive(Debug, Default)]
 pub struct Counted {
     pub downloads: Vec<Download>,
+    /// What each of the tally's agents is.
+    pub agents: Vec<Agent>,
     pub excluded: BTreeMap<&'static str, u64>,
 }
 
@@ -221,7 +247,10 @@ pub fn count(tally: &Tally, catalog: &Catalog, agents: &Agents) -> Counted {
             .map(|a| agents.classify(a))
             .collect()
     };
-    let mut excluded = tally.excluded.clone();
+    let mut excluded: BTreeMap<&'static str, u64> = BTreeMap::new();
+    for ((_, reason), n) in &tally.excluded {
+        *excluded.entry(reason).or_default() += n;
+    }
     let mut downloads = Vec::new();
     for (k, w) in &tally.windows {
         match &named[k.agent as usize] {
@@ -246,6 +275,7 @@ pub fn count(tally: &Tally, catalog: &Catalog, agents: &Agents) -> Counted {
     downloads.sort();
     Counted {
         downloads,
+        agents: named,
         excluded,
     }
 }

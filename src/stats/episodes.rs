@@ -46,6 +46,8 @@ impl EpisodeInfo {
 
 pub struct Catalog {
     pub episodes: Vec<EpisodeInfo>,
+    /// Each episode's enclosure path, decoded (the history's key for it).
+    keys: Vec<String>,
     paths: FxHashMap<String, u32>,
 }
 
@@ -64,7 +66,22 @@ impl Catalog {
                 paths.entry(path[at..].to_string()).or_insert(i as u32);
             }
         }
-        Catalog { episodes, paths }
+        Catalog {
+            episodes,
+            keys: full,
+            paths,
+        }
+    }
+
+    /// An episode's enclosure path, decoded.
+    pub fn path_of(&self, episode: u32) -> &str {
+        &self.keys[episode as usize]
+    }
+
+    /// The episode of an enclosure path as `path_of` gives it.
+    pub fn by_path(&self, path: &str) -> Option<u32> {
+        let i = *self.paths.get(path)?;
+        (self.keys[i as usize] == path).then_some(i)
     }
 
     /// The episode a logged path asks for: query string dropped, URL-decoded, matched whole

@@ -6,6 +6,7 @@
 //! - `sources`: files, folders, .gz and s3:// prefixes, read into `count`;
 //! - `episodes`: the site's enclosures, matched by path;
 //! - `agents`: the OPAWG user-agents-v2 lists (bots, apps, libraries, browsers, devices);
+//! - `history`: SITE/.onair/stats.sqlite, so that several runs count as one;
 //! - `count`: the windows (IP /64 + agent + episode, per UTC day) and the minute rule;
 //! - `report`: the terminal table, JSON, CSV and the HTML report.
 
@@ -15,6 +16,7 @@ pub mod agents;
 pub mod count;
 pub mod episodes;
 pub mod formats;
+pub mod history;
 pub mod html;
 pub mod report;
 pub mod sources;
