@@ -682,3 +682,70 @@ fn no_history_and_no_logs_is_a_usage_error() {
     assert_eq!(code, 2);
     assert!(err.contains("no history yet"), "{err}");
 }
+
+#[test]
+fn a_network_counts_every_show_and_show_picks_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let net = tmp.path().join("net");
+    site_support::example_network(&net);
+    let n = net.to_str().unwrap();
+    // The episodes and their enclosures, from a log with nothing but the feed in it.
+    let feed_only = tmp.path().join("feed.log");
+    write(
+        &feed_only,
+        &combined(&get(DAY1, "192.0.2.1", OVERCAST, "/feed.xml", 200, 900)),
+    );
+    let (code, v, err) = json_of(&["stats", n, "--logs", feed_only.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["downloads"], 0);
+    let eps = v["episodes"].as_array().unwrap().clone();
+    let shows: std::collections::BTreeSet<&str> =
+        eps.iter().map(|e| e["show"].as_str().unwrap()).collect();
+    assert_eq!(shows.len(), 3, "{v:#}");
+    // One whole-file download of the first episode of each show.
+    let mut log = String::new();
+    let mut firsts = Vec::new();
+    for show in &shows {
+        let e = eps.iter().find(|e| e["show"] == *show).unwrap();
+        let url = e["url"].as_str().unwrap();
+        let path = &url[url.find("://").unwrap() + 3..];
+        let path = &path[path.find('/').unwrap()..];
+        log += &combined(&get(
+            DAY1 + 60,
+            "192.0.2.2",
+            SPOTIFY,
+            path,
+            200,
+            10_000_000_000,
+        ));
+        firsts.push((show.to_string(), e["slug"].as_str().unwrap().to_string()));
+    }
+    let all = tmp.path().join("all.log");
+    write(&all, &log);
+    let (code, v, err) = json_of(&["stats", n, "--logs", all.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["downloads"], 3, "{v:#}");
+    for (show, slug) in &firsts {
+        let e = v["episodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["show"] == show.as_str() && e["slug"] == slug.as_str())
+            .unwrap();
+        assert_eq!(e["downloads"], 1, "{show}/{slug}");
+    }
+    // --show reports one show from the history, which keeps them all.
+    let (code, v, err) = json_of(&["stats", n, "--show", "solder-club", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["downloads"], 1, "{v:#}");
+    assert!(
+        v["episodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["show"] == "solder-club")
+    );
+    let (code, _, err) = onair(&["stats", n, "--show", "nope", "--json"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("the network has no show `nope`"), "{err}");
+}

@@ -109,8 +109,9 @@ fn stats(args: &StatsArgs) -> u8 {
             Err(e) => return usage(format!("--user-agents: {e}")),
         },
     };
-    let catalog = match episodes::load(&args.dir, args.show.as_deref()) {
-        Ok(eps) => Catalog::new(eps),
+    // Every show's episodes go into the history; --show chooses what is reported.
+    let (catalog, shown) = match episodes::load(&args.dir, args.show.as_deref()) {
+        Ok((all, shown)) => (Catalog::new(all), Catalog::new(shown)),
         Err(diags) => {
             super::report(diags.iter());
             eprintln!("stats failed: the site has errors");
@@ -128,15 +129,15 @@ fn stats(args: &StatsArgs) -> u8 {
             Err(code) => return code,
         },
     };
-    let tally = match history.load(&catalog, period) {
+    let tally = match history.load(&shown, period) {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
-    let counted = count::count(&tally, &catalog, &agents);
+    let counted = count::count(&tally, &shown, &agents);
     if let Err(e) = history.describe(&catalog, &agent_rows(&tally, &counted)) {
         return fail(e);
     }
-    let r = report::build(&counted, &tally, &catalog, (period.since, period.until));
+    let r = report::build(&counted, &tally, &shown, (period.since, period.until));
     if let Err(code) = print(args, &r) {
         return code;
     }

@@ -112,35 +112,40 @@ fn clean_path(logged: &str) -> String {
     }
 }
 
-/// Every published episode of the site at `root` (of one show with `show`), built in memory
-/// as `onair build` would (the audio facts from onair.lock, or probed).
-pub fn load(root: &Path, show: Option<&str>) -> Result<Vec<EpisodeInfo>, Diagnostics> {
+/// Every published episode of the site at `root`, built in memory as `onair build` would
+/// (the audio facts from onair.lock, or probed); and those of one show of a network with
+/// `show` (its name or its folder), else all again.
+pub fn load(
+    root: &Path,
+    show: Option<&str>,
+) -> Result<(Vec<EpisodeInfo>, Vec<EpisodeInfo>), Diagnostics> {
     let built = build_site(&BuildOptions {
         root: root.to_path_buf(),
         ..Default::default()
     })?;
-    let mut out = Vec::new();
-    match &built.network {
-        Some(network) => {
-            let mut found = false;
-            for s in &network.shows {
-                let folder = s.rel.file_name().map(|f| f.to_string_lossy().into_owned());
-                if show.is_none_or(|want| want == s.name || Some(want) == folder.as_deref()) {
-                    found = true;
-                    out.extend(of_site(&s.site, Some(&s.name)));
-                }
-            }
-            if let (Some(want), false) = (show, found) {
-                let mut d = Diagnostics::new();
-                d.push(crate::diag::Diagnostic::error(format!(
-                    "the network has no show `{want}`"
-                )));
-                return Err(d);
-            }
+    let Some(network) = &built.network else {
+        let all = of_site(&built.site, None);
+        return Ok((all.clone(), all));
+    };
+    let (mut all, mut shown) = (Vec::new(), Vec::new());
+    let mut found = false;
+    for s in &network.shows {
+        let folder = s.rel.file_name().map(|f| f.to_string_lossy().into_owned());
+        let eps = of_site(&s.site, Some(&s.name));
+        if show.is_none_or(|want| want == s.name || Some(want) == folder.as_deref()) {
+            found = true;
+            shown.extend(eps.iter().cloned());
         }
-        None => out.extend(of_site(&built.site, None)),
+        all.extend(eps);
     }
-    Ok(out)
+    if let (Some(want), false) = (show, found) {
+        let mut d = Diagnostics::new();
+        d.push(crate::diag::Diagnostic::error(format!(
+            "the network has no show `{want}` (--show takes a show's name or its folder in shows/)"
+        )));
+        return Err(d);
+    }
+    Ok((all, shown))
 }
 
 fn of_site(site: &Site, show: Option<&str>) -> Vec<EpisodeInfo> {
