@@ -2,6 +2,7 @@
 //! of a network), with its exact size, duration and header bytes, found by the path of a
 //! request.
 
+use std::borrow::Cow;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
@@ -87,8 +88,8 @@ impl Catalog {
     /// The episode a logged path asks for: query string dropped, URL-decoded, matched whole
     /// or (an S3 key under a deploy prefix, a CDN path under a folder) by its longest tail.
     pub fn lookup(&self, logged: &str) -> Option<u32> {
-        let path = clean_path(logged);
-        let mut tail = path.as_str();
+        let path = clean_path_cow(logged);
+        let mut tail: &str = &path;
         loop {
             if let Some(&i) = self.paths.get(tail) {
                 return Some(i);
@@ -102,13 +103,17 @@ impl Catalog {
 /// A URL or logged path as the catalog keys it: `/`-led, no scheme, host, query or fragment,
 /// `%XX` decoded.
 fn clean_path(logged: &str) -> String {
+    clean_path_cow(logged).into_owned()
+}
+
+/// `clean_path`, borrowing when the path needs no change (most log lines).
+fn clean_path_cow(logged: &str) -> Cow<'_, str> {
     let path = url_path(logged);
     let path = path.split(['?', '#']).next().unwrap_or("");
-    let decoded = percent_decode(path);
-    if decoded.starts_with('/') {
-        decoded.into_owned()
-    } else {
-        format!("/{decoded}")
+    match percent_decode(path) {
+        Cow::Borrowed(p) if p.starts_with('/') => Cow::Borrowed(p),
+        decoded if decoded.starts_with('/') => decoded,
+        decoded => Cow::Owned(format!("/{decoded}")),
     }
 }
 
