@@ -749,3 +749,38 @@ fn a_network_counts_every_show_and_show_picks_one() {
     assert_eq!(code, 1);
     assert!(err.contains("the network has no show `nope`"), "{err}");
 }
+
+#[path = "serve_support/mod.rs"]
+mod serve_support;
+
+#[test]
+fn serve_shows_the_report_when_a_history_exists() {
+    use onair::serve::{LiveSite, Server};
+    let (_tmp, root) = site();
+    let site = std::sync::Arc::new(LiveSite::new(&root, onair::output::SiteOutput::new(), None));
+    let server = Server::bind("127.0.0.1:0".parse().unwrap(), site).unwrap();
+    let none = serve_support::get(server.addr(), "/_onair/stats");
+    assert_eq!(none.status, 404);
+    assert!(
+        none.text().contains("no download stats yet"),
+        "{}",
+        none.text()
+    );
+    let log = root.parent().unwrap().join("access.log");
+    write(&log, &requests().iter().map(combined).collect::<String>());
+    let (code, _, err) = onair(&[
+        "stats",
+        root.to_str().unwrap(),
+        "--logs",
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let page = serve_support::get(server.addr(), "/_onair/stats");
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(
+        html.contains("<strong>7</strong> downloads, 2024-05-01 to 2024-05-02"),
+        "{html}"
+    );
+    assert!(html.contains("<svg"));
+}

@@ -261,6 +261,33 @@ impl History {
         tx.commit().map_err(&err)
     }
 
+    /// The episodes as the last run described them (for a report without the site's build).
+    pub fn episodes(&self) -> Result<Vec<super::episodes::EpisodeInfo>, String> {
+        let err = self.err();
+        let mut q = self
+            .conn
+            .prepare(
+                "SELECT slug, show, title, url, published, size, duration, header FROM episodes",
+            )
+            .map_err(&err)?;
+        let rows = q
+            .query_map([], |r| {
+                let published: String = r.get(4)?;
+                Ok(super::episodes::EpisodeInfo {
+                    slug: r.get(0)?,
+                    show: r.get(1)?,
+                    title: r.get(2)?,
+                    url: r.get(3)?,
+                    published: parse_day(&published).unwrap_or(0) * 86_400,
+                    size: r.get::<_, i64>(5)? as u64,
+                    duration: r.get(6)?,
+                    header: r.get::<_, i64>(7)? as u64,
+                })
+            })
+            .map_err(&err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(&err)
+    }
+
     /// Everything the history holds for the period, as one tally (listeners as numbers).
     pub fn load(&self, catalog: &Catalog, period: Period) -> Result<Tally, String> {
         let err = self.err();

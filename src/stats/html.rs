@@ -205,3 +205,21 @@ pub fn page(r: &Report, title: &str) -> String {
         unparsed = r.lines.unparsed,
     )
 }
+
+/// Where `onair serve` shows the report.
+pub const SERVE_PATH: &str = "/_onair/stats";
+
+/// The report of the site's whole history, as `onair serve` shows it; None when the site has
+/// no history yet.
+pub fn history_page(site: &std::path::Path, title: &str) -> Result<Option<String>, String> {
+    use super::history::History;
+    if !History::exists(site) {
+        return Ok(None);
+    }
+    let history = History::open(site)?;
+    let catalog = super::episodes::Catalog::new(history.episodes()?);
+    let tally = history.load(&catalog, super::count::Period::default())?;
+    let counted = super::count::count(&tally, &catalog, &super::agents::Agents::bundled());
+    let r = super::report::build(&counted, &tally, &catalog, (None, None));
+    Ok(Some(page(&r, title)))
+}
