@@ -112,6 +112,19 @@ fn hex(c: u8) -> Option<u8> {
     }
 }
 
+/// Up to N items of `it` into `out`; how many there were.
+pub fn fill<'a, const N: usize>(
+    it: impl Iterator<Item = &'a str>,
+    out: &mut [&'a str; N],
+) -> usize {
+    let mut n = 0;
+    for (slot, item) in out.iter_mut().zip(it) {
+        *slot = item;
+        n += 1;
+    }
+    n
+}
+
 /// The space-separated fields of a log line, where `"..."` (with `\"` escapes) and `[...]`
 /// are one field each, given without their quotes or brackets.
 pub struct Fields<'a> {

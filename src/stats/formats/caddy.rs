@@ -4,7 +4,6 @@
 //! `status` and `size` (the body bytes written).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use serde::Deserialize;
 
@@ -62,7 +61,16 @@ struct Req<'a> {
     #[serde(borrow)]
     uri: Cow<'a, str>,
     #[serde(borrow, default)]
-    headers: HashMap<Cow<'a, str>, Vec<Cow<'a, str>>>,
+    headers: Headers<'a>,
+}
+
+/// The two request headers read (Caddy logs Go's canonical names); the rest are skipped.
+#[derive(Deserialize, Default)]
+struct Headers<'a> {
+    #[serde(rename = "User-Agent", borrow, default)]
+    agent: Vec<Cow<'a, str>>,
+    #[serde(rename = "Range", borrow, default)]
+    range: Vec<Cow<'a, str>>,
 }
 
 pub fn method(m: &str) -> Method {
@@ -85,14 +93,8 @@ impl LogReader for Caddy {
             return Line::Bad("`ts` is not a time");
         };
         let mut req = e.request;
-        let header = |name: &str| {
-            req.headers
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .and_then(|(_, v)| v.first().cloned())
-        };
-        let agent = header("User-Agent").unwrap_or_default();
-        let probe = header("Range").is_some_and(|r| is_probe_range(&r));
+        let probe = req.headers.range.first().is_some_and(|r| is_probe_range(r));
+        let agent = req.headers.agent.drain(..).next().unwrap_or_default();
         let Some(ip) = req.client_ip.take().or(req.remote_ip.take()) else {
             return Line::Bad("the request has neither client_ip nor remote_ip");
         };

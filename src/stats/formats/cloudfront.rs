@@ -5,7 +5,9 @@
 
 use std::borrow::Cow;
 
-use crate::stats::{Line, LogReader, Method, Request, percent_decode, probe_without_range, time};
+use crate::stats::{
+    Line, LogReader, Method, Request, fill, percent_decode, probe_without_range, time,
+};
 
 const DEFAULT_FIELDS: &str = "date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end";
 
@@ -70,7 +72,9 @@ impl LogReader for CloudFront {
                 "the #Fields: header lacks date, time, c-ip, cs-method, cs-uri-stem, sc-status, sc-bytes or cs(User-Agent)",
             );
         };
-        let f: Vec<&str> = line.split('\t').collect();
+        let mut fields = [""; 64];
+        let n = fill(line.split('\t'), &mut fields);
+        let f = &fields[..n];
         let get = |i: usize| f.get(i).copied();
         let (Some(date), Some(t), Some(bytes), Some(ip), Some(method), Some(path), Some(status)) = (
             get(c.date),

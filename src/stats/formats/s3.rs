@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use super::combined::{bytes, request_line};
-use crate::stats::{Fields, Line, LogReader, Method, Request, probe_without_range, time};
+use crate::stats::{Fields, Line, LogReader, Method, Request, fill, probe_without_range, time};
 
 pub struct S3;
 
@@ -15,26 +15,14 @@ impl LogReader for S3 {
         if line.trim().is_empty() {
             return Line::Skip;
         }
-        let f: Vec<&str> = Fields::new(line).take(17).collect();
-        let [
-            _owner,
-            _bucket,
-            t,
-            ip,
-            _requester,
-            _id,
-            operation,
-            key,
-            uri,
-            status,
-            _error,
-            sent,
-            ..,
-        ] = f.as_slice()
-        else {
+        let mut f = [""; 17];
+        let n = fill(Fields::new(line), &mut f);
+        if n < 12 {
             return Line::Bad("too few fields for an S3 server access log");
-        };
-        let agent = f.get(16).copied().unwrap_or("-");
+        }
+        let [t, ip, operation, key, uri, status, sent] =
+            [f[2], f[3], f[6], f[7], f[8], f[9], f[11]];
+        let agent = if n > 16 { f[16] } else { "-" };
         let Some(secs) = time::parse_clf(t) else {
             return Line::Bad("the time is not [dd/Mon/yyyy:hh:mm:ss +zzzz]");
         };
@@ -44,13 +32,13 @@ impl LogReader for S3 {
         let Some(bytes) = bytes(sent) else {
             return Line::Bad("the bytes sent are not a number");
         };
-        let method = match *operation {
+        let method = match operation {
             "REST.GET.OBJECT" => Method::Get,
             "REST.HEAD.OBJECT" => Method::Head,
             _ if operation.starts_with("REST.") => Method::Other,
             _ => request_line(uri).0,
         };
-        let path = if *key == "-" {
+        let path = if key == "-" {
             Cow::Borrowed(request_line(uri).1)
         } else {
             Cow::Owned(format!("/{key}"))
