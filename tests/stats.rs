@@ -784,3 +784,54 @@ fn serve_shows_the_report_when_a_history_exists() {
     );
     assert!(html.contains("<svg"));
 }
+
+#[test]
+fn user_agents_dir_replaces_the_bundled_lists() {
+    let (tmp, root) = site();
+    let lists = tmp.path().join("ua");
+    std::fs::create_dir(&lists).unwrap();
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/stats/user-agents");
+    for f in ["bots", "libraries", "browsers", "devices"] {
+        std::fs::copy(
+            bundled.join(format!("{f}.json")),
+            lists.join(format!("{f}.json")),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        lists.join("apps.json"),
+        r#"{"entries": [{"name": "Kitchen Player", "pattern": "^KitchenPlayer/"}]}"#,
+    )
+    .unwrap();
+    let log = tmp.path().join("access.log");
+    write(
+        &log,
+        &combined(&get(
+            DAY1,
+            "192.0.2.1",
+            "KitchenPlayer/1.0",
+            LONG,
+            200,
+            LONG_SIZE,
+        )),
+    );
+    let (r, l, u) = (
+        root.to_str().unwrap(),
+        log.to_str().unwrap(),
+        lists.to_str().unwrap(),
+    );
+    let (code, v, err) = json_of(&["stats", r, "--logs", l, "--json", "--user-agents", u]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["apps"], serde_json::json!({"Kitchen Player": 1}));
+    std::fs::write(
+        lists.join("apps.json"),
+        r#"{"entries": [{"name": "x", "pattern": "(("}]}"#,
+    )
+    .unwrap();
+    let (code, _, err) = onair(&["stats", r, "--json", "--user-agents", u]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("apps.json: a pattern does not compile"),
+        "{err}"
+    );
+}
