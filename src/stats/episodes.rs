@@ -2,7 +2,6 @@
 //! of a network), with its exact size, duration and header bytes, found by the path of a
 //! request.
 
-use std::borrow::Cow;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
@@ -55,16 +54,18 @@ pub struct Catalog {
 impl Catalog {
     pub fn new(mut episodes: Vec<EpisodeInfo>) -> Catalog {
         episodes.sort_by(|a, b| b.published.cmp(&a.published).then(a.slug.cmp(&b.slug)));
+        // Keyed without the leading `/`, so that an S3 key (`audio/a.mp3`) is looked up as
+        // it is logged.
         let mut paths = FxHashMap::default();
         let full: Vec<String> = episodes.iter().map(|e| clean_path(&e.url)).collect();
         for (i, path) in full.iter().enumerate() {
-            paths.entry(path.clone()).or_insert(i as u32);
+            paths.entry(path[1..].to_string()).or_insert(i as u32);
         }
         // Then the tails of each path: the site's `url:` may have a path of its own
         // (https://host/show/) that an S3 key or a CDN's path does not.
         for (i, path) in full.iter().enumerate() {
             for (at, _) in path.match_indices('/').skip(1) {
-                paths.entry(path[at..].to_string()).or_insert(i as u32);
+                paths.entry(path[at + 1..].to_string()).or_insert(i as u32);
             }
         }
         Catalog {
@@ -81,39 +82,38 @@ impl Catalog {
 
     /// The episode of an enclosure path as `path_of` gives it.
     pub fn by_path(&self, path: &str) -> Option<u32> {
-        let i = *self.paths.get(path)?;
+        let i = *self.paths.get(path.strip_prefix('/')?)?;
         (self.keys[i as usize] == path).then_some(i)
     }
 
     /// The episode a logged path asks for: query string dropped, URL-decoded, matched whole
     /// or (an S3 key under a deploy prefix, a CDN path under a folder) by its longest tail.
+    /// No allocation unless the path has `%` escapes.
     pub fn lookup(&self, logged: &str) -> Option<u32> {
-        let path = clean_path_cow(logged);
-        let mut tail: &str = &path;
+        let path = url_path(logged);
+        let path = path.split(['?', '#']).next().unwrap_or("");
+        let path = percent_decode(path);
+        let mut tail: &str = path.trim_start_matches('/');
         loop {
             if let Some(&i) = self.paths.get(tail) {
                 return Some(i);
             }
-            let next = tail[1..].find('/')?;
+            let next = tail.find('/')?;
             tail = &tail[next + 1..];
         }
     }
 }
 
-/// A URL or logged path as the catalog keys it: `/`-led, no scheme, host, query or fragment,
-/// `%XX` decoded.
+/// A URL or logged path as the history keys it: `/`-led, no scheme, host, query or
+/// fragment, `%XX` decoded.
 fn clean_path(logged: &str) -> String {
-    clean_path_cow(logged).into_owned()
-}
-
-/// `clean_path`, borrowing when the path needs no change (most log lines).
-fn clean_path_cow(logged: &str) -> Cow<'_, str> {
     let path = url_path(logged);
     let path = path.split(['?', '#']).next().unwrap_or("");
-    match percent_decode(path) {
-        Cow::Borrowed(p) if p.starts_with('/') => Cow::Borrowed(p),
-        decoded if decoded.starts_with('/') => decoded,
-        decoded => Cow::Owned(format!("/{decoded}")),
+    let decoded = percent_decode(path);
+    if decoded.starts_with('/') {
+        decoded.into_owned()
+    } else {
+        format!("/{decoded}")
     }
 }
 

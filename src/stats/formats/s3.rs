@@ -41,7 +41,8 @@ impl LogReader for S3 {
         let path = if key == "-" {
             Cow::Borrowed(request_line(uri).1)
         } else {
-            Cow::Owned(format!("/{key}"))
+            // The key as logged (URL-encoded, no leading `/`): the catalog matches it so.
+            Cow::Borrowed(key)
         };
         Line::Request(Request {
             secs,
@@ -69,7 +70,7 @@ mod tests {
         assert_eq!(r.secs, 1_549_411_238);
         assert_eq!(r.ip, "192.0.2.3");
         assert_eq!(r.method, Method::Get);
-        assert_eq!(r.path, "/audio/ep%201.mp3");
+        assert_eq!(r.path, "audio/ep%201.mp3");
         assert_eq!((r.status, r.bytes), (206, 65536));
         assert!(r.agent.starts_with("AppleCoreMedia/"));
     }
