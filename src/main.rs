@@ -89,7 +89,10 @@ fn main() -> ExitCode {
             return cmd::exit(code);
         }
     };
-    if matches!(cli.command, Command::Build(_) | Command::Check(_)) {
+    if matches!(
+        cli.command,
+        Command::Build(_) | Command::Check(_) | Command::Stats(_)
+    ) {
         tune_allocator_for_one_shot();
     }
     match &cli.command {

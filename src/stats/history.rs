@@ -130,6 +130,11 @@ impl History {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         }
         let conn = Connection::open(&path).map_err(sql(&path))?;
+        // One transaction a run; WAL keeps a reader (serve's report) apart from a writer.
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768;",
+        )
+        .map_err(sql(&path))?;
         conn.execute_batch(SCHEMA).map_err(sql(&path))?;
         Ok(History {
             conn,
