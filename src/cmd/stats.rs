@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::cli::StatsArgs;
 use crate::deploy::target::{S3Options, S3Target, Target};
@@ -155,8 +156,18 @@ fn s3_maker(args: &StatsArgs) -> impl Fn(&str, &str) -> Result<Arc<dyn Target>, 
         .map(|c| c.deploy)
         .unwrap_or_default();
     move |bucket: &str, prefix: &str| {
-        let settings =
-            crate::deploy::aws_files::resolve(&|k| std::env::var(k).ok()).map_err(|e| e.message)?;
+        use crate::deploy::{aws_files, credentials, s3};
+        let env = |k: &str| std::env::var(k).ok();
+        let settings = aws_files::resolve(&env)
+            .and_then(|mut s| credentials::fetch(&mut s, &env).map(|()| s))
+            .map_err(|e| match e.line {
+                Some(line) => format!("{}:{line}: {}", e.path.display(), e.message),
+                None if !e.path.as_os_str().is_empty() => {
+                    format!("{}: {}", e.path.display(), e.message)
+                }
+                None => e.message,
+            })?;
+        let secs = |v: Option<u64>, default| v.map(Duration::from_secs).unwrap_or(default);
         let target = S3Target::new(S3Options {
             bucket: bucket.to_string(),
             prefix: prefix.to_string(),
@@ -164,6 +175,9 @@ fn s3_maker(args: &StatsArgs) -> impl Fn(&str, &str) -> Result<Arc<dyn Target>, 
             region: deploy.region.clone(),
             path_style: deploy.path_style,
             settings,
+            connect_timeout: secs(deploy.connect_timeout, s3::DEFAULT_CONNECT_TIMEOUT),
+            stall_timeout: secs(deploy.stall_timeout, s3::DEFAULT_STALL_TIMEOUT),
+            verify_etag: deploy.verify_etag.unwrap_or(true),
         })?;
         Ok(Arc::new(target) as Arc<dyn Target>)
     }
