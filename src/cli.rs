@@ -43,8 +43,16 @@ pub enum Command {
     #[command(after_help = CI_EXAMPLES)]
     Ci(CiArgs),
     /// Count downloads from the show's own server logs, by the IAB v2.3 rules
+    #[command(after_help = STATS_EXAMPLES)]
     Stats(StatsArgs),
 }
+
+const STATS_EXAMPLES: &str = "\
+Examples:
+  onair stats --logs /var/log/nginx/          # a folder of logs, .gz or not
+  onair stats --logs s3://my-logs/cf/E2ABC123 # every object whose key starts so
+  onair stats --since 2026-11-01 --json       # from the history, no logs read
+  onair stats --logs access.log --html report/";
 
 #[derive(Debug, Args, Clone)]
 pub struct StatsArgs {
