@@ -7,9 +7,9 @@ use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
-use crate::build::{BuildOptions, build_site};
 use crate::content::{AudioSource, Site};
 use crate::diag::Diagnostics;
+use crate::pipeline::{BuildOptions, build_site};
 
 use super::formats::url_path;
 use super::percent_decode;
