@@ -42,6 +42,52 @@ pub enum Command {
     /// overwriting one)
     #[command(after_help = CI_EXAMPLES)]
     Ci(CiArgs),
+    /// Count downloads from the show's own server logs, by the IAB v2.3 rules
+    #[command(after_help = STATS_EXAMPLES)]
+    Stats(StatsArgs),
+}
+
+const STATS_EXAMPLES: &str = "\
+Examples:
+  onair stats --logs /var/log/nginx/          # a folder of logs, .gz or not
+  onair stats --logs s3://my-logs/cf/E2ABC123 # every object whose key starts so
+  onair stats --since 2026-11-01 --json       # from the history, no logs read
+  onair stats --logs access.log --html report/";
+
+#[derive(Debug, Args, Clone)]
+pub struct StatsArgs {
+    /// The site folder
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// A log file, a folder of them (recursive), a .gz, or s3://BUCKET/PREFIX (repeat for more)
+    #[arg(long = "logs", value_name = "SOURCE")]
+    pub logs: Vec<String>,
+    /// The first UTC day counted (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// The last UTC day counted (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Print the count as one JSON object
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print one CSV row per episode, day and app
+    #[arg(long)]
+    pub csv: bool,
+    /// Also write an HTML report with charts as DIR/index.html
+    #[arg(long, value_name = "DIR")]
+    pub html: Option<PathBuf>,
+    /// The logs' format, instead of finding it per file: s3, cloudfront, combined (nginx,
+    /// apache), caddy, cloudflare, bunny
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// A newer copy of the OPAWG user-agents-v2 lists (bots.json, apps.json, libraries.json,
+    /// browsers.json, devices.json)
+    #[arg(long, value_name = "DIR")]
+    pub user_agents: Option<PathBuf>,
+    /// In a network: count one show's episodes only (its name or its folder in shows/)
+    #[arg(long, value_name = "NAME")]
+    pub show: Option<String>,
 }
 
 /// A CI service whose recipe onair writes.

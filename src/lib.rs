@@ -12,7 +12,8 @@
 //!   of chapters, transcripts and people as `render::companions` makes them), and
 //!   `render::companions` (chapters.json, transcript files, people pages);
 //! - `output` (disk or memory), `check` (rules on a built output), `build` (the pipeline);
-//! - `serve`, `deploy`, `import`, and `cmd` (one module per command) on top.
+//! - `serve`, `deploy`, `import`, `stats` (downloads counted from server logs, reading S3
+//!   through `deploy`'s client), and `cmd` (one module per command) on top.
 
 pub mod assets;
 pub mod audio;
@@ -43,6 +44,7 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod slug;
+pub mod stats;
 pub mod theme;
 pub mod timecode;
 pub mod timings;

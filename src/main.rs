@@ -89,7 +89,10 @@ fn main() -> ExitCode {
             return cmd::exit(code);
         }
     };
-    if matches!(cli.command, Command::Build(_) | Command::Check(_)) {
+    if matches!(
+        cli.command,
+        Command::Build(_) | Command::Check(_) | Command::Stats(_)
+    ) {
         tune_allocator_for_one_shot();
     }
     match &cli.command {
@@ -102,5 +105,6 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::run(args),
         Command::Deploy(args) => cmd::deploy::run(args),
         Command::Ci(args) => cmd::ci::run(args),
+        Command::Stats(args) => cmd::stats::run(args),
     }
 }

@@ -15,6 +15,7 @@ pub mod new_episode;
 pub mod probe;
 pub mod schedule;
 pub mod serve;
+pub mod stats;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_ERRORS: u8 = 1;

@@ -337,7 +337,9 @@ fn handle(request: tiny_http::Request, site: &LiveSite) {
     }
     let served = site.current();
     let decoration = html_decoration(&served);
-    let reply = if path == "/_onair" || path.starts_with("/_onair/") {
+    let reply = if path == crate::stats::html::SERVE_PATH {
+        stats_reply(site.root(), &decoration)
+    } else if path == "/_onair" || path.starts_with("/_onair/") {
         appview::reply(&head, &served, &decoration)
     } else if let Some(redirect) = outside_mount(path, &served.mount) {
         redirect
@@ -357,6 +359,28 @@ fn handle(request: tiny_http::Request, site: &LiveSite) {
         )
     };
     send(request, reply);
+}
+
+/// `/_onair/stats`: the report of `onair stats`' history (SITE/.onair/stats.sqlite), when
+/// there is one.
+fn stats_reply(root: &Path, decoration: &str) -> http::Reply {
+    use http::{Body, Reply};
+    let title = crate::network::site_config(root)
+        .map(|c| c.title)
+        .unwrap_or_else(|_| "onair".into());
+    match crate::stats::html::history_page(root, &title) {
+        Ok(Some(page)) => Reply::new(
+            200,
+            Body::Owned(reload::inject(page.as_bytes(), decoration)),
+        )
+        .header("Content-Type", "text/html; charset=utf-8")
+        .header("Cache-Control", "no-cache"),
+        Ok(None) => Reply::text(
+            404,
+            "404 Not Found: no download stats yet; run `onair stats --logs LOGS` first",
+        ),
+        Err(e) => Reply::text(500, &format!("500: the stats history cannot be read: {e}")),
+    }
 }
 
 /// For a site published under a sub-path (`/show/`), requests outside it: `/` and `/show`
