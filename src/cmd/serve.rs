@@ -181,8 +181,32 @@ fn site_urls(built: &Built) -> Option<crate::serve::SiteUrls> {
                 )
             })
             .collect(),
+        loudness: loudness_figures(built),
     };
     Some(urls)
+}
+
+/// The loudness figures the lock holds for the site's own audio, by site key.
+fn loudness_figures(built: &Built) -> std::collections::BTreeMap<String, String> {
+    built
+        .site
+        .episodes
+        .iter()
+        .filter_map(|ep| match &ep.audio {
+            crate::content::AudioSource::Local(rel) => crate::lock::resolve::lock_key(rel),
+            crate::content::AudioSource::Remote(_) => None,
+        })
+        .filter_map(|key| {
+            let l = built.lock.loudness_of(&key)?;
+            let integrated = l
+                .integrated
+                .map_or("silent".to_string(), |i| format!("{i:.1} LUFS"));
+            let peak = l
+                .true_peak
+                .map_or(String::new(), |p| format!(", {p:.1} dBTP"));
+            Some((key, format!("{integrated}{peak}, {:.1} LU range", l.range)))
+        })
+        .collect()
 }
 
 fn describe(built: &Built) -> String {

@@ -300,6 +300,8 @@ struct Local<'a> {
     base: Option<String>,
     mount: &'a str,
     output: &'a SiteOutput,
+    /// Loudness figures by site key (`SiteUrls::loudness`).
+    loudness: Option<&'a std::collections::BTreeMap<String, String>>,
 }
 
 impl Local<'_> {
@@ -376,6 +378,7 @@ pub fn render(served: &Served) -> String {
                 base: site_base(&show),
                 mount: &served.mount,
                 output,
+                loudness: served.urls.as_ref().map(|u| &u.loudness),
             };
             render_show(&mut body, &show, &local)
         }
@@ -534,7 +537,14 @@ fn render_episode(out: &mut String, e: &AppEpisode, local: &Local<'_>) {
         },
         escape_html(&e.title)
     ));
-    let facts = episode_facts(e);
+    let mut facts = episode_facts(e);
+    let loudness = e.audio_url.as_deref().and_then(|url| {
+        let key = local.key(url)?;
+        local.loudness?.get(&key)
+    });
+    if let Some(figures) = loudness {
+        facts.push(escape_html(figures));
+    }
     out.push_str(&format!("<p class=\"facts\">{}</p>", facts.join(" · ")));
     if let Some(s) = &e.summary {
         let short: String = s.chars().take(280).collect();
@@ -800,6 +810,34 @@ mod tests {
     }
 
     #[test]
+    fn the_loudness_the_lock_knows_is_shown_beside_the_audio() {
+        let mut out = SiteOutput::new();
+        out.insert_bytes("feed.xml", FEED.as_bytes().to_vec());
+        out.insert_bytes("audio/rr218.mp3", vec![0; 4]);
+        let served = Served {
+            output: Arc::new(out),
+            problems: None,
+            generation: 1,
+            mount: "/".into(),
+            urls: Some(crate::serve::SiteUrls {
+                scheduled: Vec::new(),
+                loudness: [(
+                    "audio/rr218.mp3".to_string(),
+                    "-16.2 LUFS, -1.3 dBTP, 5.1 LU range".to_string(),
+                )]
+                .into(),
+                base_url: "https://pod.example.com".into(),
+                feed_url: "https://pod.example.com/feed.xml".into(),
+            }),
+        };
+        let page = render(&served);
+        assert!(
+            page.contains(" · -16.2 LUFS, -1.3 dBTP, 5.1 LU range</p>"),
+            "{page}"
+        );
+    }
+
+    #[test]
     fn check_results_are_shown_with_rule_ids() {
         let mut out = SiteOutput::new();
         out.insert_bytes("feed.xml", FEED.as_bytes().to_vec());
@@ -810,6 +848,7 @@ mod tests {
             mount: "/".into(),
             urls: Some(crate::serve::SiteUrls {
                 scheduled: vec!["Knife Skills, 2027-01-05 06:00 Europe/Stockholm".into()],
+                loudness: Default::default(),
                 base_url: "https://pod.example.com".into(),
                 feed_url: "https://pod.example.com/feed.xml".into(),
             }),

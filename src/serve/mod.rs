@@ -48,6 +48,9 @@ pub struct SiteUrls {
     pub feed_url: String,
     /// The episodes waiting for their date, for the app view: "Title, 2027-01-05 06:00 Zone".
     pub scheduled: Vec<String>,
+    /// The loudness onair.lock knows of each site file of audio (by its key, `audio/ep1.mp3`),
+    /// for the app view: "-16.2 LUFS, -1.3 dBTP, 5.1 LU range".
+    pub loudness: std::collections::BTreeMap<String, String>,
 }
 
 /// The state shared by the request threads and the rebuild loop.
