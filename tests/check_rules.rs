@@ -181,7 +181,11 @@ fn feed_checks_page_documents_every_rule() {
     }
     table.push_str("\nNot checked (they need the live server or are judgment calls):\n\n");
     for n in listed["not_checked"].as_array().unwrap() {
-        table.push_str(&format!("- {}: {}\n", text(n, "section"), md(&text(n, "what"))));
+        table.push_str(&format!(
+            "- {}: {}\n",
+            text(n, "section"),
+            md(&text(n, "what"))
+        ));
     }
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/feed-checks.md");
     let page = std::fs::read_to_string(&path).unwrap();

@@ -1,5 +1,5 @@
 //! The rule table: every rule `onair check` applies, in one place. `onair check --rules`
-//! prints it and the README documents it from it; a rule's id never changes once released.
+//! prints it and docs/feed-checks.md is generated from that; a rule's id never changes once released.
 //! The section numbers (A1, C26, ...) point into ../shared/research/feed-rules.md, which holds
 //! the sources; `source` names the primary one.
 
