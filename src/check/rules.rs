@@ -517,7 +517,7 @@ pub const RULES: &[Rule] = &[
 ];
 
 /// Requirements of the research notes that cannot be checked from the feed and the build output,
-/// listed so that `--rules` and the README say what `onair check` does not cover.
+/// listed so that `--rules` and docs/feed-checks.md say what `onair check` does not cover.
 pub const NOT_CHECKED: &[(&str, &str)] = &[
     (
         "A10",
