@@ -1,6 +1,6 @@
 //! Property-based fuzzing of every parser that reads user or network input, and of the feed
 //! writer: no panic, no hang, output that parses back. Cases per target come from
-//! PROPTEST_CASES (CI runs a bounded number; see README, "Fuzzing"); failures found are kept in
+//! PROPTEST_CASES (CI runs a bounded number; see CONTRIBUTING.md, "Fuzzing"); failures found are kept in
 //! tests/fuzz.proptest-regressions and replayed first on every run.
 
 use std::path::Path;

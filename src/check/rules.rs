@@ -1,5 +1,5 @@
 //! The rule table: every rule `onair check` applies, in one place. `onair check --rules`
-//! prints it and the README documents it from it; a rule's id never changes once released.
+//! prints it and docs/feed-checks.md is generated from that; a rule's id never changes once released.
 //! The section numbers (A1, C26, ...) point into ../shared/research/feed-rules.md, which holds
 //! the sources; `source` names the primary one.
 
@@ -517,7 +517,7 @@ pub const RULES: &[Rule] = &[
 ];
 
 /// Requirements of the research notes that cannot be checked from the feed and the build output,
-/// listed so that `--rules` and the README say what `onair check` does not cover.
+/// listed so that `--rules` and docs/feed-checks.md say what `onair check` does not cover.
 pub const NOT_CHECKED: &[(&str, &str)] = &[
     (
         "A10",
