@@ -295,7 +295,7 @@ fn write_head(w: &mut W, inputs: &FeedInputs<'_>) -> std::io::Result<()> {
     }
     text(w, "title", &c.title)?;
     text(w, "link", &link)?;
-    cdata_or_text(
+    plain_text(
         w,
         "description",
         &truncate_bytes(&c.description, DESCRIPTION_LIMIT),
@@ -579,6 +579,24 @@ fn text(w: &mut W, name: &str, value: &str) -> std::io::Result<()> {
 fn text_attrs(w: &mut W, name: &str, attrs: &[(&str, &str)], value: &str) -> std::io::Result<()> {
     w.write_event(Event::Start(element(name, attrs)))?;
     w.write_event(Event::Text(BytesText::new(&xml_clean(value))))?;
+    w.write_event(Event::End(BytesEnd::new(name)))
+}
+
+/// Plain text with `&` and `<` as hexadecimal character references, as the RSS Profile asks
+/// (the W3C validator warns about them raw in CDATA, where a reader may take them for HTML).
+fn plain_text(w: &mut W, name: &str, value: &str) -> std::io::Result<()> {
+    let clean = xml_clean(value);
+    let mut escaped = String::with_capacity(clean.len() + 16);
+    for c in clean.chars() {
+        match c {
+            '&' => escaped.push_str("&#x26;"),
+            '<' => escaped.push_str("&#x3C;"),
+            '>' => escaped.push_str("&gt;"),
+            c => escaped.push(c),
+        }
+    }
+    w.write_event(Event::Start(element(name, &[])))?;
+    w.write_event(Event::Text(BytesText::from_escaped(escaped)))?;
     w.write_event(Event::End(BytesEnd::new(name)))
 }
 
