@@ -146,6 +146,75 @@ pub fn resolve_local_checked(
     }
 }
 
+/// Audio absent from the site folder: its facts from the lock (a CI checkout kept the audio
+/// out of git) with a warning, since there is no file to publish (which `onair deploy` checks
+/// against its target); an error when the lock does not know it either.
+fn lock_only(
+    path: &Path,
+    key: String,
+    locked_entry: Option<&LockedAudio>,
+) -> Result<Resolved, Diagnostic> {
+    if let Some(entry) = locked_entry
+        && std::fs::symlink_metadata(path).is_err()
+    {
+        let warning = Diagnostic::warning(format!(
+            "`{key}` is not in the site folder: its facts ({} bytes) come from onair.lock; \
+             `onair deploy` refuses to publish it unless the target already holds that \
+             exact file (put the file back, upload it once, or give the episode an https URL)",
+            entry.facts.size
+        ));
+        return Ok(Resolved {
+            facts: entry.facts.clone(),
+            lock_entry: None,
+            lock_key: key,
+            warnings: vec![warning],
+        });
+    }
+    Err(Diagnostic::error(format!(
+        "audio file not found: `{key}` (looked for {}), and onair.lock has no record of \
+         it; check the path (relative to the site folder) or add the file",
+        path.display()
+    ))
+    .at(&key))
+}
+
+/// `--locked` and audio that changed since the lock recorded it, or that it never recorded.
+fn locked_refusal(key: &str, locked_entry: Option<&LockedAudio>, size: u64) -> Diagnostic {
+    let message = match locked_entry {
+        Some(entry) if entry.facts.size != size => format!(
+            "the audio `{key}` changed since onair.lock recorded it ({size} bytes now, {} then); \
+             run `onair build` without --locked to re-probe it, then commit onair.lock",
+            entry.facts.size
+        ),
+        Some(_) => format!(
+            "the audio `{key}` changed since onair.lock recorded it (its content hash \
+             differs); run `onair build` without --locked to re-probe it, then commit \
+             onair.lock"
+        ),
+        None => format!(
+            "the audio `{key}` is not recorded in onair.lock; run `onair build` without \
+             --locked to probe it, then commit onair.lock"
+        ),
+    };
+    Diagnostic::error(message).at(key)
+}
+
+/// Symlinks are fine inside the site; one that resolves outside it is refused unread.
+fn inside_site(path: &Path, site_root: &Path, key: &str) -> Result<(), Diagnostic> {
+    match (path.canonicalize(), site_root.canonicalize()) {
+        (Ok(real), Ok(root)) if real.starts_with(&root) => Ok(()),
+        (Ok(real), Ok(_)) => Err(Diagnostic::error(format!(
+            "the audio path `{key}` leads outside the site folder (to {}); copy the file into \
+             the site instead of linking to it",
+            real.display()
+        ))
+        .at(key)),
+        (Err(e), _) | (_, Err(e)) => {
+            Err(Diagnostic::error(format!("cannot resolve the audio path: {e}")).at(key))
+        }
+    }
+}
+
 /// Facts for local audio `rel_path` (relative to the site, e.g. "audio/ep1.mp3"): from the
 /// lock, unread, when its size and mtime are the ones the stats cache recorded; else
 /// probed and sampled ([`sample_file`]), and the lock's entry kept when both agree with it;
@@ -173,51 +242,13 @@ pub fn resolve_local(
     let meta = match std::fs::metadata(&path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            if let Some(entry) = locked_entry
-                && std::fs::symlink_metadata(&path).is_err()
-            {
-                // Audio kept out of git (a CI checkout): the lock knows its facts, but there is
-                // no file to publish, which `onair deploy` checks against its target.
-                let warning = Diagnostic::warning(format!(
-                    "`{key}` is not in the site folder: its facts ({} bytes) come from onair.lock; \
-                     `onair deploy` refuses to publish it unless the target already holds that \
-                     exact file (put the file back, upload it once, or give the episode an https URL)",
-                    entry.facts.size
-                ));
-                return Ok(Resolved {
-                    facts: entry.facts.clone(),
-                    lock_entry: None,
-                    lock_key: key,
-                    warnings: vec![warning],
-                });
-            }
-            return Err(Diagnostic::error(format!(
-                "audio file not found: `{key}` (looked for {}), and onair.lock has no record of \
-                 it; check the path (relative to the site folder) or add the file",
-                path.display()
-            ))
-            .at(&key));
+            return lock_only(&path, key, locked_entry);
         }
         Err(e) => {
             return Err(Diagnostic::error(format!("cannot read the audio file: {e}")).at(&key));
         }
     };
-    // Symlinks are fine inside the site; one that resolves outside it is refused unread.
-    let (real, real_root) = (path.canonicalize(), site_root.canonicalize());
-    match (&real, &real_root) {
-        (Ok(real), Ok(root)) if real.starts_with(root) => {}
-        (Ok(real), Ok(_)) => {
-            return Err(Diagnostic::error(format!(
-                "the audio path `{key}` leads outside the site folder (to {}); copy the file into \
-                 the site instead of linking to it",
-                real.display()
-            ))
-            .at(&key));
-        }
-        (Err(e), _) | (_, Err(e)) => {
-            return Err(Diagnostic::error(format!("cannot resolve the audio path: {e}")).at(&key));
-        }
-    }
+    inside_site(&path, site_root, &key)?;
     if !meta.is_file() {
         return Err(
             Diagnostic::error(format!("the audio path `{key}` is not a regular file")).at(&key),
@@ -275,34 +306,28 @@ pub fn resolve_local(
     }
 
     if locked {
-        let message = match locked_entry {
-            Some(entry) if entry.facts.size != size => format!(
-                "the audio `{key}` changed since onair.lock recorded it ({size} bytes now, {} then); \
-                 run `onair build` without --locked to re-probe it, then commit onair.lock",
-                entry.facts.size
-            ),
-            Some(_) => format!(
-                "the audio `{key}` changed since onair.lock recorded it (its content hash \
-                 differs); run `onair build` without --locked to re-probe it, then commit \
-                 onair.lock"
-            ),
-            None => format!(
-                "the audio `{key}` is not recorded in onair.lock; run `onair build` without \
-                 --locked to probe it, then commit onair.lock"
-            ),
-        };
-        return Err(Diagnostic::error(message).at(&key));
+        return Err(locked_refusal(&key, locked_entry, size));
     }
 
     let probe = probed.map_err(|message| {
         Diagnostic::error(format!("cannot use the audio `{key}`: {message}")).at(&key)
     })?;
+    Ok(newly_probed(probe, key, mtime, sample))
+}
+
+/// Audio probed afresh: its facts, a new lock entry, and the probe's warnings at the file.
+fn newly_probed(
+    probe: crate::audio::Probe,
+    key: String,
+    mtime: Option<i128>,
+    sample: Option<String>,
+) -> Resolved {
     let warnings = probe
         .warnings
         .iter()
         .map(|w| Diagnostic::warning(w.clone()).at(&key))
         .collect();
-    Ok(Resolved {
+    Resolved {
         lock_entry: Some(LockedAudio {
             mtime_ns: mtime,
             blake3: None,
@@ -312,7 +337,7 @@ pub fn resolve_local(
         facts: probe.facts,
         lock_key: key,
         warnings,
-    })
+    }
 }
 
 /// Remote audio: from the lock (key = URL); with `allow_network`, probed via HEAD + ranged
