@@ -44,7 +44,7 @@ pub fn probe(r: &mut Reader) -> Result<Parsed, String> {
     while at + 8 <= size {
         let h = r.exact(at, 8, "chunk header")?;
         let id: [u8; 4] = h[..4].try_into().expect("4 bytes");
-        let mut len = u64::from(le32(&h, 4));
+        let len = u64::from(le32(&h, 4));
         let body = at + 8;
         match &id {
             b"ds64" if rf64 => {
@@ -78,52 +78,15 @@ pub fn probe(r: &mut Reader) -> Result<Parsed, String> {
                 let f = format
                     .as_ref()
                     .ok_or("damaged WAV: the data chunk comes before the fmt chunk")?;
-                if f.rate == 0 || f.channels == 0 || f.block_align == 0 {
-                    return Err(
-                        "damaged WAV: the fmt chunk has a zero rate, channel count or block size"
-                            .into(),
-                    );
-                }
-                let mut warnings = Vec::new();
-                if rf64 && len == u64::from(u32::MAX) {
-                    len = ds64_data.ok_or("damaged RF64: no ds64 chunk with the data size")?;
-                } else if len == u64::from(u32::MAX) || (len == 0 && size > body) {
-                    // Written by a streaming recorder that never came back to fill the size.
-                    len = size - body;
-                    warnings.push("the WAV data size was never filled in (a streamed recording); using the rest of the file".to_string());
-                }
-                if body + len > size {
-                    return Err(format!(
-                        "truncated: the data chunk claims {len} bytes but the file holds {}",
-                        size - body
-                    ));
-                }
-                let pcm = matches!(f.tag, 1 | 3 | 6 | 7);
-                let (length, method) = if pcm {
-                    (len / u64::from(f.block_align), "data size")
-                } else if let Some(n) = fact_samples {
-                    (n, "fact chunk")
-                } else if f.byte_rate > 0 {
-                    // No sample count: bytes / byte rate, in milliseconds.
-                    warnings.push("a compressed WAV without a sample count: the duration is estimated from its byte rate".into());
-                    return finish(
-                        f,
-                        len * 1000 / u64::from(f.byte_rate),
-                        1000,
-                        len,
-                        "byte rate",
-                        warnings,
-                    );
-                } else {
-                    return Err(
-                        "damaged WAV: no way to tell its length (no fact chunk, byte rate 0)"
-                            .into(),
-                    );
+                let chunk = DataChunk {
+                    body,
+                    len,
+                    size,
+                    rf64,
+                    ds64_data,
+                    fact_samples,
                 };
-                if length == 0 {
-                    return Err("no audio: the WAV data chunk is empty".into());
-                }
-                return finish(f, length, u64::from(f.rate), len, method, warnings);
+                return data_chunk(f, chunk);
             }
             _ => {}
         }
@@ -134,6 +97,75 @@ pub fn probe(r: &mut Reader) -> Result<Parsed, String> {
     } else {
         "damaged WAV: no fmt chunk".into()
     })
+}
+
+/// Where the data chunk is, and what the chunks before it said of its length.
+struct DataChunk {
+    body: u64,
+    len: u64,
+    /// The file's size.
+    size: u64,
+    rf64: bool,
+    ds64_data: Option<u64>,
+    fact_samples: Option<u64>,
+}
+
+/// The duration from the data chunk: PCM by its size, compressed audio by its sample count
+/// (else estimated from the byte rate, with a warning).
+fn data_chunk(f: &Format, chunk: DataChunk) -> Result<Parsed, String> {
+    let DataChunk {
+        body,
+        mut len,
+        size,
+        rf64,
+        ds64_data,
+        fact_samples,
+    } = chunk;
+    if f.rate == 0 || f.channels == 0 || f.block_align == 0 {
+        return Err(
+            "damaged WAV: the fmt chunk has a zero rate, channel count or block size".into(),
+        );
+    }
+    let mut warnings = Vec::new();
+    if rf64 && len == u64::from(u32::MAX) {
+        len = ds64_data.ok_or("damaged RF64: no ds64 chunk with the data size")?;
+    } else if len == u64::from(u32::MAX) || (len == 0 && size > body) {
+        // Written by a streaming recorder that never came back to fill the size.
+        len = size - body;
+        warnings.push("the WAV data size was never filled in (a streamed recording); using the rest of the file".to_string());
+    }
+    if body + len > size {
+        return Err(format!(
+            "truncated: the data chunk claims {len} bytes but the file holds {}",
+            size - body
+        ));
+    }
+    let pcm = matches!(f.tag, 1 | 3 | 6 | 7);
+    let (length, method) = if pcm {
+        (len / u64::from(f.block_align), "data size")
+    } else if let Some(n) = fact_samples {
+        (n, "fact chunk")
+    } else if f.byte_rate > 0 {
+        // No sample count: bytes / byte rate, in milliseconds.
+        warnings.push(
+            "a compressed WAV without a sample count: the duration is estimated from its byte rate"
+                .into(),
+        );
+        return finish(
+            f,
+            len * 1000 / u64::from(f.byte_rate),
+            1000,
+            len,
+            "byte rate",
+            warnings,
+        );
+    } else {
+        return Err("damaged WAV: no way to tell its length (no fact chunk, byte rate 0)".into());
+    };
+    if length == 0 {
+        return Err("no audio: the WAV data chunk is empty".into());
+    }
+    finish(f, length, u64::from(f.rate), len, method, warnings)
 }
 
 fn finish(
