@@ -126,6 +126,46 @@ fn frame_header(b: &[u8], nominal_block: u32) -> Option<(u64, u32)> {
     Some((first, block))
 }
 
+/// The last audio frame: (whether its CRC-16 checks out, (its first sample, its block size)),
+/// searched back from the end for the latest valid header.
+fn last_frame(
+    r: &mut Reader,
+    info: &StreamInfo,
+    audio_start: u64,
+    end: u64,
+) -> Result<(bool, (u64, u32)), String> {
+    // The last frame: search back from the end for a valid header whose frame checks out.
+    let window = (u64::from(info.max_frame.max(16 * 1024)) * 2).min(end - audio_start);
+    let tail_start = end - window;
+    let tail = r.bytes(tail_start, window as usize)?;
+    let nominal = if info.fixed_block { info.max_block } else { 0 };
+    // A frame-like header inside the last frame's data is possible (1 in 256 passes CRC-8),
+    // so the last frame is the latest header whose frame's CRC-16 checks out up to the end.
+    let frame_ok = |i: usize| {
+        let frame = &tail[i..];
+        frame.len() >= 8 && crc16(&frame[..frame.len() - 2]) == be16(frame, frame.len() - 2)
+    };
+    let mut newest_header = None;
+    let mut last = None;
+    for i in (0..tail.len().saturating_sub(6)).rev() {
+        if tail[i] != 0xFF {
+            continue;
+        }
+        if let Some((first, block)) = frame_header(&tail[i..], nominal) {
+            newest_header.get_or_insert((first, block));
+            if frame_ok(i) {
+                last = Some((first, block));
+                break;
+            }
+        }
+    }
+    match (last, newest_header) {
+        (Some(l), _) => Ok((true, l)),
+        (None, Some(h)) => Ok((false, h)),
+        (None, None) => Err("damaged FLAC: no audio frame found near the end of the file".into()),
+    }
+}
+
 pub fn probe(r: &mut Reader, start: u64) -> Result<Parsed, String> {
     let mut at = start + 4;
     let mut info = None;
@@ -159,38 +199,7 @@ pub fn probe(r: &mut Reader, start: u64) -> Result<Parsed, String> {
         return Err("no audio: the FLAC file has metadata but no audio frames".into());
     }
 
-    // The last frame: search back from the end for a valid header whose frame checks out.
-    let window = (u64::from(info.max_frame.max(16 * 1024)) * 2).min(end - audio_start);
-    let tail_start = end - window;
-    let tail = r.bytes(tail_start, window as usize)?;
-    let nominal = if info.fixed_block { info.max_block } else { 0 };
-    // A frame-like header inside the last frame's data is possible (1 in 256 passes CRC-8),
-    // so the last frame is the latest header whose frame's CRC-16 checks out up to the end.
-    let frame_ok = |i: usize| {
-        let frame = &tail[i..];
-        frame.len() >= 8 && crc16(&frame[..frame.len() - 2]) == be16(frame, frame.len() - 2)
-    };
-    let mut newest_header = None;
-    let mut last = None;
-    for i in (0..tail.len().saturating_sub(6)).rev() {
-        if tail[i] != 0xFF {
-            continue;
-        }
-        if let Some((first, block)) = frame_header(&tail[i..], nominal) {
-            newest_header.get_or_insert((first, block));
-            if frame_ok(i) {
-                last = Some((first, block));
-                break;
-            }
-        }
-    }
-    let (frame_ok, (first, block)) = match (last, newest_header) {
-        (Some(l), _) => (true, l),
-        (None, Some(h)) => (false, h),
-        (None, None) => {
-            return Err("damaged FLAC: no audio frame found near the end of the file".into());
-        }
-    };
+    let (frame_ok, (first, block)) = last_frame(r, &info, audio_start, end)?;
     let frame_end = first + u64::from(block);
     let mut warnings = Vec::new();
     let length = if info.total == 0 {
