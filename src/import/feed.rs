@@ -253,106 +253,151 @@ fn read_channel(ch: &Element, line_of: &dyn Fn(&Element) -> usize) -> Channel {
     let mut c = Channel::default();
     let mut itunes_summary = None;
     for el in &ch.children {
-        match (el.vocab(), el.name.as_str()) {
-            (Vocab::Rss, "title") => c.title = text_of(el),
-            (Vocab::Rss, "description") => c.description = text_of(el),
-            (Vocab::Rss, "link") => c.link = text_of(el),
-            (Vocab::Rss, "language") => c.language = text_of(el),
-            (Vocab::Rss, "copyright") => c.copyright = text_of(el),
-            (Vocab::Rss, "image") => {
-                if c.image.is_none() {
-                    c.image = el.child_text(Vocab::Rss, "url").map(str::to_string);
-                }
-            }
-            (Vocab::Itunes, "image") => {
-                if let Some(href) = el.attr("href").map(str::trim).filter(|h| !h.is_empty()) {
-                    c.image = Some(href.to_string());
-                }
-            }
-            (Vocab::Itunes, "author") => c.author = text_of(el),
-            (Vocab::Itunes, "summary") => itunes_summary = text_of(el),
-            (Vocab::Itunes, "owner") => {
-                c.owner_name = el.child_text(Vocab::Itunes, "name").map(str::to_string);
-                c.owner_email = el.child_text(Vocab::Itunes, "email").map(str::to_string);
-            }
-            (Vocab::Itunes, "category") => {
-                if let Some(name) = el.attr("text").map(str::trim).filter(|t| !t.is_empty()) {
-                    let subs: Vec<&str> = el
-                        .children_named(Vocab::Itunes, "category")
-                        .filter_map(|s| s.attr("text").map(str::trim))
-                        .filter(|s| !s.is_empty())
-                        .collect();
-                    if subs.is_empty() {
-                        c.categories.push(name.to_string());
-                    }
-                    for sub in subs {
-                        c.categories.push(format!("{name} > {sub}"));
-                    }
-                }
-            }
-            (Vocab::Itunes, "explicit") => c.explicit = yes_no(&el.text),
-            (Vocab::Itunes, "type") => c.show_type = text_of(el).map(|t| t.to_ascii_lowercase()),
-            (Vocab::Itunes, "new-feed-url") => c.new_feed_url = text_of(el),
-            (Vocab::Podcast, "guid") => c.podcast_guid = text_of(el),
-            (Vocab::Podcast, "locked") => {
-                c.locked = yes_no(&el.text);
-                c.locked_owner = el
-                    .attr("owner")
-                    .map(str::trim)
-                    .filter(|o| !o.is_empty())
-                    .map(str::to_string);
-            }
-            (Vocab::Podcast, "person") => c.people.extend(person(el)),
-            (Vocab::Podcast, "medium") => c.medium = text_of(el),
-            (Vocab::Podcast, "funding") => {
-                if let Some(url) = el.attr("url").map(str::trim).filter(|u| !u.is_empty()) {
-                    let text = text_of(el).unwrap_or_else(|| "Support the show".to_string());
-                    c.funding.push((url.to_string(), text));
-                }
-            }
-            (Vocab::Atom, "link") if el.attr("rel") == Some("self") => {
-                c.self_url = el.attr("href").map(|h| h.trim().to_string());
-            }
-            // Atom: `<link href>` without rel, or rel="alternate", is the show's website.
-            (Vocab::Atom, "link") if matches!(el.attr("rel"), None | Some("alternate")) => {
-                if c.link.is_none() {
-                    c.link = el.attr("href").map(|h| h.trim().to_string());
-                }
-            }
-            (Vocab::Atom, "title") => c.title = text_of(el).map(|t| collapse_space(&t)),
-            (Vocab::Atom, "subtitle") => c.description = text_of(el),
-            (Vocab::Atom, "rights") => c.copyright = text_of(el),
-            (Vocab::Atom, "author") => {
-                if c.author.is_none() {
-                    c.author = el.child_text(Vocab::Atom, "name").map(collapse_space);
-                }
-            }
-            (Vocab::Atom, "logo" | "icon") => {
-                if c.image.is_none() {
-                    c.image = text_of(el);
-                }
-            }
-            (Vocab::Rss, "lastBuildDate") | (Vocab::Atom, "updated") => {
-                c.last_build_date = text_of(el)
-            }
-            (Vocab::Rss, "pubDate") => {
-                if c.last_build_date.is_none() {
-                    c.last_build_date = text_of(el);
-                }
-            }
-            (Vocab::Rss, "item") | (Vocab::Atom, "entry" | "id") => {}
-            // Written anew by every build, or describing the old feed rather than the show.
-            (Vocab::Rss, "generator" | "docs" | "ttl" | "webMaster" | "managingEditor")
-            | (Vocab::Atom, "link" | "generator") => {}
-            (Vocab::Itunes, "block") => c.block = yes_no(&el.text),
-            (Vocab::Itunes, "complete") => c.complete = yes_no(&el.text),
-            _ => c.dropped.push((el.display_name(), line_of(el))),
+        let known = match el.vocab() {
+            Vocab::Rss => channel_rss(&mut c, el),
+            Vocab::Itunes => channel_itunes(&mut c, el, &mut itunes_summary),
+            Vocab::Podcast => channel_podcast(&mut c, el),
+            Vocab::Atom => channel_atom(&mut c, el),
+            _ => false,
+        };
+        if !known {
+            c.dropped.push((el.display_name(), line_of(el)));
         }
     }
     if c.description.is_none() {
         c.description = itunes_summary;
     }
     c
+}
+
+/// A plain RSS element of the channel into `c`; false for one onair has no setting for.
+fn channel_rss(c: &mut Channel, el: &Element) -> bool {
+    match el.name.as_str() {
+        "title" => c.title = text_of(el),
+        "description" => c.description = text_of(el),
+        "link" => c.link = text_of(el),
+        "language" => c.language = text_of(el),
+        "copyright" => c.copyright = text_of(el),
+        "image" => {
+            if c.image.is_none() {
+                c.image = el.child_text(Vocab::Rss, "url").map(str::to_string);
+            }
+        }
+        "lastBuildDate" => c.last_build_date = text_of(el),
+        "pubDate" => {
+            if c.last_build_date.is_none() {
+                c.last_build_date = text_of(el);
+            }
+        }
+        // Items are read on their own; the rest is written anew by every build, or describes
+        // the old feed rather than the show.
+        "item" | "generator" | "docs" | "ttl" | "webMaster" | "managingEditor" => {}
+        _ => return false,
+    }
+    true
+}
+
+/// An itunes: element of the channel into `c` (its summary into `summary`, the description
+/// when the feed has none).
+fn channel_itunes(c: &mut Channel, el: &Element, summary: &mut Option<String>) -> bool {
+    match el.name.as_str() {
+        "image" => {
+            if let Some(href) = el.attr("href").map(str::trim).filter(|h| !h.is_empty()) {
+                c.image = Some(href.to_string());
+            }
+        }
+        "author" => c.author = text_of(el),
+        "summary" => *summary = text_of(el),
+        "owner" => {
+            c.owner_name = el.child_text(Vocab::Itunes, "name").map(str::to_string);
+            c.owner_email = el.child_text(Vocab::Itunes, "email").map(str::to_string);
+        }
+        "category" => channel_category(c, el),
+        "explicit" => c.explicit = yes_no(&el.text),
+        "type" => c.show_type = text_of(el).map(|t| t.to_ascii_lowercase()),
+        "new-feed-url" => c.new_feed_url = text_of(el),
+        "block" => c.block = yes_no(&el.text),
+        "complete" => c.complete = yes_no(&el.text),
+        _ => return false,
+    }
+    true
+}
+
+/// `<itunes:category text>`, with its subcategories as "Parent > Child".
+fn channel_category(c: &mut Channel, el: &Element) {
+    let Some(name) = el.attr("text").map(str::trim).filter(|t| !t.is_empty()) else {
+        return;
+    };
+    let subs: Vec<&str> = el
+        .children_named(Vocab::Itunes, "category")
+        .filter_map(|s| s.attr("text").map(str::trim))
+        .filter(|s| !s.is_empty())
+        .collect();
+    if subs.is_empty() {
+        c.categories.push(name.to_string());
+    }
+    for sub in subs {
+        c.categories.push(format!("{name} > {sub}"));
+    }
+}
+
+/// A podcast: element of the channel into `c`.
+fn channel_podcast(c: &mut Channel, el: &Element) -> bool {
+    match el.name.as_str() {
+        "guid" => c.podcast_guid = text_of(el),
+        "locked" => {
+            c.locked = yes_no(&el.text);
+            c.locked_owner = el
+                .attr("owner")
+                .map(str::trim)
+                .filter(|o| !o.is_empty())
+                .map(str::to_string);
+        }
+        "person" => c.people.extend(person(el)),
+        "medium" => c.medium = text_of(el),
+        "funding" => {
+            if let Some(url) = el.attr("url").map(str::trim).filter(|u| !u.is_empty()) {
+                let text = text_of(el).unwrap_or_else(|| "Support the show".to_string());
+                c.funding.push((url.to_string(), text));
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// An Atom element of the channel (an Atom feed, or atom: links in RSS) into `c`.
+fn channel_atom(c: &mut Channel, el: &Element) -> bool {
+    match el.name.as_str() {
+        "link" if el.attr("rel") == Some("self") => {
+            c.self_url = el.attr("href").map(|h| h.trim().to_string());
+        }
+        // Atom: `<link href>` without rel, or rel="alternate", is the show's website.
+        "link" if matches!(el.attr("rel"), None | Some("alternate")) => {
+            if c.link.is_none() {
+                c.link = el.attr("href").map(|h| h.trim().to_string());
+            }
+        }
+        "title" => c.title = text_of(el).map(|t| collapse_space(&t)),
+        "subtitle" => c.description = text_of(el),
+        "rights" => c.copyright = text_of(el),
+        "author" => {
+            if c.author.is_none() {
+                c.author = el.child_text(Vocab::Atom, "name").map(collapse_space);
+            }
+        }
+        "logo" | "icon" => {
+            if c.image.is_none() {
+                c.image = text_of(el);
+            }
+        }
+        "updated" => c.last_build_date = text_of(el),
+        // Entries are read on their own; other links (hub, ...) and the generator describe
+        // the old feed.
+        "entry" | "id" | "link" | "generator" => {}
+        _ => return false,
+    }
+    true
 }
 
 fn read_item(el: &Element, line: usize, col: usize, line_of: &dyn Fn(&Element) -> usize) -> Item {
