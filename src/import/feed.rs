@@ -400,85 +400,60 @@ fn channel_atom(c: &mut Channel, el: &Element) -> bool {
     true
 }
 
-fn read_item(el: &Element, line: usize, col: usize, line_of: &dyn Fn(&Element) -> usize) -> Item {
-    let mut it = Item {
-        line,
-        col,
-        ..Item::default()
-    };
-    let mut enclosures: Vec<Enclosure> = Vec::new();
-    let mut atom_updated = None;
-    for ch in &el.children {
-        match (ch.vocab(), ch.name.as_str()) {
-            (Vocab::Rss, "title") => it.title = text_of(ch).map(|t| collapse_space(&t)),
-            (Vocab::Itunes, "title") => {
+/// An item as it is read, element by element.
+struct ItemReading {
+    it: Item,
+    enclosures: Vec<Enclosure>,
+    /// Atom's `<updated>`: the date when there is no `<published>`.
+    atom_updated: Option<String>,
+}
+
+impl ItemReading {
+    /// A plain RSS element of the item; false for one onair has no place for.
+    fn rss(&mut self, ch: &Element) -> bool {
+        let it = &mut self.it;
+        match ch.name.as_str() {
+            "title" => it.title = text_of(ch).map(|t| collapse_space(&t)),
+            // The GUID is kept byte for byte: apps compare it as a string.
+            "guid" => it.guid = Some(ch.text.trim().to_string()).filter(|g| !g.is_empty()),
+            "pubDate" => it.pub_date = text_of(ch),
+            "enclosure" => self.enclosures.push(enclosure(ch, "url")),
+            "description" => it.description = text_of(ch),
+            "link" => it.link = text_of(ch),
+            "author" => {
+                if it.author.is_none() {
+                    it.author = text_of(ch);
+                }
+            }
+            "category" => it.categories.extend(text_of(ch)),
+            _ => return false,
+        }
+        true
+    }
+
+    /// An itunes: element of the item.
+    fn itunes(&mut self, ch: &Element) -> bool {
+        let it = &mut self.it;
+        match ch.name.as_str() {
+            "title" => {
                 if it.title.is_none() {
                     it.title = text_of(ch).map(|t| collapse_space(&t));
                 }
             }
-            // The GUID is kept byte for byte: apps compare it as a string.
-            (Vocab::Rss, "guid") => {
-                it.guid = Some(ch.text.trim().to_string()).filter(|g| !g.is_empty())
-            }
-            (Vocab::Rss, "pubDate") => it.pub_date = text_of(ch),
-            (Vocab::Rss, "enclosure") => enclosures.push(enclosure(ch, "url")),
-            (Vocab::Atom, "link") if ch.attr("rel") == Some("enclosure") => {
-                enclosures.push(enclosure(ch, "href"))
-            }
-            (Vocab::Atom, "link") if matches!(ch.attr("rel"), None | Some("alternate")) => {
-                if it.link.is_none() {
-                    it.link = ch.attr("href").map(|h| h.trim().to_string());
-                }
-            }
-            (Vocab::Atom, "link") => {}
-            (Vocab::Atom, "title") => it.title = text_of(ch).map(|t| collapse_space(&t)),
-            (Vocab::Atom, "id") => {
-                it.guid = Some(ch.text.trim().to_string()).filter(|g| !g.is_empty())
-            }
-            (Vocab::Atom, "published") => it.pub_date = text_of(ch),
-            (Vocab::Atom, "updated") => atom_updated = text_of(ch),
-            (Vocab::Atom, "content") => it.content_encoded = text_of(ch),
-            (Vocab::Atom, "summary") => it.description = text_of(ch),
-            (Vocab::Atom, "author") => {
-                if it.author.is_none() {
-                    it.author = ch.child_text(Vocab::Atom, "name").map(collapse_space);
-                }
-            }
-            (Vocab::Atom, "category") => it.categories.extend(
-                ch.attr("term")
-                    .map(str::trim)
-                    .filter(|t| !t.is_empty())
-                    .map(str::to_string),
-            ),
-            (Vocab::Rss, "description") => it.description = text_of(ch),
-            (Vocab::Content, "encoded") => it.content_encoded = text_of(ch),
-            (Vocab::Rss, "link") => it.link = text_of(ch),
-            (Vocab::Itunes, "duration") => it.duration = text_of(ch),
-            (Vocab::Itunes, "episode") => it.episode = text_of(ch),
-            (Vocab::Podcast, "episode") => {
-                if it.episode.is_none() {
-                    it.episode = text_of(ch);
-                }
-            }
-            (Vocab::Itunes, "season") => it.season = text_of(ch),
-            (Vocab::Podcast, "season") => {
-                if it.season.is_none() {
-                    it.season = text_of(ch);
-                }
-            }
-            (Vocab::Itunes, "episodeType") => {
-                it.episode_type = text_of(ch).map(|t| t.to_ascii_lowercase())
-            }
-            (Vocab::Itunes, "subtitle") => it.subtitle = text_of(ch),
-            (Vocab::Itunes, "summary") => it.summary = text_of(ch),
-            (Vocab::Itunes, "explicit") => it.explicit = yes_no(&ch.text),
-            (Vocab::Itunes, "image") => {
+            "duration" => it.duration = text_of(ch),
+            "episode" => it.episode = text_of(ch),
+            "season" => it.season = text_of(ch),
+            "episodeType" => it.episode_type = text_of(ch).map(|t| t.to_ascii_lowercase()),
+            "subtitle" => it.subtitle = text_of(ch),
+            "summary" => it.summary = text_of(ch),
+            "explicit" => it.explicit = yes_no(&ch.text),
+            "image" => {
                 it.image = ch
                     .attr("href")
                     .map(|h| h.trim().to_string())
                     .filter(|h| !h.is_empty())
             }
-            (Vocab::Itunes, "keywords") => {
+            "keywords" => {
                 it.keywords = ch
                     .text
                     .split(',')
@@ -487,39 +462,117 @@ fn read_item(el: &Element, line: usize, col: usize, line_of: &dyn Fn(&Element) -
                     .map(str::to_string)
                     .collect()
             }
-            (Vocab::Podcast, "person") => it.people.extend(person(ch)),
-            (Vocab::Podcast, "chapters") => {
-                if let Some(url) = ch.attr("url").map(str::trim).filter(|u| !u.is_empty()) {
-                    it.chapters = Some(Linked {
-                        url: url.to_string(),
-                        mime: ch.attr("type").map(str::to_string),
-                    });
+            // onair has no per-episode block: a blocked episode would become visible (so it
+            // is reported as dropped); `no` is what every episode is anyway.
+            "block" => return yes_no(&ch.text) != Some(true),
+            "author" => it.author = text_of(ch),
+            _ => return false,
+        }
+        true
+    }
+
+    /// A podcast: element of the item.
+    fn podcast(&mut self, ch: &Element) -> bool {
+        let it = &mut self.it;
+        let linked = |ch: &Element| {
+            ch.attr("url")
+                .map(str::trim)
+                .filter(|u| !u.is_empty())
+                .map(|url| Linked {
+                    url: url.to_string(),
+                    mime: ch.attr("type").map(str::to_string),
+                })
+        };
+        match ch.name.as_str() {
+            "episode" => {
+                if it.episode.is_none() {
+                    it.episode = text_of(ch);
                 }
             }
-            (Vocab::Podcast, "transcript") => {
-                if let Some(url) = ch.attr("url").map(str::trim).filter(|u| !u.is_empty()) {
-                    it.transcripts.push(Linked {
-                        url: url.to_string(),
-                        mime: ch.attr("type").map(str::to_string),
-                    });
+            "season" => {
+                if it.season.is_none() {
+                    it.season = text_of(ch);
                 }
             }
-            // onair has no per-episode block: a blocked episode would become visible.
-            (Vocab::Itunes, "block") if yes_no(&ch.text) == Some(true) => {
-                it.dropped.push((ch.display_name(), line_of(ch)))
+            "person" => it.people.extend(person(ch)),
+            "chapters" => {
+                if let Some(l) = linked(ch) {
+                    it.chapters = Some(l);
+                }
             }
-            (Vocab::Itunes, "author") => it.author = text_of(ch),
-            (Vocab::Rss, "author") => {
+            "transcript" => it.transcripts.extend(linked(ch)),
+            _ => return false,
+        }
+        true
+    }
+
+    /// An Atom element of the entry.
+    fn atom(&mut self, ch: &Element) -> bool {
+        let it = &mut self.it;
+        match ch.name.as_str() {
+            "link" if ch.attr("rel") == Some("enclosure") => {
+                self.enclosures.push(enclosure(ch, "href"))
+            }
+            "link" if matches!(ch.attr("rel"), None | Some("alternate")) => {
+                if it.link.is_none() {
+                    it.link = ch.attr("href").map(|h| h.trim().to_string());
+                }
+            }
+            "link" => {}
+            "title" => it.title = text_of(ch).map(|t| collapse_space(&t)),
+            "id" => it.guid = Some(ch.text.trim().to_string()).filter(|g| !g.is_empty()),
+            "published" => it.pub_date = text_of(ch),
+            "updated" => self.atom_updated = text_of(ch),
+            "content" => it.content_encoded = text_of(ch),
+            "summary" => it.description = text_of(ch),
+            "author" => {
                 if it.author.is_none() {
-                    it.author = text_of(ch);
+                    it.author = ch.child_text(Vocab::Atom, "name").map(collapse_space);
                 }
             }
-            (Vocab::Rss, "category") => it.categories.extend(text_of(ch)),
-            // `itunes:block` `no` is what every episode is anyway.
-            (Vocab::Itunes, "block") => {}
-            _ => it.dropped.push((ch.display_name(), line_of(ch))),
+            "category" => it.categories.extend(
+                ch.attr("term")
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string),
+            ),
+            _ => return false,
+        }
+        true
+    }
+}
+
+fn read_item(el: &Element, line: usize, col: usize, line_of: &dyn Fn(&Element) -> usize) -> Item {
+    let mut r = ItemReading {
+        it: Item {
+            line,
+            col,
+            ..Item::default()
+        },
+        enclosures: Vec::new(),
+        atom_updated: None,
+    };
+    for ch in &el.children {
+        let known = match ch.vocab() {
+            Vocab::Rss => r.rss(ch),
+            Vocab::Itunes => r.itunes(ch),
+            Vocab::Podcast => r.podcast(ch),
+            Vocab::Atom => r.atom(ch),
+            Vocab::Content if ch.name == "encoded" => {
+                r.it.content_encoded = text_of(ch);
+                true
+            }
+            _ => false,
+        };
+        if !known {
+            r.it.dropped.push((ch.display_name(), line_of(ch)));
         }
     }
+    let ItemReading {
+        mut it,
+        mut enclosures,
+        atom_updated,
+    } = r;
     if it.pub_date.is_none() {
         it.pub_date = atom_updated;
     }
