@@ -135,48 +135,8 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
                 });
             }
         };
-        // An undeclared prefix is a mistake browsers and apps forgive for the well-known ones.
-        let ns = ns.unwrap_or_else(|prefix| {
-            Some(
-                match prefix.as_str() {
-                    "itunes" => "http://www.itunes.com/dtds/podcast-1.0.dtd",
-                    "podcast" => "https://podcastindex.org/namespace/1.0",
-                    "content" => "http://purl.org/rss/1.0/modules/content/",
-                    "atom" => "http://www.w3.org/2005/Atom",
-                    other => return Some(format!("undeclared:{other}")),
-                }
-                .to_string(),
-            )
-        });
-        let open = |e: &quick_xml::events::BytesStart<'_>| -> Result<Element, XmlError> {
-            let mut attrs = Vec::new();
-            for a in e.attributes().with_checks(false) {
-                let a = a.map_err(|err| XmlError {
-                    pos,
-                    message: format!("bad attribute: {err}"),
-                })?;
-                let key = a.key.as_ref().to_string();
-                let value = a
-                    .normalized_value_with(quick_xml::XmlVersion::Implicit1_0, 128, |ent| {
-                        quick_xml::escape::resolve_html5_entity(ent)
-                    })
-                    .map_err(|err| XmlError {
-                        pos,
-                        message: format!("attribute `{key}`: {err}"),
-                    })?
-                    .into_owned();
-                attrs.push((key, value));
-            }
-            Ok(Element {
-                ns: ns.clone(),
-                name: e.local_name().as_ref().to_string(),
-                prefix: e.name().prefix().map(|p| p.as_ref().to_string()),
-                attrs,
-                text: String::new(),
-                children: Vec::new(),
-                pos,
-            })
-        };
+        let ns = ns.unwrap_or_else(|prefix| Some(forgiven_namespace(&prefix)));
+        let open = |e: &quick_xml::events::BytesStart<'_>| open_element(e, ns.clone(), pos);
         match event {
             Event::Start(e) => {
                 let el = open(&e)?;
@@ -233,6 +193,53 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
     root.ok_or(XmlError {
         pos: 0,
         message: "the document has no elements".into(),
+    })
+}
+
+/// An undeclared prefix is a mistake browsers and apps forgive for the well-known ones.
+fn forgiven_namespace(prefix: &str) -> String {
+    match prefix {
+        "itunes" => "http://www.itunes.com/dtds/podcast-1.0.dtd",
+        "podcast" => "https://podcastindex.org/namespace/1.0",
+        "content" => "http://purl.org/rss/1.0/modules/content/",
+        "atom" => "http://www.w3.org/2005/Atom",
+        other => return format!("undeclared:{other}"),
+    }
+    .to_string()
+}
+
+/// A start tag as an element of namespace `ns`, its attributes' values resolved.
+fn open_element(
+    e: &quick_xml::events::BytesStart<'_>,
+    ns: Option<String>,
+    pos: usize,
+) -> Result<Element, XmlError> {
+    let mut attrs = Vec::new();
+    for a in e.attributes().with_checks(false) {
+        let a = a.map_err(|err| XmlError {
+            pos,
+            message: format!("bad attribute: {err}"),
+        })?;
+        let key = a.key.as_ref().to_string();
+        let value = a
+            .normalized_value_with(quick_xml::XmlVersion::Implicit1_0, 128, |ent| {
+                quick_xml::escape::resolve_html5_entity(ent)
+            })
+            .map_err(|err| XmlError {
+                pos,
+                message: format!("attribute `{key}`: {err}"),
+            })?
+            .into_owned();
+        attrs.push((key, value));
+    }
+    Ok(Element {
+        ns,
+        name: e.local_name().as_ref().to_string(),
+        prefix: e.name().prefix().map(|p| p.as_ref().to_string()),
+        attrs,
+        text: String::new(),
+        children: Vec::new(),
+        pos,
     })
 }
 
