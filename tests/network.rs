@@ -404,3 +404,22 @@ fn an_inherited_setting_is_reported_where_it_is_written() {
         .collect();
     assert_eq!(at_site.len(), 1, "{err}");
 }
+
+#[test]
+fn a_mistake_in_site_yaml_does_not_hide_the_shows_episode_errors() {
+    let (code, err) = broken(|net| {
+        append(&net.join("site.yaml"), "colour: blue\n");
+        let ep = net.join("shows/night-shift/episodes/2026-01-09-the-lighthouse.md");
+        let text = std::fs::read_to_string(&ep).unwrap();
+        std::fs::write(&ep, text.replacen("---\n", "---\ndraft: yes\n", 1)).unwrap();
+    });
+    assert_eq!(code, 1);
+    assert!(err.contains("site.yaml:"), "{err}");
+    assert!(err.contains("`colour`"), "{err}");
+    assert!(
+        err.lines().any(|l| l
+            .starts_with("shows/night-shift/episodes/2026-01-09-the-lighthouse.md:2:")
+            && l.contains("must be true or false")),
+        "{err}"
+    );
+}

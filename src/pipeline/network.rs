@@ -86,6 +86,33 @@ fn element(name: &str, attrs: &[(&str, &str)], children: Vec<ExtraElement>) -> E
 
 /// A show's problems named from the site folder: `episodes/a.md` -> `shows/x/episodes/a.md`,
 /// and its settings are its show.yaml.
+/// A mistake in site.yaml or a show.yaml does not hide the shows' own: each show folder's
+/// episodes and pages are read as well, with a stand-in of the settings (site.yaml's time zone
+/// and URL), and their errors added to the settings' ones.
+fn with_show_content_errors(root: &Path, mut diags: Diagnostics) -> Diagnostics {
+    let Ok(entries) = std::fs::read_dir(root.join(crate::network::SHOWS_DIR)) else {
+        return diags;
+    };
+    let mut folders: Vec<std::path::PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    folders.sort();
+    let config = crate::config::Config::stand_in(root);
+    for dir in folders {
+        let rel = dir.strip_prefix(root).unwrap_or(&dir).to_path_buf();
+        let mut show = Diagnostics::new();
+        crate::content::parse_all(&dir, &config, &mut show);
+        diags.extend(relocate(show.into_vec(), &rel));
+    }
+    diags
+}
+
 fn relocate(diags: Vec<Diagnostic>, rel: &Path) -> Vec<Diagnostic> {
     diags
         .into_iter()
@@ -132,7 +159,8 @@ pub fn build_network(
     mut cached: Option<(&mut BuildCache, &Reuse)>,
 ) -> Result<Built, Diagnostics> {
     let root = opts.root.as_path();
-    let net = crate::network::load(root, opts.base_url.as_deref())?;
+    let net = crate::network::load(root, opts.base_url.as_deref())
+        .map_err(|d| with_show_content_errors(root, d))?;
     let mut diags = Diagnostics::new();
     let mut lock = Lock::load(root).unwrap_or_else(|d| {
         diags.push(d);
