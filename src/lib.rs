@@ -37,6 +37,7 @@ pub mod mime;
 pub mod network;
 pub mod output;
 pub mod people;
+pub mod percent;
 pub mod pipeline;
 pub mod published;
 pub mod render;

@@ -20,26 +20,6 @@ fn local_path<'u>(url: &'u str, base_url: &str) -> Option<&'u str> {
     Some(rest.split(['?', '#']).next().unwrap_or(rest))
 }
 
-fn percent_decode(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = bytes.get(i + 1..i + 3)
-            && let Ok(hex) = std::str::from_utf8(hex)
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// The first bytes of a published file (enough for any image header).
 fn head_of(file: &OutputFile, max: usize) -> Option<Vec<u8>> {
     match file {
@@ -291,7 +271,7 @@ pub(crate) fn check_site_files(
             );
             continue;
         }
-        let decoded = percent_decode(path);
+        let decoded = crate::percent::decode(path);
         if let Some(&size) = output.external.get(decoded.trim_start_matches('/')) {
             if let Some(stated) = el.attr("length")
                 && let Ok(stated_len) = stated.value.trim().parse::<u64>()
@@ -422,6 +402,9 @@ mod tests {
             None
         );
         assert_eq!(local_path("https://cdn.a.com/x.mp3", "https://a.com"), None);
-        assert_eq!(percent_decode("/audio/my%20show.mp3"), "/audio/my show.mp3");
+        assert_eq!(
+            crate::percent::decode("/audio/my%20show.mp3"),
+            "/audio/my show.mp3"
+        );
     }
 }

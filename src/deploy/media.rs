@@ -69,33 +69,13 @@ fn collect_references(el: &Element, prefix: &str, out: &mut Vec<(String, Option<
             continue;
         };
         let path = path.split(['?', '#']).next().unwrap_or("");
-        let key = percent_decode(path);
+        let key = crate::percent::decode(path).into_owned();
         let length = el.attr_value("length").and_then(|l| l.trim().parse().ok());
         out.push((key, length));
     }
     for child in &el.children {
         collect_references(child, prefix, out);
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// One line per missing file, saying what to do about it.
